@@ -1,0 +1,16 @@
+/** Durations written as `2d`, `48h`, `90m`, `1d12h` or `1h30m`. */
+const DURATION = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$/;
+
+/** Parses a duration into minutes; undefined when the text is not a positive duration. */
+export function parseDuration(text: string): number | undefined {
+  const m = DURATION.exec(text.trim());
+  if (!m || text.trim() === "") return undefined;
+  const [, d = "0", h = "0", min = "0"] = m;
+  const minutes = Number(d) * 1440 + Number(h) * 60 + Number(min);
+  return minutes > 0 ? minutes : undefined;
+}
+
+/** Minutes as Pulumi's custom-timeout text (`2880m`), which every Pulumi provider accepts. */
+export function pulumiTimeout(minutes: number): string {
+  return `${minutes}m`;
+}

@@ -1,0 +1,122 @@
+/**
+ * Loading `stacks/<echo>.yaml`: YAML parse errors and schema errors both become one DefinitionError that names the
+ * file, the line and the key path of every problem.
+ */
+import { readFile, readdir } from "node:fs/promises";
+import path from "node:path";
+import { LineCounter, parseDocument, isMap, isNode, type Document } from "yaml";
+import type { z } from "zod";
+import { DefinitionError, UsageError, type DefinitionIssue } from "../errors.js";
+import { echoNameProblem } from "./identifiers.js";
+import { definitionSchema, type EchoDefinition } from "./schema.js";
+
+/** Where definitions live, relative to the project root. */
+export const STACKS_DIR = "stacks";
+
+/** The definition file of an echo under a project root. */
+export function definitionPath(root: string, echo: string): string {
+  return path.join(root, STACKS_DIR, `${echo}.yaml`);
+}
+
+/** Checks an echo name given on the command line; throws a UsageError saying what is expected. */
+export function assertEchoName(echo: string): void {
+  const problem = echoNameProblem(echo);
+  if (problem) throw new UsageError(`echo name "${echo}" ${problem}`);
+}
+
+/** Reads and validates `stacks/<echo>.yaml`. Throws DefinitionError (exit 2) with every problem found. */
+export async function loadDefinition(root: string, echo: string): Promise<EchoDefinition> {
+  assertEchoName(echo); // before building a path from it
+  const file = definitionPath(root, echo);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new UsageError(`${relative(file)}: no such echo definition; create one with \`rds-echo config ${echo}\``);
+    }
+    throw error;
+  }
+  return parseDefinition(text, relative(file), echo);
+}
+
+/** Validates definition text; `file` is only used in messages. */
+export function parseDefinition(text: string, file: string, echo: string): EchoDefinition {
+  assertEchoName(echo);
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new DefinitionError(
+      file,
+      doc.errors.map((e) => ({ path: "", message: `line ${lines.linePos(e.pos[0]).line}: ${e.message.split("\n")[0]}` })),
+    );
+  }
+  const data: unknown = doc.toJS();
+  if (data === null || data === undefined) {
+    throw new DefinitionError(file, [{ path: "", message: "the file is empty; run `rds-echo config` for a template" }]);
+  }
+  const result = definitionSchema.safeParse(data);
+  if (!result.success) {
+    throw new DefinitionError(file, result.error.issues.flatMap((issue) => describeIssue(issue, doc, lines)));
+  }
+  return { echo, ...result.data };
+}
+
+/** Lists the echoes that have a definition under a project root. */
+export async function listEchoes(root: string): Promise<string[]> {
+  try {
+    const names = await readdir(path.join(root, STACKS_DIR));
+    return names.filter((n) => n.endsWith(".yaml")).map((n) => n.slice(0, -".yaml".length)).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+}
+
+type Path = readonly PropertyKey[];
+
+function describeIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter): DefinitionIssue[] {
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => {
+      const at = [...issue.path, key];
+      return { path: dotted(at, doc, lines), message: "unknown key (check the spelling; `rds-echo config <echo>` writes every key with comments)" };
+    });
+  }
+  let message = issue.message.replace(/^Invalid input: /, "");
+  if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) {
+    message = `is required (${message.replace(/, received undefined$/, "")})`;
+  } else if (issue.code === "invalid_value" && "values" in issue) {
+    message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+  }
+  return [{ path: dotted(issue.path, doc, lines), message }];
+}
+
+/** `modify.vpcSecurityGroupIds[0] (line 31)`: the key path, with the line when the key exists in the file. */
+function dotted(at: Path, doc: Document, lines: LineCounter): string {
+  const text = at.reduce<string>(
+    (acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+    "",
+  );
+  const line = lineOf(at, doc, lines);
+  return line === undefined ? text : `${text} (line ${line})`;
+}
+
+function lineOf(at: Path, doc: Document, lines: LineCounter): number | undefined {
+  // Find the deepest node that exists; for a key, point at the key itself rather than its value.
+  for (let depth = at.length; depth > 0; depth--) {
+    const parent = depth === 1 ? doc.contents : doc.getIn(at.slice(0, depth - 1) as unknown[], true);
+    if (!isMap(parent)) {
+      const node = doc.getIn(at.slice(0, depth) as unknown[], true);
+      if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
+      continue;
+    }
+    const pair = parent.items.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === at[depth - 1]);
+    if (pair && isNode(pair.key) && pair.key.range) return lines.linePos(pair.key.range[0]).line;
+  }
+  return undefined;
+}
+
+function relative(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel.startsWith("..") ? file : rel;
+}

@@ -1,0 +1,187 @@
+/**
+ * The echo definition (`stacks/<echo>.yaml`): what to restore, how, what to change after create, where to promote and
+ * how to retire. Unknown keys are errors everywhere: a typo must never be silently ignored.
+ */
+import { z } from "zod";
+import {
+  FINAL_SNAPSHOT_PLACEHOLDERS,
+  finalSnapshotName,
+  identifierProblem,
+  MAX_ECHO_NAME,
+  snapshotReferenceProblem,
+} from "./identifiers.js";
+import { parseDuration } from "./duration.js";
+
+/** Adds a zod issue from a `problem` function that returns a message or undefined. */
+const rule = (problem: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
+  const message = problem(value);
+  if (message) ctx.addIssue({ code: "custom", message });
+};
+
+const rdsIdentifier = (max: number) => z.string().superRefine(rule((v) => identifierProblem(v, max)));
+
+/** Reserved prefixes: `echo:` tags are rds-echo's own bookkeeping, `aws:` ones are AWS's. */
+const tagKey = z
+  .string()
+  .min(1)
+  .max(128)
+  .superRefine(
+    rule((k) =>
+      k.startsWith("echo:") || k.startsWith("aws:")
+        ? `tag key "${k}" uses a reserved prefix (echo: and aws: are not allowed)`
+        : undefined,
+    ),
+  );
+const tags = z.record(tagKey, z.string().max(256));
+
+const duration = z.string().superRefine(
+  rule((v) => (parseDuration(v) === undefined ? 'must be a duration such as "48h", "90m", "2d" or "1d12h"' : undefined)),
+);
+
+const snapshotType = z.enum(["automated", "manual", "shared"]);
+
+const source = z.strictObject({
+  /** The production DB instance whose snapshots are echoed. */
+  instance: rdsIdentifier(63),
+  /** Which snapshot types count when looking for the latest one. */
+  snapshotTypes: z.array(snapshotType).min(1).default(["automated", "manual"]),
+  /** An explicit snapshot id or ARN; when set, it is used instead of the latest. */
+  snapshot: z.string().superRefine(rule(snapshotReferenceProblem)).optional(),
+});
+
+const instance = z.strictObject({
+  class: z.string().regex(/^db\.[a-z0-9-]+\.[a-z0-9-]+$/, 'must be an RDS instance class such as "db.t3.medium"'),
+  availabilityZone: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, 'must be an availability zone such as "eu-west-1a"').optional(),
+  multiAz: z.boolean().default(false),
+  storageType: z.enum(["standard", "gp2", "gp3", "io1", "io2"]).optional(),
+  iops: z.number().int().positive().optional(),
+  port: z.number().int().min(1150).max(65535).optional(),
+  subnetGroup: z.string().regex(/^[A-Za-z0-9 ._-]{1,255}$/, "must be a DB subnet group name").optional(),
+  optionGroup: rdsIdentifier(255).optional(),
+  autoMinorVersionUpgrade: z.boolean().optional(),
+  publiclyAccessible: z.boolean().default(false),
+  licenseModel: z.enum(["license-included", "bring-your-own-license", "general-public-license", "postgresql-license"]).optional(),
+  copyTagsToSnapshot: z.boolean().default(true),
+  tags: tags.default({}),
+});
+
+/**
+ * A reference to a Pulumi secret in the generation stack's config; the password itself never lives in the file.
+ * A literal (string or number) gets its own message, because "put the password here" is the mistake people make.
+ */
+const secretReference = z.strictObject(
+  {
+    secret: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "must be a Pulumi config key (letters, digits, _ or -), e.g. masterPassword"),
+  },
+  {
+    error: (issue) =>
+      issue.code === "invalid_type" && (typeof issue.input === "string" || typeof issue.input === "number")
+        ? "must reference a Pulumi secret, never a literal password: write `masterPassword: { secret: masterPassword }` " +
+          "and store the value as a Pulumi secret (see README, Secrets)"
+        : undefined,
+  },
+);
+
+const modify = z.strictObject({
+  parameterGroup: rdsIdentifier(255).optional(),
+  vpcSecurityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'must be a security group id such as "sg-0123456789abcdef0"')).min(1).optional(),
+  backupRetentionPeriod: z.number().int().min(0).max(35).optional(),
+  masterPassword: secretReference.optional(),
+  caCertificate: z.string().regex(/^rds-ca-[a-z0-9-]+$/, 'must be an RDS CA identifier such as "rds-ca-rsa2048-g1"').optional(),
+  iamDatabaseAuthentication: z.boolean().optional(),
+  monitoring: z
+    .strictObject({
+      interval: z.union([z.literal(0), z.literal(1), z.literal(5), z.literal(10), z.literal(15), z.literal(30), z.literal(60)], {
+        error: "must be one of 0, 1, 5, 10, 15, 30, 60 (seconds)",
+      }),
+      roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "must be an IAM role ARN").optional(),
+    })
+    .refine((m) => m.interval === 0 || m.roleArn !== undefined, {
+      message: "roleArn is required when interval is not 0",
+      path: ["roleArn"],
+    })
+    .optional(),
+  deletionProtection: z.boolean().optional(),
+});
+
+const fqdn = z
+  .string()
+  .transform((v) => v.replace(/\.$/, "").toLowerCase())
+  .pipe(
+    z
+      .string()
+      .regex(
+        /^(?=.{1,253}$)([a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+        'must be a fully qualified domain name such as "db.dev.example.com"',
+      ),
+  );
+
+const promote = z
+  .strictObject({
+    cname: fqdn.optional(),
+    zoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"').optional(),
+    zoneName: fqdn.optional(),
+    ttl: z.number().int().min(0).max(86400).default(60),
+    tags: tags.default({}),
+  })
+  .superRefine((p, ctx) => {
+    if (p.cname === undefined) {
+      ctx.addIssue({ code: "custom", path: ["cname"], message: "is required when promote is configured (the fully qualified name to point at the promoted generation)" });
+    }
+    if (p.zoneId !== undefined && p.zoneName !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["zoneName"], message: "give zoneId or zoneName, not both" });
+    }
+    if (p.cname && p.zoneName && p.cname !== p.zoneName && !p.cname.endsWith(`.${p.zoneName}`)) {
+      ctx.addIssue({ code: "custom", path: ["zoneName"], message: `the cname "${p.cname}" is not inside the zone "${p.zoneName}"` });
+    }
+  });
+
+const retire = z
+  .strictObject({
+    skipFinalSnapshot: z.boolean().default(false),
+    finalSnapshotName: z.string().optional(),
+    keep: z.number().int().min(0).max(100).default(1),
+  })
+  .superRefine((r, ctx) => {
+    if (r.skipFinalSnapshot && r.finalSnapshotName !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["finalSnapshotName"], message: "makes no sense with skipFinalSnapshot: true; remove one of them" });
+    }
+    if (r.finalSnapshotName !== undefined) {
+      // Check the longest name the pattern can produce, so the error shows up now rather than at retire time.
+      const longest = finalSnapshotName(r.finalSnapshotName, "e".repeat(MAX_ECHO_NAME), "g".repeat(63));
+      const problem = identifierProblem(longest, 255);
+      if (problem) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["finalSnapshotName"],
+          message: `expands to an invalid snapshot identifier (${problem}); use letters, digits, hyphens and ${FINAL_SNAPSHOT_PLACEHOLDERS.join(", ")}`,
+        });
+      }
+    }
+  });
+
+export const DEFAULT_FINAL_SNAPSHOT_NAME = "{generation}-final";
+
+export const definitionSchema = z.strictObject({
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as "eu-west-1"'),
+  profile: z.string().min(1).optional(),
+  source,
+  instance,
+  modify: modify.default({}),
+  promote: promote.optional(),
+  retire: retire.default({ skipFinalSnapshot: false, keep: 1 }),
+  guard: z.strictObject({ minAgeHours: z.number().min(0).default(20) }).default({ minAgeHours: 20 }),
+  timeouts: z
+    .strictObject({ create: duration.default("48h"), update: duration.default("8h"), delete: duration.default("4h") })
+    .default({ create: "48h", update: "8h", delete: "4h" }),
+});
+
+/** A validated echo definition (defaults applied), plus the echo's name taken from its file name. */
+export type EchoSpec = z.output<typeof definitionSchema>;
+export interface EchoDefinition extends EchoSpec {
+  readonly echo: string;
+}
+export type SecretReference = z.output<typeof secretReference>;
+export type SnapshotType = z.output<typeof snapshotType>;

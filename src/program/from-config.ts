@@ -1,0 +1,25 @@
+/**
+ * The generation program as the engine runs it: the stack's config (echo, stage, pinned snapshot, secrets) plus the
+ * echo's definition file. Used both by the Pulumi CLI entry point and by the Automation API's inline program.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { EchoDefinition } from "../definition/schema.js";
+import { generationProgram, type GenerationOutputs } from "./generation.js";
+import { CONFIG_KEYS, CONFIG_NAMESPACE } from "./stack-config.js";
+import { isProgramStage } from "./stages.js";
+
+export function programFromStackConfig(definition: EchoDefinition): GenerationOutputs {
+  const config = new pulumi.Config(CONFIG_NAMESPACE);
+  const stage = config.require(CONFIG_KEYS.stage);
+  if (!isProgramStage(stage)) throw new Error(`stack config ${CONFIG_NAMESPACE}:${CONFIG_KEYS.stage} is "${stage}", not a stage the program declares`);
+  const secret = definition.modify.masterPassword?.secret;
+  const zoneId = config.get(CONFIG_KEYS.zoneId);
+  return generationProgram({
+    definition,
+    generation: pulumi.getStack(),
+    stage,
+    snapshot: config.require(CONFIG_KEYS.snapshot),
+    ...(zoneId ? { zoneId } : {}),
+    ...(secret ? { masterPassword: config.requireSecret(secret) } : {}),
+  });
+}

@@ -1,0 +1,142 @@
+/**
+ * The Pulumi program of one generation: a pure function of (definition, generation, stage, pinned snapshot).
+ *
+ * Every input that could force a replacement comes from `restoreArgs`, which does not look at the stage, and the
+ * instance's logical name never changes: moving a generation from stage to stage updates the database, never
+ * replaces it. Only `modificationArgs`, the tags and the CNAME record depend on the stage.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { parseDuration, pulumiTimeout } from "../definition/duration.js";
+import { finalSnapshotName } from "../definition/identifiers.js";
+import { DEFAULT_FINAL_SNAPSHOT_NAME, type EchoDefinition } from "../definition/schema.js";
+import { hasModifications, type ProgramStage } from "./stages.js";
+import { TAG_GENERATION, TAG_MANAGED, TAG_STAGE } from "./tags.js";
+
+/** Logical names: fixed forever, since renaming one would make Pulumi replace the resource. */
+export const INSTANCE_RESOURCE = "db";
+export const CNAME_RESOURCE = "cname";
+export const PROVIDER_RESOURCE = "aws";
+
+export interface GenerationSpec {
+  readonly definition: EchoDefinition;
+  /** The stack and instance name, `<echo>-<yyyymmdd>-<hhmm>`. */
+  readonly generation: string;
+  readonly stage: ProgramStage;
+  /** The snapshot pinned at `new`; the program never looks up "the latest" itself. */
+  readonly snapshot: string;
+  /** The hosted zone of the CNAME, resolved by the driver when the definition names only a zone name. */
+  readonly zoneId?: string;
+  /** The master password as a Pulumi secret, when the definition references one. */
+  readonly masterPassword?: pulumi.Input<string>;
+}
+
+export interface GenerationOutputs {
+  readonly instanceId: pulumi.Output<string>;
+  readonly address: pulumi.Output<string>;
+  readonly port: pulumi.Output<number>;
+  readonly stage: ProgramStage;
+  readonly snapshot: string;
+  readonly cname?: string;
+}
+
+/** Restore-time inputs: identical at every stage (see the module comment). */
+export function restoreArgs(spec: Pick<GenerationSpec, "definition" | "generation" | "snapshot">) {
+  const { definition: d, generation, snapshot } = spec;
+  return {
+    identifier: generation,
+    snapshotIdentifier: snapshot,
+    instanceClass: d.instance.class,
+    availabilityZone: d.instance.availabilityZone,
+    multiAz: d.instance.multiAz,
+    storageType: d.instance.storageType,
+    iops: d.instance.iops,
+    port: d.instance.port,
+    dbSubnetGroupName: d.instance.subnetGroup,
+    optionGroupName: d.instance.optionGroup,
+    autoMinorVersionUpgrade: d.instance.autoMinorVersionUpgrade,
+    publiclyAccessible: d.instance.publiclyAccessible,
+    licenseModel: d.instance.licenseModel,
+    copyTagsToSnapshot: d.instance.copyTagsToSnapshot,
+    // Modifications must take effect now, not in the next maintenance window.
+    applyImmediately: true,
+    skipFinalSnapshot: d.retire.skipFinalSnapshot,
+    finalSnapshotIdentifier: d.retire.skipFinalSnapshot
+      ? undefined
+      : finalSnapshotName(d.retire.finalSnapshotName ?? DEFAULT_FINAL_SNAPSHOT_NAME, d.echo, generation),
+  };
+}
+
+/** Settings RDS only accepts after create; declared from stage `modified` on. */
+export function modificationArgs<Secret>(definition: EchoDefinition, masterPassword: Secret | undefined) {
+  const m = definition.modify;
+  return {
+    parameterGroupName: m.parameterGroup,
+    vpcSecurityGroupIds: m.vpcSecurityGroupIds,
+    backupRetentionPeriod: m.backupRetentionPeriod,
+    password: m.masterPassword ? masterPassword : undefined,
+    caCertIdentifier: m.caCertificate,
+    iamDatabaseAuthenticationEnabled: m.iamDatabaseAuthentication,
+    monitoringInterval: m.monitoring?.interval,
+    monitoringRoleArn: m.monitoring?.roleArn,
+    deletionProtection: m.deletionProtection,
+  };
+}
+
+/** The instance's tags at a stage: the user's, rds-echo's bookkeeping, and the promotion tags while promoted. */
+export function instanceTags(definition: EchoDefinition, generation: string, stage: ProgramStage): Record<string, string> {
+  return {
+    ...definition.instance.tags,
+    ...(stage === "promoted" ? definition.promote?.tags : {}),
+    [TAG_MANAGED]: definition.echo,
+    [TAG_GENERATION]: generation,
+    [TAG_STAGE]: stage,
+  };
+}
+
+/** Declares the generation's resources. Must run inside a Pulumi program (real engine or mock runtime). */
+export function generationProgram(spec: GenerationSpec): GenerationOutputs {
+  const { definition: d, generation, stage } = spec;
+  if (d.modify.masterPassword && hasModifications(stage) && spec.masterPassword === undefined) {
+    throw new Error(`${generation}: modify.masterPassword references secret "${d.modify.masterPassword.secret}" but no value was given`);
+  }
+  const provider = new aws.Provider(PROVIDER_RESOURCE, { region: d.region, profile: d.profile });
+  const minutes = (text: string) => pulumiTimeout(parseDuration(text) ?? 0);
+
+  const instance = new aws.rds.Instance(
+    INSTANCE_RESOURCE,
+    {
+      ...restoreArgs(spec),
+      ...(hasModifications(stage) ? modificationArgs(d, spec.masterPassword && pulumi.secret(spec.masterPassword)) : {}),
+      tags: instanceTags(d, generation, stage),
+    },
+    {
+      provider,
+      customTimeouts: { create: minutes(d.timeouts.create), update: minutes(d.timeouts.update), delete: minutes(d.timeouts.delete) },
+    },
+  );
+
+  let cname: string | undefined;
+  if (stage === "promoted") {
+    const promote = d.promote;
+    if (!promote?.cname) throw new Error(`${generation}: cannot be promoted: the definition has no promote.cname`);
+    const zoneId = promote.zoneId ?? spec.zoneId;
+    if (!zoneId) throw new Error(`${generation}: the hosted zone of ${promote.cname} was not resolved`);
+    cname = promote.cname;
+    new aws.route53.Record(
+      CNAME_RESOURCE,
+      { zoneId, name: promote.cname, type: "CNAME", ttl: promote.ttl, records: [instance.address], allowOverwrite: true },
+      // The record outlives this stack's claim on it: demotion hands it to the next generation, never deletes it.
+      { provider, retainOnDelete: true },
+    );
+  }
+
+  return {
+    instanceId: instance.identifier,
+    address: instance.address,
+    port: instance.port,
+    stage,
+    snapshot: spec.snapshot,
+    ...(cname ? { cname } : {}),
+  };
+}

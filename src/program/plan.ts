@@ -1,0 +1,49 @@
+/**
+ * `plan`: the real generation program evaluated offline under the mock runtime. No Pulumi CLI, no credentials,
+ * no network: values only the cloud can know (the pinned snapshot, a looked-up zone) are shown as what they will be.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { EchoDefinition } from "../definition/schema.js";
+import { evaluateUnderMocks, type Evaluation } from "./evaluate.js";
+import { generationProgram } from "./generation.js";
+import type { ProgramStage } from "./stages.js";
+
+export const PROJECT = "rds-echo";
+
+export interface PlanRequest {
+  readonly definition: EchoDefinition;
+  readonly generation: string;
+  readonly stage: ProgramStage;
+}
+
+export interface Plan extends Evaluation, PlanRequest {
+  readonly snapshot: string;
+}
+
+/** What the snapshot input will be: the explicit one, or a description of the one `new` will pin. */
+export function plannedSnapshot(definition: EchoDefinition): string {
+  const { source } = definition;
+  return source.snapshot ?? `<latest available ${source.snapshotTypes.join("/")} snapshot of ${source.instance}, pinned at new>`;
+}
+
+export async function planGeneration(request: PlanRequest): Promise<Plan> {
+  const { definition, generation, stage } = request;
+  const snapshot = plannedSnapshot(definition);
+  const promote = definition.promote;
+  const evaluation = await evaluateUnderMocks({
+    project: PROJECT,
+    stack: generation,
+    preview: true,
+    program: () =>
+      generationProgram({
+        definition,
+        generation,
+        stage,
+        snapshot,
+        zoneId: promote?.zoneId ?? `<hosted zone of ${promote?.zoneName ?? promote?.cname}, looked up at promote>`,
+        // Never a real password: plan only shows that a secret will be set.
+        ...(definition.modify.masterPassword ? { masterPassword: pulumi.secret("<secret>") } : {}),
+      }),
+  });
+  return { ...request, ...evaluation, snapshot };
+}

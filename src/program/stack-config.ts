@@ -1,0 +1,17 @@
+/**
+ * The generation's stack config: what the driver pins when it creates the stack, and what the program reads.
+ * Keys live in the `rds-echo` namespace so `pulumi config -s <generation>` shows them plainly.
+ */
+export const CONFIG_NAMESPACE = "rds-echo";
+
+export const CONFIG_KEYS = {
+  echo: "echo",
+  stage: "stage",
+  snapshot: "snapshot",
+  zoneId: "zoneId",
+} as const;
+
+/** Fully qualified key, e.g. `rds-echo:stage`, as the Automation API and `pulumi config` expect it. */
+export function configKey(key: string): string {
+  return `${CONFIG_NAMESPACE}:${key}`;
+}

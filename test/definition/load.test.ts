@@ -1,0 +1,168 @@
+import { mkdtemp, mkdir, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadDefinition, parseDefinition } from "../../src/definition/load.js";
+import { DefinitionError, UsageError } from "../../src/errors.js";
+import { REPO_ROOT, definitionFrom, developmentData } from "../helpers/definitions.js";
+
+/** The DefinitionError thrown for some definition data. */
+function problems(data: unknown, echo = "development"): DefinitionError {
+  try {
+    definitionFrom(data, echo);
+  } catch (error) {
+    expect(error).toBeInstanceOf(DefinitionError);
+    return error as DefinitionError;
+  }
+  throw new Error("expected the definition to be rejected");
+}
+
+describe("echo definitions", () => {
+  it("loads the shipped example with defaults applied", async () => {
+    const d = await loadDefinition(REPO_ROOT, "development");
+    expect(d.echo).toBe("development");
+    expect(d.region).toBe("eu-west-1");
+    expect(d.source).toEqual({ instance: "production-db", snapshotTypes: ["automated", "manual"] });
+    expect(d.instance.class).toBe("db.t3.medium");
+    expect(d.modify.masterPassword).toEqual({ secret: "masterPassword" });
+    expect(d.promote).toMatchObject({ cname: "development.db.example.com", zoneName: "db.example.com", ttl: 60 });
+    expect(d.retire).toEqual({ skipFinalSnapshot: false, finalSnapshotName: "{generation}-final", keep: 1 });
+    expect(d.guard.minAgeHours).toBe(20);
+    expect(d.timeouts).toEqual({ create: "48h", update: "8h", delete: "4h" });
+  });
+
+  it("applies the documented defaults to a minimal definition", () => {
+    const d = definitionFrom({ region: "us-east-1", source: { instance: "prod" }, instance: { class: "db.t3.micro" } });
+    expect(d.source.snapshotTypes).toEqual(["automated", "manual"]);
+    expect(d.instance).toMatchObject({ multiAz: false, publiclyAccessible: false, copyTagsToSnapshot: true, tags: {} });
+    expect(d.modify).toEqual({});
+    expect(d.promote).toBeUndefined();
+    expect(d.guard.minAgeHours).toBe(20);
+    expect(d.timeouts.create).toBe("48h");
+  });
+
+  it("rejects an unknown key, naming file, key path and line", () => {
+    const data = developmentData();
+    data.modify.parameterGrup = "typo";
+    const error = problems(data);
+    expect(error.file).toBe("stacks/development.yaml");
+    expect(error.issues).toEqual([{ path: expect.stringMatching(/^modify\.parameterGrup \(line \d+\)$/), message: expect.stringContaining("unknown key") }]);
+    expect(error.message).toContain("stacks/development.yaml");
+    expect(error.message).toContain("modify.parameterGrup");
+  });
+
+  it("rejects an unknown top-level key", () => {
+    const error = problems({ ...developmentData(), retention: 3 });
+    expect(error.issues.map((i) => i.path)).toEqual([expect.stringMatching(/^retention/)]);
+  });
+
+  it("rejects a wrong type with the expected type", () => {
+    const data = developmentData();
+    data.instance.port = "5432";
+    const [issue] = problems(data).issues;
+    expect(issue?.path).toMatch(/^instance\.port/);
+    expect(issue?.message).toBe("expected number, received string");
+  });
+
+  it("says a required key is missing", () => {
+    const data = developmentData();
+    delete data.source.instance;
+    const [issue] = problems(data).issues;
+    expect(issue?.path).toMatch(/^source\.instance/);
+    expect(issue?.message).toMatch(/^is required/);
+  });
+
+  it.each([
+    ["Production", "must start with a lower-case letter"],
+    ["1prod", "must start with a lower-case letter"],
+    ["prod--db", "two consecutive hyphens"],
+    ["prod-", "must not end with a hyphen"],
+    ["prod_db", "only lower-case letters, digits and hyphens"],
+  ])("rejects the source identifier %s", (instance, expected) => {
+    const data = developmentData();
+    data.source.instance = instance;
+    const [issue] = problems(data).issues;
+    expect(issue?.path).toMatch(/^source\.instance/);
+    expect(issue?.message).toContain(expected);
+  });
+
+  it("rejects an echo name whose generations would not fit in 63 characters", () => {
+    const echo = "e".repeat(50);
+    expect(() => definitionFrom(developmentData(), echo)).toThrow(UsageError);
+    expect(() => definitionFrom(developmentData(), echo)).toThrow(/at most 49/);
+    expect(() => definitionFrom(developmentData(), "e".repeat(49))).not.toThrow();
+  });
+
+  it("rejects a literal master password and says how to reference a secret", () => {
+    const data = developmentData();
+    data.modify.masterPassword = "hunter2";
+    const [issue] = problems(data).issues;
+    expect(issue?.path).toMatch(/^modify\.masterPassword/);
+    expect(issue?.message).toContain("never a literal password");
+    expect(issue?.message).toContain("{ secret: masterPassword }");
+    expect(JSON.stringify(problems(data))).not.toContain("hunter2");
+    expect(problems(data).message).not.toContain("hunter2");
+  });
+
+  it("requires a CNAME when promote is configured", () => {
+    const data = developmentData();
+    delete data.promote.cname;
+    const [issue] = problems(data).issues;
+    expect(issue?.path).toMatch(/^promote\.cname/);
+    expect(issue?.message).toContain("is required when promote is configured");
+  });
+
+  it("rejects a CNAME outside its zone, and both zoneId and zoneName", () => {
+    const data = developmentData();
+    data.promote.cname = "db.other.org";
+    data.promote.zoneId = "Z0123456789ABCDEFGHIJ";
+    const messages = problems(data).issues.map((i) => i.message);
+    expect(messages).toContain("give zoneId or zoneName, not both");
+    expect(messages).toContain('the cname "db.other.org" is not inside the zone "db.example.com"');
+  });
+
+  it("rejects a final snapshot name pattern that expands to a bad identifier, and one combined with skipFinalSnapshot", () => {
+    const data = developmentData();
+    data.retire.finalSnapshotName = "{generation}_final";
+    expect(problems(data).issues[0]?.message).toContain("expands to an invalid snapshot identifier");
+    data.retire = { skipFinalSnapshot: true, finalSnapshotName: "{generation}-final" };
+    expect(problems(data).issues[0]?.path).toMatch(/^retire\.finalSnapshotName/);
+  });
+
+  it("rejects reserved tag prefixes, bad durations and monitoring without a role", () => {
+    const data = developmentData();
+    data.instance.tags["echo:stage"] = "x";
+    data.timeouts.create = "two days";
+    data.modify.monitoring = { interval: 60 };
+    const issues = problems(data).issues;
+    expect(issues.map((i) => i.path.replace(/ \(line \d+\)$/, ""))).toEqual(
+      expect.arrayContaining(["instance.tags.echo:stage", "timeouts.create", "modify.monitoring.roleArn"]),
+    );
+  });
+
+  it("reports every problem at once", () => {
+    const data = developmentData();
+    data.region = "Europe";
+    data.instance.class = "t3.medium";
+    data.modify.vpcSecurityGroupIds = ["default"];
+    expect(problems(data).issues.map((i) => i.path.replace(/ \(line \d+\)$/, ""))).toEqual([
+      "region",
+      "instance.class",
+      "modify.vpcSecurityGroupIds[0]",
+    ]);
+  });
+
+  it("reports YAML syntax errors and empty files with the file name", () => {
+    expect(() => parseDefinition("region: [eu-west-1\n", "stacks/x.yaml", "x")).toThrow(/stacks\/x\.yaml: .*line \d+: Flow sequence/s);
+    expect(() => parseDefinition("", "stacks/x.yaml", "x")).toThrow(/the file is empty/);
+    expect(() => parseDefinition("region: a\nregion: b\n", "stacks/x.yaml", "x")).toThrow(DefinitionError);
+  });
+
+  it("says how to create a missing definition", async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), "rds-echo-"));
+    await expect(loadDefinition(root, "staging")).rejects.toThrow(/rds-echo config staging/);
+    await mkdir(path.join(root, "stacks"));
+    await writeFile(path.join(root, "stacks/staging.yaml"), "region: eu-west-1\n");
+    await expect(loadDefinition(root, "staging")).rejects.toBeInstanceOf(DefinitionError);
+  });
+});

@@ -1,0 +1,49 @@
+import { parseDocument } from "yaml";
+import { describe, expect, it } from "vitest";
+import { parseDefinition } from "../../src/definition/load.js";
+import { REQUIRED_KEYS, definitionTemplate } from "../../src/definition/template.js";
+import { DefinitionError } from "../../src/errors.js";
+
+describe("the config template", () => {
+  it("does not validate until the required values are filled, and names exactly those", () => {
+    try {
+      parseDefinition(definitionTemplate("staging"), "stacks/staging.yaml", "staging");
+      throw new Error("expected the unfilled template to be rejected");
+    } catch (error) {
+      expect(error).toBeInstanceOf(DefinitionError);
+      const paths = (error as DefinitionError).issues.map((i) => i.path.replace(/ \(line \d+\)$/, ""));
+      expect(paths.sort()).toEqual([...REQUIRED_KEYS].sort());
+    }
+  });
+
+  it("validates once the required values are filled, keeping its comments", () => {
+    const doc = parseDocument(definitionTemplate("staging"));
+    doc.setIn(["region"], "eu-central-1");
+    doc.setIn(["source", "instance"], "production-db");
+    doc.setIn(["instance", "class"], "db.r6g.large");
+    const filled = doc.toString();
+    expect(filled).toContain("# rds-echo definition of the echo \"staging\"");
+    const d = parseDefinition(filled, "stacks/staging.yaml", "staging");
+    expect(d).toMatchObject({ echo: "staging", region: "eu-central-1", instance: { class: "db.r6g.large" } });
+  });
+
+  it("documents every optional setting, which validates when uncommented", () => {
+    // Uncomment the optional lines (one leading "#" plus a space) and check the whole document still validates:
+    // the template must never show a key or value the schema would refuse.
+    // Commented settings are "# " followed by the line as it would stand; prose comments never look like "key:".
+    const uncommented = definitionTemplate("staging")
+      .split("\n")
+      .map((l) => (/^# +[A-Za-z]+:/.test(l) ? l.slice(2) : l))
+      .join("\n")
+      .replace("modify: {}", "modify:")
+      .replace('region: ""', "region: eu-west-1")
+      .replace('instance: ""', "instance: production-db")
+      .replace('class: ""', "class: db.t3.medium")
+      .replace(/^ {2}zoneId: .*$/m, "  zoneName: db.example.com");
+    const d = parseDefinition(uncommented, "stacks/staging.yaml", "staging");
+    expect(d.modify.masterPassword).toEqual({ secret: "masterPassword" });
+    expect(d.promote?.cname).toBe("staging.db.example.com");
+    expect(d.instance.tags).toEqual({ team: "platform" });
+    expect(d.retire.finalSnapshotName).toBe("{generation}-final");
+  });
+});

@@ -1,0 +1,25 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse, stringify } from "yaml";
+import { parseDefinition } from "../../src/definition/load.js";
+import type { EchoDefinition } from "../../src/definition/schema.js";
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** The shipped example definition, as text and as parsed YAML data. */
+export const developmentYaml = readFileSync(path.join(REPO_ROOT, "stacks/development.yaml"), "utf8");
+
+export function developmentData(): Record<string, any> {
+  return parse(developmentYaml) as Record<string, any>;
+}
+
+/** Validates definition data written as YAML, as if it were `stacks/<echo>.yaml`. */
+export function definitionFrom(data: unknown, echo = "development"): EchoDefinition {
+  return parseDefinition(stringify(data), `stacks/${echo}.yaml`, echo);
+}
+
+/** The shipped example definition, validated. */
+export function developmentDefinition(): EchoDefinition {
+  return definitionFrom(developmentData());
+}
