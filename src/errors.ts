@@ -39,3 +39,49 @@ export class GuardError extends UsageError {
 export function exitCodeOf(error: unknown): number {
   return error instanceof UsageError ? error.exitCode : 1;
 }
+
+// Engine and cloud errors, mapped once at the adapter edge so the lifecycle branches on types, never on messages.
+
+/** A stack that should not exist yet does. */
+export class StackExistsError extends Error {
+  override readonly name = "StackExistsError";
+  constructor(readonly stackName: string) {
+    super(`stack ${stackName} already exists`);
+  }
+}
+
+/** A stack that should exist does not. */
+export class StackNotFoundError extends Error {
+  override readonly name = "StackNotFoundError";
+  constructor(readonly stackName: string) {
+    super(`stack ${stackName} does not exist`);
+  }
+}
+
+/** Another update holds the stack's lock (another rds-echo run, or someone running pulumi by hand). */
+export class StackLockedError extends Error {
+  override readonly name = "StackLockedError";
+  constructor(readonly stackName: string, detail?: string) {
+    super(`stack ${stackName} is locked by another update${detail ? ` (${detail})` : ""}; wait for it, or if it died, run \`rds-echo up\` again to recover`);
+  }
+}
+
+/** AWS throttled the call beyond the SDK's retries. */
+export class ThrottledError extends Error {
+  override readonly name = "ThrottledError";
+}
+
+/** No snapshot matches the source (none available, or the explicit one is missing). */
+export class SnapshotNotFoundError extends Error {
+  override readonly name = "SnapshotNotFoundError";
+}
+
+/** The hosted zone for a CNAME cannot be determined (missing or ambiguous); the user must name it. */
+export class ZoneLookupError extends UsageError {
+  override readonly name = "ZoneLookupError";
+}
+
+/** A prerequisite on this machine is missing (Pulumi CLI, passphrase); nothing was changed. */
+export class EnvironmentError extends UsageError {
+  override readonly name = "EnvironmentError";
+}

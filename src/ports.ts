@@ -1,0 +1,195 @@
+/**
+ * The interfaces the lifecycle needs. The lifecycle depends only on these; adapters implement them for real
+ * (Pulumi Automation API, AWS SDK) and for the sandbox (an in-process simulation). Nothing here imports Pulumi or AWS.
+ */
+import type { SnapshotType } from "./definition/schema.js";
+import type { ProgramStage } from "./program/stages.js";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Stacks (the engine)
+
+/** What a generation's stack config pins: the echo, the stage to declare, the snapshot, a looked-up zone. */
+export interface GenerationSettings {
+  readonly echo: string;
+  readonly stage: ProgramStage;
+  readonly snapshot: string;
+  readonly zoneId?: string;
+}
+
+/** A stack as one listing shows it (no per-stack call needed). */
+export interface StackSummary {
+  readonly name: string;
+  /** When the last operation on the stack finished; undefined for a stack never updated. */
+  readonly lastUpdate?: Date;
+  readonly updateInProgress: boolean;
+  /** Resources in the stack's state (the root stack resource included, as Pulumi counts it). */
+  readonly resourceCount: number;
+}
+
+export type ChangeOp = "create" | "update" | "replace" | "delete" | "same";
+
+/** One resource's change in a preview or an operation. `keys` are the inputs that differ (update/replace). */
+export interface ResourceChange {
+  readonly op: ChangeOp;
+  readonly type: string;
+  readonly name: string;
+  readonly keys?: readonly string[];
+}
+
+export interface ChangeSet {
+  readonly changes: readonly ResourceChange[];
+}
+
+/** Outputs of a generation stack (see the program): strings and numbers only, never secrets. */
+export interface GenerationStackOutputs {
+  readonly instanceId?: string;
+  readonly address?: string;
+  readonly port?: number;
+  readonly stage?: ProgramStage;
+  readonly snapshot?: string;
+  readonly cname?: string;
+}
+
+export interface UpdateResult extends ChangeSet {
+  readonly outputs: GenerationStackOutputs;
+}
+
+export type OperationKind = "update" | "destroy" | "refresh" | "import" | "other";
+
+/** One entry of a stack's history: the audit trail. */
+export interface HistoryEntry {
+  readonly version: number;
+  readonly kind: OperationKind;
+  readonly message: string;
+  readonly result: "succeeded" | "failed" | "in-progress";
+  readonly startTime: Date;
+  readonly endTime?: Date;
+  /** Counts of resource changes by op, as the engine reports them. */
+  readonly resourceChanges: Partial<Record<ChangeOp, number>>;
+}
+
+/** An operation the engine began but never finished (the process died): it must be resolved before the next one. */
+export interface PendingOperation {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly operation: "creating" | "updating" | "deleting" | "reading" | "importing" | "other";
+}
+
+export interface OperationOptions {
+  /** Recorded in the stack history, e.g. `promote development-20261125-1230`. */
+  readonly message: string;
+}
+
+/** The stacks of one project: each generation is one. */
+export interface StackEngine {
+  /** Every stack of the project (one listing; the caller filters by echo). */
+  list(): Promise<StackSummary[]>;
+  /** Creates the stack with its settings and secrets. Fails with StackExistsError when it exists. */
+  create(generation: string, settings: GenerationSettings, secrets: Readonly<Record<string, string>>): Promise<void>;
+  /** The stack's settings, or undefined when no such stack. */
+  settings(generation: string): Promise<GenerationSettings | undefined>;
+  /** What an update to these settings would change; changes nothing (the stored settings stay as they were). */
+  preview(generation: string, settings: GenerationSettings, options: OperationOptions): Promise<ChangeSet>;
+  /** Stores the settings and updates the stack to them. */
+  update(generation: string, settings: GenerationSettings, options: OperationOptions): Promise<UpdateResult>;
+  /** What destroying the stack would change. */
+  previewDestroy(generation: string): Promise<ChangeSet>;
+  /** Destroys the stack's resources (honouring retainOnDelete); the stack and its history stay. */
+  destroy(generation: string, options: OperationOptions): Promise<ChangeSet>;
+  outputs(generation: string): Promise<GenerationStackOutputs>;
+  history(generation: string): Promise<HistoryEntry[]>;
+  pendingOperations(generation: string): Promise<PendingOperation[]>;
+  /**
+   * Resolves pending operations left by a dead process: pending creates whose urn is in `imports` are adopted with
+   * the given cloud id (then refreshed), every other pending operation is cleared.
+   */
+  resolvePending(generation: string, imports: ReadonlyMap<string, string>, options: OperationOptions): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// RDS
+
+export interface SnapshotSource {
+  readonly instance: string;
+  readonly types: readonly SnapshotType[];
+  /** An explicit snapshot id or ARN, honoured as is (it must exist and be available). */
+  readonly explicit?: string;
+}
+
+export interface SnapshotInfo {
+  /** The identifier to restore from: the id for own snapshots, the ARN for shared ones. */
+  readonly id: string;
+  readonly arn?: string;
+  readonly type: string;
+  readonly createdAt: Date;
+  readonly status: string;
+}
+
+export interface InstanceInfo {
+  readonly id: string;
+  readonly arn?: string;
+  /** RDS status: creating, available, modifying, rebooting, deleting, … */
+  readonly status: string;
+  readonly address?: string;
+  readonly port?: number;
+  readonly tags: Readonly<Record<string, string>>;
+  /** RDS reports a change that waits for a reboot (pending modified values or a parameter group pending-reboot). */
+  readonly pendingReboot: boolean;
+  readonly createdAt?: Date;
+}
+
+export interface RdsPort {
+  /** The newest available snapshot of the source (all pages, the configured types), or the explicit one. */
+  latestSnapshot(source: SnapshotSource): Promise<SnapshotInfo>;
+  /** One instance, or undefined when RDS has none by that id. */
+  describeInstance(id: string): Promise<InstanceInfo | undefined>;
+  /** Many instances in as few calls as RDS allows (100 per page); missing ids are simply absent. */
+  describeInstances(ids: readonly string[]): Promise<Map<string, InstanceInfo>>;
+  reboot(id: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Route 53
+
+export interface DnsPort {
+  /** The hosted zone id for a name: the given id, the named zone, or the longest matching suffix. */
+  resolveZone(name: string, hint: { zoneId?: string; zoneName?: string }): Promise<string>;
+  /** The live CNAME target of a name in a zone, or undefined when there is no such record. */
+  readCname(zoneId: string, name: string): Promise<{ target: string; ttl: number } | undefined>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Time, people
+
+export interface Clock {
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface Prompt {
+  /** True when a person can answer (stdin and stdout are TTYs). */
+  readonly interactive: boolean;
+  confirm(question: string): Promise<boolean>;
+}
+
+/** What the lifecycle tells the person running it; the CLI's reporter implements it. */
+export interface LifecycleOutput {
+  /** A step or fact worth a line: "restoring development-20261125-1230 from rds:production-…". */
+  step(message: string): void;
+  /** The diff of a preview, before a mutating step. */
+  changes(title: string, changes: ChangeSet): void;
+  /** Progress of a long wait: called at each poll. */
+  progress(id: string, status: string, elapsedMs: number): void;
+  warn(message: string): void;
+}
+
+/** Everything the lifecycle uses, in one bag. */
+export interface Ports {
+  readonly engine: StackEngine;
+  readonly rds: RdsPort;
+  readonly dns: DnsPort;
+  readonly clock: Clock;
+  readonly prompt: Prompt;
+  readonly output: LifecycleOutput;
+}
