@@ -85,3 +85,11 @@ export class ZoneLookupError extends UsageError {
 export class EnvironmentError extends UsageError {
   override readonly name = "EnvironmentError";
 }
+
+/** The stack has operations a dead process left unfinished; they must be resolved (imported or cleared) first. */
+export class PendingOperationsError extends Error {
+  override readonly name = "PendingOperationsError";
+  constructor(readonly stackName: string, readonly count: number) {
+    super(`stack ${stackName} has ${count} pending operation(s) left by an interrupted run; rerun \`rds-echo up\` to recover`);
+  }
+}

@@ -87,6 +87,8 @@ export interface StackEngine {
   list(): Promise<StackSummary[]>;
   /** Creates the stack with its settings and secrets. Fails with StackExistsError when it exists. */
   create(generation: string, settings: GenerationSettings, secrets: Readonly<Record<string, string>>): Promise<void>;
+  /** Removes a stack that was never updated (a `new` the person declined); refuses one with history. */
+  remove(generation: string): Promise<void>;
   /** The stack's settings, or undefined when no such stack. */
   settings(generation: string): Promise<GenerationSettings | undefined>;
   /** What an update to these settings would change; changes nothing (the stored settings stay as they were). */
@@ -164,7 +166,8 @@ export interface DnsPort {
 
 export interface Clock {
   now(): Date;
-  sleep(ms: number): Promise<void>;
+  /** Resolves after `ms`, or as soon as `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export interface Prompt {

@@ -11,7 +11,7 @@ import { parseDuration, pulumiTimeout } from "../definition/duration.js";
 import { finalSnapshotName } from "../definition/identifiers.js";
 import { DEFAULT_FINAL_SNAPSHOT_NAME, type EchoDefinition } from "../definition/schema.js";
 import { hasModifications, type ProgramStage } from "./stages.js";
-import { TAG_GENERATION, TAG_MANAGED, TAG_STAGE } from "./tags.js";
+import { TAG_GENERATION, TAG_MANAGED, TAG_SNAPSHOT, TAG_STAGE } from "./tags.js";
 
 /** Logical names: fixed forever, since renaming one would make Pulumi replace the resource. */
 export const INSTANCE_RESOURCE = "db";
@@ -84,13 +84,15 @@ export function modificationArgs<Secret>(definition: EchoDefinition, masterPassw
 }
 
 /** The instance's tags at a stage: the user's, rds-echo's bookkeeping, and the promotion tags while promoted. */
-export function instanceTags(definition: EchoDefinition, generation: string, stage: ProgramStage): Record<string, string> {
+export function instanceTags(spec: Pick<GenerationSpec, "definition" | "generation" | "stage" | "snapshot">): Record<string, string> {
+  const { definition, generation, stage, snapshot } = spec;
   return {
     ...definition.instance.tags,
     ...(stage === "promoted" ? definition.promote?.tags : {}),
     [TAG_MANAGED]: definition.echo,
     [TAG_GENERATION]: generation,
     [TAG_STAGE]: stage,
+    [TAG_SNAPSHOT]: snapshot,
   };
 }
 
@@ -108,7 +110,7 @@ export function generationProgram(spec: GenerationSpec): GenerationOutputs {
     {
       ...restoreArgs(spec),
       ...(hasModifications(stage) ? modificationArgs(d, spec.masterPassword && pulumi.secret(spec.masterPassword)) : {}),
-      tags: instanceTags(d, generation, stage),
+      tags: instanceTags(spec),
     },
     {
       provider,

@@ -2,3 +2,5 @@
 export const TAG_MANAGED = "echo:managed";
 export const TAG_GENERATION = "echo:generation";
 export const TAG_STAGE = "echo:stage";
+/** The snapshot the generation was restored from, so `status` can show it from one DescribeDBInstances page. */
+export const TAG_SNAPSHOT = "echo:snapshot";

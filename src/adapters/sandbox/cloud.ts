@@ -1,0 +1,202 @@
+/**
+ * What the mock provider does to the simulated cloud for each resource type: restore an instance from a snapshot,
+ * modify it, delete it (with its final snapshot), UPSERT and delete Route 53 records. Like the real provider, create,
+ * modify and delete wait until RDS reports the instance settled.
+ */
+import { createHash } from "node:crypto";
+import type { Clock } from "../../ports.js";
+import { INSTANCE_TYPE, RECORD_TYPE } from "../../program/resource-types.js";
+import type { Faults } from "./faults.js";
+import { settle, type SimInstance, type SimWorld, type StoredResource } from "./world.js";
+
+
+/** How often the simulated provider polls RDS while it waits (as the real one does, in simulated time). */
+const PROVIDER_POLL_MS = 30_000;
+const DEFAULT_PORT = 5432;
+
+/** Changing these needs a reboot before it takes effect (static parameters of a new parameter group). */
+const REBOOT_KEYS = new Set(["parameterGroupName"]);
+/** Bookkeeping inputs: changing them does not put the instance into `modifying`. */
+const INSTANT_KEYS = new Set(["tags", "applyImmediately", "skipFinalSnapshot", "finalSnapshotIdentifier", "deletionProtection"]);
+
+type Inputs = Record<string, unknown>;
+
+export class SandboxCloud {
+  constructor(
+    private readonly world: SimWorld,
+    private readonly faults: Faults,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The live outputs of a resource, or undefined when it does not exist in the cloud. */
+  read(resource: { type: string; name: string; inputs: Inputs; id?: string }): Inputs | undefined {
+    settle(this.world);
+    if (resource.type === INSTANCE_TYPE) {
+      const instance = this.world.rds.instances[String(resource.inputs["identifier"] ?? resource.id)];
+      return instance && instanceOutputs(instance);
+    }
+    if (resource.type === RECORD_TYPE) {
+      const record = this.#zone(resource.inputs)?.records[String(resource.inputs["name"])];
+      return record && { id: recordId(resource.inputs), fqdn: resource.inputs["name"], records: record.values, ttl: record.ttl };
+    }
+    return { id: `${resource.name}-provider`, ...resource.inputs };
+  }
+
+  /** Outputs a resource that does not exist yet will have once created (deterministic, like an RDS endpoint). */
+  predict(resource: { type: string; inputs: Inputs }): Inputs {
+    if (resource.type === INSTANCE_TYPE) {
+      const id = String(resource.inputs["identifier"]);
+      return { id, address: this.#address(id, this.#region()), port: resource.inputs["port"] ?? DEFAULT_PORT };
+    }
+    return {};
+  }
+
+  async create(resource: StoredResource, persist: () => Promise<void>): Promise<{ id: string; outputs: Inputs }> {
+    if (resource.type === INSTANCE_TYPE) return this.#restore(resource.inputs);
+    if (resource.type === RECORD_TYPE) {
+      this.#upsert(resource.inputs);
+      await persist();
+      return { id: recordId(resource.inputs), outputs: this.read(resource) ?? {} };
+    }
+    return { id: `${resource.name}-provider`, outputs: { ...resource.inputs } };
+  }
+
+  async update(stored: StoredResource, inputs: Inputs, keys: readonly string[]): Promise<Inputs> {
+    if (stored.type === INSTANCE_TYPE) return this.#modify(stored, inputs, keys);
+    if (stored.type === RECORD_TYPE) {
+      this.#upsert(inputs);
+      return this.read({ ...stored, inputs }) ?? {};
+    }
+    return { ...inputs };
+  }
+
+  async delete(stored: StoredResource): Promise<void> {
+    if (stored.type === INSTANCE_TYPE) return this.#deleteInstance(stored);
+    if (stored.type === RECORD_TYPE) {
+      this.faults.enter("route53.ChangeResourceRecordSets");
+      const zone = this.#zone(stored.inputs);
+      if (zone) delete zone.records[String(stored.inputs["name"])];
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------------------------
+
+  async #restore(inputs: Inputs): Promise<{ id: string; outputs: Inputs }> {
+    this.faults.enter("rds.RestoreDBInstanceFromDBSnapshot");
+    settle(this.world);
+    const id = String(inputs["identifier"]);
+    const snapshotRef = String(inputs["snapshotIdentifier"]);
+    const snapshot = this.world.rds.snapshots.find((s) => s.id === snapshotRef || s.arn === snapshotRef);
+    if (!snapshot) throw new Error(`DBSnapshotNotFound: ${snapshotRef}`);
+    if (snapshot.status !== "available") throw new Error(`InvalidDBSnapshotState: ${snapshotRef} is ${snapshot.status}`);
+    if (this.world.rds.instances[id]) throw new Error(`DBInstanceAlreadyExists: ${id}`);
+    const region = this.#region();
+    const { tags, ...settings } = inputs;
+    const instance: SimInstance = {
+      id,
+      arn: `arn:aws:rds:${region}:${this.world.account}:db:${id}`,
+      status: "creating",
+      readyAt: this.world.now + this.world.timings.restoreMs,
+      address: this.#address(id, region),
+      port: Number(inputs["port"] ?? snapshot.port),
+      region,
+      createdAt: this.world.now,
+      snapshot: snapshot.id,
+      settings,
+      tags: { ...(tags as Record<string, string> | undefined) },
+      pendingReboot: false,
+    };
+    this.world.rds.instances[id] = instance;
+    this.faults.checkpoint("engine:after-create-call");
+    await this.#waitSettled(id);
+    return { id, outputs: instanceOutputs(instance) };
+  }
+
+  async #modify(stored: StoredResource, inputs: Inputs, keys: readonly string[]): Promise<Inputs> {
+    this.faults.enter("rds.ModifyDBInstance");
+    settle(this.world);
+    const id = String(stored.inputs["identifier"]);
+    const instance = this.world.rds.instances[id];
+    if (!instance) throw new Error(`DBInstanceNotFound: ${id}`);
+    if (instance.status !== "available") throw new Error(`InvalidDBInstanceState: ${id} is ${instance.status}`);
+    const { tags, ...settings } = inputs;
+    instance.tags = { ...(tags as Record<string, string> | undefined) };
+    instance.settings = settings;
+    if (keys.some((k) => REBOOT_KEYS.has(k))) instance.pendingReboot = true;
+    if (keys.some((k) => !INSTANT_KEYS.has(k))) {
+      instance.status = "modifying";
+      instance.readyAt = this.world.now + this.world.timings.modifyMs;
+      await this.#waitSettled(id);
+    }
+    return instanceOutputs(instance);
+  }
+
+  async #deleteInstance(stored: StoredResource): Promise<void> {
+    this.faults.enter("rds.DeleteDBInstance");
+    settle(this.world);
+    const id = String(stored.inputs["identifier"]);
+    const instance = this.world.rds.instances[id];
+    if (!instance) return; // already gone: the provider treats that as deleted
+    if (instance.settings["deletionProtection"] === true) {
+      throw new Error(`InvalidParameterCombination: ${id} has deletion protection enabled`);
+    }
+    if (stored.inputs["skipFinalSnapshot"] !== true) {
+      const name = String(stored.inputs["finalSnapshotIdentifier"]);
+      this.world.rds.snapshots.push({
+        id: name,
+        arn: `arn:aws:rds:${instance.region}:${this.world.account}:snapshot:${name}`,
+        instance: id,
+        type: "manual",
+        status: "available",
+        createdAt: this.world.now,
+        port: instance.port,
+      });
+    }
+    instance.status = "deleting";
+    instance.deleting = true;
+    instance.readyAt = this.world.now + this.world.timings.deleteMs;
+    await this.#waitSettled(id);
+  }
+
+  #upsert(inputs: Inputs): void {
+    this.faults.enter("route53.ChangeResourceRecordSets");
+    const zone = this.#zone(inputs);
+    if (!zone) throw new Error(`NoSuchHostedZone: ${String(inputs["zoneId"])}`);
+    const name = String(inputs["name"]);
+    if (zone.records[name] && inputs["allowOverwrite"] !== true) {
+      throw new Error(`InvalidChangeBatch: a record ${name} already exists (allowOverwrite is off)`);
+    }
+    // UPSERT: one change replaces the target atomically; there is never a moment without a record.
+    zone.records[name] = { type: String(inputs["type"]), ttl: Number(inputs["ttl"] ?? 300), values: (inputs["records"] as string[]).map(String) };
+  }
+
+  async #waitSettled(id: string): Promise<void> {
+    for (;;) {
+      settle(this.world);
+      const instance = this.world.rds.instances[id];
+      if (!instance || instance.readyAt === undefined) return;
+      await this.clock.sleep(PROVIDER_POLL_MS);
+    }
+  }
+
+  #zone(inputs: Inputs) {
+    return this.world.route53.zones.find((z) => z.id === inputs["zoneId"]);
+  }
+
+  #region(): string {
+    return this.world.region;
+  }
+
+  #address(id: string, region: string): string {
+    const hash = createHash("sha256").update(`${this.world.account}:${region}`).digest("hex").slice(0, 12);
+    return `${id}.${hash}.${region}.rds.amazonaws.com`;
+  }
+}
+
+function recordId(inputs: Inputs): string {
+  return `${String(inputs["zoneId"])}_${String(inputs["name"])}_${String(inputs["type"])}`;
+}
+
+function instanceOutputs(i: SimInstance): Inputs {
+  return { id: i.id, identifier: i.id, address: i.address, port: i.port, arn: i.arn, status: i.status, endpoint: `${i.address}:${i.port}` };
+}

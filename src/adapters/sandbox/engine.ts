@@ -1,0 +1,362 @@
+/**
+ * The sandbox engine: the lifecycle's stack port, evaluating the *real* generation program under Pulumi's mock
+ * runtime and applying the difference to the simulated cloud.
+ *
+ * It keeps the real engine's order of persistence: a pending operation is recorded before the cloud call and cleared
+ * after the resource is stored, so a crash in between leaves exactly what a killed `pulumi up` leaves.
+ */
+import { createHash } from "node:crypto";
+import type { EchoDefinition } from "../../definition/schema.js";
+import { PendingOperationsError, StackExistsError, StackLockedError, StackNotFoundError } from "../../errors.js";
+import { evaluateUnderMocks, type Declaration, type ResourceState } from "../../program/evaluate.js";
+import { generationProgram } from "../../program/generation.js";
+import { PROJECT } from "../../program/plan.js";
+import { SecretValue, UNKNOWN, type Value } from "../../program/values.js";
+import type {
+  ChangeOp,
+  ChangeSet,
+  Clock,
+  GenerationSettings,
+  GenerationStackOutputs,
+  HistoryEntry,
+  OperationKind,
+  OperationOptions,
+  PendingOperation,
+  ResourceChange,
+  StackEngine,
+  StackSummary,
+  UpdateResult,
+} from "../../ports.js";
+import type { Faults } from "./faults.js";
+import { SandboxCloud } from "./cloud.js";
+import { INSTANCE_TYPE, RECORD_TYPE } from "../../program/resource-types.js";
+import type { SimHistoryEntry, SimStack, SimWorld, StoredResource } from "./world.js";
+
+/** Inputs whose change makes the provider replace the resource (the provider schema's ForceNew fields we use). */
+const REPLACE_KEYS: Record<string, readonly string[]> = {
+  [INSTANCE_TYPE]: ["identifier", "snapshotIdentifier", "availabilityZone", "dbName", "kmsKeyId", "storageEncrypted", "username", "characterSetName", "timezone"],
+  [RECORD_TYPE]: ["zoneId", "name", "type", "setIdentifier"],
+};
+
+export interface SandboxEngineOptions {
+  readonly world: SimWorld;
+  readonly faults: Faults;
+  readonly clock: Clock;
+  readonly definitionFor: (echo: string) => Promise<EchoDefinition>;
+  /** Called whenever the real engine would have written its state (checkpoints); the CLI saves the world there. */
+  readonly persist?: () => Promise<void>;
+}
+
+interface Planned {
+  readonly change: ResourceChange;
+  readonly declaration?: Declaration;
+  readonly stored?: StoredResource;
+}
+
+export class SandboxEngine implements StackEngine {
+  readonly #world: SimWorld;
+  readonly #faults: Faults;
+  readonly #options: SandboxEngineOptions;
+  readonly #cloud: SandboxCloud;
+
+  constructor(options: SandboxEngineOptions) {
+    this.#options = options;
+    this.#world = options.world;
+    this.#faults = options.faults;
+    this.#cloud = new SandboxCloud(options.world, options.faults, options.clock);
+  }
+
+  async list(): Promise<StackSummary[]> {
+    this.#faults.enter("engine.list");
+    return Object.values(this.#world.stacks).map((s) => ({
+      name: s.name,
+      ...(s.lastUpdate !== undefined ? { lastUpdate: new Date(s.lastUpdate) } : {}),
+      updateInProgress: s.updateInProgress,
+      // Pulumi counts the root stack resource too.
+      resourceCount: s.resources.length > 0 ? s.resources.length + 1 : 0,
+    }));
+  }
+
+  async create(generation: string, settings: GenerationSettings, secrets: Readonly<Record<string, string>>): Promise<void> {
+    this.#faults.enter("engine.create");
+    if (this.#world.stacks[generation]) throw new StackExistsError(generation);
+    this.#world.stacks[generation] = {
+      name: generation,
+      settings: { ...settings },
+      secrets: Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, digest(v)])),
+      resources: [],
+      outputs: {},
+      pending: [],
+      history: [],
+      updateInProgress: false,
+    };
+    await this.#persist();
+  }
+
+  async remove(generation: string): Promise<void> {
+    const stack = this.#stack(generation);
+    if (stack.history.length > 0 || stack.resources.length > 0) throw new Error(`stack ${generation} has history; it is never removed`);
+    delete this.#world.stacks[generation];
+    await this.#persist();
+  }
+
+  async settings(generation: string): Promise<GenerationSettings | undefined> {
+    const stack = this.#world.stacks[generation];
+    return stack && { ...stack.settings };
+  }
+
+  async preview(generation: string, settings: GenerationSettings, _options: OperationOptions): Promise<ChangeSet> {
+    this.#faults.enter("engine.preview");
+    const stack = this.#stack(generation);
+    const plan = await this.#plan(stack, settings, true);
+    return { changes: plan.map((p) => p.change) };
+  }
+
+  async update(generation: string, settings: GenerationSettings, options: OperationOptions): Promise<UpdateResult> {
+    this.#faults.enter("engine.update");
+    const stack = this.#stack(generation);
+    if (stack.pending.length > 0) throw new PendingOperationsError(generation, stack.pending.length);
+    return this.#operation(stack, "update", options.message, async () => {
+      stack.settings = { ...settings };
+      const plan = await this.#plan(stack, settings, false);
+      for (const step of orderForApply(plan)) await this.#apply(stack, step);
+      const evaluation = await this.#evaluate(stack, settings, false);
+      stack.outputs = plainOutputs(evaluation.outputs);
+      return plan.map((p) => p.change);
+    }).then((changes) => ({ changes, outputs: { ...stack.outputs } as GenerationStackOutputs }));
+  }
+
+  async previewDestroy(generation: string): Promise<ChangeSet> {
+    const stack = this.#stack(generation);
+    return { changes: [...stack.resources].reverse().map((r) => ({ op: "delete" as const, type: r.type, name: r.name })) };
+  }
+
+  async destroy(generation: string, options: OperationOptions): Promise<ChangeSet> {
+    this.#faults.enter("engine.destroy");
+    const stack = this.#stack(generation);
+    if (stack.pending.length > 0) throw new PendingOperationsError(generation, stack.pending.length);
+    const changes = await this.#operation(stack, "destroy", options.message, async () => {
+      const plan: Planned[] = [...stack.resources].reverse().map((stored) => ({ change: { op: "delete", type: stored.type, name: stored.name }, stored }));
+      for (const step of plan) await this.#apply(stack, step);
+      stack.outputs = {};
+      return plan.map((p) => p.change);
+    });
+    return { changes };
+  }
+
+  async outputs(generation: string): Promise<GenerationStackOutputs> {
+    return { ...this.#stack(generation).outputs } as GenerationStackOutputs;
+  }
+
+  async history(generation: string): Promise<HistoryEntry[]> {
+    this.#faults.enter("engine.history");
+    return this.#stack(generation)
+      .history.map(({ startTime, endTime, ...h }) => ({ ...h, startTime: new Date(startTime), ...(endTime !== undefined ? { endTime: new Date(endTime) } : {}) }))
+      .reverse();
+  }
+
+  async pendingOperations(generation: string): Promise<PendingOperation[]> {
+    return this.#stack(generation).pending.map(({ resource: _resource, ...op }) => op);
+  }
+
+  async resolvePending(generation: string, imports: ReadonlyMap<string, string>, options: OperationOptions): Promise<void> {
+    this.#faults.enter("engine.refresh");
+    const stack = this.#stack(generation);
+    await this.#operation(stack, "refresh", options.message, async () => {
+      for (const op of stack.pending) {
+        const id = imports.get(op.urn);
+        if (op.operation === "creating" && id !== undefined) stack.resources.push({ ...op.resource, id });
+      }
+      stack.pending = [];
+      // A refresh reads every resource back from the cloud; what no longer exists leaves the state.
+      const changes: ResourceChange[] = [];
+      stack.resources = stack.resources.filter((r) => {
+        const outputs = this.#cloud.read(r);
+        if (outputs === undefined) changes.push({ op: "delete", type: r.type, name: r.name });
+        else r.outputs = outputs;
+        return outputs !== undefined;
+      });
+      return changes;
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+
+  #stack(generation: string): SimStack {
+    const stack = this.#world.stacks[generation];
+    if (!stack) throw new StackNotFoundError(generation);
+    return stack;
+  }
+
+  async #persist(): Promise<void> {
+    await this.#options.persist?.();
+  }
+
+  /** Runs one engine operation under the stack's lock, with its history entry. */
+  async #operation(stack: SimStack, kind: OperationKind, message: string, body: () => Promise<ResourceChange[]>): Promise<ResourceChange[]> {
+    if (stack.updateInProgress) throw new StackLockedError(stack.name);
+    const entry: SimHistoryEntry = { version: stack.history.length + 1, kind, message, result: "in-progress", startTime: this.#world.now, resourceChanges: {} };
+    stack.history.push(entry);
+    stack.updateInProgress = true;
+    await this.#persist();
+    let changes: ResourceChange[] = [];
+    try {
+      changes = await body();
+      entry.result = "succeeded";
+      return changes;
+    } catch (error) {
+      if ((error as Error).name !== "SimulatedCrash") entry.result = "failed";
+      throw error;
+    } finally {
+      // A dead process holds no lock in the sandbox; its history entry stays "in-progress".
+      stack.updateInProgress = false;
+      entry.endTime = this.#world.now;
+      entry.resourceChanges = countChanges(changes);
+      stack.lastUpdate = this.#world.now;
+      await this.#persist();
+    }
+  }
+
+  async #evaluate(stack: SimStack, settings: GenerationSettings, preview: boolean) {
+    const definition = await this.#options.definitionFor(settings.echo);
+    const secret = definition.modify.masterPassword?.secret;
+    const password = secret ? stack.secrets[secret] : undefined;
+    return evaluateUnderMocks({
+      project: PROJECT,
+      stack: stack.name,
+      preview,
+      program: () =>
+        generationProgram({
+          definition,
+          generation: stack.name,
+          stage: settings.stage,
+          snapshot: settings.snapshot,
+          ...(settings.zoneId ? { zoneId: settings.zoneId } : {}),
+          ...(password !== undefined ? { masterPassword: password } : {}),
+        }),
+      state: (d) => this.#stateOf(d, preview),
+    });
+  }
+
+  /** The outputs a declared resource has (or will have) in the simulated cloud. */
+  #stateOf(declaration: Declaration, preview: boolean): ResourceState | undefined {
+    const inputs = toStored(declaration.inputs);
+    const live = this.#cloud.read({ type: declaration.type, name: declaration.name, inputs });
+    if (live) return { id: String(live["id"] ?? declaration.name), state: { ...inputs, ...live } };
+    if (preview) return undefined;
+    return { id: declaration.name, state: { ...inputs, ...this.#cloud.predict({ type: declaration.type, inputs }) } };
+  }
+
+  async #plan(stack: SimStack, settings: GenerationSettings, preview: boolean): Promise<Planned[]> {
+    const evaluation = await this.#evaluate(stack, settings, preview);
+    const planned: Planned[] = [];
+    const declaredUrns = new Set<string>();
+    for (const declaration of evaluation.declarations) {
+      const urn = urnOf(stack.name, declaration);
+      declaredUrns.add(urn);
+      const stored = stack.resources.find((r) => r.urn === urn);
+      const base = { type: declaration.type, name: declaration.name };
+      if (!stored) {
+        planned.push({ change: { op: "create", ...base }, declaration });
+        continue;
+      }
+      const keys = changedKeys(stored.inputs, toStored(declaration.inputs));
+      const replace = keys.some((k) => REPLACE_KEYS[declaration.type]?.includes(k));
+      const op: ChangeOp = keys.length === 0 ? "same" : replace ? "replace" : "update";
+      planned.push({ change: { op, ...base, ...(keys.length ? { keys } : {}) }, declaration, stored });
+    }
+    for (const stored of stack.resources) {
+      if (!declaredUrns.has(stored.urn)) planned.push({ change: { op: "delete", type: stored.type, name: stored.name }, stored });
+    }
+    return planned;
+  }
+
+  async #apply(stack: SimStack, step: Planned): Promise<void> {
+    const { change, declaration, stored } = step;
+    if (change.op === "same") return;
+    if ((change.op === "delete" || change.op === "replace") && stored) {
+      if (!stored.retainOnDelete) await this.#cloud.delete(stored);
+      stack.resources = stack.resources.filter((r) => r.urn !== stored.urn);
+      await this.#persist();
+      if (change.op === "delete") return;
+    }
+    if (!declaration) return;
+    const inputs = toStored(declaration.inputs);
+    const resource: StoredResource = {
+      urn: urnOf(stack.name, declaration),
+      type: declaration.type,
+      name: declaration.name,
+      id: "",
+      inputs,
+      outputs: {},
+      retainOnDelete: declaration.retainOnDelete,
+    };
+    if (change.op === "update" && stored) {
+      resource.id = stored.id;
+      resource.outputs = await this.#cloud.update(stored, inputs, change.keys ?? []);
+      stack.resources = stack.resources.map((r) => (r.urn === resource.urn ? resource : r));
+      await this.#persist();
+      return;
+    }
+    // create (or the create half of a replace): recorded as pending before the cloud call, as the engine does.
+    stack.pending.push({ urn: resource.urn, type: resource.type, name: resource.name, operation: "creating", resource });
+    await this.#persist();
+    const created = await this.#cloud.create(resource, () => this.#persist());
+    resource.id = created.id;
+    resource.outputs = created.outputs;
+    this.#faults.checkpoint("engine:before-finish");
+    stack.pending = stack.pending.filter((p) => p.urn !== resource.urn);
+    stack.resources.push(resource);
+    await this.#persist();
+  }
+}
+
+/** Creates in declaration order, deletes last and in reverse (dependents before what they depend on). */
+function orderForApply(plan: Planned[]): Planned[] {
+  const deletes = plan.filter((p) => p.change.op === "delete").reverse();
+  return [...plan.filter((p) => p.change.op !== "delete"), ...deletes];
+}
+
+function urnOf(stack: string, d: { type: string; name: string }): string {
+  return `urn:pulumi:${stack}::${PROJECT}::${d.type}::${d.name}`;
+}
+
+function digest(value: string): string {
+  return createHash("sha256").update(value).digest("hex");
+}
+
+/** Declared values as stored state: secrets become digests, so the state file never holds one in the clear. */
+function toStored(value: Value): Record<string, unknown>;
+function toStored(value: Value): unknown;
+function toStored(value: Value): unknown {
+  if (value instanceof SecretValue) return { __secret: digest(String(value.reveal())) };
+  if (value === UNKNOWN) return undefined;
+  if (Array.isArray(value)) return value.map((v) => toStored(v));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toStored(v)]));
+  }
+  return value;
+}
+
+function changedKeys(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((k) => canonical(before[k]) !== canonical(after[k])).sort();
+}
+
+/** JSON with sorted keys, so equal objects compare equal whatever order their keys were written in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
+}
+
+function countChanges(changes: readonly ResourceChange[]): Partial<Record<ChangeOp, number>> {
+  const counts: Partial<Record<ChangeOp, number>> = {};
+  for (const c of changes) counts[c.op] = (counts[c.op] ?? 0) + 1;
+  return counts;
+}
+
+/** Stack outputs as data: secrets never leave as values. */
+function plainOutputs(outputs: Record<string, Value>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(outputs).filter(([, v]) => !(v instanceof SecretValue) && v !== UNKNOWN));
+}

@@ -1,0 +1,77 @@
+/**
+ * Fault injection for the reliability suite: throttle a named operation, fail it once, or "kill the process" at a
+ * named point between two steps. Operation names are the sandbox's own: `rds.DescribeDBInstances`,
+ * `rds.RebootDBInstance`, `rds.DescribeDBSnapshots`, `engine.update`, … Crash points are listed in CRASH_POINTS.
+ */
+import { ThrottledError } from "../../errors.js";
+
+export const CRASH_POINTS = [
+  /** The engine asked RDS to create the instance and died before recording it: a pending create. */
+  "engine:after-create-call",
+  /** The engine died after recording the create, before the update finished. */
+  "engine:before-finish",
+] as const;
+export type CrashPoint = (typeof CRASH_POINTS)[number];
+
+/** Thrown at a crash point: tests treat it as the process dying there (state already persisted stays). */
+export class SimulatedCrash extends Error {
+  override readonly name = "SimulatedCrash";
+  constructor(readonly point: CrashPoint) {
+    super(`simulated crash at ${point}`);
+  }
+}
+
+/** A failure injected by a test. */
+export class InjectedFault extends Error {
+  override readonly name = "InjectedFault";
+}
+
+export class Faults {
+  readonly #throttles = new Map<string, number>();
+  readonly #failures = new Map<string, string>();
+  readonly #crashes = new Set<CrashPoint>();
+  /** Every operation the sandbox served, in order; tests count calls with it. */
+  readonly calls: string[] = [];
+
+  /** The next `times` calls of `operation` are throttled. */
+  throttle(operation: string, times = 1): this {
+    this.#throttles.set(operation, (this.#throttles.get(operation) ?? 0) + times);
+    return this;
+  }
+
+  /** The next call of `operation` fails with `message`. */
+  failOnce(operation: string, message = `injected failure of ${operation}`): this {
+    this.#failures.set(operation, message);
+    return this;
+  }
+
+  /** The process "dies" the next time it reaches `point`. */
+  crashAt(point: CrashPoint): this {
+    this.#crashes.add(point);
+    return this;
+  }
+
+  /** Called by the sandbox at the start of every operation. */
+  enter(operation: string): void {
+    this.calls.push(operation);
+    const throttles = this.#throttles.get(operation) ?? 0;
+    if (throttles > 0) {
+      this.#throttles.set(operation, throttles - 1);
+      throw new ThrottledError(`${operation}: Rate exceeded (simulated throttling)`);
+    }
+    const failure = this.#failures.get(operation);
+    if (failure !== undefined) {
+      this.#failures.delete(operation);
+      throw new InjectedFault(failure);
+    }
+  }
+
+  /** Called by the sandbox at each crash point. */
+  checkpoint(point: CrashPoint): void {
+    if (this.#crashes.delete(point)) throw new SimulatedCrash(point);
+  }
+
+  count(operation: string): number {
+    return this.calls.filter((c) => c === operation).length;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The sandbox: engine, RDS and Route 53 simulated in-process over one world. `createSandbox` is what tests use;
+ * `openSandbox` adds persistence in `.rds-echo/sandbox.json` for the CLI's `--sandbox`.
+ */
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { EchoDefinition } from "../../definition/schema.js";
+import { SimClock } from "./clock.js";
+import { SandboxDns } from "./dns.js";
+import { SandboxEngine } from "./engine.js";
+import { Faults } from "./faults.js";
+import { SandboxRds } from "./rds.js";
+import { seed } from "./seed.js";
+import { emptyWorld, type SimWorld } from "./world.js";
+
+export { Faults, SimulatedCrash, CRASH_POINTS, type CrashPoint } from "./faults.js";
+export type { SimWorld } from "./world.js";
+
+export interface Sandbox {
+  readonly world: SimWorld;
+  readonly faults: Faults;
+  readonly clock: SimClock;
+  readonly engine: SandboxEngine;
+  readonly rds: SandboxRds;
+  readonly dns: SandboxDns;
+}
+
+export interface SandboxOptions {
+  readonly definitionFor: (echo: string) => Promise<EchoDefinition>;
+  readonly faults?: Faults;
+  /** Simulated ms per real ms (Infinity: never wait for real time). */
+  readonly speed?: number;
+  readonly persist?: () => Promise<void>;
+}
+
+export function createSandbox(world: SimWorld, options: SandboxOptions): Sandbox {
+  const faults = options.faults ?? new Faults();
+  const clock = new SimClock(world, options.speed);
+  const engine = new SandboxEngine({ world, faults, clock, definitionFor: options.definitionFor, ...(options.persist ? { persist: options.persist } : {}) });
+  return { world, faults, clock, engine, rds: new SandboxRds(world, faults), dns: new SandboxDns(world, faults) };
+}
+
+/** A fresh world seeded for a definition, starting at `now`. */
+export function seededWorld(definition: EchoDefinition, now: Date): SimWorld {
+  const world = emptyWorld(now.getTime(), definition.region);
+  seed(world, definition);
+  return world;
+}
+
+export const SANDBOX_FILE = path.join(".rds-echo", "sandbox.json");
+
+/** Loads the persisted world under a project root (seeding what the definition needs), or starts a new one. */
+export async function loadWorld(root: string, definition: EchoDefinition | undefined, now: Date): Promise<SimWorld> {
+  const file = path.join(root, SANDBOX_FILE);
+  let world: SimWorld;
+  try {
+    world = JSON.parse(await readFile(file, "utf8")) as SimWorld;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`${file}: unreadable sandbox state (${(error as Error).message}); remove it or run \`rds-echo sandbox reset\``);
+    world = emptyWorld(now.getTime(), definition?.region ?? "eu-west-1");
+  }
+  if (definition) seed(world, definition);
+  return world;
+}
+
+/** Saves the world atomically (write then rename), so a killed process never leaves half a file. */
+export async function saveWorld(root: string, world: SimWorld): Promise<void> {
+  const file = path.join(root, SANDBOX_FILE);
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, `${JSON.stringify(world, null, 1)}\n`);
+  await rename(temp, file);
+}

@@ -1,0 +1,83 @@
+/** The sandbox's RDS: the lifecycle's rds port over the simulated world. */
+import { SnapshotNotFoundError } from "../../errors.js";
+import type { InstanceInfo, RdsPort, SnapshotInfo, SnapshotSource } from "../../ports.js";
+import type { Faults } from "./faults.js";
+import { settle, type SimInstance, type SimWorld } from "./world.js";
+
+/** DescribeDBInstances returns at most this many instances per call, as in RDS. */
+export const DESCRIBE_PAGE_SIZE = 100;
+
+export class SandboxRds implements RdsPort {
+  constructor(
+    private readonly world: SimWorld,
+    private readonly faults: Faults,
+  ) {}
+
+  async latestSnapshot(source: SnapshotSource): Promise<SnapshotInfo> {
+    this.faults.enter("rds.DescribeDBSnapshots");
+    settle(this.world);
+    const { snapshots } = this.world.rds;
+    if (source.explicit !== undefined) {
+      const found = snapshots.find((s) => s.id === source.explicit || s.arn === source.explicit);
+      if (!found) throw new SnapshotNotFoundError(`snapshot ${source.explicit} not found`);
+      if (found.status !== "available") throw new SnapshotNotFoundError(`snapshot ${source.explicit} is ${found.status}, not available`);
+      return snapshotInfo(found);
+    }
+    const candidates = snapshots
+      .filter((s) => s.instance === source.instance && source.types.includes(s.type) && s.status === "available")
+      .sort((a, b) => b.createdAt - a.createdAt);
+    const newest = candidates[0];
+    if (!newest) {
+      throw new SnapshotNotFoundError(`no available ${source.types.join("/")} snapshot of ${source.instance}`);
+    }
+    return snapshotInfo(newest);
+  }
+
+  async describeInstance(id: string): Promise<InstanceInfo | undefined> {
+    this.faults.enter("rds.DescribeDBInstances");
+    settle(this.world);
+    const instance = this.world.rds.instances[id];
+    return instance && instanceInfo(instance);
+  }
+
+  async describeInstances(ids: readonly string[]): Promise<Map<string, InstanceInfo>> {
+    const found = new Map<string, InstanceInfo>();
+    for (let i = 0; i < ids.length; i += DESCRIBE_PAGE_SIZE) {
+      this.faults.enter("rds.DescribeDBInstances");
+      settle(this.world);
+      for (const id of ids.slice(i, i + DESCRIBE_PAGE_SIZE)) {
+        const instance = this.world.rds.instances[id];
+        if (instance) found.set(id, instanceInfo(instance));
+      }
+    }
+    return found;
+  }
+
+  async reboot(id: string): Promise<void> {
+    this.faults.enter("rds.RebootDBInstance");
+    settle(this.world);
+    const instance = this.world.rds.instances[id];
+    if (!instance) throw new Error(`DBInstanceNotFound: ${id}`);
+    if (instance.status !== "available") throw new Error(`InvalidDBInstanceState: ${id} is ${instance.status}`);
+    instance.status = "rebooting";
+    instance.readyAt = this.world.now + this.world.timings.rebootMs;
+    instance.pendingReboot = false;
+  }
+}
+
+function snapshotInfo(s: SimWorld["rds"]["snapshots"][number]): SnapshotInfo {
+  return { id: s.type === "shared" ? s.arn : s.id, arn: s.arn, type: s.type, createdAt: new Date(s.createdAt), status: s.status };
+}
+
+function instanceInfo(i: SimInstance): InstanceInfo {
+  return {
+    id: i.id,
+    arn: i.arn,
+    status: i.status,
+    address: i.address,
+    port: i.port,
+    tags: { ...i.tags },
+    pendingReboot: i.pendingReboot,
+    createdAt: new Date(i.createdAt),
+  };
+}

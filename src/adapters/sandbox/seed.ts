@@ -1,0 +1,54 @@
+/**
+ * Seeding the sandbox from echo definitions: the source instance each one names (not managed by rds-echo), a week
+ * of its automated snapshots plus a manual one (and one still being created, which must never be picked), and a
+ * public hosted zone for its CNAME. Idempotent: seeding twice adds nothing.
+ */
+import type { EchoDefinition } from "../../definition/schema.js";
+import { createHash } from "node:crypto";
+import type { SimWorld } from "./world.js";
+
+const DAY_MS = 86_400_000;
+const pad = (n: number) => String(n).padStart(2, "0");
+
+export function seed(world: SimWorld, definition: EchoDefinition): void {
+  const source = definition.source.instance;
+  const { region, account } = world;
+  if (!world.rds.instances[source]) {
+    world.rds.instances[source] = {
+      id: source,
+      arn: `arn:aws:rds:${region}:${account}:db:${source}`,
+      status: "available",
+      address: `${source}.${hash(account + region)}.${region}.rds.amazonaws.com`,
+      port: definition.instance.port ?? 5432,
+      region,
+      createdAt: world.now - 400 * DAY_MS,
+      settings: {},
+      tags: { environment: "production" },
+      pendingReboot: false,
+    };
+    const today = Math.floor(world.now / DAY_MS) * DAY_MS;
+    for (let daysAgo = 7; daysAgo >= 0; daysAgo--) {
+      const at = today - daysAgo * DAY_MS + (3 * 60 + 10) * 60_000;
+      if (at > world.now) continue;
+      const d = new Date(at);
+      const id = `rds:${source}-${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}-03-10`;
+      world.rds.snapshots.push({ id, arn: `arn:aws:rds:${region}:${account}:snapshot:${id}`, instance: source, type: "automated", status: "available", createdAt: at, port: 5432 });
+    }
+    const manual = `${source}-before-upgrade`;
+    world.rds.snapshots.push({ id: manual, arn: `arn:aws:rds:${region}:${account}:snapshot:${manual}`, instance: source, type: "manual", status: "available", createdAt: today - 10 * DAY_MS, port: 5432 });
+    const inProgress = `${source}-in-progress`;
+    world.rds.snapshots.push({ id: inProgress, arn: `arn:aws:rds:${region}:${account}:snapshot:${inProgress}`, instance: source, type: "manual", status: "creating", createdAt: world.now - 60_000, port: 5432 });
+  }
+  const promote = definition.promote;
+  if (promote?.cname) {
+    const zoneName = promote.zoneName ?? promote.cname.split(".").slice(1).join(".");
+    if (!world.route53.zones.some((z) => z.name === zoneName)) {
+      const id = promote.zoneId ?? `Z${hash(zoneName).toUpperCase().slice(0, 20)}`;
+      world.route53.zones.push({ id, name: zoneName, private: false, records: {} });
+    }
+  }
+}
+
+function hash(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 12);
+}

@@ -1,0 +1,128 @@
+/**
+ * The sandbox's simulated world as plain JSON data: RDS instances and snapshots, Route 53 zones, Pulumi stacks and the
+ * simulated time. Engine, RDS and DNS adapters all read and write this one object, so a test can assert real outcomes
+ * ("the CNAME points at B's address; A still exists") and the CLI can persist it to `.rds-echo/sandbox.json`.
+ */
+import type { ChangeOp, GenerationSettings, HistoryEntry, OperationKind, PendingOperation } from "../../ports.js";
+
+/** Simulated durations (milliseconds of simulated time) of the slow RDS operations. */
+export interface SimTimings {
+  readonly restoreMs: number;
+  readonly modifyMs: number;
+  readonly rebootMs: number;
+  readonly deleteMs: number;
+}
+
+export const DEFAULT_TIMINGS: SimTimings = {
+  restoreMs: 90 * 60_000,
+  modifyMs: 6 * 60_000,
+  rebootMs: 3 * 60_000,
+  deleteMs: 10 * 60_000,
+};
+
+export interface SimInstance {
+  id: string;
+  arn: string;
+  /** Status as of `since`; a transitional status becomes `available` at `readyAt`. */
+  status: string;
+  readyAt?: number;
+  address: string;
+  port: number;
+  region: string;
+  createdAt: number;
+  snapshot?: string;
+  /** Current settings, by Pulumi input name (e.g. parameterGroupName); secrets as digests. */
+  settings: Record<string, unknown>;
+  tags: Record<string, string>;
+  pendingReboot: boolean;
+  /** Set while the instance is being deleted; it disappears at `readyAt`. */
+  deleting?: boolean;
+}
+
+export interface SimSnapshot {
+  id: string;
+  arn: string;
+  instance: string;
+  type: "automated" | "manual" | "shared";
+  status: string;
+  createdAt: number;
+  port: number;
+}
+
+export interface SimRecord {
+  type: string;
+  ttl: number;
+  values: string[];
+}
+
+export interface SimZone {
+  id: string;
+  name: string;
+  private: boolean;
+  records: Record<string, SimRecord>;
+}
+
+/** A resource in a stack's state. Secrets are stored as `{ "__secret": "<sha256>" }`, never in the clear. */
+export interface StoredResource {
+  urn: string;
+  type: string;
+  name: string;
+  id: string;
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+  retainOnDelete: boolean;
+}
+
+/** A history entry as stored: times in epoch ms. */
+export interface SimHistoryEntry {
+  version: number;
+  kind: OperationKind;
+  message: string;
+  result: HistoryEntry["result"];
+  startTime: number;
+  endTime?: number;
+  resourceChanges: Partial<Record<ChangeOp, number>>;
+}
+
+export interface SimStack {
+  name: string;
+  settings: GenerationSettings;
+  /** Secret config values as sha256 digests: enough to detect a change, useless to a reader of the file. */
+  secrets: Record<string, string>;
+  resources: StoredResource[];
+  outputs: Record<string, unknown>;
+  pending: (PendingOperation & { resource: StoredResource })[];
+  history: SimHistoryEntry[];
+  lastUpdate?: number;
+  updateInProgress: boolean;
+}
+
+export interface SimWorld {
+  version: 1;
+  /** Simulated now, in epoch milliseconds. */
+  now: number;
+  account: string;
+  /** The one region the simulation covers (the sandbox serves echoes of one region at a time). */
+  region: string;
+  timings: SimTimings;
+  rds: { instances: Record<string, SimInstance>; snapshots: SimSnapshot[] };
+  route53: { zones: SimZone[] };
+  stacks: Record<string, SimStack>;
+}
+
+export function emptyWorld(now: number, region: string, timings: SimTimings = DEFAULT_TIMINGS): SimWorld {
+  return { version: 1, now, account: "123456789012", region, timings, rds: { instances: {}, snapshots: [] }, route53: { zones: [] }, stacks: {} };
+}
+
+/** Brings transitional states up to date with the simulated clock (creating -> available, deleting -> gone). */
+export function settle(world: SimWorld): void {
+  for (const instance of Object.values(world.rds.instances)) {
+    if (instance.readyAt === undefined || instance.readyAt > world.now) continue;
+    if (instance.deleting) {
+      delete world.rds.instances[instance.id];
+      continue;
+    }
+    instance.status = "available";
+    delete instance.readyAt;
+  }
+}

@@ -1,0 +1,25 @@
+/** What every lifecycle step gets: the ports, the echo's definition, and the person's choices. */
+import type { EchoDefinition } from "../definition/schema.js";
+import type { Ports } from "../ports.js";
+
+export interface StepOptions {
+  /** `--yes`: do not ask (required without a TTY). */
+  readonly yes: boolean;
+  /** `--force`: override the step's guard (always said out loud). */
+  readonly force: boolean;
+  /** Values of the secrets the definition references, by config key (needed only by `new`). */
+  readonly secrets: Readonly<Record<string, string>>;
+}
+
+export interface StepContext {
+  readonly ports: Ports;
+  readonly definition: EchoDefinition;
+  readonly options: StepOptions;
+}
+
+/** What a step did, for `up`'s summary and `--json`. */
+export interface StepReport {
+  readonly step: "new" | "resume" | "modify" | "reboot" | "promote" | "forget" | "retire";
+  readonly generation: string;
+  readonly detail: string;
+}

@@ -1,0 +1,72 @@
+/**
+ * The state of an echo as one listing shows it: every generation's stack, its instance and its stage.
+ * Cheap on purpose (one stack listing, ceil(N/100) DescribeDBInstances pages): `status`, guards and `up` all start here.
+ */
+import { parseGenerationName } from "../definition/identifiers.js";
+import type { EchoDefinition } from "../definition/schema.js";
+import { isProgramStage, type Stage } from "../program/stages.js";
+import { TAG_GENERATION, TAG_MANAGED, TAG_STAGE } from "../program/tags.js";
+import type { InstanceInfo, Ports, StackSummary } from "../ports.js";
+
+/**
+ * A generation's condition. Beyond the stages: `incomplete` (a stack whose instance does not exist yet, e.g. a run
+ * died before or during the restore) and `foreign` (an instance by that name that this echo did not create).
+ */
+export type Condition = Stage | "incomplete" | "foreign";
+
+export interface Generation {
+  readonly name: string;
+  readonly createdAt: Date;
+  readonly stack: StackSummary;
+  readonly instance?: InstanceInfo;
+  readonly condition: Condition;
+}
+
+export interface EchoState {
+  readonly echo: string;
+  /** Oldest first. */
+  readonly generations: readonly Generation[];
+}
+
+export async function loadEchoState(ports: Pick<Ports, "engine" | "rds">, definition: EchoDefinition): Promise<EchoState> {
+  const echo = definition.echo;
+  const stacks = (await ports.engine.list()).filter((s) => parseGenerationName(s.name)?.echo === echo);
+  const instances = await ports.rds.describeInstances(stacks.map((s) => s.name));
+  const generations = stacks
+    .map((stack): Generation => {
+      const instance = instances.get(stack.name);
+      return {
+        name: stack.name,
+        createdAt: parseGenerationName(stack.name)!.createdAt,
+        stack,
+        ...(instance ? { instance } : {}),
+        condition: conditionOf(echo, stack, instance),
+      };
+    })
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  return { echo, generations };
+}
+
+function conditionOf(echo: string, stack: StackSummary, instance: InstanceInfo | undefined): Condition {
+  if (instance) {
+    if (!isManagedBy(echo, stack.name, instance)) return "foreign";
+    const stage = instance.tags[TAG_STAGE];
+    return isProgramStage(stage) ? stage : "incomplete";
+  }
+  // No instance: a destroyed stack is empty and has been operated on; anything else has not finished its restore.
+  return stack.resourceCount === 0 && stack.lastUpdate !== undefined && !stack.updateInProgress ? "retired" : "incomplete";
+}
+
+/** rds-echo only ever touches an instance that carries this echo's and this generation's tags. */
+export function isManagedBy(echo: string, generation: string, instance: InstanceInfo): boolean {
+  return instance.tags[TAG_MANAGED] === echo && instance.tags[TAG_GENERATION] === generation;
+}
+
+export function byCondition(state: EchoState, ...conditions: Condition[]): Generation[] {
+  return state.generations.filter((g) => conditions.includes(g.condition));
+}
+
+/** The newest generation that still exists (not retired), or undefined. */
+export function newestLive(state: EchoState): Generation | undefined {
+  return [...state.generations].reverse().find((g) => g.condition !== "retired");
+}

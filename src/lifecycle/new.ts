@@ -1,0 +1,66 @@
+/** `new`: restore the latest available snapshot of the source into a new generation. */
+import { generationName } from "../definition/identifiers.js";
+import { GuardError } from "../errors.js";
+import type { GenerationSettings } from "../ports.js";
+import { confirmChanges } from "./confirm.js";
+import type { StepContext, StepReport } from "./context.js";
+import { byCondition, newestLive, type EchoState } from "./echo-state.js";
+import { resumeGeneration } from "./resume.js";
+import { applyMove } from "./stage-update.js";
+
+const HOUR_MS = 3_600_000;
+
+/** Why a new generation may not start now; empty when it may. */
+export function newGenerationBlockers(ctx: StepContext, state: EchoState): string[] {
+  const blockers: string[] = [];
+  for (const g of byCondition(state, "new", "modified", "rebooted")) {
+    blockers.push(`${g.name} is still ${g.condition} (not promoted); promote or retire it first`);
+  }
+  const newest = newestLive(state);
+  const minAgeHours = ctx.definition.guard.minAgeHours;
+  if (newest) {
+    const ageHours = (ctx.ports.clock.now().getTime() - newest.createdAt.getTime()) / HOUR_MS;
+    if (ageHours < minAgeHours) {
+      blockers.push(`the newest generation ${newest.name} is ${ageHours.toFixed(1)} h old, younger than guard.minAgeHours (${minAgeHours} h)`);
+    }
+  }
+  return blockers;
+}
+
+export async function newGeneration(ctx: StepContext, state: EchoState): Promise<StepReport> {
+  const { ports, definition, options } = ctx;
+  // A generation whose restore never finished is resumed, never restored a second time.
+  const unfinished = byCondition(state, "incomplete").at(-1);
+  if (unfinished) return resumeGeneration(ctx, unfinished);
+
+  const blockers = newGenerationBlockers(ctx, state);
+  if (blockers.length > 0 && !options.force) {
+    throw new GuardError(`new: ${blockers.join("; ")} (--force overrides)`);
+  }
+  for (const blocker of blockers) ports.output.warn(`--force overrides: ${blocker}`);
+
+  const name = generationName(definition.echo, ports.clock.now());
+  if (state.generations.some((g) => g.name === name)) {
+    throw new GuardError(`new: a generation named ${name} already exists; generations are named by the minute, retry in a minute`);
+  }
+  const snapshot = await ports.rds.latestSnapshot({
+    instance: definition.source.instance,
+    types: definition.source.snapshotTypes,
+    ...(definition.source.snapshot ? { explicit: definition.source.snapshot } : {}),
+  });
+  ports.output.step(`snapshot: ${snapshot.id} (${snapshot.type}, ${snapshot.createdAt.toISOString()})`);
+
+  const settings: GenerationSettings = { echo: definition.echo, stage: "new", snapshot: snapshot.id };
+  const message = `new ${name} from ${snapshot.id}`;
+  await ports.engine.create(name, settings, options.secrets);
+  try {
+    const preview = await ports.engine.preview(name, settings, { message });
+    await confirmChanges(ports, message, [{ label: message, set: preview }], options);
+  } catch (error) {
+    // Declined or failed before anything was created: leave no empty stack behind.
+    await ports.engine.remove(name);
+    throw error;
+  }
+  await applyMove(ctx, name, settings, message);
+  return { step: "new", generation: name, detail: `restored from ${snapshot.id}` };
+}

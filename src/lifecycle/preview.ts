@@ -1,0 +1,42 @@
+/** `preview`: what the next step of `up` would change, without changing anything. */
+import { generationName } from "../definition/identifiers.js";
+import type { ChangeSet } from "../ports.js";
+import type { StepContext } from "./context.js";
+import { byCondition, loadEchoState } from "./echo-state.js";
+import { nextStep, type NextStep, type UpOptions } from "./up.js";
+import { promotionTarget } from "./zone.js";
+
+export interface PreviewReport {
+  readonly step?: NextStep;
+  readonly generation?: string;
+  readonly changes: readonly { readonly label: string; readonly set: ChangeSet }[];
+}
+
+const TARGET_STAGE = { modify: "modified", reboot: "rebooted", promote: "promoted" } as const;
+
+export async function previewNext(ctx: StepContext, options: UpOptions): Promise<PreviewReport> {
+  const { engine } = ctx.ports;
+  const state = await loadEchoState(ctx.ports, ctx.definition);
+  const step = nextStep(ctx, state, options);
+  if (!step) return { changes: [] };
+  if (step === "new") {
+    // No stack exists yet, so there is nothing to diff against: everything would be created.
+    const name = generationName(ctx.definition.echo, ctx.ports.clock.now());
+    return { step, generation: name, changes: [{ label: `new ${name}: restore the latest snapshot of ${ctx.definition.source.instance} (all resources created; see \`rds-echo plan\`)`, set: { changes: [] } }] };
+  }
+  if (step === "retire") {
+    const forgotten = byCondition(state, "forgotten");
+    const oldest = forgotten[0]!;
+    return { step, generation: oldest.name, changes: [{ label: `retire ${oldest.name}`, set: await engine.previewDestroy(oldest.name) }] };
+  }
+  if (step === "resume" || step === "finish-promotion") {
+    const g = step === "resume" ? byCondition(state, "incomplete").at(-1)! : byCondition(state, "promoted")[0]!;
+    const settings = (await engine.settings(g.name))!;
+    const target = step === "resume" ? settings : { ...settings, stage: "forgotten" as const };
+    return { step, generation: g.name, changes: [{ label: `${step} ${g.name}`, set: await engine.preview(g.name, target, { message: `preview ${step}` }) }] };
+  }
+  const g = byCondition(state, "new", "modified", "rebooted").at(-1)!;
+  const zoneId = step === "promote" ? (await promotionTarget(ctx.ports, ctx.definition))?.zoneId : undefined;
+  const settings = { ...(await engine.settings(g.name))!, stage: TARGET_STAGE[step], ...(zoneId ? { zoneId } : {}) };
+  return { step, generation: g.name, changes: [{ label: `${step} ${g.name}`, set: await engine.preview(g.name, settings, { message: `preview ${step}` }) }] };
+}

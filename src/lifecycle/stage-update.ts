@@ -1,0 +1,87 @@
+/**
+ * Moving one generation to a stage: preview, confirm, update, wait until RDS says `available`. Also the recovery of
+ * a stack left with pending operations by a dead process, which every update goes through first.
+ */
+import { GuardError, PendingOperationsError, StackNotFoundError } from "../errors.js";
+import type { GenerationSettings, UpdateResult } from "../ports.js";
+import { parseDuration } from "../definition/duration.js";
+import { INSTANCE_TYPE } from "../program/resource-types.js";
+import type { ProgramStage } from "../program/stages.js";
+import { confirmChanges } from "./confirm.js";
+import type { StepContext } from "./context.js";
+import { isManagedBy } from "./echo-state.js";
+import { waitForAvailable } from "./wait.js";
+
+export async function settingsOf(ctx: StepContext, generation: string): Promise<GenerationSettings> {
+  const settings = await ctx.ports.engine.settings(generation);
+  if (!settings) throw new StackNotFoundError(generation);
+  return settings;
+}
+
+/** The settings for moving a generation to `stage` (everything else as pinned). */
+export async function settingsAt(ctx: StepContext, generation: string, stage: ProgramStage, extra: Partial<GenerationSettings> = {}): Promise<GenerationSettings> {
+  return { ...(await settingsOf(ctx, generation)), ...extra, stage };
+}
+
+/** Preview of one generation's move, ready for `confirmChanges`. */
+export async function previewMove(ctx: StepContext, generation: string, settings: GenerationSettings, message: string) {
+  return { label: message, set: await ctx.ports.engine.preview(generation, settings, { message }) };
+}
+
+/** Updates the generation to the settings (recovering pending operations first), then waits until available. */
+export async function applyMove(ctx: StepContext, generation: string, settings: GenerationSettings, message: string): Promise<UpdateResult> {
+  ctx.ports.output.step(message);
+  let result: UpdateResult;
+  try {
+    result = await updateWatching(ctx, generation, settings, message);
+  } catch (error) {
+    if (!(error instanceof PendingOperationsError)) throw error;
+    await recoverPending(ctx, generation);
+    result = await updateWatching(ctx, generation, settings, message);
+  }
+  await waitForAvailable(ctx.ports, generation, { timeoutMs: timeoutMs(ctx) });
+  return result;
+}
+
+/** One stage move with its preview and confirmation. */
+export async function moveTo(ctx: StepContext, generation: string, stage: ProgramStage, message: string, extra: Partial<GenerationSettings> = {}): Promise<UpdateResult> {
+  const settings = await settingsAt(ctx, generation, stage, extra);
+  await confirmChanges(ctx.ports, message, [await previewMove(ctx, generation, settings, message)], ctx.options);
+  return applyMove(ctx, generation, settings, message);
+}
+
+/**
+ * Resolves what a dead process left: a pending create of this generation's instance is adopted when RDS has the
+ * instance (and it carries this echo's tags); anything else pending is cleared. Never a second restore.
+ */
+export async function recoverPending(ctx: StepContext, generation: string): Promise<void> {
+  const { engine, rds, output } = ctx.ports;
+  const pending = await engine.pendingOperations(generation);
+  if (pending.length === 0) return;
+  const instance = await rds.describeInstance(generation);
+  if (instance && !isManagedBy(ctx.definition.echo, generation, instance)) {
+    throw new GuardError(`${generation}: an instance by that name exists but does not carry this echo's tags; refusing to adopt it`);
+  }
+  const imports = new Map(
+    pending.filter((p) => p.operation === "creating" && p.type === INSTANCE_TYPE && instance).map((p) => [p.urn, generation] as const),
+  );
+  const what = imports.size > 0 ? `adopting the instance the interrupted run created` : `clearing ${pending.length} interrupted operation(s)`;
+  output.step(`recover ${generation}: ${what}`);
+  await engine.resolvePending(generation, imports, { message: `recover ${generation}: ${what}` });
+}
+
+/** Runs the engine update while a watcher reports the instance's RDS status (a restore can take a day). */
+async function updateWatching(ctx: StepContext, generation: string, settings: GenerationSettings, message: string): Promise<UpdateResult> {
+  const watch = new AbortController();
+  const watcher = waitForAvailable(ctx.ports, generation, { timeoutMs: timeoutMs(ctx), signal: watch.signal, missingOk: true }).catch(() => undefined);
+  try {
+    return await ctx.ports.engine.update(generation, settings, { message });
+  } finally {
+    watch.abort();
+    await watcher;
+  }
+}
+
+function timeoutMs(ctx: StepContext): number {
+  return (parseDuration(ctx.definition.timeouts.create) ?? 2880) * 60_000;
+}

@@ -1,0 +1,59 @@
+/**
+ * `status`: every generation with its stage, RDS status, endpoint, snapshot, age, and which one the live CNAME
+ * serves (read from Route 53). One stack listing plus ceil(N/100) DescribeDBInstances pages: no Pulumi process per
+ * generation.
+ */
+import type { EchoDefinition } from "../definition/schema.js";
+import { TAG_SNAPSHOT } from "../program/tags.js";
+import type { Ports } from "../ports.js";
+import { loadEchoState, type Condition } from "./echo-state.js";
+import { promotionTarget } from "./zone.js";
+
+export interface GenerationStatus {
+  readonly generation: string;
+  readonly stage: Condition;
+  readonly rdsStatus?: string;
+  readonly endpoint?: string;
+  readonly snapshot?: string;
+  readonly createdAt: string;
+  readonly ageHours: number;
+  readonly serving: boolean;
+}
+
+export interface EchoStatus {
+  readonly echo: string;
+  readonly cname?: string;
+  /** What the CNAME resolves to in Route 53 right now. */
+  readonly cnameTarget?: string;
+  /** The generation whose endpoint the CNAME names, if any. */
+  readonly servedBy?: string;
+  readonly generations: readonly GenerationStatus[];
+}
+
+export async function echoStatus(ports: Pick<Ports, "engine" | "rds" | "dns" | "clock">, definition: EchoDefinition): Promise<EchoStatus> {
+  const state = await loadEchoState(ports, definition);
+  const target = await promotionTarget(ports, definition);
+  const live = target && (await ports.dns.readCname(target.zoneId, target.cname));
+  const now = ports.clock.now().getTime();
+  const generations = state.generations.map((g): GenerationStatus => {
+    const snapshot = g.instance?.tags[TAG_SNAPSHOT];
+    return {
+      generation: g.name,
+      stage: g.condition,
+      ...(g.instance ? { rdsStatus: g.instance.status } : {}),
+      ...(g.instance?.address ? { endpoint: `${g.instance.address}:${g.instance.port}` } : {}),
+      ...(snapshot ? { snapshot } : {}),
+      createdAt: g.createdAt.toISOString(),
+      ageHours: Math.round(((now - g.createdAt.getTime()) / 3_600_000) * 10) / 10,
+      serving: live !== undefined && g.instance?.address === live.target,
+    };
+  });
+  const servedBy = generations.find((g) => g.serving)?.generation;
+  return {
+    echo: definition.echo,
+    ...(target ? { cname: target.cname } : {}),
+    ...(live ? { cnameTarget: live.target } : {}),
+    ...(servedBy ? { servedBy } : {}),
+    generations,
+  };
+}

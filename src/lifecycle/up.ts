@@ -1,0 +1,76 @@
+/**
+ * `up`: advance the echo as far as it can go, idempotently (safe from cron). Recover what a dead run left, finish a
+ * half-done promotion, start a new generation when one is due, then modify, reboot and, when asked, promote and retire.
+ * A second run right after does nothing and says so.
+ */
+import type { StepContext, StepReport } from "./context.js";
+import { byCondition, loadEchoState, type EchoState } from "./echo-state.js";
+import { modifyGeneration } from "./modify.js";
+import { newGeneration, newGenerationBlockers } from "./new.js";
+import { demoteStale, promoteGeneration } from "./promote.js";
+import { rebootGeneration } from "./reboot.js";
+import { resumeGeneration } from "./resume.js";
+import { retireGenerations } from "./retire.js";
+
+export interface UpOptions {
+  readonly promote: boolean;
+  readonly retire: boolean;
+}
+
+/** The next step `up` would take for an echo, or undefined when it has nothing to do. */
+export type NextStep = "resume" | "finish-promotion" | "new" | "modify" | "reboot" | "promote" | "retire";
+
+export function nextStep(ctx: StepContext, state: EchoState, options: UpOptions): NextStep | undefined {
+  if (byCondition(state, "incomplete").length > 0) return "resume";
+  if (byCondition(state, "promoted").length > 1) return "finish-promotion";
+  const inFlight = byCondition(state, "new", "modified", "rebooted").at(-1);
+  if (!inFlight) return newGenerationBlockers(ctx, state).length === 0 ? "new" : options.retire && retireDue(ctx, state) ? "retire" : undefined;
+  if (inFlight.condition === "new") return "modify";
+  if (inFlight.condition === "modified") return "reboot";
+  if (options.promote) return "promote";
+  return options.retire && retireDue(ctx, state) ? "retire" : undefined;
+}
+
+export async function up(ctx: StepContext, options: UpOptions): Promise<StepReport[]> {
+  const reports: StepReport[] = [];
+  for (const g of (await load(ctx)).generations) {
+    if (g.condition === "foreign") ctx.ports.output.warn(`${g.name}: an instance by that name exists without this echo's tags; leaving it alone`);
+  }
+  // Each pass takes one step and re-reads the world; the bound only guards against a step that does not advance.
+  for (let pass = 0; pass < 12; pass++) {
+    const state = await load(ctx);
+    const step = nextStep(ctx, state, options);
+    if (!step) break;
+    reports.push(...(await take(ctx, state, step)));
+    if (step === "retire") break;
+  }
+  if (reports.length === 0) ctx.ports.output.step(`${ctx.definition.echo}: nothing to do`);
+  return reports;
+}
+
+async function take(ctx: StepContext, state: EchoState, step: NextStep): Promise<StepReport[]> {
+  switch (step) {
+    case "resume":
+      return [await resumeGeneration(ctx, byCondition(state, "incomplete").at(-1)!)];
+    case "finish-promotion":
+      return demoteStale(ctx, state);
+    case "new":
+      return [await newGeneration(ctx, state)];
+    case "modify":
+      return [await modifyGeneration(ctx, state)];
+    case "reboot":
+      return [await rebootGeneration(ctx, state)];
+    case "promote":
+      return promoteGeneration(ctx, state);
+    case "retire":
+      return retireGenerations(ctx, state);
+  }
+}
+
+function retireDue(ctx: StepContext, state: EchoState): boolean {
+  return byCondition(state, "forgotten").length > ctx.definition.retire.keep;
+}
+
+function load(ctx: StepContext): Promise<EchoState> {
+  return loadEchoState(ctx.ports, ctx.definition);
+}

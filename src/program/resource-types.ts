@@ -1,0 +1,4 @@
+/** Pulumi type tokens of the resources a generation declares (kept apart so code without Pulumi loaded can use them). */
+export const INSTANCE_TYPE = "aws:rds/instance:Instance";
+export const RECORD_TYPE = "aws:route53/record:Record";
+export const PROVIDER_TYPE = "pulumi:providers:aws";
