@@ -6,7 +6,9 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { configCommand } from "./commands/config.js";
+import { lifecycleCommands } from "./commands/lifecycle.js";
 import { planCommand } from "./commands/plan.js";
+import { sandboxCommand } from "./commands/sandbox.js";
 import { Reporter } from "./reporter.js";
 
 await yargs(hideBin(process.argv))
@@ -17,6 +19,8 @@ await yargs(hideBin(process.argv))
   .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no progress output", global: true })
   .command(configCommand)
   .command(planCommand)
+  .command(lifecycleCommands)
+  .command(sandboxCommand)
   .demandCommand(1, "name a command; see rds-echo --help")
   .recommendCommands()
   .strict()

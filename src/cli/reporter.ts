@@ -34,6 +34,11 @@ export class Reporter {
     if (!this.quiet) this.#err.write(`${line}\n`);
   }
 
+  /** A line for a person that even `--quiet` shows (a diff about to be confirmed). */
+  always(line: string): void {
+    this.#err.write(`${line}\n`);
+  }
+
   /** A warning: shown even with `--quiet`. */
   warn(line: string): void {
     this.#err.write(`warning: ${line}\n`);

@@ -30,20 +30,27 @@ export interface EchoState {
 
 export async function loadEchoState(ports: Pick<Ports, "engine" | "rds">, definition: EchoDefinition): Promise<EchoState> {
   const echo = definition.echo;
-  const stacks = (await ports.engine.list()).filter((s) => parseGenerationName(s.name)?.echo === echo);
+  const stacks = (await ports.engine.list())
+    .filter((s) => parseGenerationName(s.name)?.echo === echo)
+    .sort((a, b) => parseGenerationName(a.name)!.createdAt.getTime() - parseGenerationName(b.name)!.createdAt.getTime());
   const instances = await ports.rds.describeInstances(stacks.map((s) => s.name));
-  const generations = stacks
-    .map((stack): Generation => {
-      const instance = instances.get(stack.name);
-      return {
-        name: stack.name,
-        createdAt: parseGenerationName(stack.name)!.createdAt,
-        stack,
-        ...(instance ? { instance } : {}),
-        condition: conditionOf(echo, stack, instance),
-      };
-    })
-    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  const generations = stacks.map((stack): Generation => {
+    const instance = instances.get(stack.name);
+    return {
+      name: stack.name,
+      createdAt: parseGenerationName(stack.name)!.createdAt,
+      stack,
+      ...(instance ? { instance } : {}),
+      condition: conditionOf(echo, stack, instance),
+    };
+  });
+  // An empty stack that has been operated on is retired, or is a `new` that failed before creating anything. Only
+  // the newest can be the latter (an older one would have been resumed), so only it costs a history read.
+  const newest = generations.at(-1);
+  if (newest?.condition === "retired") {
+    const [last] = await ports.engine.history(newest.name);
+    if (!(last?.kind === "destroy" && last.result === "succeeded")) generations[generations.length - 1] = { ...newest, condition: "incomplete" };
+  }
   return { echo, generations };
 }
 

@@ -5,7 +5,7 @@ import type { GenerationSettings } from "../ports.js";
 import { confirmChanges } from "./confirm.js";
 import type { StepContext, StepReport } from "./context.js";
 import { byCondition, newestLive, type EchoState } from "./echo-state.js";
-import { resumeGeneration } from "./resume.js";
+import { resumeGeneration, unfinishedGeneration } from "./resume.js";
 import { applyMove } from "./stage-update.js";
 
 const HOUR_MS = 3_600_000;
@@ -29,8 +29,8 @@ export function newGenerationBlockers(ctx: StepContext, state: EchoState): strin
 
 export async function newGeneration(ctx: StepContext, state: EchoState): Promise<StepReport> {
   const { ports, definition, options } = ctx;
-  // A generation whose restore never finished is resumed, never restored a second time.
-  const unfinished = byCondition(state, "incomplete").at(-1);
+  // A generation whose run died is resumed, never restored a second time.
+  const unfinished = await unfinishedGeneration(ctx, state);
   if (unfinished) return resumeGeneration(ctx, unfinished);
 
   const blockers = newGenerationBlockers(ctx, state);

@@ -3,6 +3,7 @@ import { generationName } from "../definition/identifiers.js";
 import type { ChangeSet } from "../ports.js";
 import type { StepContext } from "./context.js";
 import { byCondition, loadEchoState } from "./echo-state.js";
+import { unfinishedGeneration } from "./resume.js";
 import { nextStep, type NextStep, type UpOptions } from "./up.js";
 import { promotionTarget } from "./zone.js";
 
@@ -17,7 +18,8 @@ const TARGET_STAGE = { modify: "modified", reboot: "rebooted", promote: "promote
 export async function previewNext(ctx: StepContext, options: UpOptions): Promise<PreviewReport> {
   const { engine } = ctx.ports;
   const state = await loadEchoState(ctx.ports, ctx.definition);
-  const step = nextStep(ctx, state, options);
+  const unfinished = await unfinishedGeneration(ctx, state);
+  const step = nextStep(ctx, state, options, unfinished);
   if (!step) return { changes: [] };
   if (step === "new") {
     // No stack exists yet, so there is nothing to diff against: everything would be created.
@@ -30,7 +32,7 @@ export async function previewNext(ctx: StepContext, options: UpOptions): Promise
     return { step, generation: oldest.name, changes: [{ label: `retire ${oldest.name}`, set: await engine.previewDestroy(oldest.name) }] };
   }
   if (step === "resume" || step === "finish-promotion") {
-    const g = step === "resume" ? byCondition(state, "incomplete").at(-1)! : byCondition(state, "promoted")[0]!;
+    const g = step === "resume" ? unfinished! : byCondition(state, "promoted")[0]!;
     const settings = (await engine.settings(g.name))!;
     const target = step === "resume" ? settings : { ...settings, stage: "forgotten" as const };
     return { step, generation: g.name, changes: [{ label: `${step} ${g.name}`, set: await engine.preview(g.name, target, { message: `preview ${step}` }) }] };

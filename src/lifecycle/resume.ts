@@ -1,8 +1,21 @@
 /** Resuming a generation whose run died: recover its pending operations, then finish the update it was making. */
 import { confirmChanges } from "./confirm.js";
 import type { StepContext, StepReport } from "./context.js";
-import type { Generation } from "./echo-state.js";
+import { byCondition, type EchoState, type Generation } from "./echo-state.js";
 import { applyMove, previewMove, recoverPending, settingsOf } from "./stage-update.js";
+
+/**
+ * The generation a dead run left unfinished, if any: one whose restore never completed (`incomplete`), or the newest
+ * unpromoted one when its stack has pending operations or its instance is still settling. One engine call at most.
+ */
+export async function unfinishedGeneration(ctx: StepContext, state: EchoState): Promise<Generation | undefined> {
+  const incomplete = byCondition(state, "incomplete").at(-1);
+  if (incomplete) return incomplete;
+  const inFlight = byCondition(state, "new", "modified", "rebooted").at(-1);
+  if (!inFlight) return undefined;
+  if (inFlight.instance && inFlight.instance.status !== "available") return inFlight;
+  return (await ctx.ports.engine.pendingOperations(inFlight.name)).length > 0 ? inFlight : undefined;
+}
 
 export async function resumeGeneration(ctx: StepContext, generation: Generation): Promise<StepReport> {
   const { output } = ctx.ports;

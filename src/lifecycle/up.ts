@@ -4,12 +4,12 @@
  * A second run right after does nothing and says so.
  */
 import type { StepContext, StepReport } from "./context.js";
-import { byCondition, loadEchoState, type EchoState } from "./echo-state.js";
+import { byCondition, loadEchoState, type EchoState, type Generation } from "./echo-state.js";
 import { modifyGeneration } from "./modify.js";
 import { newGeneration, newGenerationBlockers } from "./new.js";
 import { demoteStale, promoteGeneration } from "./promote.js";
 import { rebootGeneration } from "./reboot.js";
-import { resumeGeneration } from "./resume.js";
+import { resumeGeneration, unfinishedGeneration } from "./resume.js";
 import { retireGenerations } from "./retire.js";
 
 export interface UpOptions {
@@ -20,8 +20,9 @@ export interface UpOptions {
 /** The next step `up` would take for an echo, or undefined when it has nothing to do. */
 export type NextStep = "resume" | "finish-promotion" | "new" | "modify" | "reboot" | "promote" | "retire";
 
-export function nextStep(ctx: StepContext, state: EchoState, options: UpOptions): NextStep | undefined {
-  if (byCondition(state, "incomplete").length > 0) return "resume";
+/** @param unfinished a generation a dead run left behind (see `unfinishedGeneration`), which comes first. */
+export function nextStep(ctx: StepContext, state: EchoState, options: UpOptions, unfinished?: Generation): NextStep | undefined {
+  if (unfinished) return "resume";
   if (byCondition(state, "promoted").length > 1) return "finish-promotion";
   const inFlight = byCondition(state, "new", "modified", "rebooted").at(-1);
   if (!inFlight) return newGenerationBlockers(ctx, state).length === 0 ? "new" : options.retire && retireDue(ctx, state) ? "retire" : undefined;
@@ -39,9 +40,10 @@ export async function up(ctx: StepContext, options: UpOptions): Promise<StepRepo
   // Each pass takes one step and re-reads the world; the bound only guards against a step that does not advance.
   for (let pass = 0; pass < 12; pass++) {
     const state = await load(ctx);
-    const step = nextStep(ctx, state, options);
+    const unfinished = await unfinishedGeneration(ctx, state);
+    const step = nextStep(ctx, state, options, unfinished);
     if (!step) break;
-    reports.push(...(await take(ctx, state, step)));
+    reports.push(...(unfinished ? [await resumeGeneration(ctx, unfinished)] : await take(ctx, state, step)));
     if (step === "retire") break;
   }
   if (reports.length === 0) ctx.ports.output.step(`${ctx.definition.echo}: nothing to do`);
@@ -51,7 +53,7 @@ export async function up(ctx: StepContext, options: UpOptions): Promise<StepRepo
 async function take(ctx: StepContext, state: EchoState, step: NextStep): Promise<StepReport[]> {
   switch (step) {
     case "resume":
-      return [await resumeGeneration(ctx, byCondition(state, "incomplete").at(-1)!)];
+      throw new Error("resume is taken with its generation");
     case "finish-promotion":
       return demoteStale(ctx, state);
     case "new":

@@ -31,6 +31,8 @@ export async function waitForAvailable(ports: Pick<Ports, "rds" | "clock" | "out
     try {
       const instance = await ports.rds.describeInstance(id);
       if (!instance && !options.missingOk) throw new Error(`${id} does not exist (any more)`);
+      // Already available on the first look: nothing was waited for, so there is no progress to show.
+      if (instance?.status === "available" && attempt === 0) return;
       ports.output.progress(id, instance?.status ?? "not created yet", elapsed);
       if (instance?.status === "available") return;
       if (instance && FAILED_STATES.has(instance.status)) throw new Error(`${id} is ${instance.status}; it will not become available by itself`);

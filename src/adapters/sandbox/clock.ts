@@ -61,20 +61,27 @@ export class SimClock implements Clock {
   #schedule(): void {
     if (this.#scheduled || this.#sleepers.length === 0) return;
     this.#scheduled = true;
-    const next = this.#earliest();
-    const realDelay = Number.isFinite(this.#speed) ? Math.min(1_000, (next.wake - this.#world.now) / this.#speed) : 0;
-    // setImmediate lets every runnable promise chain register its own sleep before time jumps.
-    const wake = () => {
-      this.#scheduled = false;
-      if (this.#sleepers.length === 0) return;
-      const sleeper = this.#earliest();
-      this.#sleepers.splice(this.#sleepers.indexOf(sleeper), 1);
-      this.#world.now = Math.max(this.#world.now, sleeper.wake);
-      sleeper.resolve();
-      this.#schedule();
-    };
-    if (realDelay > 0) setTimeout(wake, realDelay);
-    else setImmediate(wake);
+    // setImmediate first lets every runnable promise chain (a sleeper just woken, say) register its next sleep,
+    // so the real delay is computed for the true earliest wake-up.
+    setImmediate(() => {
+      if (this.#sleepers.length === 0) {
+        this.#scheduled = false;
+        return;
+      }
+      const realDelay = Number.isFinite(this.#speed) ? Math.min(1_000, (this.#earliest().wake - this.#world.now) / this.#speed) : 0;
+      if (realDelay > 0) setTimeout(() => this.#wake(), realDelay);
+      else this.#wake();
+    });
+  }
+
+  #wake(): void {
+    this.#scheduled = false;
+    if (this.#sleepers.length === 0) return;
+    const sleeper = this.#earliest();
+    this.#sleepers.splice(this.#sleepers.indexOf(sleeper), 1);
+    this.#world.now = Math.max(this.#world.now, sleeper.wake);
+    sleeper.resolve();
+    this.#schedule();
   }
 
   #earliest(): Sleeper {

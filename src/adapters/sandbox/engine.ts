@@ -27,7 +27,7 @@ import type {
   StackSummary,
   UpdateResult,
 } from "../../ports.js";
-import type { Faults } from "./faults.js";
+import { SimulatedCrash, type Faults } from "./faults.js";
 import { SandboxCloud } from "./cloud.js";
 import { INSTANCE_TYPE, RECORD_TYPE } from "../../program/resource-types.js";
 import type { SimHistoryEntry, SimStack, SimWorld, StoredResource } from "./world.js";
@@ -113,7 +113,7 @@ export class SandboxEngine implements StackEngine {
   }
 
   async update(generation: string, settings: GenerationSettings, options: OperationOptions): Promise<UpdateResult> {
-    this.#faults.enter("engine.update");
+    this.#faults.enter("engine.update", generation);
     const stack = this.#stack(generation);
     if (stack.pending.length > 0) throw new PendingOperationsError(generation, stack.pending.length);
     return this.#operation(stack, "update", options.message, async () => {
@@ -132,7 +132,7 @@ export class SandboxEngine implements StackEngine {
   }
 
   async destroy(generation: string, options: OperationOptions): Promise<ChangeSet> {
-    this.#faults.enter("engine.destroy");
+    this.#faults.enter("engine.destroy", generation);
     const stack = this.#stack(generation);
     if (stack.pending.length > 0) throw new PendingOperationsError(generation, stack.pending.length);
     const changes = await this.#operation(stack, "destroy", options.message, async () => {
@@ -205,7 +205,7 @@ export class SandboxEngine implements StackEngine {
       entry.result = "succeeded";
       return changes;
     } catch (error) {
-      if ((error as Error).name !== "SimulatedCrash") entry.result = "failed";
+      if (!(error instanceof SimulatedCrash)) entry.result = "failed";
       throw error;
     } finally {
       // A dead process holds no lock in the sandbox; its history entry stays "in-progress".
@@ -301,7 +301,14 @@ export class SandboxEngine implements StackEngine {
     // create (or the create half of a replace): recorded as pending before the cloud call, as the engine does.
     stack.pending.push({ urn: resource.urn, type: resource.type, name: resource.name, operation: "creating", resource });
     await this.#persist();
-    const created = await this.#cloud.create(resource, () => this.#persist());
+    let created: Awaited<ReturnType<SandboxCloud["create"]>>;
+    try {
+      created = await this.#cloud.create(resource, () => this.#persist());
+    } catch (error) {
+      // A create the provider reported as failed is no longer pending; only a dead process leaves it behind.
+      if (!(error instanceof SimulatedCrash)) stack.pending = stack.pending.filter((p) => p.urn !== resource.urn);
+      throw error;
+    }
     resource.id = created.id;
     resource.outputs = created.outputs;
     this.#faults.checkpoint("engine:before-finish");

@@ -33,13 +33,21 @@ export class Faults {
   /** Every operation the sandbox served, in order; tests count calls with it. */
   readonly calls: string[] = [];
 
+  readonly #observers: ((operation: string) => void)[] = [];
+
+  /** Runs `check` before every operation the sandbox serves (invariant checks between all steps). */
+  observe(check: (operation: string) => void): this {
+    this.#observers.push(check);
+    return this;
+  }
+
   /** The next `times` calls of `operation` are throttled. */
   throttle(operation: string, times = 1): this {
     this.#throttles.set(operation, (this.#throttles.get(operation) ?? 0) + times);
     return this;
   }
 
-  /** The next call of `operation` fails with `message`. */
+  /** The next call of `operation` (or of `operation:subject`, e.g. `engine.update:<generation>`) fails with `message`. */
   failOnce(operation: string, message = `injected failure of ${operation}`): this {
     this.#failures.set(operation, message);
     return this;
@@ -51,17 +59,19 @@ export class Faults {
     return this;
   }
 
-  /** Called by the sandbox at the start of every operation. */
-  enter(operation: string): void {
+  /** Called by the sandbox at the start of every operation; `subject` names what it acts on, when that matters. */
+  enter(operation: string, subject?: string): void {
+    for (const check of this.#observers) check(operation);
     this.calls.push(operation);
     const throttles = this.#throttles.get(operation) ?? 0;
     if (throttles > 0) {
       this.#throttles.set(operation, throttles - 1);
       throw new ThrottledError(`${operation}: Rate exceeded (simulated throttling)`);
     }
-    const failure = this.#failures.get(operation);
-    if (failure !== undefined) {
-      this.#failures.delete(operation);
+    for (const key of subject === undefined ? [operation] : [operation, `${operation}:${subject}`]) {
+      const failure = this.#failures.get(key);
+      if (failure === undefined) continue;
+      this.#failures.delete(key);
       throw new InjectedFault(failure);
     }
   }

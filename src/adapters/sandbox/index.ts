@@ -2,7 +2,8 @@
  * The sandbox: engine, RDS and Route 53 simulated in-process over one world. `createSandbox` is what tests use;
  * `openSandbox` adds persistence in `.rds-echo/sandbox.json` for the CLI's `--sandbox`.
  */
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { EchoDefinition } from "../../definition/schema.js";
 import { SimClock } from "./clock.js";
@@ -63,11 +64,15 @@ export async function loadWorld(root: string, definition: EchoDefinition | undef
   return world;
 }
 
-/** Saves the world atomically (write then rename), so a killed process never leaves half a file. */
+/**
+ * Saves the world atomically (write then rename), so a killed process never leaves half a file. Synchronous on
+ * purpose: simulated time jumps whenever every sandbox actor waits, and an actor waiting on file I/O would look idle,
+ * letting the clock race ahead of it.
+ */
 export async function saveWorld(root: string, world: SimWorld): Promise<void> {
   const file = path.join(root, SANDBOX_FILE);
-  await mkdir(path.dirname(file), { recursive: true });
+  mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(world, null, 1)}\n`);
-  await rename(temp, file);
+  writeFileSync(temp, `${JSON.stringify(world, null, 1)}\n`);
+  renameSync(temp, file);
 }

@@ -1,0 +1,113 @@
+/**
+ * Runs a lifecycle command: validate everything the person gave (definition, flags, secrets) before any cloud call,
+ * open the ports, run the step, print what happened. Returns the exit code.
+ */
+import { listEchoes, loadDefinition } from "../../definition/load.js";
+import type { EchoDefinition } from "../../definition/schema.js";
+import { UsageError } from "../../errors.js";
+import type { StepContext, StepReport } from "../../lifecycle/context.js";
+import { loadEchoState } from "../../lifecycle/echo-state.js";
+import type { EchoHistoryEntry } from "../../lifecycle/history.js";
+import type { EchoStatus } from "../../lifecycle/status.js";
+import type { LifecycleArgs, LifecycleCommand } from "../commands/lifecycle.js";
+import type { CommandContext } from "../context.js";
+import { formatChanges } from "../terminal.js";
+import { openPorts } from "./ports.js";
+import { secretsFor } from "./secrets.js";
+
+export async function runLifecycle(command: CommandContext, name: LifecycleCommand, args: LifecycleArgs): Promise<number> {
+  const echoes = args.echo !== undefined ? [args.echo] : await listEchoes(command.root);
+  if (echoes.length === 0) throw new UsageError(`no echo given and no definitions in ${command.root}/stacks`);
+  // Every definition is validated before anything touches the cloud.
+  const definitions = await Promise.all(echoes.map((echo) => loadDefinition(command.root, echo)));
+  if (name === "status") {
+    const statuses: EchoStatus[] = [];
+    for (const definition of definitions) statuses.push(await withPorts(command, definition, args, false, (ctx) => status(ctx)));
+    command.reporter.data(args.echo !== undefined ? statuses[0] : statuses);
+    for (const s of statuses) printStatus(command, s);
+    return 0;
+  }
+  // Only a command that may create a generation needs the secrets it will store.
+  return withPorts(command, definitions[0]!, args, name === "new" || name === "up", (ctx) => step(command, name, args, ctx));
+}
+
+async function withPorts<T>(command: CommandContext, definition: EchoDefinition, args: LifecycleArgs, needsSecrets: boolean, body: (ctx: StepContext) => Promise<T>): Promise<T> {
+  const secrets = needsSecrets ? secretsFor(definition, process.env, args.sandbox, (l) => command.reporter.warn(l)) : {};
+  const { ports, close } = await openPorts(command, definition, { sandbox: args.sandbox, backend: args.backend, installPulumi: args.installPulumi });
+  try {
+    return await body({ ports, definition, options: { yes: args.yes ?? false, force: args.force ?? false, secrets } });
+  } finally {
+    await close();
+  }
+}
+
+async function status(ctx: StepContext): Promise<EchoStatus> {
+  const { echoStatus } = await import("../../lifecycle/status.js");
+  return echoStatus(ctx.ports, ctx.definition);
+}
+
+async function step(command: CommandContext, name: LifecycleCommand, args: LifecycleArgs, ctx: StepContext): Promise<number> {
+  const load = () => loadEchoState(ctx.ports, ctx.definition);
+  let reports: StepReport[];
+  switch (name) {
+    case "new":
+      reports = [await (await import("../../lifecycle/new.js")).newGeneration(ctx, await load())];
+      break;
+    case "modify":
+      reports = [await (await import("../../lifecycle/modify.js")).modifyGeneration(ctx, await load())];
+      break;
+    case "reboot":
+      reports = [await (await import("../../lifecycle/reboot.js")).rebootGeneration(ctx, await load())];
+      break;
+    case "promote":
+      reports = await (await import("../../lifecycle/promote.js")).promoteGeneration(ctx, await load());
+      break;
+    case "retire":
+      reports = await (await import("../../lifecycle/retire.js")).retireGenerations(ctx, await load(), args.generation ? { generation: args.generation } : {});
+      break;
+    case "up":
+      reports = await (await import("../../lifecycle/up.js")).up(ctx, { promote: args.promote ?? false, retire: args.retire ?? false });
+      break;
+    case "preview": {
+      const preview = await (await import("../../lifecycle/preview.js")).previewNext(ctx, { promote: args.promote ?? false, retire: args.retire ?? false });
+      command.reporter.data(preview);
+      if (!preview.step) command.reporter.text(`${ctx.definition.echo}: nothing to do`);
+      for (const c of preview.changes) for (const line of formatChanges(c.label, c.set)) command.reporter.text(line);
+      return 0;
+    }
+    case "history": {
+      const entries = await (await import("../../lifecycle/history.js")).echoHistory(ctx.ports, ctx.definition.echo);
+      command.reporter.data(entries);
+      printHistory(command, entries);
+      return 0;
+    }
+    case "status":
+      throw new Error("status is handled above");
+  }
+  command.reporter.data({ echo: ctx.definition.echo, steps: reports });
+  if (reports.length === 0) command.reporter.text(`${ctx.definition.echo}: nothing to do`);
+  for (const r of reports) command.reporter.text(`${r.step.padEnd(8)} ${r.generation}  ${r.detail}`);
+  return 0;
+}
+
+function printStatus(command: CommandContext, s: EchoStatus): void {
+  const { reporter } = command;
+  reporter.text(`${s.echo}${s.cname ? `: ${s.cname} -> ${s.cnameTarget ?? "(no record)"}${s.servedBy ? ` (${s.servedBy})` : ""}` : ""}`);
+  if (s.generations.length === 0) reporter.text("  no generations yet");
+  for (const g of s.generations) {
+    reporter.text(
+      `  ${g.serving ? "*" : " "} ${g.generation}  ${g.stage.padEnd(10)} ${(g.rdsStatus ?? "-").padEnd(10)} ${String(g.ageHours).padStart(6)} h  ${g.endpoint ?? "-"}  ${g.snapshot ?? ""}`.trimEnd(),
+    );
+  }
+}
+
+function printHistory(command: CommandContext, entries: readonly EchoHistoryEntry[]): void {
+  if (entries.length === 0) command.reporter.text("no history yet");
+  for (const e of entries) {
+    const changes = Object.entries(e.resourceChanges)
+      .filter(([op]) => op !== "same")
+      .map(([op, n]) => `${op} ${n}`)
+      .join(", ");
+    command.reporter.text(`${e.startTime.toISOString()}  ${e.generation}  ${e.kind.padEnd(7)} ${e.result.padEnd(11)} ${e.message}${changes ? `  [${changes}]` : ""}`);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Building the lifecycle's ports for a command: the sandbox with `--sandbox` (state in .rds-echo/sandbox.json), the
+ * real adapters (Pulumi Automation API, AWS SDK) otherwise. Never a mix, and never the sandbox by accident.
+ */
+import { loadDefinition } from "../../definition/load.js";
+import type { EchoDefinition } from "../../definition/schema.js";
+import type { Clock, Ports } from "../../ports.js";
+import type { CommandContext } from "../context.js";
+import { ReporterOutput, TerminalPrompt } from "../terminal.js";
+
+export interface EngineFlags {
+  readonly sandbox: boolean;
+  readonly backend?: string | undefined;
+  readonly installPulumi: boolean;
+}
+
+export interface OpenedPorts {
+  readonly ports: Ports;
+  /** Saves what must outlive the process (the sandbox's world); a no-op for the real adapters. */
+  readonly close: () => Promise<void>;
+}
+
+/** Simulated ms per real ms for `--sandbox`: a 90-minute restore shows as about a second. `max` never waits. */
+export function sandboxSpeed(env: NodeJS.ProcessEnv): number {
+  const text = env["RDS_ECHO_SANDBOX_SPEED"];
+  if (text === undefined || text === "") return 5_400;
+  if (text === "max") return Number.POSITIVE_INFINITY;
+  const speed = Number(text);
+  if (!Number.isFinite(speed) || speed <= 0) throw new Error(`RDS_ECHO_SANDBOX_SPEED must be a positive number or "max" (got ${text})`);
+  return speed;
+}
+
+export async function openPorts(command: CommandContext, definition: EchoDefinition, flags: EngineFlags): Promise<OpenedPorts> {
+  const prompt = new TerminalPrompt();
+  const output = new ReporterOutput(command.reporter, prompt.interactive);
+  const definitionFor = async (echo: string) => (echo === definition.echo ? definition : loadDefinition(command.root, echo));
+  if (flags.sandbox) {
+    const { createSandbox, loadWorld, saveWorld } = await import("../../adapters/sandbox/index.js");
+    const world = await loadWorld(command.root, definition, new Date());
+    const persist = () => saveWorld(command.root, world);
+    const sandbox = createSandbox(world, { definitionFor, speed: sandboxSpeed(process.env), persist });
+    return { ports: { engine: sandbox.engine, rds: sandbox.rds, dns: sandbox.dns, clock: sandbox.clock, prompt, output }, close: persist };
+  }
+  const [{ createAwsPorts }, { AutomationEngine }, { ensurePulumiCli }] = await Promise.all([
+    import("../../adapters/aws/index.js"),
+    import("../../adapters/pulumi/engine.js"),
+    import("../../adapters/pulumi/cli.js"),
+  ]);
+  const pulumiCommand = await ensurePulumiCli({ install: flags.installPulumi, root: command.root });
+  const engine = new AutomationEngine({
+    root: command.root,
+    definitionFor,
+    pulumiCommand,
+    ...(flags.backend ? { backendUrl: flags.backend } : {}),
+    onOutput: (line: string) => command.reporter.note(line.trimEnd()),
+  });
+  const aws = createAwsPorts({ region: definition.region, ...(definition.profile ? { profile: definition.profile } : {}) });
+  return { ports: { engine, ...aws, clock: realClock, prompt, output }, close: async () => {} };
+}
+
+const realClock: Clock = {
+  now: () => new Date(),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const timer = setTimeout(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+    }),
+};

@@ -1,0 +1,43 @@
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { loadWorld, saveWorld, SANDBOX_FILE, type SimWorld } from "../../adapters/sandbox/index.js";
+import { parseDuration } from "../../definition/duration.js";
+import { UsageError } from "../../errors.js";
+import type { CommandContext } from "../context.js";
+
+export async function sandboxAction({ root, reporter }: CommandContext, action: "show" | "reset" | "advance", duration?: string): Promise<void> {
+  if (action === "reset") {
+    await rm(path.join(root, SANDBOX_FILE), { force: true });
+    reporter.text(`removed ${SANDBOX_FILE}; the next --sandbox command starts a fresh world`);
+    reporter.data({ reset: true });
+    return;
+  }
+  let minutes: number | undefined;
+  if (action === "advance") {
+    minutes = duration === undefined ? undefined : parseDuration(duration);
+    if (minutes === undefined) throw new UsageError(`sandbox advance needs a duration such as 21h, 90m or 2d${duration ? ` (got "${duration}")` : ""}`);
+  }
+  const world = await loadWorld(root, undefined, new Date());
+  if (minutes !== undefined) {
+    world.now += minutes * 60_000;
+    await saveWorld(root, world);
+    reporter.note(`sandbox clock advanced by ${duration}`);
+  }
+  const summary = summarize(world);
+  reporter.data(summary);
+  reporter.text(`sandbox time ${summary.now}`);
+  for (const i of summary.instances) reporter.text(`  instance ${i.id}  ${i.status}${i.stage ? `  (${i.stage})` : ""}  ${i.address}`);
+  for (const z of summary.zones) for (const r of z.records) reporter.text(`  record   ${r.name} ${r.type} ${r.values.join(",")} (ttl ${r.ttl})`);
+  reporter.text(`  ${summary.snapshots.length} snapshots, ${summary.stacks.length} stacks`);
+}
+
+/** The world as a person (or a test) wants to see it: no settings, so no secret digests either. */
+function summarize(world: SimWorld) {
+  return {
+    now: new Date(world.now).toISOString(),
+    instances: Object.values(world.rds.instances).map((i) => ({ id: i.id, status: i.status, address: i.address, tags: i.tags, stage: i.tags["echo:stage"], pendingReboot: i.pendingReboot })),
+    snapshots: world.rds.snapshots.map((s) => ({ id: s.id, instance: s.instance, type: s.type, status: s.status, createdAt: new Date(s.createdAt).toISOString() })),
+    zones: world.route53.zones.map((z) => ({ id: z.id, name: z.name, records: Object.entries(z.records).map(([name, r]) => ({ name, ...r })) })),
+    stacks: Object.values(world.stacks).map((s) => ({ name: s.name, stage: s.settings.stage, resources: s.resources.length, pending: s.pending.length, history: s.history.length })),
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * Values of the secrets a definition references, from the environment: `modify.masterPassword: { secret:
+ * masterPassword }` reads RDS_ECHO_SECRET_MASTER_PASSWORD. Checked before any cloud call; never printed.
+ */
+import { randomBytes } from "node:crypto";
+import type { EchoDefinition } from "../../definition/schema.js";
+import { UsageError } from "../../errors.js";
+
+export function secretEnvName(key: string): string {
+  return `RDS_ECHO_SECRET_${key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/-/g, "_").toUpperCase()}`;
+}
+
+/**
+ * @param sandbox in the sandbox a missing value is generated (and said so): trying rds-echo must not need a password.
+ */
+export function secretsFor(definition: EchoDefinition, env: NodeJS.ProcessEnv, sandbox: boolean, warn: (line: string) => void): Record<string, string> {
+  const key = definition.modify.masterPassword?.secret;
+  if (!key) return {};
+  const value = env[secretEnvName(key)];
+  if (value) return { [key]: value };
+  if (sandbox) {
+    warn(`sandbox: ${secretEnvName(key)} is not set; using a random value for the secret "${key}"`);
+    return { [key]: randomBytes(18).toString("base64url") };
+  }
+  throw new UsageError(
+    `${definition.echo}: modify.masterPassword references the secret "${key}"; set ${secretEnvName(key)} ` +
+      `(it is stored encrypted as the Pulumi secret rds-echo:${key} of each new generation)`,
+  );
+}

@@ -1,0 +1,55 @@
+/** The lifecycle's prompt and output ports on a terminal: questions on the TTY, diffs and progress on stderr. */
+import { createInterface } from "node:readline/promises";
+import type { ChangeSet, LifecycleOutput, Prompt, ResourceChange } from "../ports.js";
+import type { Reporter } from "./reporter.js";
+
+const SYMBOL: Record<ResourceChange["op"], string> = { create: "+", update: "~", replace: "+-", delete: "-", same: " " };
+
+/** A preview diff as lines: `~ aws:rds/instance:Instance db (parameterGroupName, tags)`; unchanged resources left out. */
+export function formatChanges(title: string, set: ChangeSet): string[] {
+  const changed = set.changes.filter((c) => c.op !== "same");
+  const lines = changed.map((c) => `  ${SYMBOL[c.op]} ${c.type}  ${c.name}${c.keys?.length ? ` (${c.keys.join(", ")})` : ""}`);
+  return [`${title}:`, ...(lines.length ? lines : ["  (no changes)"])];
+}
+
+export class TerminalPrompt implements Prompt {
+  readonly interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  async confirm(question: string): Promise<boolean> {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      const answer = await rl.question(`${question} [y/N] `);
+      return /^y(es)?$/i.test(answer.trim());
+    } finally {
+      rl.close();
+    }
+  }
+}
+
+export class ReporterOutput implements LifecycleOutput {
+  #lastProgress = "";
+  constructor(
+    private readonly reporter: Reporter,
+    /** Diffs are shown even with --quiet when a person will be asked about them. */
+    private readonly showDiffs: boolean,
+  ) {}
+  step(message: string): void {
+    this.reporter.note(message);
+  }
+  changes(title: string, set: ChangeSet): void {
+    const lines = formatChanges(title, set);
+    for (const line of lines) this.showDiffs ? this.reporter.always(line) : this.reporter.note(line);
+  }
+  progress(id: string, status: string, elapsedMs: number): void {
+    const line = `  ${id}: ${status} (${formatElapsed(elapsedMs)} elapsed)`;
+    if (line !== this.#lastProgress) this.reporter.note(line);
+    this.#lastProgress = line;
+  }
+  warn(message: string): void {
+    this.reporter.warn(message);
+  }
+}
+
+export function formatElapsed(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  return minutes >= 60 ? `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}m` : `${minutes}m`;
+}
