@@ -46,7 +46,7 @@ describe("the generation program", () => {
       applyImmediately: true,
       skipFinalSnapshot: false,
       finalSnapshotIdentifier: `${GENERATION}-final`,
-      tags: { team: "platform", environment: "development", "echo:managed": "development", "echo:generation": GENERATION, "echo:stage": "new" },
+      tags: { team: "platform", environment: "development", "echo:managed": "development", "echo:generation": GENERATION, "echo:stage": "new", "echo:snapshot": SNAPSHOT },
     });
     expect(records).toEqual([]);
   });
