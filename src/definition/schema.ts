@@ -11,6 +11,7 @@ import {
   snapshotReferenceProblem,
 } from "./identifiers.js";
 import { parseDuration } from "./duration.js";
+import { CONFIG_KEYS } from "../program/stack-config.js";
 
 /** Adds a zod issue from a `problem` function that returns a message or undefined. */
 const rule = (problem: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
@@ -73,7 +74,10 @@ const secretReference = z.strictObject(
   {
     secret: z
       .string()
-      .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "must be a Pulumi config key (letters, digits, _ or -), e.g. masterPassword"),
+      .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "must be a Pulumi config key (letters, digits, _ or -), e.g. masterPassword")
+      .refine((key) => !(Object.values(CONFIG_KEYS) as string[]).includes(key), {
+        message: `must not be one of rds-echo's own stack settings (${Object.values(CONFIG_KEYS).join(", ")})`,
+      }),
   },
   {
     error: (issue) =>

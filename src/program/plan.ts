@@ -6,9 +6,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EchoDefinition } from "../definition/schema.js";
 import { evaluateUnderMocks, type Evaluation } from "./evaluate.js";
 import { generationProgram } from "./generation.js";
+import { PROJECT } from "./project.js";
 import type { ProgramStage } from "./stages.js";
 
-export const PROJECT = "rds-echo";
+export { PROJECT } from "./project.js";
 
 export interface PlanRequest {
   readonly definition: EchoDefinition;

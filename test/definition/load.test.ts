@@ -104,6 +104,14 @@ describe("echo definitions", () => {
     expect(problems(data).message).not.toContain("hunter2");
   });
 
+  it("refuses a secret named like one of rds-echo's own stack settings", () => {
+    const data = developmentData();
+    data.modify.masterPassword = { secret: "stage" };
+    const [issue] = problems(data).issues;
+    expect(issue?.path).toMatch(/^modify\.masterPassword\.secret/);
+    expect(issue?.message).toContain("must not be one of rds-echo's own stack settings");
+  });
+
   it("requires a CNAME when promote is configured", () => {
     const data = developmentData();
     delete data.promote.cname;

@@ -8,9 +8,8 @@
 import { createHash } from "node:crypto";
 import type { EchoDefinition } from "../../definition/schema.js";
 import { PendingOperationsError, StackExistsError, StackLockedError, StackNotFoundError } from "../../errors.js";
-import { evaluateUnderMocks, type Declaration, type ResourceState } from "../../program/evaluate.js";
-import { generationProgram } from "../../program/generation.js";
-import { PROJECT } from "../../program/plan.js";
+import type { Declaration, ResourceState } from "../../program/evaluate.js";
+import { PROJECT } from "../../program/project.js";
 import { SecretValue, UNKNOWN, type Value } from "../../program/values.js";
 import type {
   ChangeOp,
@@ -218,6 +217,8 @@ export class SandboxEngine implements StackEngine {
   }
 
   async #evaluate(stack: SimStack, settings: GenerationSettings, preview: boolean) {
+    // Pulumi is loaded only when a program is evaluated: `status` and `history` on the sandbox never need it.
+    const [{ evaluateUnderMocks }, { generationProgram }] = await Promise.all([import("../../program/evaluate.js"), import("../../program/generation.js")]);
     const definition = await this.#options.definitionFor(settings.echo);
     const secret = definition.modify.masterPassword?.secret;
     const password = secret ? stack.secrets[secret] : undefined;

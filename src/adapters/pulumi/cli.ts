@@ -1,0 +1,61 @@
+/**
+ * Finding (or, when asked, installing) the Pulumi CLI the Automation API drives. Done once per run, before the
+ * engine's first call, so a missing CLI is an EnvironmentError with a fix, not a spawn failure deep in an update.
+ */
+import path from "node:path";
+import { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
+import { EnvironmentError } from "../../errors.js";
+import { CLI_NOT_FOUND, isCliMissing } from "./errors.js";
+import { LOCAL_DIR } from "./workspace.js";
+
+/** How to get a CLI: from the `--install-pulumi` flag and the project directory. */
+export interface EnsurePulumiCliOptions {
+  /** Download the CLI into the project (`--install-pulumi`) when none is usable. */
+  readonly install: boolean;
+  /** The project directory; an installed CLI lives in `<root>/.rds-echo/pulumi`. */
+  readonly root: string;
+}
+
+/** Where `--install-pulumi` puts the CLI (and where later runs look for it). */
+export function installRoot(root: string): string {
+  return path.resolve(root, LOCAL_DIR, "pulumi");
+}
+
+/**
+ * A usable Pulumi CLI: the one on PATH, else one installed earlier into the project, else (with `install`) a fresh
+ * install of the version matching the SDK. Without `install`, a missing CLI is an EnvironmentError saying what to do.
+ * Pass the result to the engine as `pulumiCommand`.
+ */
+export async function ensurePulumiCli(options: EnsurePulumiCliOptions): Promise<PulumiCommand> {
+  const local = installRoot(options.root);
+  let onPath: unknown;
+  try {
+    return await PulumiCommand.get();
+  } catch (error) {
+    onPath = error;
+  }
+  try {
+    return await PulumiCommand.get({ root: local });
+  } catch {
+    // Not installed into the project either: fall through.
+  }
+  if (!options.install) {
+    if (isCliMissing(onPath)) throw new EnvironmentError(CLI_NOT_FOUND, { cause: onPath });
+    // Found but unusable (e.g. too old); the SDK says why only in text, which we show, never branch on.
+    const reason = onPath instanceof Error ? onPath.message.trim() : String(onPath);
+    throw new EnvironmentError(
+      `the Pulumi CLI on PATH cannot be used (${reason}); install a current one (https://www.pulumi.com/docs/install/) ` +
+        "or rerun with --install-pulumi",
+      { cause: onPath },
+    );
+  }
+  try {
+    return await PulumiCommand.install({ root: local });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.trim() : String(error);
+    throw new EnvironmentError(
+      `could not install the Pulumi CLI into ${local} (${reason}); install it yourself: https://www.pulumi.com/docs/install/`,
+      { cause: error },
+    );
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Pulumi Automation API failures mapped once, at the adapter edge, to the typed errors the lifecycle branches on.
+ * The SDK already classifies the CLI's output into its own error classes (see `automation/errors.ts`); we translate
+ * those by `instanceof` and never look at message text ourselves.
+ */
+import {
+  CommandError,
+  ConcurrentUpdateError,
+  StackAlreadyExistsError,
+  StackNotFoundError as PulumiStackNotFoundError,
+} from "@pulumi/pulumi/automation/index.js";
+import { EnvironmentError, StackExistsError, StackLockedError, StackNotFoundError } from "../../errors.js";
+
+/** What to do when no usable Pulumi CLI is found: said the same way by the engine and by `ensurePulumiCli`. */
+export const CLI_NOT_FOUND =
+  "the Pulumi CLI was not found; install it (https://www.pulumi.com/docs/install/) or rerun with --install-pulumi";
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
+
+/**
+ * The error code of the process spawn behind a CommandError (`ENOENT` when the `pulumi` binary does not exist).
+ * The SDK keeps the spawn error on a private `commandResult.err`; reading its `code` is structural, not message text.
+ */
+export function spawnErrorCode(error: unknown): string | undefined {
+  if (!(error instanceof CommandError)) return undefined;
+  const result: unknown = Reflect.get(error, "commandResult");
+  const cause = isRecord(result) ? result["err"] : undefined;
+  const code = isRecord(cause) ? cause["code"] : undefined;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** True when a CommandError means the CLI binary could not be started at all (it is not installed there). */
+export function isCliMissing(error: unknown): boolean {
+  return spawnErrorCode(error) === "ENOENT";
+}
+
+/**
+ * Converts an Automation API error into the error to throw: StackLockedError, StackNotFoundError, StackExistsError
+ * or EnvironmentError (CLI missing); anything else is returned as is (a CommandError still carries the CLI's output).
+ * `stack` names the stack the call was about. The original error stays reachable as `cause`.
+ */
+export function mapPulumiError(error: unknown, stack: string): unknown {
+  const mapped = translate(error, stack);
+  if (mapped !== error && mapped instanceof Error) mapped.cause = error;
+  return mapped;
+}
+
+function translate(error: unknown, stack: string): unknown {
+  if (error instanceof ConcurrentUpdateError) return new StackLockedError(stack);
+  if (error instanceof PulumiStackNotFoundError) return new StackNotFoundError(stack);
+  if (error instanceof StackAlreadyExistsError) return new StackExistsError(stack);
+  if (isCliMissing(error)) return new EnvironmentError(CLI_NOT_FOUND);
+  return error;
+}

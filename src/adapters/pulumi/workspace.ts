@@ -1,0 +1,81 @@
+/**
+ * Where the Automation API workspace lives and what it runs with: the backend URL, the directory for the stack
+ * config files, the environment, and the passphrase check that must pass before any Pulumi call. Pure, so the
+ * choices are unit-tested without a CLI.
+ */
+import path from "node:path";
+import { EnvironmentError } from "../../errors.js";
+
+/** The project-local directory rds-echo owns (git-ignored). */
+export const LOCAL_DIR = ".rds-echo";
+
+/** The default secrets provider: a passphrase from the environment, so no cloud key service is needed. */
+export const DEFAULT_SECRETS_PROVIDER = "passphrase";
+
+/** The backend a run uses, and whether rds-echo owns (and so creates) its directory. */
+export interface BackendChoice {
+  readonly url: string;
+  /** The directory of the embedded default file backend, to create before first use; absent for other backends. */
+  readonly stateDir?: string;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value;
+}
+
+/**
+ * The backend: the explicit option, else `PULUMI_BACKEND_URL`, else the embedded `file://<root>/.rds-echo/state`.
+ * The file URL carries the absolute path with forward slashes, the form `pulumi login file://…` documents.
+ */
+export function chooseBackend(root: string, backendUrl: string | undefined, env: NodeJS.ProcessEnv): BackendChoice {
+  const chosen = nonEmpty(backendUrl) ?? nonEmpty(env["PULUMI_BACKEND_URL"]);
+  if (chosen !== undefined) return { url: chosen };
+  const stateDir = path.resolve(root, LOCAL_DIR, "state");
+  return { url: `file://${stateDir.split(path.sep).join("/")}`, stateDir };
+}
+
+/**
+ * The workspace directory is the project root itself: its `Pulumi.yaml` and one `Pulumi.<generation>.yaml` per
+ * generation, so the plain CLI works on a generation from the root (`pulumi preview -s <generation>`), as Pulumi's
+ * own projects do.
+ */
+export function workspaceDir(root: string): string {
+  return path.resolve(root);
+}
+
+/**
+ * The project settings to write, or undefined when the root already has a `Pulumi.yaml` (the workspace then uses it
+ * as it is: it is never overwritten).
+ */
+export function projectSettingsFor(hasProjectFile: boolean, project: string): { name: string; runtime: "nodejs" } | undefined {
+  return hasProjectFile ? undefined : { name: project, runtime: "nodejs" };
+}
+
+/** A generation's stack config file in the workspace (what `pulumi config -s <stack>` reads and writes). */
+export function stackFilePath(workDir: string, stack: string): string {
+  return path.join(workDir, `Pulumi.${stack}.yaml`);
+}
+
+/**
+ * Refuses to start when the passphrase secrets provider has no passphrase: Pulumi would fail later, mid-way, with a
+ * less helpful message. An empty PULUMI_CONFIG_PASSPHRASE is a passphrase (Pulumi accepts it); an unset one is not.
+ */
+export function assertPassphrase(secretsProvider: string, env: NodeJS.ProcessEnv): void {
+  if (secretsProvider !== DEFAULT_SECRETS_PROVIDER) return;
+  if (env["PULUMI_CONFIG_PASSPHRASE"] !== undefined || nonEmpty(env["PULUMI_CONFIG_PASSPHRASE_FILE"]) !== undefined) return;
+  throw new EnvironmentError(
+    "no Pulumi passphrase: export PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) and use the same one every " +
+      "time: it encrypts each generation's secrets (e.g. the master password), which cannot be read back without it",
+  );
+}
+
+/**
+ * The environment the CLI runs with: the given one (so a caller-provided env reaches the CLI), the chosen backend
+ * pinned so it wins over a stale PULUMI_BACKEND_URL, and no update check (it is a network call per command).
+ */
+export function workspaceEnv(env: NodeJS.ProcessEnv, backendUrl: string): Record<string, string> {
+  const vars: Record<string, string> = { PULUMI_SKIP_UPDATE_CHECK: "true" };
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) vars[key] = value;
+  vars["PULUMI_BACKEND_URL"] = backendUrl;
+  return vars;
+}

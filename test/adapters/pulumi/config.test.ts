@@ -1,0 +1,100 @@
+import type { ConfigMap } from "@pulumi/pulumi/automation/index.js";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import {
+  configChange,
+  secretsToConfig,
+  settingsFromConfig,
+  settingsToConfig,
+  stackFileWithSettings,
+} from "../../../src/adapters/pulumi/config.js";
+import { UsageError } from "../../../src/errors.js";
+import type { GenerationSettings } from "../../../src/ports.js";
+import { CONFIG_JSON, GENERATION, STACK_FILE } from "./fixtures.js";
+
+const rebooted: GenerationSettings = { echo: "development", stage: "rebooted", snapshot: "rds:production-2026-11-25-03-10" };
+const promoted: GenerationSettings = { ...rebooted, stage: "promoted", zoneId: "Z0123456789ABCDEFGHIJ" };
+
+describe("settings <-> stack config", () => {
+  it("writes the settings as plaintext rds-echo:* keys, zoneId only when set", () => {
+    expect(settingsToConfig(rebooted)).toEqual({
+      "rds-echo:echo": { value: "development" },
+      "rds-echo:stage": { value: "rebooted" },
+      "rds-echo:snapshot": { value: "rds:production-2026-11-25-03-10" },
+    });
+    expect(settingsToConfig(promoted)["rds-echo:zoneId"]).toEqual({ value: "Z0123456789ABCDEFGHIJ" });
+  });
+
+  it("reads them back from `pulumi config --json`, ignoring the secrets next to them", () => {
+    expect(settingsFromConfig(GENERATION, JSON.parse(CONFIG_JSON) as ConfigMap)).toEqual(rebooted);
+  });
+
+  it("round-trips every stage with a zone", () => {
+    expect(settingsFromConfig(GENERATION, settingsToConfig(promoted))).toEqual(promoted);
+  });
+
+  it("fails naming the stack and key when a setting is missing, secret or not a stage", () => {
+    const config = settingsToConfig(rebooted);
+    const { ["rds-echo:snapshot"]: _snapshot, ...noSnapshot } = config;
+    expect(() => settingsFromConfig(GENERATION, noSnapshot)).toThrow(`stack ${GENERATION}: its config has no rds-echo:snapshot`);
+    expect(() => settingsFromConfig(GENERATION, { ...config, "rds-echo:echo": { value: "development", secret: true } })).toThrow(/no rds-echo:echo/);
+    expect(() => settingsFromConfig(GENERATION, { ...config, "rds-echo:stage": { value: "retired" } })).toThrow(/"retired", not a stage/);
+  });
+});
+
+describe("secrets", () => {
+  it("stores each secret as a Pulumi secret under the key the program's requireSecret reads", () => {
+    expect(secretsToConfig({ masterPassword: "correct horse battery staple" })).toEqual({
+      "rds-echo:masterPassword": { value: "correct horse battery staple", secret: true },
+    });
+  });
+
+  it("refuses a secret that would overwrite a setting, or is not a config key, before anything is written", () => {
+    expect(() => secretsToConfig({ stage: "x" })).toThrow(UsageError);
+    expect(() => secretsToConfig({ "rds-echo:masterPassword": "x" })).toThrow(/not a Pulumi config key/);
+  });
+});
+
+describe("configChange", () => {
+  const current = JSON.parse(CONFIG_JSON) as ConfigMap;
+
+  it("writes nothing when the settings already match", () => {
+    expect(configChange(current, settingsToConfig(rebooted))).toEqual({ set: {}, remove: [] });
+  });
+
+  it("writes only what differs and never touches the secrets", () => {
+    expect(configChange(current, settingsToConfig(promoted))).toEqual({
+      set: { "rds-echo:stage": { value: "promoted" }, "rds-echo:zoneId": { value: "Z0123456789ABCDEFGHIJ" } },
+      remove: [],
+    });
+  });
+
+  it("removes a zone the new settings no longer have", () => {
+    expect(configChange(settingsToConfig(promoted), settingsToConfig({ ...rebooted, stage: "forgotten" }))).toEqual({
+      set: { "rds-echo:stage": { value: "forgotten" } },
+      remove: ["rds-echo:zoneId"],
+    });
+  });
+});
+
+describe("stackFileWithSettings (the preview's config file)", () => {
+  it("carries the new settings and keeps the secrets provider, salt and encrypted secrets", () => {
+    const original = parse(STACK_FILE) as Record<string, Record<string, unknown>>;
+    const copy = parse(stackFileWithSettings(STACK_FILE, promoted)) as Record<string, Record<string, unknown>>;
+    expect(copy).toEqual({
+      ...original,
+      config: { ...original["config"], "rds-echo:stage": "promoted", "rds-echo:zoneId": "Z0123456789ABCDEFGHIJ" },
+    });
+  });
+
+  it("drops a zone the new settings do not have", () => {
+    const withZone = stackFileWithSettings(STACK_FILE, promoted);
+    const copy = parse(stackFileWithSettings(withZone, { ...rebooted, stage: "forgotten" })) as { config: Record<string, unknown> };
+    expect(copy.config).not.toHaveProperty("rds-echo:zoneId");
+    expect(copy.config["rds-echo:stage"]).toBe("forgotten");
+  });
+
+  it("refuses a config file that is not YAML", () => {
+    expect(() => stackFileWithSettings("config: [unclosed", rebooted)).toThrow(/not valid YAML/);
+  });
+});

@@ -1,0 +1,229 @@
+/**
+ * The engine driven through the real Automation SDK against a scripted `pulumi` (see fake-pulumi.ts): proves the
+ * wiring (workspace, backend, passphrase, the commands each port call issues, what they are handed) and that the
+ * SDK's results and failures come out as the port's types. What the real CLI does with them is the live suite's job.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ensurePulumiCli } from "../../../src/adapters/pulumi/cli.js";
+import { AutomationEngine } from "../../../src/adapters/pulumi/engine.js";
+import { PendingOperationsError, StackExistsError, StackLockedError } from "../../../src/errors.js";
+import { calls, installFakePulumi, setScript, type FakeScript } from "./fake-pulumi.js";
+import {
+  CONFIG_JSON,
+  GENERATION,
+  HISTORY_JSON,
+  INSTANCE_URN,
+  interruptedDeployment,
+  preEvent,
+  promoteEvents,
+  PROVIDER_URN,
+  STACK_FILE,
+  STACK_LS_JSON,
+} from "./fixtures.js";
+
+const rebooted = { echo: "development", stage: "rebooted", snapshot: "rds:production-2026-11-25-03-10" } as const;
+const promoted = { ...rebooted, stage: "promoted", zoneId: "Z0123456789ABCDEFGHIJ" } as const;
+const PASSWORD = "correct horse battery staple";
+const LOCK_ERROR =
+  "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n";
+
+let project: string;
+let emptyPath: string;
+let fake: string;
+let cli: PulumiCommand;
+let output: string[];
+
+function engine(): AutomationEngine {
+  return new AutomationEngine({
+    root: project,
+    env: { PULUMI_CONFIG_PASSPHRASE: "test passphrase", FAKE_PULUMI_DIR: fake },
+    pulumiCommand: cli,
+    onOutput: (line) => output.push(line),
+    definitionFor: async () => {
+      throw new Error("the fake CLI never runs the program");
+    },
+  });
+}
+
+function workspace(): string {
+  return project;
+}
+
+/** The generation's config file, as `pulumi stack init` + `config set` on this machine left it. */
+function existingStack(): void {
+  mkdirSync(workspace(), { recursive: true });
+  writeFileSync(path.join(workspace(), `Pulumi.${GENERATION}.yaml`), STACK_FILE);
+}
+
+function script(replies: FakeScript): void {
+  setScript(fake, replies);
+}
+
+const commands = () => calls(fake).map((c) => c.command);
+
+beforeEach(async () => {
+  project = realpathSync(mkdtempSync(path.join(os.tmpdir(), "rds-echo-engine-")));
+  fake = installFakePulumi(project);
+  emptyPath = mkdtempSync(path.join(os.tmpdir(), "rds-echo-empty-path-"));
+  vi.stubEnv("PATH", emptyPath);
+  cli = await ensurePulumiCli({ install: false, root: project });
+  output = [];
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  rmSync(project, { recursive: true, force: true });
+  rmSync(emptyPath, { recursive: true, force: true });
+});
+
+describe("AutomationEngine with a scripted CLI", () => {
+  it("lists stacks from the project's workspace on the embedded file backend, with the passphrase passed on", async () => {
+    script({ "stack ls": { stdout: STACK_LS_JSON } });
+    const stacks = await engine().list();
+    expect(stacks.map((s) => s.name)).toEqual([GENERATION, "development-20261126-1230"]);
+    const [call] = calls(fake);
+    expect(call).toMatchObject({
+      command: "stack ls",
+      cwd: workspace(),
+      env: { PULUMI_BACKEND_URL: `file://${project}/.rds-echo/state`, PULUMI_CONFIG_PASSPHRASE: "test passphrase" },
+    });
+    // A root without Pulumi.yaml gets a minimal one; the backend is never written into it.
+    const projectFile = readFileSync(path.join(workspace(), "Pulumi.yaml"), "utf8");
+    expect(projectFile).toMatch(/name: rds-echo/);
+    expect(projectFile).not.toMatch(/backend|url:/);
+  });
+
+  it("uses the project's own Pulumi.yaml as it is, never overwriting it", async () => {
+    const own = "name: rds-echo\nruntime:\n  name: nodejs\nmain: dist/program/entry.js\n";
+    writeFileSync(path.join(project, "Pulumi.yaml"), own);
+    script({ "stack ls": { stdout: STACK_LS_JSON } });
+    await engine().list();
+    expect(readFileSync(path.join(project, "Pulumi.yaml"), "utf8")).toBe(own);
+    expect(calls(fake)[0]?.cwd).toBe(project);
+  });
+
+  it("creates a stack with a passphrase secrets provider, its settings in plaintext and its secrets as secrets", async () => {
+    script({ "stack init": {}, "config set-all": {} });
+    await engine().create(GENERATION, { ...rebooted, stage: "new" }, { masterPassword: PASSWORD });
+    const [init, setAll] = calls(fake);
+    expect(init?.args.slice(0, 5)).toEqual(["stack", "init", GENERATION, "--secrets-provider", "passphrase"]);
+    expect(setAll?.args).toEqual(expect.arrayContaining(["--plaintext", "rds-echo:stage=new", "--secret", `rds-echo:masterPassword=${PASSWORD}`]));
+  });
+
+  it("reports an existing stack as StackExistsError", async () => {
+    script({ "stack init": { stderr: `error: stack '${GENERATION}' already exists\n`, code: 255 } });
+    await expect(engine().create(GENERATION, rebooted, {})).rejects.toBeInstanceOf(StackExistsError);
+    expect(commands()).toEqual(["stack init"]);
+  });
+
+  it("reads settings back, and says undefined for a stack that does not exist", async () => {
+    existingStack();
+    script({ "stack select": {}, config: { stdout: CONFIG_JSON } });
+    expect(await engine().settings(GENERATION)).toEqual(rebooted);
+
+    script({ "stack select": { stderr: "error: no stack named 'development-20261126-1230' found\n", code: 255 } });
+    expect(await engine().settings("development-20261126-1230")).toBeUndefined();
+  });
+
+  it("previews with a copy of the config carrying the new settings, leaving the stack's own config untouched", async () => {
+    existingStack();
+    script({ "stack select": {}, preview: { events: promoteEvents() } });
+    const result = await engine().preview(GENERATION, promoted, { message: `promote ${GENERATION}` });
+    expect(result.changes.filter((c) => c.op !== "same")).toEqual([
+      { op: "update", type: "aws:rds/instance:Instance", name: "db", keys: ["tags", "tagsAll"] },
+      { op: "create", type: "aws:route53/record:Record", name: "cname" },
+    ]);
+    const preview = calls(fake).find((c) => c.command === "preview");
+    expect(preview?.configFile).toMatch(/rds-echo:stage: promoted/);
+    expect(preview?.configFile).toMatch(/rds-echo:zoneId: Z0123456789ABCDEFGHIJ/);
+    expect(preview?.args).toEqual(expect.arrayContaining(["--message", `promote ${GENERATION}`]));
+    // Nothing wrote the stack's config: no config command ran and its file is as it was.
+    expect(commands()).toEqual(["stack select", "preview"]);
+    expect(readFileSync(path.join(workspace(), `Pulumi.${GENERATION}.yaml`), "utf8")).toBe(STACK_FILE);
+  });
+
+  it("updates: writes only the settings that changed, runs up, returns changes and outputs without secrets", async () => {
+    existingStack();
+    const settled = { ...interruptedDeployment() };
+    delete settled.deployment.pending_operations;
+    const outputs = { instanceId: GENERATION, port: 5432, stage: "promoted", cname: "db.dev.example.com" };
+    script({
+      "stack select": {},
+      "stack export": { stdout: JSON.stringify(settled) },
+      config: { stdout: CONFIG_JSON },
+      "config set-all": {},
+      up: { events: promoteEvents(), stdout: `Updating (${GENERATION})\n\n ~ aws:rds:Instance db updating\nResources:\n    ~ 1 updated` },
+      "stack output": [
+        { stdout: JSON.stringify({ ...outputs, masterPassword: "[secret]" }) },
+        { stdout: JSON.stringify({ ...outputs, masterPassword: PASSWORD }) },
+      ],
+      "stack history": { stdout: HISTORY_JSON },
+    });
+    const result = await engine().update(GENERATION, promoted, { message: `promote ${GENERATION}` });
+    expect(result.outputs).toEqual(outputs);
+    expect(JSON.stringify(result)).not.toContain(PASSWORD);
+    expect(result.changes.map((c) => `${c.op} ${c.name}`)).toEqual(["same aws", "update db", "create cname"]);
+    const setAll = calls(fake).find((c) => c.command === "config set-all");
+    expect(setAll?.args.filter((a) => a.startsWith("rds-echo:"))).toEqual(["rds-echo:stage=promoted", "rds-echo:zoneId=Z0123456789ABCDEFGHIJ"]);
+    expect(commands().indexOf("config set-all")).toBeLessThan(commands().indexOf("up"));
+    expect(output).toEqual([`Updating (${GENERATION})`, "", " ~ aws:rds:Instance db updating", "Resources:", "    ~ 1 updated"]);
+  });
+
+  it("refuses to update or destroy while an interrupted operation is pending", async () => {
+    existingStack();
+    script({ "stack select": {}, "stack export": { stdout: JSON.stringify(interruptedDeployment()) } });
+    await expect(engine().update(GENERATION, promoted, { message: "promote" })).rejects.toBeInstanceOf(PendingOperationsError);
+    await expect(engine().destroy(GENERATION, { message: "retire" })).rejects.toBeInstanceOf(PendingOperationsError);
+    expect(commands()).not.toContain("up");
+    expect(commands()).not.toContain("destroy");
+  });
+
+  it("previews a destroy as deletes", async () => {
+    existingStack();
+    script({ "stack select": {}, destroy: { events: [preEvent("delete", INSTANCE_URN), preEvent("delete", PROVIDER_URN)] } });
+    const result = await engine().previewDestroy(GENERATION);
+    expect(result.changes.map((c) => `${c.op} ${c.name}`)).toEqual(["delete db", "delete aws"]);
+    expect(calls(fake).find((c) => c.command === "destroy")?.args).toContain("--preview-only");
+  });
+
+  it("resolves a pending create by importing the repaired state, then refreshing with the message", async () => {
+    existingStack();
+    script({
+      "stack select": {},
+      "stack export": { stdout: JSON.stringify(interruptedDeployment()) },
+      "stack import": {},
+      refresh: { stdout: "Refreshing\n" },
+      "stack history": { stdout: HISTORY_JSON },
+    });
+    await engine().resolvePending(GENERATION, new Map([[INSTANCE_URN, GENERATION]]), { message: `recover ${GENERATION}` });
+    // The last call is the SDK fetching the refresh's summary, told not to decrypt anything.
+    expect(commands()).toEqual(["stack select", "stack export", "stack import", "refresh", "stack history"]);
+    expect(calls(fake)[4]?.args).not.toContain("--show-secrets");
+    const imported = JSON.parse(calls(fake)[2]?.file ?? "{}") as { deployment: { resources: Array<{ urn: string; id?: string }>; pending_operations?: unknown } };
+    expect(imported.deployment.resources.at(-1)).toMatchObject({ urn: INSTANCE_URN, id: GENERATION });
+    expect(imported.deployment.pending_operations).toBeUndefined();
+    expect(calls(fake)[3]?.args).toEqual(expect.arrayContaining(["--message", `recover ${GENERATION}`]));
+    expect(output).toEqual(["Refreshing"]);
+  });
+
+  it("reports a stack locked by another update as StackLockedError", async () => {
+    existingStack();
+    script({ "stack select": {}, "stack export": { stdout: JSON.stringify(interruptedDeployment()) }, "stack import": { stderr: LOCK_ERROR, code: 255 } });
+    const failure = engine().resolvePending(GENERATION, new Map(), { message: "recover" });
+    await expect(failure).rejects.toBeInstanceOf(StackLockedError);
+    await expect(failure).rejects.toMatchObject({ stackName: GENERATION });
+    expect(commands()).not.toContain("refresh");
+  });
+
+  it("reads history without asking the CLI to decrypt secrets", async () => {
+    existingStack();
+    script({ "stack select": {}, "stack history": { stdout: HISTORY_JSON } });
+    const history = await engine().history(GENERATION);
+    expect(history.map((h) => `${h.version} ${h.kind} ${h.result}`)).toEqual(["4 update succeeded", "3 refresh failed", "2 other in-progress", "1 update succeeded"]);
+    expect(calls(fake).find((c) => c.command === "stack history")?.args).not.toContain("--show-secrets");
+  });
+});
