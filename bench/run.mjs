@@ -2,6 +2,8 @@
 // rds-echo benchmarks. Every figure is measured in this run, against a baseline measured in this same run, and
 // printed as a ratio or a wall time; nothing here asserts a time. Rerun with: npm run bench
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -37,6 +39,30 @@ rows.push(["node -e 0 (baseline)", baseline, ""]);
 rows.push(["rds-echo --help", help, `${(help / baseline).toFixed(2)}x baseline (goal <= 4x)`]);
 const plan = medianOf(Math.max(3, Math.floor(runs / 3)), [cli, "plan", "development"]);
 rows.push(["rds-echo plan development", plan, `${(plan / baseline).toFixed(2)}x baseline`]);
+
+/**
+ * The two-generation lifecycle through the CLI on the sandbox (A promoted; B promoted, A forgotten; A retired), as
+ * separate processes the way cron would run them. Simulated waits take no real time (RDS_ECHO_SANDBOX_SPEED=max), so
+ * this measures rds-echo itself: start-up, the real program under the mock runtime, the sandbox.
+ */
+function lifecycleOnce() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "rds-echo-bench-"));
+  mkdirSync(path.join(dir, "stacks"));
+  writeFileSync(path.join(dir, "stacks/development.yaml"), readFileSync(path.join(root, "stacks/development.yaml"), "utf8").replace("keep: 1", "keep: 0"));
+  const options = { cwd: dir, env: { RDS_ECHO_SANDBOX_SPEED: "max", RDS_ECHO_SECRET_MASTER_PASSWORD: "bench-only" } };
+  const steps = [
+    ["up", "development", "--sandbox", "--promote", "--yes", "-q"],
+    ["sandbox", "advance", "21h", "-q"],
+    ["up", "development", "--sandbox", "--promote", "--yes", "-q"],
+    ["sandbox", "advance", "5m", "-q"],
+    ["retire", "development", "--sandbox", "--yes", "-q"],
+  ];
+  const total = steps.reduce((sum, args) => sum + time([cli, ...args], options), 0);
+  rmSync(dir, { recursive: true, force: true });
+  return total;
+}
+const lifecycle = median(Array.from({ length: 3 }, lifecycleOnce));
+rows.push(["two-generation lifecycle, sandbox, 5 processes", lifecycle, `goal < 3000 ms; ${(lifecycle / baseline).toFixed(1)}x baseline`]);
 
 console.log(`rds-echo bench: median wall time, ${runs} runs (node ${process.version}, ${process.platform}/${process.arch})`);
 for (const [name, ms, note] of rows) console.log(`  ${name.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms  ${note}`);

@@ -1,0 +1,127 @@
+import { mkdtemp, mkdir, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { developmentYaml } from "../helpers/definitions.js";
+import { rdsEcho, type CliResult } from "../helpers/cli.js";
+
+let dir: string;
+// The sandbox at full speed: simulated waits take no real time.
+const env = { RDS_ECHO_SANDBOX_SPEED: "max", RDS_ECHO_SECRET_MASTER_PASSWORD: "s3cret-Pa55word" };
+const CNAME = "development.db.example.com";
+
+function cli(...args: string[]): CliResult {
+  return rdsEcho([...args, "--dir", dir], { env });
+}
+
+function json<T = any>(r: CliResult): T {
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as T;
+}
+
+interface World {
+  instances: { id: string; status: string; address: string; stage?: string }[];
+  zones: { records: { name: string; values: string[] }[] }[];
+  stacks: { name: string; resources: number; history: number }[];
+  snapshots: { id: string; instance: string }[];
+}
+
+function world(): World {
+  return json<World>(cli("sandbox", "show", "--json"));
+}
+
+/** The CNAME's target, and a check that it names an existing, available instance. */
+function servedInstance(w: World) {
+  const target = w.zones.flatMap((z) => z.records).find((r) => r.name === CNAME)?.values[0];
+  const instance = w.instances.find((i) => i.address === target);
+  expect(instance, `CNAME -> ${target}`).toBeDefined();
+  expect(instance?.status).toBe("available");
+  return instance!;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "rds-echo-lifecycle-"));
+  await mkdir(path.join(dir, "stacks"));
+  await writeFile(path.join(dir, "stacks/development.yaml"), developmentYaml.replace("keep: 1", "keep: 0"));
+});
+
+describe("the lifecycle through the CLI on the sandbox (subprocess)", () => {
+  it("runs two generations: A promoted; B promoted and A forgotten; A retired", () => {
+    const first = json<{ steps: { step: string; generation: string }[] }>(cli("up", "development", "--sandbox", "--promote", "--yes", "--json"));
+    expect(first.steps.map((s) => s.step)).toEqual(["new", "modify", "reboot", "promote"]);
+    const a = first.steps[0]!.generation;
+    let w = world();
+    expect(servedInstance(w).id).toBe(a);
+    expect(w.instances.find((i) => i.id === a)?.stage).toBe("promoted");
+
+    const status = json<{ servedBy: string; generations: { generation: string; stage: string; serving: boolean }[] }>(cli("status", "development", "--sandbox", "--json"));
+    expect(status.servedBy).toBe(a);
+    expect(status.generations).toMatchObject([{ generation: a, stage: "promoted", serving: true }]);
+
+    const again = cli("up", "development", "--sandbox", "--promote", "--yes");
+    expect(again.status).toBe(0);
+    expect(again.stdout.trim()).toBe("development: nothing to do");
+
+    expect(cli("sandbox", "advance", "21h").status).toBe(0);
+    const second = json<{ steps: { step: string; generation: string }[] }>(cli("up", "development", "--sandbox", "--promote", "--yes", "--json"));
+    const b = second.steps[0]!.generation;
+    expect(second.steps.map((s) => `${s.step} ${s.generation}`)).toEqual([`new ${b}`, `modify ${b}`, `reboot ${b}`, `promote ${b}`, `forget ${a}`]);
+    w = world();
+    expect(servedInstance(w).id).toBe(b);
+    expect(w.instances.find((i) => i.id === a)).toMatchObject({ status: "available", stage: "forgotten" });
+
+    expect(cli("sandbox", "advance", "5m").status).toBe(0);
+    const retired = json<{ steps: { step: string; generation: string }[] }>(cli("retire", "development", "--sandbox", "--yes", "--json"));
+    expect(retired.steps).toEqual([{ step: "retire", generation: a, detail: "final snapshot taken" }]);
+    w = world();
+    expect(servedInstance(w).id).toBe(b);
+    expect(w.instances.map((i) => i.id)).not.toContain(a);
+    expect(w.snapshots.some((s) => s.id === `${a}-final`)).toBe(true);
+    expect(w.stacks.find((s) => s.name === a)).toMatchObject({ resources: 0, history: 6 });
+
+    const history = json<{ generation: string; kind: string; message: string; result: string }[]>(cli("history", "development", "--sandbox", "--json"));
+    expect(history[0]).toMatchObject({ generation: a, kind: "destroy", message: `retire ${a}`, result: "succeeded" });
+    expect(history.filter((h) => h.generation === b).map((h) => h.message).reverse()).toEqual([
+      expect.stringMatching(new RegExp(`^new ${b} from rds:production-db-`)),
+      `modify ${b}`,
+      `reboot ${b}`,
+      `promote ${b}`,
+    ]);
+    const text = cli("status", "development", "--sandbox");
+    expect(text.stdout).toContain(`* ${b}  promoted`);
+    expect(text.stdout).toContain(`${a}  retired`);
+  });
+
+  it("refuses to change anything without a TTY unless --yes (exit 2)", () => {
+    const before = world();
+    const r = cli("modify", "development", "--sandbox");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/no generation of development is new/);
+    expect(cli("sandbox", "advance", "21h").status).toBe(0);
+    const n = cli("new", "development", "--sandbox");
+    expect(n.status).toBe(2);
+    expect(n.stderr).toContain("refusing to change anything without confirmation (no TTY); rerun with --yes");
+    expect(n.stderr).toMatch(/\+ aws:rds\/instance:Instance {2}db/);
+    expect(world().stacks).toEqual(before.stacks);
+  });
+
+  it("preview shows the next step and changes nothing", () => {
+    const before = world();
+    const r = cli("preview", "development", "--sandbox");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^new development-\d{8}-\d{4}: restore the latest snapshot of production-db/);
+    expect(world()).toEqual(before);
+  });
+
+  it("never prints a secret", () => {
+    const outputs = [cli("status", "--sandbox", "--json"), cli("history", "development", "--sandbox", "--json"), cli("sandbox", "show", "--json")];
+    for (const r of outputs) expect(r.stdout + r.stderr).not.toContain(env.RDS_ECHO_SECRET_MASTER_PASSWORD);
+  });
+
+  it("exits 2 on bad input before touching anything", () => {
+    expect(cli("up", "Development", "--sandbox").status).toBe(2);
+    expect(cli("retire", "development", "--sandbox", "--generation", "nope", "--yes").status).toBe(2);
+    expect(cli("sandbox", "advance", "soon").status).toBe(2);
+    expect(cli("up", "development", "--sandbox", "--bogus").status).toBe(2);
+  });
+});
