@@ -1,0 +1,106 @@
+/**
+ * Approval links: SigV4 query-string presigned GET requests to the RDS Query API that set one approval tag on the
+ * generation's instance. Clicking one is the approval — no service of ours runs; AWS checks the signature, the expiry
+ * and the signing principal's IAM policy (policy.ts), and RDS stores the tag rds-echo reads before promoting.
+ */
+import { Sha256 } from "@aws-crypto/sha256-js";
+import { HttpRequest } from "@smithy/protocol-http";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { UsageError } from "../errors.js";
+import { type ApprovalDecision, type ApprovalRequest, approvalTagKey, MAX_REQUEST_SECONDS } from "./requests.js";
+
+/** The RDS Query API version AddTagsToResource is called with. */
+export const RDS_API_VERSION = "2014-10-31";
+
+/** Static credentials of the dedicated link-signing principal (see policy.ts); never the operator's own. */
+export interface SigningCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface PresignApprovalLinkInput {
+  region: string;
+  /** `arn:aws:rds:<region>:<account>:db:<generation>`. */
+  instanceArn: string;
+  requestId: string;
+  approver: string;
+  decision: ApprovalDecision;
+  /** 1..604800 (7 days, the SigV4 maximum). */
+  expiresInSeconds: number;
+  credentials: SigningCredentials;
+  now: Date;
+  /** Defaults to `https://rds.<region>.amazonaws.com`; a simulated endpoint in tests. Its path is ignored. */
+  endpoint?: string;
+}
+
+/** RFC 3986 encoding for the URL (kept apart from verify.ts, which must share nothing with the signing side). */
+const encode = (value: string) => encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+const INSTANCE_ARN = /^arn:aws[a-z-]*:rds:(?<region>[a-z0-9-]+):\d{12}:db:[a-z][a-z0-9-]*$/;
+
+/** The query parameters of AddTagsToResource setting one approval tag, before signing. */
+export function approvalQuery(instanceArn: string, requestId: string, approver: string, decision: ApprovalDecision): Record<string, string> {
+  return {
+    Action: "AddTagsToResource",
+    Version: RDS_API_VERSION,
+    ResourceName: instanceArn,
+    "Tags.Tag.1.Key": approvalTagKey(requestId, approver),
+    "Tags.Tag.1.Value": decision,
+  };
+}
+
+/** A presigned URL that, when opened, sets `echo:approval:<requestId>:<approver>` = decision on the instance. */
+export async function presignApprovalLink(input: PresignApprovalLinkInput): Promise<string> {
+  const arn = INSTANCE_ARN.exec(input.instanceArn);
+  if (!arn) throw new UsageError(`"${input.instanceArn}" is not an RDS DB instance ARN (arn:aws:rds:<region>:<account>:db:<name>)`);
+  if (arn.groups?.["region"] !== input.region) {
+    throw new UsageError(`instance ${input.instanceArn} is not in ${input.region}; links must be signed for the instance's region`);
+  }
+  const expiresIn = input.expiresInSeconds;
+  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_REQUEST_SECONDS) {
+    throw new UsageError(`approval links expire after 1..${MAX_REQUEST_SECONDS} seconds (7 days); got ${expiresIn}`);
+  }
+  const endpoint = new URL(input.endpoint ?? `https://rds.${input.region}.amazonaws.com`);
+  const query = approvalQuery(input.instanceArn, input.requestId, input.approver, input.decision);
+  const request = new HttpRequest({
+    method: "GET",
+    protocol: endpoint.protocol,
+    hostname: endpoint.hostname,
+    ...(endpoint.port ? { port: Number(endpoint.port) } : {}),
+    path: "/",
+    query,
+    // The Host header as a browser sends it (with a non-default port), the only header signed.
+    headers: { host: endpoint.host },
+  });
+  const signer = new SignatureV4({ service: "rds", region: input.region, credentials: input.credentials, sha256: Sha256 });
+  const signed = await signer.presign(request, { expiresIn, signingDate: input.now });
+  const search = Object.entries(signed.query ?? {})
+    .flatMap(([k, v]) => (v === null || v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((one) => `${encode(k)}=${encode(one)}`)))
+    .join("&");
+  return `${endpoint.protocol}//${endpoint.host}/?${search}`;
+}
+
+/** The two links one approver receives. */
+export interface ApproverLinks {
+  approver: string;
+  approve: string;
+  cancel: string;
+}
+
+/**
+ * Approve and cancel links for every approver of a request, valid until the request expires (never longer, so a
+ * link cannot outlive its request). Throws a `UsageError` when the request has already expired.
+ */
+export async function approvalLinks(
+  request: ApprovalRequest,
+  options: { region: string; instanceArn: string; credentials: SigningCredentials; now: Date; endpoint?: string },
+): Promise<ApproverLinks[]> {
+  const expiresInSeconds = Math.floor((request.expiresAt.getTime() - options.now.getTime()) / 1000);
+  if (expiresInSeconds < 1) throw new UsageError(`approval request ${request.id} has expired; open a new one`);
+  const link = (approver: string, decision: ApprovalDecision) =>
+    presignApprovalLink({ ...options, requestId: request.id, approver, decision, expiresInSeconds: Math.min(expiresInSeconds, MAX_REQUEST_SECONDS) });
+  return Promise.all(
+    request.approvers.map(async (approver) => ({ approver, approve: await link(approver, "approved"), cancel: await link(approver, "cancelled") })),
+  );
+}
