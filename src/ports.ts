@@ -2,6 +2,9 @@
  * The interfaces the lifecycle needs. The lifecycle depends only on these; adapters implement them for real
  * (Pulumi Automation API, AWS SDK) and for the sandbox (an in-process simulation). Nothing here imports Pulumi or AWS.
  */
+import type { ApprovalEmailInput } from "./approval/email.js";
+import type { ApproverLinks } from "./approval/links.js";
+import type { ApprovalRequest } from "./approval/requests.js";
 import type { SnapshotType } from "./definition/schema.js";
 import type { ProgramStage } from "./program/stages.js";
 
@@ -149,6 +152,9 @@ export interface RdsPort {
   /** Many instances in as few calls as RDS allows (100 per page); missing ids are simply absent. */
   describeInstances(ids: readonly string[]): Promise<Map<string, InstanceInfo>>;
   reboot(id: string): Promise<void>;
+  /** Sets tags on a resource by ARN (approval requests and their bookkeeping; never the program's own tags). */
+  addTags(arn: string, tags: Readonly<Record<string, string>>): Promise<void>;
+  removeTags(arn: string, keys: readonly string[]): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -159,6 +165,17 @@ export interface DnsPort {
   resolveZone(name: string, hint: { zoneId?: string; zoneName?: string }): Promise<string>;
   /** The live CNAME target of a name in a zone, or undefined when there is no such record. */
   readCname(zoneId: string, name: string): Promise<{ target: string; ttl: number } | undefined>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Approval links
+
+/** Promotion approval without a service: links signed by the dedicated signer principal, and the e-mails. */
+export interface ApprovalPort {
+  /** Approve and cancel links for each approver, valid until the request expires. */
+  links(request: ApprovalRequest, instanceArn: string, now: Date): Promise<ApproverLinks[]>;
+  /** Sends one message per approver. */
+  send(messages: readonly ApprovalEmailInput[]): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -192,6 +209,7 @@ export interface Ports {
   readonly engine: StackEngine;
   readonly rds: RdsPort;
   readonly dns: DnsPort;
+  readonly approvals: ApprovalPort;
   readonly clock: Clock;
   readonly prompt: Prompt;
   readonly output: LifecycleOutput;

@@ -122,8 +122,21 @@ const fqdn = z
       ),
   );
 
+/** Approval of promotions by signed links (see README, "Approving a promotion"). */
+const approval = z.strictObject({
+  /** Who may approve when `promote --request` names nobody. */
+  approvers: z.array(z.string().regex(/^[a-z0-9._+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/, "must be a lower-case e-mail address (tag-safe: letters, digits, . _ + -)")).min(1).max(20).optional(),
+  required: z.number().int().min(1).default(1),
+  /** How long links stay valid: at most 7 days, the SigV4 limit. */
+  expires: duration
+    .refine((v) => (parseDuration(v) ?? 0) <= 7 * 1440, { message: "must be at most 7d (a presigned link lives at most 7 days)" })
+    .default("3d"),
+  email: z.strictObject({ from: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an e-mail address (a verified SES identity)") }).optional(),
+});
+
 const promote = z
   .strictObject({
+    approval: approval.optional(),
     cname: fqdn.optional(),
     zoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"').optional(),
     zoneName: fqdn.optional(),
@@ -136,6 +149,9 @@ const promote = z
     }
     if (p.zoneId !== undefined && p.zoneName !== undefined) {
       ctx.addIssue({ code: "custom", path: ["zoneName"], message: "give zoneId or zoneName, not both" });
+    }
+    if (p.approval?.approvers && p.approval.required > p.approval.approvers.length) {
+      ctx.addIssue({ code: "custom", path: ["approval", "required"], message: `is ${p.approval.required}, more than the ${p.approval.approvers.length} approver(s) listed` });
     }
     if (p.cname && p.zoneName && p.cname !== p.zoneName && !p.cname.endsWith(`.${p.zoneName}`)) {
       ctx.addIssue({ code: "custom", path: ["zoneName"], message: `the cname "${p.cname}" is not inside the zone "${p.zoneName}"` });

@@ -19,7 +19,8 @@ export interface StepContext {
 
 /** What a step did, for `up`'s summary and `--json`. */
 export interface StepReport {
-  readonly step: "new" | "resume" | "modify" | "reboot" | "promote" | "forget" | "retire";
+  /** `wait`: the step could not be taken yet and nothing changed (a promotion waiting for approval). */
+  readonly step: "new" | "resume" | "modify" | "reboot" | "promote" | "forget" | "retire" | "wait";
   readonly generation: string;
   readonly detail: string;
 }

@@ -6,6 +6,7 @@
  *    the live record is untouched.
  */
 import { GuardError } from "../errors.js";
+import { approvalOf } from "./approval.js";
 import { confirmChanges } from "./confirm.js";
 import type { StepContext, StepReport } from "./context.js";
 import { byCondition, type EchoState, type Generation } from "./echo-state.js";
@@ -19,6 +20,12 @@ export async function promoteGeneration(ctx: StepContext, state: EchoState): Pro
   const generation = generationIn(state, "promote", "rebooted");
   const fresh = await ports.rds.describeInstance(generation.name);
   requireAvailable({ ...generation, ...(fresh ? { instance: fresh } : {}) }, "promote");
+  // Approval is read from this generation's own instance: nothing granted for another generation can count here.
+  const approval = await approvalOf(ctx, generation.name, fresh!);
+  if (approval.required && !approval.granted) {
+    ports.output.step(`promote: ${generation.name} waits for approval: ${approval.missing}`);
+    return [{ step: "wait", generation: generation.name, detail: `waits for approval: ${approval.missing}` }];
+  }
 
   const { cname, zoneId } = (await promotionTarget(ports, definition))!;
   const previous = byCondition(state, "promoted").filter((g) => g.name !== generation.name);

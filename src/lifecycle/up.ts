@@ -43,10 +43,15 @@ export async function up(ctx: StepContext, options: UpOptions): Promise<StepRepo
     const unfinished = await unfinishedGeneration(ctx, state);
     const step = nextStep(ctx, state, options, unfinished);
     if (!step) break;
-    reports.push(...(unfinished ? [await resumeGeneration(ctx, unfinished)] : await take(ctx, state, step)));
-    if (step === "retire") break;
+    const taken = unfinished ? [await resumeGeneration(ctx, unfinished)] : await take(ctx, state, step);
+    reports.push(...taken);
+    // Retire is the last step; a promotion waiting for approval stays waiting until the next run.
+    if (step === "retire" || taken.some((r) => r.step === "wait")) break;
   }
   if (reports.length === 0) ctx.ports.output.step(`${ctx.definition.echo}: nothing to do`);
+  if (options.retire && reports.at(-1)?.step === "wait" && retireDue(ctx, await load(ctx))) {
+    reports.push(...(await retireGenerations(ctx, await load(ctx))));
+  }
   return reports;
 }
 

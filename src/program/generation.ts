@@ -11,7 +11,7 @@ import { parseDuration, pulumiTimeout } from "../definition/duration.js";
 import { finalSnapshotName } from "../definition/identifiers.js";
 import { DEFAULT_FINAL_SNAPSHOT_NAME, type EchoDefinition } from "../definition/schema.js";
 import { hasModifications, type ProgramStage } from "./stages.js";
-import { TAG_GENERATION, TAG_MANAGED, TAG_SNAPSHOT, TAG_STAGE } from "./tags.js";
+import { OUT_OF_BAND_TAG_PREFIXES, TAG_GENERATION, TAG_MANAGED, TAG_SNAPSHOT, TAG_STAGE } from "./tags.js";
 
 /** Logical names: fixed forever, since renaming one would make Pulumi replace the resource. */
 export const INSTANCE_RESOURCE = "db";
@@ -102,7 +102,11 @@ export function generationProgram(spec: GenerationSpec): GenerationOutputs {
   if (d.modify.masterPassword && hasModifications(stage) && spec.masterPassword === undefined) {
     throw new Error(`${generation}: modify.masterPassword references secret "${d.modify.masterPassword.secret}" but no value was given`);
   }
-  const provider = new aws.Provider(PROVIDER_RESOURCE, { region: d.region, profile: d.profile });
+  const provider = new aws.Provider(PROVIDER_RESOURCE, {
+    region: d.region,
+    profile: d.profile,
+    ignoreTags: { keyPrefixes: [...OUT_OF_BAND_TAG_PREFIXES] },
+  });
   const minutes = (text: string) => pulumiTimeout(parseDuration(text) ?? 0);
 
   const instance = new aws.rds.Instance(

@@ -112,6 +112,19 @@ describe("echo definitions", () => {
     expect(issue?.message).toContain("must not be one of rds-echo's own stack settings");
   });
 
+  it("checks the approval settings: tag-safe approvers, required within their number, links of at most 7 days", () => {
+    const data = developmentData();
+    data.promote.approval = { approvers: ["Alice@Example.com"], required: 2, expires: "8d" };
+    const issues = problems(data).issues.map((i) => `${i.path.replace(/ \(line \d+\)$/, "")}: ${i.message}`);
+    expect(issues).toEqual([
+      expect.stringMatching(/^promote\.approval\.approvers\[0\]: must be a lower-case e-mail address/),
+      expect.stringMatching(/^promote\.approval\.expires: must be at most 7d/),
+      "promote.approval.required: is 2, more than the 1 approver(s) listed",
+    ]);
+    data.promote.approval = { approvers: ["alice@example.com"], email: { from: "rds-echo@example.com" } };
+    expect(definitionFrom(data).promote?.approval).toEqual({ approvers: ["alice@example.com"], required: 1, expires: "3d", email: { from: "rds-echo@example.com" } });
+  });
+
   it("requires a CNAME when promote is configured", () => {
     const data = developmentData();
     delete data.promote.cname;

@@ -49,7 +49,7 @@ export interface World {
 export function sandboxWorld(definition: EchoDefinition = testDefinition()): World {
   const sandbox = createSandbox(seededWorld(definition, START), { definitionFor: async () => definition });
   const output = new RecordingOutput();
-  const ports: Ports = { engine: sandbox.engine, rds: sandbox.rds, dns: sandbox.dns, clock: sandbox.clock, prompt: new ScriptedPrompt(false), output };
+  const ports: Ports = { engine: sandbox.engine, rds: sandbox.rds, dns: sandbox.dns, approvals: sandbox.approvals, clock: sandbox.clock, prompt: new ScriptedPrompt(false), output };
   return {
     sandbox,
     definition,

@@ -1,7 +1,9 @@
 import {
   DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
+  AddTagsToResourceCommand,
   RebootDBInstanceCommand,
+  RemoveTagsFromResourceCommand,
   paginateDescribeDBSnapshots,
   type DBInstance,
   type DBSnapshot,
@@ -70,6 +72,16 @@ export class AwsRds implements RdsPort {
 
   async reboot(id: string): Promise<void> {
     await this.call(`RebootDBInstance ${id}`, () => this.client.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: id })));
+  }
+
+  async addTags(arn: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+    await this.call(`AddTagsToResource ${arn}`, () => this.client.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags })));
+  }
+
+  async removeTags(arn: string, keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.call(`RemoveTagsFromResource ${arn}`, () => this.client.send(new RemoveTagsFromResourceCommand({ ResourceName: arn, TagKeys: [...keys] })));
   }
 
   /** The explicit snapshot, as given (an id or an ARN), provided it exists and is available. */

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import type { Clock } from "../../ports.js";
 import { INSTANCE_TYPE, RECORD_TYPE } from "../../program/resource-types.js";
+import { OUT_OF_BAND_TAG_PREFIXES } from "../../program/tags.js";
 import type { Faults } from "./faults.js";
 import { settle, type SimInstance, type SimWorld, type StoredResource } from "./world.js";
 
@@ -120,7 +121,9 @@ export class SandboxCloud {
     if (!instance) throw new Error(`DBInstanceNotFound: ${id}`);
     if (instance.status !== "available") throw new Error(`InvalidDBInstanceState: ${id} is ${instance.status}`);
     const { tags, ...settings } = inputs;
-    instance.tags = { ...(tags as Record<string, string> | undefined) };
+    // The program's provider ignores out-of-band tags (approval requests and decisions): an update keeps them.
+    const kept = Object.entries(instance.tags).filter(([k]) => OUT_OF_BAND_TAG_PREFIXES.some((p) => k.startsWith(p)));
+    instance.tags = { ...Object.fromEntries(kept), ...(tags as Record<string, string> | undefined) };
     instance.settings = settings;
     if (keys.some((k) => REBOOT_KEYS.has(k))) instance.pendingReboot = true;
     if (keys.some((k) => !INSTANT_KEYS.has(k))) {

@@ -6,15 +6,17 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { EchoDefinition } from "../../definition/schema.js";
+import { SandboxApprovals } from "./approvals.js";
 import { SimClock } from "./clock.js";
 import { SandboxDns } from "./dns.js";
 import { SandboxEngine } from "./engine.js";
 import { Faults } from "./faults.js";
 import { SandboxRds } from "./rds.js";
 import { seed } from "./seed.js";
-import { emptyWorld, type SimWorld } from "./world.js";
+import { emptyWorld, sandboxSigner, type SimWorld } from "./world.js";
 
 export { Faults, SimulatedCrash, CRASH_POINTS, type CrashPoint } from "./faults.js";
+export { startRdsEndpoint, handleQuery } from "./rds-endpoint.js";
 export type { SimWorld } from "./world.js";
 
 export interface Sandbox {
@@ -24,6 +26,7 @@ export interface Sandbox {
   readonly engine: SandboxEngine;
   readonly rds: SandboxRds;
   readonly dns: SandboxDns;
+  readonly approvals: SandboxApprovals;
 }
 
 export interface SandboxOptions {
@@ -38,7 +41,7 @@ export function createSandbox(world: SimWorld, options: SandboxOptions): Sandbox
   const faults = options.faults ?? new Faults();
   const clock = new SimClock(world, options.speed);
   const engine = new SandboxEngine({ world, faults, clock, definitionFor: options.definitionFor, ...(options.persist ? { persist: options.persist } : {}) });
-  return { world, faults, clock, engine, rds: new SandboxRds(world, faults), dns: new SandboxDns(world, faults) };
+  return { world, faults, clock, engine, rds: new SandboxRds(world, faults), dns: new SandboxDns(world, faults), approvals: new SandboxApprovals(world, faults) };
 }
 
 /** A fresh world seeded for a definition, starting at `now`. */
@@ -60,6 +63,9 @@ export async function loadWorld(root: string, definition: EchoDefinition | undef
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`${file}: unreadable sandbox state (${(error as Error).message}); remove it or run \`rds-echo sandbox reset\``);
     world = emptyWorld(now.getTime(), definition?.region ?? "eu-west-1");
   }
+  // Worlds saved before approvals existed get the sandbox signer and an empty outbox.
+  world.approval ??= sandboxSigner();
+  world.outbox ??= [];
   if (definition) seed(world, definition);
   return world;
 }

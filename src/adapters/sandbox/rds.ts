@@ -63,6 +63,24 @@ export class SandboxRds implements RdsPort {
     instance.readyAt = this.world.now + this.world.timings.rebootMs;
     instance.pendingReboot = false;
   }
+
+  async addTags(arn: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    this.faults.enter("rds.AddTagsToResource");
+    const instance = this.#byArn(arn);
+    instance.tags = { ...instance.tags, ...tags };
+  }
+
+  async removeTags(arn: string, keys: readonly string[]): Promise<void> {
+    this.faults.enter("rds.RemoveTagsFromResource");
+    const instance = this.#byArn(arn);
+    instance.tags = Object.fromEntries(Object.entries(instance.tags).filter(([k]) => !keys.includes(k)));
+  }
+
+  #byArn(arn: string): SimInstance {
+    const instance = Object.values(this.world.rds.instances).find((i) => i.arn === arn);
+    if (!instance) throw new Error(`DBInstanceNotFound: ${arn}`);
+    return instance;
+  }
 }
 
 function snapshotInfo(s: SimWorld["rds"]["snapshots"][number]): SnapshotInfo {

@@ -108,10 +108,33 @@ export interface SimWorld {
   rds: { instances: Record<string, SimInstance>; snapshots: SimSnapshot[] };
   route53: { zones: SimZone[] };
   stacks: Record<string, SimStack>;
+  /** The dedicated link-signing principal's long-term keys, and where the simulated RDS Query API listens. */
+  approval: { accessKeyId: string; secretAccessKey: string; endpoint: string };
+  /** E-mails the simulated SES accepted, newest last. */
+  outbox: { from: string; to: string; subject: string; text: string }[];
 }
 
+/** Where `rds-echo sandbox serve` listens by default (loopback only). */
+export const DEFAULT_SANDBOX_PORT = 4599;
+
 export function emptyWorld(now: number, region: string, timings: SimTimings = DEFAULT_TIMINGS): SimWorld {
-  return { version: 1, now, account: "123456789012", region, timings, rds: { instances: {}, snapshots: [] }, route53: { zones: [] }, stacks: {} };
+  return {
+    version: 1,
+    now,
+    account: "123456789012",
+    region,
+    timings,
+    rds: { instances: {}, snapshots: [] },
+    route53: { zones: [] },
+    stacks: {},
+    approval: sandboxSigner(),
+    outbox: [],
+  };
+}
+
+/** The sandbox's signer: fixed, well-known keys (like AWS's documentation examples); they sign nothing real. */
+export function sandboxSigner(): SimWorld["approval"] {
+  return { accessKeyId: "AKIASANDBOXSIGNER001", secretAccessKey: "sandbox/only/not/a/real/secret/key/000000", endpoint: `http://127.0.0.1:${DEFAULT_SANDBOX_PORT}` };
 }
 
 /** Brings transitional states up to date with the simulated clock (creating -> available, deleting -> gone). */

@@ -17,9 +17,13 @@ export interface LifecycleArgs extends GlobalArgs {
   promote?: boolean;
   retire?: boolean;
   generation?: string;
+  request?: boolean;
+  approver?: string[];
+  required?: number;
+  expires?: string;
 }
 
-export type LifecycleCommand = "new" | "modify" | "reboot" | "promote" | "retire" | "up" | "preview" | "status" | "history";
+export type LifecycleCommand = "new" | "modify" | "reboot" | "promote" | "retire" | "up" | "preview" | "status" | "history" | "approvals";
 
 interface Spec {
   readonly describe: string;
@@ -44,7 +48,20 @@ const SPECS: Record<LifecycleCommand, Spec> = {
     force: "reboot even when RDS reports nothing pending",
     examples: [["$0 reboot development --yes", "reboot if RDS reports pending settings"]],
   },
-  promote: { describe: "Point the echo's CNAME at the rebooted generation; the previous one becomes forgotten", mutating: true, examples: [["$0 promote development", "the CNAME flip"]] },
+  promote: {
+    describe: "Point the echo's CNAME at the rebooted generation (the previous one becomes forgotten), or --request approval",
+    mutating: true,
+    examples: [
+      ["$0 promote development", "the CNAME flip (once approved, when approval is asked for)"],
+      ["$0 promote development --request --approver alice@example.com --approver bob@example.com --required 1 --expires 2d", "send approval links"],
+    ],
+    extra: (y) =>
+      y
+        .option("request", { type: "boolean", default: false, describe: "open an approval request and print (or e-mail) signed approve/cancel links" })
+        .option("approver", { type: "string", array: true, describe: "who may approve (repeat); default promote.approval.approvers" })
+        .option("required", { type: "number", describe: "approvals needed (default promote.approval.required, else 1)" })
+        .option("expires", { type: "string", describe: "how long the links stay valid, at most 7d (default promote.approval.expires, else 3d)" }),
+  },
   retire: {
     describe: "Destroy forgotten generations beyond retire.keep, oldest first (stacks and history stay)",
     mutating: true,
@@ -76,6 +93,11 @@ const SPECS: Record<LifecycleCommand, Spec> = {
     examples: [["$0 status development --json", "as JSON"], ["$0 status", "every echo in stacks/"]],
   },
   history: { describe: "The merged stack histories of an echo's generations, newest first", mutating: false, examples: [["$0 history development --json", "the audit trail as JSON"]] },
+  approvals: {
+    describe: "Each open promotion approval request: approvals received (who, when), cancels, expiry",
+    mutating: false,
+    examples: [["$0 approvals development --json", "as JSON"]],
+  },
 };
 
 function lifecycleCommand(name: LifecycleCommand): CommandModule<GlobalArgs, LifecycleArgs> {

@@ -7,6 +7,7 @@ import type { EchoDefinition } from "../../definition/schema.js";
 import { UsageError } from "../../errors.js";
 import type { StepContext, StepReport } from "../../lifecycle/context.js";
 import { loadEchoState } from "../../lifecycle/echo-state.js";
+import type { ApprovalView } from "../../lifecycle/approval.js";
 import type { EchoHistoryEntry } from "../../lifecycle/history.js";
 import type { EchoStatus } from "../../lifecycle/status.js";
 import type { LifecycleArgs, LifecycleCommand } from "../commands/lifecycle.js";
@@ -27,8 +28,24 @@ export async function runLifecycle(command: CommandContext, name: LifecycleComma
     for (const s of statuses) printStatus(command, s);
     return 0;
   }
+  if (name === "promote" && args.request) await checkRequestInput(definitions[0]!, args);
   // Only a command that may create a generation needs the secrets it will store.
   return withPorts(command, definitions[0]!, args, name === "new" || name === "up", (ctx) => step(command, name, args, ctx));
+}
+
+/** Everything `promote --request` is given is checked before any cloud call: approvers, counts, expiry, signer keys. */
+async function checkRequestInput(definition: EchoDefinition, args: LifecycleArgs): Promise<void> {
+  const { openRequest } = await import("../../approval/requests.js");
+  const { parseDuration } = await import("../../definition/duration.js");
+  const approval = definition.promote?.approval;
+  const approvers = args.approver?.length ? args.approver : approval?.approvers;
+  if (!approvers?.length) throw new UsageError("promote --request: name who may approve (--approver <email>, or promote.approval.approvers)");
+  const expires = args.expires ?? approval?.expires ?? "3d";
+  const minutes = parseDuration(expires);
+  if (minutes === undefined) throw new UsageError(`--expires "${expires}" is not a duration such as 3d or 12h`);
+  // The same validation the real request gets, on a stand-in id and generation.
+  openRequest({ id: "r20000101t0000-0000", generation: `${definition.echo}-20000101-0000`, approvers, required: args.required ?? approval?.required ?? 1, now: new Date(), expiresInSeconds: minutes * 60 });
+  if (!args.sandbox) (await import("../../adapters/aws/approvals.js")).signerCredentials(process.env);
 }
 
 async function withPorts<T>(command: CommandContext, definition: EchoDefinition, args: LifecycleArgs, needsSecrets: boolean, body: (ctx: StepContext) => Promise<T>): Promise<T> {
@@ -60,6 +77,7 @@ async function step(command: CommandContext, name: LifecycleCommand, args: Lifec
       reports = [await (await import("../../lifecycle/reboot.js")).rebootGeneration(ctx, await load())];
       break;
     case "promote":
+      if (args.request) return openRequest(command, ctx, args);
       reports = await (await import("../../lifecycle/promote.js")).promoteGeneration(ctx, await load());
       break;
     case "retire":
@@ -81,6 +99,12 @@ async function step(command: CommandContext, name: LifecycleCommand, args: Lifec
       printHistory(command, entries);
       return 0;
     }
+    case "approvals": {
+      const views = await (await import("../../lifecycle/approval.js")).approvalsOf(ctx, await load());
+      command.reporter.data(views);
+      printApprovals(command, views);
+      return 0;
+    }
     case "status":
       throw new Error("status is handled above");
   }
@@ -88,6 +112,37 @@ async function step(command: CommandContext, name: LifecycleCommand, args: Lifec
   if (reports.length === 0) command.reporter.text(`${ctx.definition.echo}: nothing to do`);
   for (const r of reports) command.reporter.text(`${r.step.padEnd(8)} ${r.generation}  ${r.detail}`);
   return 0;
+}
+
+async function openRequest(command: CommandContext, ctx: StepContext, args: LifecycleArgs): Promise<number> {
+  const { requestPromotion } = await import("../../lifecycle/approval.js");
+  const opened = await requestPromotion(ctx, await loadEchoState(ctx.ports, ctx.definition), {
+    ...(args.approver ? { approvers: args.approver } : {}),
+    ...(args.required !== undefined ? { required: args.required } : {}),
+    ...(args.expires !== undefined ? { expires: args.expires } : {}),
+  });
+  const { request } = opened;
+  command.reporter.data({ request: { ...request, createdAt: request.createdAt.toISOString(), expiresAt: request.expiresAt.toISOString() }, links: opened.links, emailed: opened.emailed });
+  command.reporter.text(`request ${request.id} for ${request.generation}: ${request.required} of ${request.approvers.length} approval(s) needed, links valid until ${request.expiresAt.toISOString()}`);
+  for (const l of opened.links) {
+    command.reporter.text(`\n${l.approver}${opened.emailed.includes(l.approver) ? " (e-mailed)" : ""}`);
+    command.reporter.text(`  approve: ${l.approve}`);
+    command.reporter.text(`  cancel:  ${l.cancel}`);
+  }
+  return 0;
+}
+
+function printApprovals(command: CommandContext, views: readonly ApprovalView[]): void {
+  if (views.length === 0) command.reporter.text("no approval requests");
+  for (const v of views) {
+    const r = v.request!;
+    command.reporter.text(`${v.generation}  request ${r.id}  ${v.approvedBy.length}/${r.required} approval(s)  expires ${r.expiresAt.toISOString()}${v.granted ? "  GRANTED" : ""}`);
+    for (const approver of r.approvers) {
+      const decision = v.cancelledBy.includes(approver) ? "cancelled" : v.approvedBy.includes(approver) ? "approved" : "waiting";
+      command.reporter.text(`  ${decision.padEnd(9)} ${approver}${v.seen[approver] ? `  (seen ${v.seen[approver]})` : ""}`);
+    }
+    if (!v.granted) command.reporter.text(`  ${v.missing}`);
+  }
 }
 
 function printStatus(command: CommandContext, s: EchoStatus): void {

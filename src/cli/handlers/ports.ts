@@ -39,7 +39,10 @@ export async function openPorts(command: CommandContext, definition: EchoDefinit
     const world = await loadWorld(command.root, definition, new Date());
     const persist = () => saveWorld(command.root, world);
     const sandbox = createSandbox(world, { definitionFor, speed: sandboxSpeed(process.env), persist });
-    return { ports: { engine: sandbox.engine, rds: sandbox.rds, dns: sandbox.dns, clock: sandbox.clock, prompt, output }, close: persist };
+    return {
+      ports: { engine: sandbox.engine, rds: sandbox.rds, dns: sandbox.dns, approvals: sandbox.approvals, clock: sandbox.clock, prompt, output },
+      close: persist,
+    };
   }
   const [{ createAwsPorts }, { AutomationEngine }, { ensurePulumiCli }] = await Promise.all([
     import("../../adapters/aws/index.js"),
@@ -54,7 +57,7 @@ export async function openPorts(command: CommandContext, definition: EchoDefinit
     ...(flags.backend ? { backendUrl: flags.backend } : {}),
     onOutput: (line: string) => command.reporter.note(line.trimEnd()),
   });
-  const aws = createAwsPorts({ region: definition.region, ...(definition.profile ? { profile: definition.profile } : {}) });
+  const aws = createAwsPorts({ region: definition.region, ...(definition.profile ? { profile: definition.profile } : {}), signer: process.env });
   return { ports: { engine, ...aws, clock: realClock, prompt, output }, close: async () => {} };
 }
 

@@ -1,9 +1,32 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { loadWorld, saveWorld, SANDBOX_FILE, type SimWorld } from "../../adapters/sandbox/index.js";
+import { loadWorld, saveWorld, SANDBOX_FILE, startRdsEndpoint, type SimWorld } from "../../adapters/sandbox/index.js";
 import { parseDuration } from "../../definition/duration.js";
 import { UsageError } from "../../errors.js";
 import type { CommandContext } from "../context.js";
+
+/** Serves the simulated RDS Query API on loopback until the process is stopped, so sandbox approval links can be clicked. */
+export async function serve({ root, reporter }: CommandContext, port?: number): Promise<number> {
+  const initial = await loadWorld(root, undefined, new Date());
+  const endpoint = new URL(initial.approval.endpoint);
+  const server = await startRdsEndpoint({
+    port: port ?? Number(endpoint.port),
+    load: () => loadWorld(root, undefined, new Date()),
+    save: (world) => saveWorld(root, world),
+  });
+  if (server.url !== initial.approval.endpoint) {
+    // Links are signed for the endpoint's host and port: new links must name this one.
+    initial.approval.endpoint = server.url;
+    await saveWorld(root, initial);
+  }
+  reporter.text(`sandbox RDS endpoint listening on ${server.url} (Ctrl-C to stop); approval links of --sandbox requests point here`);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await server.close();
+  return 0;
+}
 
 export async function sandboxAction({ root, reporter }: CommandContext, action: "show" | "reset" | "advance", duration?: string): Promise<void> {
   if (action === "reset") {
@@ -28,7 +51,7 @@ export async function sandboxAction({ root, reporter }: CommandContext, action: 
   reporter.text(`sandbox time ${summary.now}`);
   for (const i of summary.instances) reporter.text(`  instance ${i.id}  ${i.status}${i.stage ? `  (${i.stage})` : ""}  ${i.address}`);
   for (const z of summary.zones) for (const r of z.records) reporter.text(`  record   ${r.name} ${r.type} ${r.values.join(",")} (ttl ${r.ttl})`);
-  reporter.text(`  ${summary.snapshots.length} snapshots, ${summary.stacks.length} stacks`);
+  reporter.text(`  ${summary.snapshots.length} snapshots, ${summary.stacks.length} stacks, ${summary.outbox.length} e-mails in the outbox`);
 }
 
 /** The world as a person (or a test) wants to see it: no settings, so no secret digests either. */
@@ -39,5 +62,7 @@ function summarize(world: SimWorld) {
     snapshots: world.rds.snapshots.map((s) => ({ id: s.id, instance: s.instance, type: s.type, status: s.status, createdAt: new Date(s.createdAt).toISOString() })),
     zones: world.route53.zones.map((z) => ({ id: z.id, name: z.name, records: Object.entries(z.records).map(([name, r]) => ({ name, ...r })) })),
     stacks: Object.values(world.stacks).map((s) => ({ name: s.name, stage: s.settings.stage, resources: s.resources.length, pending: s.pending.length, history: s.history.length })),
+    approvalEndpoint: world.approval.endpoint,
+    outbox: world.outbox,
   };
 }

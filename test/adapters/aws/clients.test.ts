@@ -27,7 +27,7 @@ describe("AWS clients", () => {
   });
 
   it("createAwsPorts wires both adapters", () => {
-    const ports = createAwsPorts({ region: "eu-west-1" });
+    const ports = createAwsPorts({ region: "eu-west-1", signer: {} });
     expect(ports.rds).toBeInstanceOf(AwsRds);
     expect(ports.dns).toBeInstanceOf(AwsDns);
   });

@@ -1,0 +1,34 @@
+/** The sandbox's approval port: links signed with the simulated signer's keys, e-mails kept in the world's outbox. */
+import { approvalEmail } from "../../approval/email.js";
+import type { ApprovalEmailInput } from "../../approval/email.js";
+import { approvalLinks, type ApproverLinks } from "../../approval/links.js";
+import type { ApprovalRequest } from "../../approval/requests.js";
+import type { ApprovalPort } from "../../ports.js";
+import type { Faults } from "./faults.js";
+import type { SimWorld } from "./world.js";
+
+export class SandboxApprovals implements ApprovalPort {
+  constructor(
+    private readonly world: SimWorld,
+    private readonly faults: Faults,
+  ) {}
+
+  links(request: ApprovalRequest, instanceArn: string, now: Date): Promise<ApproverLinks[]> {
+    const { accessKeyId, secretAccessKey, endpoint } = this.world.approval;
+    return approvalLinks(request, { region: this.world.region, instanceArn, credentials: { accessKeyId, secretAccessKey }, now, endpoint });
+  }
+
+  async send(messages: readonly ApprovalEmailInput[]): Promise<void> {
+    for (const message of messages) {
+      this.faults.enter("ses.SendEmail");
+      // Built exactly as for SES, then kept: `rds-echo sandbox show` lists what would have been sent.
+      const input = approvalEmail(message);
+      this.world.outbox.push({
+        from: input.FromEmailAddress ?? message.from,
+        to: input.Destination?.ToAddresses?.join(", ") ?? message.to,
+        subject: input.Content?.Simple?.Subject?.Data ?? "",
+        text: input.Content?.Simple?.Body?.Text?.Data ?? "",
+      });
+    }
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Promotion approval by signed links, with no service to run. `promote --request` opens a request on the rebooted
+ * generation (stored as tags on its own instance) and hands out presigned AddTagsToResource links; a click sets one
+ * `echo:approval:<request>:<approver>` tag; `promote` reads the tags and proceeds only when the open request is
+ * granted. A cancel always wins, an expired or superseded request never counts, and a request is bound to one
+ * generation: approvals read from A's instance can never promote B.
+ */
+import { randomBytes } from "node:crypto";
+import type { ApprovalEmailInput } from "../approval/email.js";
+import type { ApproverLinks } from "../approval/links.js";
+import {
+  evaluateApproval,
+  newRequestId,
+  openRequest,
+  requestTags,
+  supersededTagKeys,
+  type ApprovalRequest,
+  type ApprovalStatus,
+} from "../approval/requests.js";
+import { parseDuration } from "../definition/duration.js";
+import { GuardError } from "../errors.js";
+import { TAG_SNAPSHOT } from "../program/tags.js";
+import type { InstanceInfo } from "../ports.js";
+import { confirmChanges } from "./confirm.js";
+import type { StepContext } from "./context.js";
+import type { EchoState } from "./echo-state.js";
+import { generationIn, requireAvailable } from "./guards.js";
+
+/** When rds-echo first saw each decision of a request: RDS tags carry no time, so rds-echo records it. */
+const SEEN_PREFIX = "echo:seen:";
+const MAX_TAG_VALUE = 256;
+
+export interface RequestOptions {
+  /** Approvers; the definition's `promote.approval.approvers` when none are given. */
+  readonly approvers?: readonly string[];
+  readonly required?: number;
+  /** A duration (`3d`); the definition's `promote.approval.expires` when absent. At most 7 days. */
+  readonly expires?: string;
+}
+
+export interface OpenedRequest {
+  readonly request: ApprovalRequest;
+  readonly links: readonly ApproverLinks[];
+  /** Approvers an e-mail was sent to (empty unless `promote.approval.email.from` is set). */
+  readonly emailed: readonly string[];
+}
+
+export async function requestPromotion(ctx: StepContext, state: EchoState, options: RequestOptions): Promise<OpenedRequest> {
+  const { ports, definition } = ctx;
+  const promote = definition.promote;
+  if (!promote?.cname) throw new GuardError(`promote --request: ${definition.echo} has no promote section in its definition`);
+  const approvers = options.approvers?.length ? options.approvers : promote.approval?.approvers;
+  if (!approvers?.length) throw new GuardError("promote --request: name who may approve (--approver <email>, or promote.approval.approvers)");
+  const expires = options.expires ?? promote.approval?.expires ?? "3d";
+  const minutes = parseDuration(expires);
+  if (minutes === undefined) throw new GuardError(`--expires "${expires}" is not a duration such as 3d or 12h`);
+
+  const generation = generationIn(state, "promote --request", "rebooted");
+  requireAvailable(generation, "promote --request");
+  const instance = await ports.rds.describeInstance(generation.name);
+  if (!instance?.arn) throw new GuardError(`promote --request: ${generation.name} has no ARN in RDS`);
+
+  const now = ports.clock.now();
+  const request = openRequest({
+    id: newRequestId(now, () => randomBytes(8).toString("hex")),
+    generation: generation.name,
+    approvers,
+    required: options.required ?? promote.approval?.required ?? 1,
+    now,
+    expiresInSeconds: minutes * 60,
+  });
+  const tags = requestTags(request);
+  // The new request supersedes every older one of this generation: their tags go, so no old link counts again.
+  const stale = supersededTagKeys({ ...instance.tags, ...tags }, generation.name).filter((k) => !(k in tags));
+  const seenStale = Object.keys(instance.tags).filter((k) => k.startsWith(SEEN_PREFIX) && k !== `${SEEN_PREFIX}${request.id}`);
+  const changes = [
+    ...Object.keys(tags).map((key) => ({ op: "create" as const, type: "rds:tag", name: key })),
+    ...[...stale, ...seenStale].map((key) => ({ op: "delete" as const, type: "rds:tag", name: key })),
+  ];
+  await confirmChanges(ports, `open approval request ${request.id} for ${generation.name}`, [{ label: `request approval of ${generation.name}`, set: { changes } }], ctx.options);
+
+  await ports.rds.addTags(instance.arn, tags);
+  if (stale.length + seenStale.length > 0) await ports.rds.removeTags(instance.arn, [...stale, ...seenStale]);
+  const links = await ports.approvals.links(request, instance.arn, now);
+  const from = promote.approval?.email?.from;
+  const emailed: string[] = [];
+  if (from) {
+    const messages: ApprovalEmailInput[] = links.map((l) => ({
+      from,
+      to: l.approver,
+      echo: definition.echo,
+      generation: generation.name,
+      cname: promote.cname!,
+      snapshot: instance.tags[TAG_SNAPSHOT] ?? "",
+      expiresAt: request.expiresAt,
+      approve: l.approve,
+      cancel: l.cancel,
+    }));
+    await ports.approvals.send(messages);
+    emailed.push(...messages.map((m) => m.to));
+  }
+  ports.output.step(`approval request ${request.id} for ${generation.name}: ${request.required} of ${request.approvers.length} approval(s) needed, valid until ${request.expiresAt.toISOString()}`);
+  return { request, links, emailed };
+}
+
+export interface ApprovalView extends ApprovalStatus {
+  readonly generation: string;
+  /** Whether promotion of this generation waits for approval (the definition asks for it, or a request is open). */
+  readonly required: boolean;
+  /** When rds-echo first saw each decision of the open request, by approver (ISO time). */
+  readonly seen: Readonly<Record<string, string>>;
+}
+
+/**
+ * Where approval of a generation stands, read from its instance's tags. Newly seen decisions get their time recorded
+ * (an `echo:seen:<request>` tag), so `approvals` can say when each arrived, give or take one poll.
+ */
+export async function approvalOf(ctx: StepContext, generation: string, instance: InstanceInfo): Promise<ApprovalView> {
+  const now = ctx.ports.clock.now();
+  const status = evaluateApproval(instance.tags, generation, now);
+  const required = ctx.definition.promote?.approval !== undefined || status.request !== undefined;
+  let seen: Record<string, string> = {};
+  if (status.request) {
+    const key = `${SEEN_PREFIX}${status.request.id}`;
+    seen = parseSeen(instance.tags[key]);
+    const fresh = [...status.approvedBy, ...status.cancelledBy].filter((a) => !(a in seen));
+    if (fresh.length > 0 && instance.arn) {
+      for (const approver of fresh) seen[approver] = now.toISOString().replace(/\.\d{3}Z$/, "Z");
+      await ctx.ports.rds.addTags(instance.arn, { [key]: formatSeen(seen) });
+    }
+  }
+  return { ...status, generation, required, seen };
+}
+
+/** Every generation with an approval request, newest first. */
+export async function approvalsOf(ctx: StepContext, state: EchoState): Promise<ApprovalView[]> {
+  const views: ApprovalView[] = [];
+  for (const g of [...state.generations].reverse()) {
+    if (!g.instance) continue;
+    const view = await approvalOf(ctx, g.name, g.instance);
+    if (view.request) views.push(view);
+  }
+  return views;
+}
+
+function parseSeen(value: string | undefined): Record<string, string> {
+  const seen: Record<string, string> = {};
+  for (const part of (value ?? "").split(" ")) {
+    const at = part.lastIndexOf("=");
+    if (at > 0) seen[part.slice(0, at)] = part.slice(at + 1);
+  }
+  return seen;
+}
+
+/** `a@x=2026-11-25T12:30:00Z b@y=…`, cut to RDS's 256-character value limit (the earliest decisions are kept). */
+function formatSeen(seen: Record<string, string>): string {
+  let value = "";
+  for (const [approver, at] of Object.entries(seen)) {
+    const next = value ? `${value} ${approver}=${at}` : `${approver}=${at}`;
+    if (next.length > MAX_TAG_VALUE) break;
+    value = next;
+  }
+  return value;
+}
