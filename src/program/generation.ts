@@ -67,8 +67,11 @@ export function restoreArgs(spec: Pick<GenerationSpec, "definition" | "generatio
   };
 }
 
-/** Settings RDS only accepts after create; declared from stage `modified` on. */
-export function modificationArgs<Secret>(definition: EchoDefinition, masterPassword: Secret | undefined) {
+/**
+ * Settings RDS only accepts after create; declared from stage `modified` on. Deletion protection is lifted once a
+ * generation is `forgotten`: it no longer serves anyone, and `retire` must be able to destroy it.
+ */
+export function modificationArgs<Secret>(definition: EchoDefinition, masterPassword: Secret | undefined, stage: ProgramStage = "modified") {
   const m = definition.modify;
   return {
     parameterGroupName: m.parameterGroup,
@@ -79,7 +82,7 @@ export function modificationArgs<Secret>(definition: EchoDefinition, masterPassw
     iamDatabaseAuthenticationEnabled: m.iamDatabaseAuthentication,
     monitoringInterval: m.monitoring?.interval,
     monitoringRoleArn: m.monitoring?.roleArn,
-    deletionProtection: m.deletionProtection,
+    deletionProtection: stage === "forgotten" && m.deletionProtection !== undefined ? false : m.deletionProtection,
   };
 }
 
@@ -113,7 +116,7 @@ export function generationProgram(spec: GenerationSpec): GenerationOutputs {
     INSTANCE_RESOURCE,
     {
       ...restoreArgs(spec),
-      ...(hasModifications(stage) ? modificationArgs(d, spec.masterPassword && pulumi.secret(spec.masterPassword)) : {}),
+      ...(hasModifications(stage) ? modificationArgs(d, spec.masterPassword && pulumi.secret(spec.masterPassword), stage) : {}),
       tags: instanceTags(spec),
     },
     {

@@ -86,6 +86,14 @@ describe("the generation program", () => {
     expect(instance.inputs["password"]).toBeInstanceOf(SecretValue);
   });
 
+  it("lifts deletion protection once a generation is forgotten, so retire can destroy it", async () => {
+    const definition = definitionFrom({ ...developmentData(), modify: { ...developmentData().modify, deletionProtection: true } });
+    for (const stage of ["modified", "rebooted", "promoted"] as const) {
+      expect((await declare(stage, { definition })).instance.inputs["deletionProtection"], stage).toBe(true);
+    }
+    expect((await declare("forgotten", { definition })).instance.inputs["deletionProtection"]).toBe(false);
+  });
+
   it("declares the CNAME only while promoted, with allowOverwrite and retainOnDelete", async () => {
     for (const stage of PROGRAM_STAGES) {
       const { records, instance } = await declare(stage);

@@ -99,6 +99,19 @@ describe("sandbox fidelity", () => {
     }
   });
 
+  it("retires a generation that had deletion protection (lifted at demotion)", async () => {
+    const w = sandboxWorld(testDefinition((d) => (d.modify.deletionProtection = true)));
+    const { up } = await import("../../src/lifecycle/up.js");
+    const [a] = await up(w.ctx(), { promote: true, retire: false });
+    expect(w.sandbox.world.rds.instances[a!.generation]?.settings["deletionProtection"]).toBe(true);
+    w.sandbox.clock.advance(21 * 3_600_000);
+    await up(w.ctx(), { promote: true, retire: false });
+    w.sandbox.clock.advance(5 * 60_000);
+    const reports = await up(w.ctx(), { promote: true, retire: true });
+    expect(reports.map((r) => `${r.step} ${r.generation}`)).toEqual([`retire ${a!.generation}`]);
+    expect(w.sandbox.world.rds.instances[a!.generation]).toBeUndefined();
+  });
+
   it("keeps secrets out of the stored state", async () => {
     const w = sandboxWorld();
     const { up } = await import("../../src/lifecycle/up.js");
