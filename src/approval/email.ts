@@ -2,7 +2,7 @@
  * The approval e-mail: one message per approver, saying exactly what a click will promote (generation, CNAME,
  * snapshot) and until when the links work, with both links. Sent through SES v2; building is pure, sending is not.
  */
-import { type SendEmailCommandInput, SendEmailCommand, type SESv2Client } from "@aws-sdk/client-sesv2";
+import type { SendEmailCommandInput, SESv2Client } from "@aws-sdk/client-sesv2";
 
 export interface ApprovalEmailInput {
   /** A verified SES identity. */
@@ -75,6 +75,8 @@ The links are personal; do not forward this message.</p>
 
 /** Sends each message (one per approver) in turn; returns the SES message ids in the same order. */
 export async function sendApprovalEmails(client: SESv2Client, messages: readonly SendEmailCommandInput[]): Promise<string[]> {
+  // Loaded here, not at the top: building a message (the sandbox does) must not load the SES client.
+  const { SendEmailCommand } = await import("@aws-sdk/client-sesv2");
   const ids: string[] = [];
   for (const message of messages) {
     const result = await client.send(new SendEmailCommand(message));

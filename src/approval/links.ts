@@ -7,10 +7,9 @@ import { Sha256 } from "@aws-crypto/sha256-js";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { UsageError } from "../errors.js";
-import { type ApprovalDecision, type ApprovalRequest, approvalTagKey, MAX_REQUEST_SECONDS } from "./requests.js";
+import { type ApprovalDecision, type ApprovalRequest, approvalTagKey, MAX_REQUEST_SECONDS, RDS_API_VERSION } from "./requests.js";
 
-/** The RDS Query API version AddTagsToResource is called with. */
-export const RDS_API_VERSION = "2014-10-31";
+export { RDS_API_VERSION } from "./requests.js";
 
 /** Static credentials of the dedicated link-signing principal (see policy.ts); never the operator's own. */
 export interface SigningCredentials {

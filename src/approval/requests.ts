@@ -48,6 +48,9 @@ export interface ApprovalStatus {
   missing: string;
 }
 
+/** The RDS Query API version AddTagsToResource is called with (links and the sandbox's endpoint agree on it). */
+export const RDS_API_VERSION = "2014-10-31";
+
 /** Tag key prefix of decisions; the link-signing principal may set only keys under it (see policy.ts). */
 export const APPROVAL_TAG_PREFIX = "echo:approval:";
 /** Tag key prefix of request metadata; written by rds-echo itself, never by a link. */

@@ -1,7 +1,7 @@
 /** The sandbox's approval port: links signed with the simulated signer's keys, e-mails kept in the world's outbox. */
 import { approvalEmail } from "../../approval/email.js";
 import type { ApprovalEmailInput } from "../../approval/email.js";
-import { approvalLinks, type ApproverLinks } from "../../approval/links.js";
+import type { ApproverLinks } from "../../approval/links.js";
 import type { ApprovalRequest } from "../../approval/requests.js";
 import type { ApprovalPort } from "../../ports.js";
 import type { Faults } from "./faults.js";
@@ -13,7 +13,9 @@ export class SandboxApprovals implements ApprovalPort {
     private readonly faults: Faults,
   ) {}
 
-  links(request: ApprovalRequest, instanceArn: string, now: Date): Promise<ApproverLinks[]> {
+  async links(request: ApprovalRequest, instanceArn: string, now: Date): Promise<ApproverLinks[]> {
+    // The SigV4 signer is loaded only when links are made.
+    const { approvalLinks } = await import("../../approval/links.js");
     const { accessKeyId, secretAccessKey, endpoint } = this.world.approval;
     return approvalLinks(request, { region: this.world.region, instanceArn, credentials: { accessKeyId, secretAccessKey }, now, endpoint });
   }

@@ -107,8 +107,8 @@ export class SandboxEngine implements StackEngine {
   async preview(generation: string, settings: GenerationSettings, _options: OperationOptions): Promise<ChangeSet> {
     this.#faults.enter("engine.preview");
     const stack = this.#stack(generation);
-    const plan = await this.#plan(stack, settings, true);
-    return { changes: plan.map((p) => p.change) };
+    const { planned } = await this.#plan(stack, settings, true);
+    return { changes: planned.map((p) => p.change) };
   }
 
   async update(generation: string, settings: GenerationSettings, options: OperationOptions): Promise<UpdateResult> {
@@ -117,11 +117,11 @@ export class SandboxEngine implements StackEngine {
     if (stack.pending.length > 0) throw new PendingOperationsError(generation, stack.pending.length);
     return this.#operation(stack, "update", options.message, async () => {
       stack.settings = { ...settings };
-      const plan = await this.#plan(stack, settings, false);
-      for (const step of orderForApply(plan)) await this.#apply(stack, step);
-      const evaluation = await this.#evaluate(stack, settings, false);
-      stack.outputs = plainOutputs(evaluation.outputs);
-      return plan.map((p) => p.change);
+      const { planned, outputs } = await this.#plan(stack, settings, false);
+      for (const step of orderForApply(planned)) await this.#apply(stack, step);
+      // Evaluated with the outputs each resource has once applied (see #stateOf), so they are the stack's outputs.
+      stack.outputs = plainOutputs(outputs);
+      return planned.map((p) => p.change);
     }).then((changes) => ({ changes, outputs: { ...stack.outputs } as GenerationStackOutputs }));
   }
 
@@ -248,7 +248,7 @@ export class SandboxEngine implements StackEngine {
     return { id: declaration.name, state: { ...inputs, ...this.#cloud.predict({ type: declaration.type, inputs }) } };
   }
 
-  async #plan(stack: SimStack, settings: GenerationSettings, preview: boolean): Promise<Planned[]> {
+  async #plan(stack: SimStack, settings: GenerationSettings, preview: boolean): Promise<{ planned: Planned[]; outputs: Record<string, Value> }> {
     const evaluation = await this.#evaluate(stack, settings, preview);
     const planned: Planned[] = [];
     const declaredUrns = new Set<string>();
@@ -269,7 +269,7 @@ export class SandboxEngine implements StackEngine {
     for (const stored of stack.resources) {
       if (!declaredUrns.has(stored.urn)) planned.push({ change: { op: "delete", type: stored.type, name: stored.name }, stored });
     }
-    return planned;
+    return { planned, outputs: evaluation.outputs };
   }
 
   async #apply(stack: SimStack, step: Planned): Promise<void> {

@@ -6,8 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import { APPROVAL_TAG_PREFIX } from "../../approval/requests.js";
-import { RDS_API_VERSION } from "../../approval/links.js";
+import { APPROVAL_TAG_PREFIX, RDS_API_VERSION } from "../../approval/requests.js";
 import { verifyPresignedUrl } from "../../approval/verify.js";
 import { TAG_MANAGED } from "../../program/tags.js";
 import type { SimWorld } from "./world.js";
