@@ -3,11 +3,14 @@
  * unless `--yes`. A refusal is a GuardError (exit 2): nothing was changed.
  */
 import { GuardError } from "../errors.js";
+import { INSTANCE_TYPE } from "../program/resource-types.js";
 import type { ChangeSet, Ports } from "../ports.js";
 
 export interface ConfirmOptions {
   /** `--yes`: proceed without asking. */
   readonly yes: boolean;
+  /** Only `retire` may delete a database; every other step refuses a change set that would. */
+  readonly destroys?: boolean;
 }
 
 export async function confirmChanges(
@@ -17,9 +20,26 @@ export async function confirmChanges(
   options: ConfirmOptions,
 ): Promise<void> {
   for (const { label, set } of changes) ports.output.changes(label, set);
+  if (!options.destroys) refuseDatabaseLoss(title, changes);
   if (options.yes) return;
   if (!ports.prompt.interactive) {
     throw new GuardError(`${title}: refusing to change anything without confirmation (no TTY); rerun with --yes`);
   }
   if (!(await ports.prompt.confirm(`${title}?`))) throw new GuardError(`${title}: not confirmed; nothing was changed`);
+}
+
+/**
+ * A stage move updates the database, never replaces it. If a diff says otherwise, the definition's restore-time
+ * settings changed under an existing generation: refuse, whatever the flags, before anything is touched.
+ */
+function refuseDatabaseLoss(title: string, changes: readonly { readonly label: string; readonly set: ChangeSet }[]): void {
+  for (const { label, set } of changes) {
+    const lost = set.changes.find((c) => c.type === INSTANCE_TYPE && (c.op === "replace" || c.op === "delete"));
+    if (!lost) continue;
+    throw new GuardError(
+      `${title}: refusing: "${label}" would ${lost.op} the database${lost.keys?.length ? ` (changed: ${lost.keys.join(", ")})` : ""}. ` +
+        "A generation's restore-time settings are fixed when it is created: revert that change in the definition, " +
+        "and let the next generation pick it up",
+    );
+  }
 }

@@ -54,20 +54,37 @@ export async function promoteGeneration(ctx: StepContext, state: EchoState): Pro
 }
 
 /**
- * Finishes a flip a dead process left half done: when several generations are `promoted`, the newest one holds the
- * record (it was UPSERTed last), so every older one is demoted to `forgotten`.
+ * Finishes a flip that died half way (the process, or Route 53, failed between the steps): several generations are
+ * `promoted`. The newest one's promotion is applied again (the record is an idempotent UPSERT) and the live CNAME is
+ * checked to name it; only then are the older ones demoted. Never demote on an assumption about the record.
  */
 export async function demoteStale(ctx: StepContext, state: EchoState): Promise<StepReport[]> {
+  const { ports, definition } = ctx;
   const promoted = byCondition(state, "promoted");
   const serving = promoted.at(-1);
   if (!serving || promoted.length < 2) return [];
+  requireAvailable(serving, "finish promotion");
+  const { cname, zoneId } = (await promotionTarget(ports, definition))!;
   const stale = promoted.slice(0, -1);
+  const message = `promote ${serving.name} (finishing an interrupted promotion)`;
+  const settings = await settingsAt(ctx, serving.name, "promoted", { zoneId });
   const moves = await Promise.all(stale.map(async (g) => ({ g, settings: await settingsAt(ctx, g.name, "forgotten"), message: forgetMessage(g, serving.name) })));
-  await confirmChanges(ctx.ports, `finish promotion of ${serving.name}`, await Promise.all(moves.map((m) => previewMove(ctx, m.g.name, m.settings, m.message))), ctx.options);
-  const reports: StepReport[] = [];
+  await confirmChanges(
+    ports,
+    `finish promotion of ${serving.name}`,
+    [await previewMove(ctx, serving.name, settings, message), ...(await Promise.all(moves.map((m) => previewMove(ctx, m.g.name, m.settings, m.message))))],
+    ctx.options,
+  );
+  await applyMove(ctx, serving.name, settings, message);
+  const live = await ports.dns.readCname(zoneId, cname);
+  const address = (await ports.rds.describeInstance(serving.name))?.address;
+  if (address === undefined || live?.target !== address) {
+    throw new Error(`${cname} reads ${live?.target ?? "nothing"}, not ${serving.name}'s ${address}, after re-applying its promotion; not demoting ${stale.map((g) => g.name).join(", ")}`);
+  }
+  const reports: StepReport[] = [{ step: "promote", generation: serving.name, detail: `${cname} -> ${address} (interrupted promotion finished)` }];
   for (const m of moves) {
     await applyMove(ctx, m.g.name, m.settings, m.message);
-    reports.push({ step: "forget", generation: m.g.name, detail: `demoted; ${serving.name} serves the CNAME` });
+    reports.push({ step: "forget", generation: m.g.name, detail: `demoted; ${serving.name} serves ${cname}` });
   }
   return reports;
 }

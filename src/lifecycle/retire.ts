@@ -38,7 +38,7 @@ export async function retireGenerations(ctx: StepContext, state: EchoState, opti
       throw new GuardError(`retire: ${definition.promote?.cname} still points at ${g.name}; refusing to destroy the instance it serves`);
     }
     const message = `retire ${g.name}`;
-    await confirmChanges(ports, message, [{ label: message, set: await ports.engine.previewDestroy(g.name) }], ctx.options);
+    await confirmChanges(ports, message, [{ label: message, set: await ports.engine.previewDestroy(g.name) }], { ...ctx.options, destroys: true });
     ports.output.step(message);
     await ports.engine.destroy(g.name, { message });
     const snapshot = definition.retire.skipFinalSnapshot ? "no final snapshot" : "final snapshot taken";

@@ -39,20 +39,29 @@ export class ScriptedPrompt implements Prompt {
 
 export interface World {
   readonly sandbox: Sandbox;
+  /** The echo's definition as the lifecycle and the engine see it now (see `edit`). */
   readonly definition: EchoDefinition;
+  /** Replaces the definition, as a person editing stacks/<echo>.yaml between two runs. */
+  edit(definition: EchoDefinition): void;
   readonly output: RecordingOutput;
   readonly ports: Ports;
   ctx(options?: Partial<StepOptions>, prompt?: Prompt): StepContext;
 }
 
 /** A sandbox seeded for a definition (by default the shipped example with `retire.keep: 0`). */
-export function sandboxWorld(definition: EchoDefinition = testDefinition()): World {
+export function sandboxWorld(initial: EchoDefinition = testDefinition()): World {
+  let definition = initial;
   const sandbox = createSandbox(seededWorld(definition, START), { definitionFor: async () => definition });
   const output = new RecordingOutput();
   const ports: Ports = { engine: sandbox.engine, rds: sandbox.rds, dns: sandbox.dns, approvals: sandbox.approvals, clock: sandbox.clock, prompt: new ScriptedPrompt(false), output };
   return {
     sandbox,
-    definition,
+    get definition() {
+      return definition;
+    },
+    edit: (next) => {
+      definition = next;
+    },
     output,
     ports,
     ctx: (options = {}, prompt) => ({

@@ -163,3 +163,22 @@ describe("rds-echo never touches what it did not create", () => {
     expect(w.sandbox.faults.count("rds.DeleteDBInstance")).toBe(0);
   });
 });
+
+describe("a stage move never replaces the database", () => {
+  it("refuses, before touching anything, when a definition edit would make Pulumi replace the instance", async () => {
+    const w = sandboxWorld();
+    await up(w.ctx(), { promote: true, retire: false });
+    w.sandbox.clock.advance(21 * HOUR);
+    await up(w.ctx(), { promote: false, retire: false });
+    // Someone moves the echo to another availability zone: a replace-on-change input of every existing generation.
+    w.edit(testDefinition((d) => (d.instance.availabilityZone = "eu-west-1b")));
+    const sandbox = w.sandbox;
+    const restores = sandbox.faults.count("rds.RestoreDBInstanceFromDBSnapshot");
+    const before = snapshotOf(w);
+    const { promoteGeneration } = await import("../../src/lifecycle/promote.js");
+    await expect(promoteGeneration(w.ctx(), await state(w))).rejects.toThrow(/would replace the database \(changed: availabilityZone, tags\)/);
+    await expect(up(w.ctx(), { promote: true, retire: false })).rejects.toBeInstanceOf(GuardError);
+    expect(snapshotOf(w)).toBe(before);
+    expect(sandbox.faults.count("rds.RestoreDBInstanceFromDBSnapshot")).toBe(restores);
+  });
+});

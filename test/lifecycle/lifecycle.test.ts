@@ -193,9 +193,30 @@ describe("interrupted runs converge", () => {
     expect(cnameTarget(w)).toBe(instance(w, b)?.address);
 
     const reports = await up(w.ctx(), { promote: true, retire: false });
-    expect(reports).toEqual([{ step: "forget", generation: first!.generation, detail: `demoted; ${b} serves the CNAME` }]);
+    expect(reports.map((r) => `${r.step} ${r.generation}`)).toEqual([`promote ${b}`, `forget ${first!.generation}`]);
     expect((await loadEchoState(w.ports, w.definition)).generations.map((g) => g.condition)).toEqual(["forgotten", "promoted"]);
     expect(cnameTarget(w)).toBe(instance(w, b)?.address);
+    expect(violations).toEqual([]);
+  });
+
+  it("a flip whose Route 53 change failed is finished by the next up, which never demotes the serving generation first", async () => {
+    const w = sandboxWorld();
+    const violations = watchCname(w);
+    const [a] = await up(w.ctx(), { promote: true, retire: false });
+    w.sandbox.clock.advance(21 * HOUR);
+    await up(w.ctx(), { promote: false, retire: false });
+    w.sandbox.faults.failOnce("route53.ChangeResourceRecordSets", "Rate exceeded for ChangeResourceRecordSets");
+    await expect(up(w.ctx(), { promote: true, retire: false })).rejects.toThrow(/ChangeResourceRecordSets/);
+    const half = await loadEchoState(w.ports, w.definition);
+    const b = half.generations[1]!.name;
+    // B is tagged promoted, but Route 53 never took the change: the CNAME still names A.
+    expect(half.generations.map((g) => g.condition)).toEqual(["promoted", "promoted"]);
+    expect(cnameTarget(w)).toBe(instance(w, a!.generation)?.address);
+
+    const reports = await up(w.ctx(), { promote: true, retire: false });
+    expect(reports.map((r) => `${r.step} ${r.generation}`)).toEqual([`promote ${b}`, `forget ${a!.generation}`]);
+    expect(cnameTarget(w)).toBe(instance(w, b)?.address);
+    expect(w.sandbox.world.stacks[b]?.resources.map((r) => r.name)).toContain("cname");
     expect(violations).toEqual([]);
   });
 
