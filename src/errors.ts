@@ -62,7 +62,10 @@ export class StackNotFoundError extends Error {
 export class StackLockedError extends Error {
   override readonly name = "StackLockedError";
   constructor(readonly stackName: string, detail?: string) {
-    super(`stack ${stackName} is locked by another update${detail ? ` (${detail})` : ""}; wait for it, or if it died, run \`rds-echo up\` again to recover`);
+    super(
+      `stack ${stackName} is locked by another update${detail ? ` (${detail})` : ""}; wait for it to finish. ` +
+        "If that run was killed, clear Pulumi's lock (README, Interrupted runs) and rerun `rds-echo up`",
+    );
   }
 }
 

@@ -77,3 +77,8 @@ export function byCondition(state: EchoState, ...conditions: Condition[]): Gener
 export function newestLive(state: EchoState): Generation | undefined {
   return [...state.generations].reverse().find((g) => g.condition !== "retired");
 }
+
+/** A generation another run is operating on right now (its stack is locked): nothing is to be done to it meanwhile. */
+export function busyGeneration(state: EchoState): Generation | undefined {
+  return state.generations.find((g) => g.stack.updateInProgress);
+}

@@ -4,7 +4,7 @@ import { GuardError } from "../errors.js";
 import type { GenerationSettings } from "../ports.js";
 import { confirmChanges } from "./confirm.js";
 import type { StepContext, StepReport } from "./context.js";
-import { byCondition, newestLive, type EchoState } from "./echo-state.js";
+import { busyGeneration, byCondition, newestLive, type EchoState } from "./echo-state.js";
 import { resumeGeneration, unfinishedGeneration } from "./resume.js";
 import { applyMove } from "./stage-update.js";
 
@@ -29,6 +29,8 @@ export function newGenerationBlockers(ctx: StepContext, state: EchoState): strin
 
 export async function newGeneration(ctx: StepContext, state: EchoState): Promise<StepReport> {
   const { ports, definition, options } = ctx;
+  const busy = busyGeneration(state);
+  if (busy) throw new GuardError(`new: ${busy.name} is being updated by another run; wait for it to finish`);
   // A generation whose run died is resumed, never restored a second time.
   const unfinished = await unfinishedGeneration(ctx, state);
   if (unfinished) return resumeGeneration(ctx, unfinished);

@@ -4,7 +4,7 @@
  * A second run right after does nothing and says so.
  */
 import type { StepContext, StepReport } from "./context.js";
-import { byCondition, loadEchoState, type EchoState, type Generation } from "./echo-state.js";
+import { busyGeneration, byCondition, loadEchoState, type EchoState, type Generation } from "./echo-state.js";
 import { modifyGeneration } from "./modify.js";
 import { newGeneration, newGenerationBlockers } from "./new.js";
 import { demoteStale, promoteGeneration } from "./promote.js";
@@ -40,6 +40,13 @@ export async function up(ctx: StepContext, options: UpOptions): Promise<StepRepo
   // Each pass takes one step and re-reads the world; the bound only guards against a step that does not advance.
   for (let pass = 0; pass < 12; pass++) {
     const state = await load(ctx);
+    const busy = busyGeneration(state);
+    if (busy) {
+      // Cron may well start while last night's 28-hour restore is still running: that is not an error.
+      ctx.ports.output.step(`${busy.name} is being updated by another run; nothing to do until it finishes`);
+      reports.push({ step: "wait", generation: busy.name, detail: "another run is updating it" });
+      break;
+    }
     const unfinished = await unfinishedGeneration(ctx, state);
     const step = nextStep(ctx, state, options, unfinished);
     if (!step) break;

@@ -109,7 +109,7 @@ describe("two generations through the lifecycle (sandbox)", () => {
     const w = sandboxWorld();
     for (let i = 0; i < 150; i++) {
       const name = `development-202611${String(1 + Math.floor(i / 24)).padStart(2, "0")}-${String(i % 24).padStart(2, "0")}00`;
-      w.sandbox.world.stacks[name] = { name, settings: { echo: "development", stage: "new", snapshot: "x" }, secrets: {}, resources: [], outputs: {}, pending: [], history: [], updateInProgress: false };
+      w.sandbox.world.stacks[name] = { name, settings: { echo: "development", stage: "new", snapshot: "x" }, secrets: {}, resources: [], outputs: {}, pending: [], history: [] };
     }
     const before = [...w.sandbox.faults.calls];
     await echoStatus(w.ports, w.definition);

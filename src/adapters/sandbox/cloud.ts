@@ -53,7 +53,7 @@ export class SandboxCloud {
   }
 
   async create(resource: StoredResource, persist: () => Promise<void>): Promise<{ id: string; outputs: Inputs }> {
-    if (resource.type === INSTANCE_TYPE) return this.#restore(resource.inputs);
+    if (resource.type === INSTANCE_TYPE) return this.#restore(resource.inputs, persist);
     if (resource.type === RECORD_TYPE) {
       this.#upsert(resource.inputs);
       await persist();
@@ -82,7 +82,7 @@ export class SandboxCloud {
 
   // ----------------------------------------------------------------------------------------------------------
 
-  async #restore(inputs: Inputs): Promise<{ id: string; outputs: Inputs }> {
+  async #restore(inputs: Inputs, persist: () => Promise<void>): Promise<{ id: string; outputs: Inputs }> {
     this.faults.enter("rds.RestoreDBInstanceFromDBSnapshot");
     settle(this.world);
     const id = String(inputs["identifier"]);
@@ -108,6 +108,8 @@ export class SandboxCloud {
       pendingReboot: false,
     };
     this.world.rds.instances[id] = instance;
+    // The cloud keeps what it created whatever happens to this process next.
+    await persist();
     this.faults.checkpoint("engine:after-create-call");
     await this.#waitSettled(id);
     return { id, outputs: instanceOutputs(instance) };

@@ -70,7 +70,7 @@ export class SandboxEngine implements StackEngine {
     return Object.values(this.#world.stacks).map((s) => ({
       name: s.name,
       ...(s.lastUpdate !== undefined ? { lastUpdate: new Date(s.lastUpdate) } : {}),
-      updateInProgress: s.updateInProgress,
+      updateInProgress: this.#locked(s),
       // Pulumi counts the root stack resource too.
       resourceCount: s.resources.length > 0 ? s.resources.length + 1 : 0,
     }));
@@ -87,7 +87,6 @@ export class SandboxEngine implements StackEngine {
       outputs: {},
       pending: [],
       history: [],
-      updateInProgress: false,
     };
     await this.#persist();
   }
@@ -181,6 +180,21 @@ export class SandboxEngine implements StackEngine {
 
   // -------------------------------------------------------------------------------------------------------------
 
+  /**
+   * A stack is locked while the process that took the lock is alive. The sandbox runs on one machine, so unlike a
+   * shared Pulumi backend it can tell a dead run's lock (kill -9) from a live one, and ignores the former.
+   */
+  #locked(stack: SimStack): boolean {
+    if (!stack.lock) return false;
+    if (stack.lock.pid === process.pid) return true;
+    try {
+      process.kill(stack.lock.pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   #stack(generation: string): SimStack {
     const stack = this.#world.stacks[generation];
     if (!stack) throw new StackNotFoundError(generation);
@@ -193,10 +207,10 @@ export class SandboxEngine implements StackEngine {
 
   /** Runs one engine operation under the stack's lock, with its history entry. */
   async #operation(stack: SimStack, kind: OperationKind, message: string, body: () => Promise<ResourceChange[]>): Promise<ResourceChange[]> {
-    if (stack.updateInProgress) throw new StackLockedError(stack.name);
+    if (this.#locked(stack)) throw new StackLockedError(stack.name, `process ${stack.lock?.pid}`);
     const entry: SimHistoryEntry = { version: stack.history.length + 1, kind, message, result: "in-progress", startTime: this.#world.now, resourceChanges: {} };
     stack.history.push(entry);
-    stack.updateInProgress = true;
+    stack.lock = { pid: process.pid };
     await this.#persist();
     let changes: ResourceChange[] = [];
     try {
@@ -207,8 +221,8 @@ export class SandboxEngine implements StackEngine {
       if (!(error instanceof SimulatedCrash)) entry.result = "failed";
       throw error;
     } finally {
-      // A dead process holds no lock in the sandbox; its history entry stays "in-progress".
-      stack.updateInProgress = false;
+      // A simulated crash is this process "dying": its lock dies with it, its history entry stays "in-progress".
+      delete stack.lock;
       entry.endTime = this.#world.now;
       entry.resourceChanges = countChanges(changes);
       stack.lastUpdate = this.#world.now;

@@ -94,7 +94,8 @@ export interface SimStack {
   pending: (PendingOperation & { resource: StoredResource })[];
   history: SimHistoryEntry[];
   lastUpdate?: number;
-  updateInProgress: boolean;
+  /** The process running an operation on the stack, as Pulumi's lock records it. */
+  lock?: { pid: number };
 }
 
 export interface SimWorld {

@@ -1,0 +1,56 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, mkdir, readFile, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { developmentYaml } from "../helpers/definitions.js";
+import { CLI, rdsEcho } from "../helpers/cli.js";
+
+let dir: string;
+const secret = { RDS_ECHO_SECRET_MASTER_PASSWORD: "s3cret-Pa55word" };
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "rds-echo-kill-"));
+  await mkdir(path.join(dir, "stacks"));
+  await writeFile(path.join(dir, "stacks/development.yaml"), developmentYaml);
+});
+
+async function world() {
+  return JSON.parse(await readFile(path.join(dir, ".rds-echo/sandbox.json"), "utf8"));
+}
+
+describe("a run killed in the middle of new (real processes, kill -9)", () => {
+  it("overlapping cron runs wait; after the kill the next up resumes the same generation with one restore", async () => {
+    // Slow simulated time: the 90-minute restore takes about 9 real seconds, long enough to interfere with it.
+    const slow = spawn(process.execPath, [CLI, "up", "development", "--sandbox", "--yes", "--dir", dir], {
+      env: { ...process.env, ...secret, RDS_ECHO_SANDBOX_SPEED: "600" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    slow.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    // Wait until RDS is restoring the instance.
+    for (let i = 0; i < 100 && !/: creating \(/.test(stderr); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(stderr).toMatch(/: creating \(/);
+    const generation = /new (development-\d{8}-\d{4}) from/.exec(stderr)![1]!;
+
+    // A second run while the first holds the stack: nothing to do, exit 0 (cron-friendly), nothing touched.
+    const overlap = rdsEcho(["up", "development", "--sandbox", "--yes", "--dir", dir], { env: { ...secret, RDS_ECHO_SANDBOX_SPEED: "max" } });
+    expect(overlap.status, overlap.stderr).toBe(0);
+    expect(overlap.stdout).toContain(`wait     ${generation}  another run is updating it`);
+
+    slow.kill("SIGKILL");
+    await new Promise((r) => slow.once("exit", r));
+    const dead = await world();
+    expect(dead.rds.instances[generation].status).toBe("creating");
+    expect(dead.stacks[generation].pending).toHaveLength(1);
+
+    const next = rdsEcho(["up", "development", "--sandbox", "--promote", "--yes", "--json", "--dir", dir], { env: { ...secret, RDS_ECHO_SANDBOX_SPEED: "max" } });
+    expect(next.status, next.stderr).toBe(0);
+    const steps = JSON.parse(next.stdout).steps.map((s: { step: string; generation: string }) => `${s.step} ${s.generation}`);
+    expect(steps).toEqual([`resume ${generation}`, `modify ${generation}`, `reboot ${generation}`, `promote ${generation}`]);
+    const after = await world();
+    expect(Object.keys(after.stacks)).toEqual([generation]);
+    expect(Object.keys(after.rds.instances).sort()).toEqual([generation, "production-db"].sort());
+    expect(after.stacks[generation].resources.map((r: { name: string }) => r.name)).toEqual(["aws", "db", "cname"]);
+  });
+});
