@@ -14,7 +14,7 @@ const HOUR_MS = 3_600_000;
 export function newGenerationBlockers(ctx: StepContext, state: EchoState): string[] {
   const blockers: string[] = [];
   for (const g of byCondition(state, "new", "modified", "rebooted")) {
-    blockers.push(`${g.name} is still ${g.condition} (not promoted); promote or retire it first`);
+    blockers.push(`${g.name} is still ${g.condition} (not promoted); promote it, or retire it with \`retire --generation ${g.name} --force\``);
   }
   const newest = newestLive(state);
   const minAgeHours = ctx.definition.guard.minAgeHours;

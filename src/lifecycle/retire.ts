@@ -1,68 +1,101 @@
 /**
- * `retire`: destroy forgotten generations beyond `retire.keep`, oldest first. Never a promoted or unpromoted one,
- * never one demoted less than the CNAME's TTL ago, never one whose address the live CNAME still serves.
+ * `retire`: destroy forgotten generations beyond `retire.keep`, oldest first. Never a promoted one, never one demoted
+ * less than the CNAME's TTL ago, never one without this echo's tags, never one whose address the live CNAME serves.
+ * `--generation X --force` also retires an unpromoted generation (a restore that failed, or one nobody wants).
+ * Every guard is checked before anything is destroyed, and one confirmation covers them all.
  * The stack stays, with its history: the audit trail outlives the database.
  */
-import { GuardError } from "../errors.js";
+import { PendingOperationsError, GuardError } from "../errors.js";
+import type { ChangeSet } from "../ports.js";
 import { confirmChanges } from "./confirm.js";
 import type { StepContext, StepReport } from "./context.js";
-import { byCondition, isManagedBy, type EchoState, type Generation } from "./echo-state.js";
+import { byCondition, isManagedBy, type Condition, type EchoState, type Generation } from "./echo-state.js";
+import { recoverPending } from "./stage-update.js";
 import { promotionTarget } from "./zone.js";
 
 export interface RetireOptions {
-  /** Retire this generation (it must be forgotten), whatever `keep` says. */
+  /** Retire this generation (forgotten; or, with --force, unpromoted), whatever `keep` says. */
   readonly generation?: string;
 }
 
+const UNPROMOTED: readonly Condition[] = ["new", "modified", "rebooted", "incomplete"];
+
 export async function retireGenerations(ctx: StepContext, state: EchoState, options: RetireOptions = {}): Promise<StepReport[]> {
   const { ports, definition } = ctx;
-  const candidates = options.generation ? [named(state, options.generation)] : beyondKeep(state, definition.retire.keep);
+  const named = options.generation !== undefined;
+  const candidates = named ? [namedCandidate(state, options.generation!, ctx.options.force)] : beyondKeep(state, definition.retire.keep);
   if (candidates.length === 0) {
     ports.output.step(`retire: nothing to retire (keeping ${definition.retire.keep} forgotten generation(s) for rollback)`);
     return [];
   }
-  const liveTarget = await liveCnameTarget(ctx);
-  const ttlMs = (definition.promote?.ttl ?? 0) * 1000;
-  const reports: StepReport[] = [];
+
+  // Every guard first: a refusal must never come after something was already destroyed.
+  const target = await promotionTarget(ports, definition);
+  const live = target && (await ports.dns.readCname(target.zoneId, target.cname));
+  const ttlMs = Math.max(definition.promote?.ttl ?? 0, live?.ttl ?? 0) * 1000;
+  const now = ports.clock.now().getTime();
+  const chosen: Generation[] = [];
   for (const g of candidates) {
-    const demotedAt = g.stack.lastUpdate?.getTime() ?? 0;
-    const sinceDemotion = ports.clock.now().getTime() - demotedAt;
-    if (sinceDemotion < ttlMs) {
+    const refusal = refusalOf(ctx, g, live?.target);
+    if (refusal) {
+      if (named) throw new GuardError(`retire: ${refusal}`);
+      ports.output.warn(`retire: skipping ${g.name}: ${refusal}`);
+      continue;
+    }
+    const sinceDemotion = now - (g.stack.lastUpdate?.getTime() ?? 0);
+    if (g.condition === "forgotten" && sinceDemotion < ttlMs) {
       ports.output.step(`retire: ${g.name} was demoted ${Math.round(sinceDemotion / 1000)} s ago, less than the CNAME's TTL (${ttlMs / 1000} s); resolvers may still hand out its address. Later.`);
       continue;
     }
-    if (!g.instance || !isManagedBy(definition.echo, g.name, g.instance)) {
-      throw new GuardError(`retire: ${g.name}'s instance does not carry this echo's tags; refusing to destroy it`);
-    }
-    if (liveTarget !== undefined && g.instance.address === liveTarget) {
-      throw new GuardError(`retire: ${definition.promote?.cname} still points at ${g.name}; refusing to destroy the instance it serves`);
-    }
+    chosen.push(g);
+  }
+  if (chosen.length === 0) return [];
+
+  const previews: { label: string; set: ChangeSet }[] = [];
+  for (const g of chosen) previews.push({ label: `retire ${g.name}`, set: await ports.engine.previewDestroy(g.name) });
+  await confirmChanges(ports, `retire ${chosen.map((g) => g.name).join(", ")}`, previews, { ...ctx.options, destroys: true });
+
+  const reports: StepReport[] = [];
+  for (const g of chosen) {
     const message = `retire ${g.name}`;
-    await confirmChanges(ports, message, [{ label: message, set: await ports.engine.previewDestroy(g.name) }], { ...ctx.options, destroys: true });
     ports.output.step(message);
-    await ports.engine.destroy(g.name, { message });
-    const snapshot = definition.retire.skipFinalSnapshot ? "no final snapshot" : "final snapshot taken";
-    reports.push({ step: "retire", generation: g.name, detail: snapshot });
+    try {
+      await ports.engine.destroy(g.name, { message });
+    } catch (error) {
+      // A generation whose run died mid-restore: adopt or clear what it left, then destroy what the stack knows.
+      if (!(error instanceof PendingOperationsError)) throw error;
+      await recoverPending(ctx, g.name);
+      await ports.engine.destroy(g.name, { message });
+    }
+    reports.push({ step: "retire", generation: g.name, detail: definition.retire.skipFinalSnapshot ? "no final snapshot" : "final snapshot taken" });
   }
   return reports;
 }
 
-function named(state: EchoState, name: string): Generation {
+/** Why a candidate must not be destroyed, if it must not. */
+function refusalOf(ctx: StepContext, g: Generation, liveTarget: string | undefined): string | undefined {
+  if (g.instance && !isManagedBy(ctx.definition.echo, g.name, g.instance)) {
+    return `${g.name}'s instance does not carry this echo's tags; refusing to destroy it`;
+  }
+  if (liveTarget !== undefined && g.instance?.address === liveTarget) {
+    return `${ctx.definition.promote?.cname} still points at ${g.name}; refusing to destroy the instance it serves`;
+  }
+  return undefined;
+}
+
+function namedCandidate(state: EchoState, name: string, force: boolean): Generation {
   const g = state.generations.find((x) => x.name === name);
   if (!g) throw new GuardError(`retire: ${name} is not a generation of ${state.echo}`);
-  if (g.condition !== "forgotten") {
-    throw new GuardError(`retire: ${name} is ${g.condition}; only forgotten generations are retired`);
+  if (g.condition === "forgotten") return g;
+  if (force && UNPROMOTED.includes(g.condition)) return g;
+  if (UNPROMOTED.includes(g.condition)) {
+    throw new GuardError(`retire: ${name} is ${g.condition}, not forgotten; --force retires an unpromoted generation (e.g. a failed restore)`);
   }
-  return g;
+  throw new GuardError(`retire: ${name} is ${g.condition}; only forgotten generations are retired`);
 }
 
 /** Forgotten generations beyond the newest `keep`, oldest first. */
 function beyondKeep(state: EchoState, keep: number): Generation[] {
   const forgotten = byCondition(state, "forgotten");
   return forgotten.slice(0, Math.max(0, forgotten.length - keep));
-}
-
-async function liveCnameTarget(ctx: StepContext): Promise<string | undefined> {
-  const target = await promotionTarget(ctx.ports, ctx.definition);
-  return target && (await ctx.ports.dns.readCname(target.zoneId, target.cname))?.target;
 }

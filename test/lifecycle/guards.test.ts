@@ -63,7 +63,7 @@ describe("new", () => {
     const w = sandboxWorld();
     await up(w.ctx(), { promote: false, retire: false });
     w.sandbox.clock.advance(21 * HOUR);
-    await refused(w, async () => newGeneration(w.ctx(), await state(w)), /is still rebooted \(not promoted\); promote or retire it first/);
+    await refused(w, async () => newGeneration(w.ctx(), await state(w)), /is still rebooted \(not promoted\); promote it, or retire it with `retire --generation \S+ --force`/);
   });
 
   it("refuses without a TTY unless --yes, and leaves no stack behind", async () => {
@@ -98,7 +98,8 @@ describe("retire", () => {
     await up(w.ctx(), { promote: false, retire: false });
     const b = (await state(w)).generations.at(-1)!.name;
     await refused(w, async () => retireGenerations(w.ctx(), await state(w), { generation: a!.generation }), /is promoted; only forgotten generations are retired/);
-    await refused(w, async () => retireGenerations(w.ctx(), await state(w), { generation: b }), /is rebooted; only forgotten generations are retired/);
+    await refused(w, async () => retireGenerations(w.ctx(), await state(w), { generation: b }), /is rebooted, not forgotten; --force retires an unpromoted generation/);
+    await refused(w, async () => retireGenerations(w.ctx({ force: true }), await state(w), { generation: a!.generation }), /is promoted; only forgotten generations are retired/);
     // Nothing forgotten: retire by policy is a no-op that says so.
     expect(await retireGenerations(w.ctx(), await state(w))).toEqual([]);
     expect(w.sandbox.world.rds.instances[a!.generation]?.status).toBe("available");
@@ -133,7 +134,28 @@ describe("retire", () => {
     simulated.tags = { ...simulated.tags, "echo:managed": "development" };
     const zone = w.sandbox.world.route53.zones[0]!;
     zone.records["development.db.example.com"]!.values = [simulated.address];
-    await refused(w, async () => retireGenerations(w.ctx(), await state(w)), /still points at .* refusing to destroy the instance it serves/);
+    await refused(w, async () => retireGenerations(w.ctx(), await state(w), { generation: a!.generation }), /still points at .* refusing to destroy the instance it serves/);
+    // By policy, the same generation is skipped with a warning, and nothing else is held up.
+    expect(await retireGenerations(w.ctx(), await state(w))).toEqual([]);
+    expect(w.output.lines.at(-1)).toMatch(/^warning: retire: skipping .* still points at/);
+    expect(w.sandbox.world.rds.instances[a!.generation]).toBeDefined();
+  });
+});
+
+describe("a way out of a failed restore", () => {
+  it("retire --generation X --force retires an unpromoted generation, and a new one can start", async () => {
+    const w = sandboxWorld();
+    await newGeneration(w.ctx(), await state(w));
+    const g = (await state(w)).generations[0]!;
+    w.sandbox.world.rds.instances[g.name]!.status = "incompatible-restore";
+    await expect(up(w.ctx(), { promote: false, retire: false })).rejects.toThrow(/incompatible-restore/);
+    const reports = await retireGenerations(w.ctx({ force: true }), await state(w), { generation: g.name });
+    expect(reports).toMatchObject([{ step: "retire", generation: g.name }]);
+    expect(w.sandbox.world.rds.instances[g.name]).toBeUndefined();
+    w.sandbox.clock.advance(60_000);
+    const next = await up(w.ctx(), { promote: true, retire: false });
+    expect(next.map((r) => r.step)).toEqual(["new", "modify", "reboot", "promote"]);
+    expect(next[0]?.generation).not.toBe(g.name);
   });
 });
 

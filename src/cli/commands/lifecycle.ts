@@ -65,6 +65,7 @@ const SPECS: Record<LifecycleCommand, Spec> = {
   retire: {
     describe: "Destroy forgotten generations beyond retire.keep, oldest first (stacks and history stay)",
     mutating: true,
+    force: "with --generation: also retire an unpromoted generation (a failed restore)",
     examples: [["$0 retire development --yes", "retire what retire.keep does not keep"], ["$0 retire development --generation development-20261120-0300", "retire one forgotten generation"]],
     extra: (y) => y.option("generation", { type: "string", describe: "retire this forgotten generation" }),
   },
