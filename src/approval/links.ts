@@ -44,7 +44,7 @@ export function approvalQuery(instanceArn: string, requestId: string, approver: 
     Action: "AddTagsToResource",
     Version: RDS_API_VERSION,
     ResourceName: instanceArn,
-    "Tags.Tag.1.Key": approvalTagKey(requestId, approver),
+    "Tags.Tag.1.Key": approvalTagKey(requestId, approver, decision),
     "Tags.Tag.1.Value": decision,
   };
 }

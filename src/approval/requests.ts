@@ -96,9 +96,12 @@ export function newRequestId(now: Date, random: () => string): string {
 }
 
 /** The tag a link sets: `echo:approval:<requestId>:<approver>`. Approvers are compared lower-cased. */
-export function approvalTagKey(requestId: string, approver: string): string {
-  return `${APPROVAL_TAG_PREFIX}${requestId}:${approver.trim().toLowerCase()}`;
+export function approvalTagKey(requestId: string, approver: string, decision: ApprovalDecision = "approved"): string {
+  // A cancel has a key of its own, so that a later click on the same approver's approve link cannot overwrite it.
+  return `${APPROVAL_TAG_PREFIX}${requestId}:${approver.trim().toLowerCase()}${decision === "cancelled" ? CANCEL_SUFFIX : ""}`;
 }
+
+const CANCEL_SUFFIX = ":cancel";
 
 /** A decision tag, or undefined for any other tag or an unknown value (a hand-set tag never counts by accident). */
 export function parseApprovalTag(key: string, value: string): ApprovalTag | undefined {
@@ -107,8 +110,10 @@ export function parseApprovalTag(key: string, value: string): ApprovalTag | unde
   const colon = rest.indexOf(":");
   if (colon <= 0) return undefined;
   const requestId = rest.slice(0, colon);
-  const approver = rest.slice(colon + 1).toLowerCase();
+  const cancelKey = rest.endsWith(CANCEL_SUFFIX);
+  const approver = rest.slice(colon + 1, cancelKey ? -CANCEL_SUFFIX.length : undefined).toLowerCase();
   if (!REQUEST_ID.test(requestId) || !EMAIL.test(approver)) return undefined;
+  if (cancelKey && value !== "cancelled") return undefined;
   return { requestId, approver, decision: value as ApprovalDecision };
 }
 
@@ -159,7 +164,7 @@ export function validateRequest(request: ApprovalRequest): void {
     }
     if (seen.has(normalized)) throw new UsageError(`approver ${approver} is listed twice`);
     seen.add(normalized);
-    const key = approvalTagKey(id, approver);
+    const key = approvalTagKey(id, approver, "cancelled");
     if (key.length > MAX_TAG_KEY_LENGTH) {
       throw new UsageError(
         `approver ${approver} is too long: the tag key "${key}" has ${key.length} characters, RDS allows ${MAX_TAG_KEY_LENGTH}`,

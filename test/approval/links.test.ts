@@ -143,7 +143,7 @@ describe("approvalLinks", () => {
         "approved",
         String(2 * 24 * 3600 - 60),
       ]);
-      expect(c.ok && [c.params.get("Tags.Tag.1.Key"), c.params.get("Tags.Tag.1.Value")]).toEqual([approvalTagKey(ID, approver), "cancelled"]);
+      expect(c.ok && [c.params.get("Tags.Tag.1.Key"), c.params.get("Tags.Tag.1.Value")]).toEqual([approvalTagKey(ID, approver, "cancelled"), "cancelled"]);
     }
     expect(reason(verify(links[0]!.approve, request.expiresAt))).toBe("ok");
     expect(reason(verify(links[0]!.approve, new Date(request.expiresAt.getTime() + 1000)))).toMatch(/^link expired at/);

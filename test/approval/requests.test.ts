@@ -105,10 +105,10 @@ describe("validateRequest", () => {
   });
 
   it("rejects an approver whose tag key would exceed 128 characters", () => {
-    // "echo:approval:r20261125t1230-ab12:" is 34 characters, leaving 94 for the address.
-    const longest = `${"a".repeat(82)}@example.com`;
+    // "echo:approval:r20261125t1230-ab12:" + address + ":cancel" (the longer, cancel key): 41 characters, leaving 87.
+    const longest = `${"a".repeat(75)}@example.com`;
     expect(request({ approvers: [longest] }).approvers).toEqual([longest]);
-    const tooLong = `${"a".repeat(83)}@example.com`;
+    const tooLong = `${"a".repeat(76)}@example.com`;
     expect(usageError(() => request({ approvers: [tooLong] })).message).toMatch(/is too long: the tag key ".*" has 129 characters, RDS allows 128$/);
   });
 

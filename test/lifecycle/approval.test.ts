@@ -117,6 +117,16 @@ describe("promotion approval by signed links (sandbox RDS over loopback HTTP)", 
     expect(view).toMatchObject({ approvedBy: [ALICE], cancelledBy: [BOB], granted: false });
   });
 
+  it("a cancel stays: the same approver clicking approve afterwards does not undo it", async () => {
+    const w = await approvalWorld();
+    const opened = await open(w);
+    expect((await click(linkOf(opened, ALICE).cancel)).status).toBe(200);
+    expect((await click(linkOf(opened, ALICE).approve)).status).toBe(200);
+    expect((await click(linkOf(opened, BOB).approve)).status).toBe(200);
+    const [wait] = await promoteGeneration(w.ctx(), await state(w));
+    expect(wait).toMatchObject({ step: "wait", detail: expect.stringContaining(`was cancelled by ${ALICE}`) });
+  });
+
   it("an approval made for generation A never promotes generation B", async () => {
     const w = await approvalWorld();
     const a = await generation(w);
