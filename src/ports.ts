@@ -134,6 +134,11 @@ export interface SnapshotInfo {
 export interface InstanceInfo {
   readonly id: string;
   readonly arn?: string;
+  /**
+   * RDS's immutable DbiResourceId (`db-…`): what the AWS provider uses as the Pulumi id of an `aws.rds.Instance`
+   * (since provider v6), so what a pending create is adopted with.
+   */
+  readonly resourceId?: string;
   /** RDS status: creating, available, modifying, rebooting, deleting, … */
   readonly status: string;
   readonly address?: string;

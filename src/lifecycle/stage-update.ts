@@ -62,8 +62,11 @@ export async function recoverPending(ctx: StepContext, generation: string): Prom
   if (instance && !isManagedBy(ctx.definition.echo, generation, instance)) {
     throw new GuardError(`${generation}: an instance by that name exists but does not carry this echo's tags; refusing to adopt it`);
   }
+  // The provider's id for an RDS instance is its DbiResourceId, not its identifier.
+  const id = instance?.resourceId;
+  if (instance && !id) throw new Error(`${generation}: RDS reports no DbiResourceId for the instance; cannot adopt it`);
   const imports = new Map(
-    pending.filter((p) => p.operation === "creating" && p.type === INSTANCE_TYPE && instance).map((p) => [p.urn, generation] as const),
+    pending.filter((p) => p.operation === "creating" && p.type === INSTANCE_TYPE && id).map((p) => [p.urn, id!] as const),
   );
   const what = imports.size > 0 ? `adopting the instance the interrupted run created` : `clearing ${pending.length} interrupted operation(s)`;
   output.step(`recover ${generation}: ${what}`);

@@ -155,6 +155,9 @@ describe("interrupted runs converge", () => {
     expect(Object.keys(w.sandbox.world.stacks)).toEqual([name]);
     expect(Object.keys(w.sandbox.world.rds.instances).sort()).toEqual([name, "production-db"].sort());
     expect(w.sandbox.world.stacks[name!]?.resources.map((r) => r.name)).toEqual(["aws", "db", "cname"]);
+    // Adopted with the provider's id for an RDS instance: its DbiResourceId.
+    expect(w.sandbox.world.stacks[name!]?.resources.find((r) => r.name === "db")?.id).toBe(instance(w, name!)?.resourceId);
+    expect(instance(w, name!)?.resourceId).toMatch(/^db-[0-9A-F]{26}$/);
     const history = await w.sandbox.engine.history(name!);
     expect(history.map((h) => `${h.kind} ${h.result}`).reverse().slice(0, 3)).toEqual(["update in-progress", "refresh succeeded", "update succeeded"]);
   });

@@ -153,6 +153,7 @@ export function toInstanceInfo(instance: DBInstance): InstanceInfo | undefined {
   return {
     id: instance.DBInstanceIdentifier,
     arn: instance.DBInstanceArn,
+    resourceId: instance.DbiResourceId,
     status: instance.DBInstanceStatus ?? "unknown",
     address: instance.Endpoint?.Address,
     port: instance.Endpoint?.Port,

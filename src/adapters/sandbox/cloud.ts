@@ -96,6 +96,7 @@ export class SandboxCloud {
     const instance: SimInstance = {
       id,
       arn: `arn:aws:rds:${region}:${this.world.account}:db:${id}`,
+      resourceId: `db-${createHash("sha256").update(`${this.world.account}:${id}:${this.world.now}`).digest("hex").slice(0, 26).toUpperCase()}`,
       status: "creating",
       readyAt: this.world.now + this.world.timings.restoreMs,
       address: this.#address(id, region),
@@ -112,7 +113,7 @@ export class SandboxCloud {
     await persist();
     this.faults.checkpoint("engine:after-create-call");
     await this.#waitSettled(id);
-    return { id, outputs: instanceOutputs(instance) };
+    return { id: instance.resourceId!, outputs: instanceOutputs(instance) };
   }
 
   async #modify(stored: StoredResource, inputs: Inputs, keys: readonly string[]): Promise<Inputs> {
@@ -203,5 +204,5 @@ function recordId(inputs: Inputs): string {
 }
 
 function instanceOutputs(i: SimInstance): Inputs {
-  return { id: i.id, identifier: i.id, address: i.address, port: i.port, arn: i.arn, status: i.status, endpoint: `${i.address}:${i.port}` };
+  return { id: i.resourceId ?? i.id, resourceId: i.resourceId, identifier: i.id, address: i.address, port: i.port, arn: i.arn, status: i.status, endpoint: `${i.address}:${i.port}` };
 }

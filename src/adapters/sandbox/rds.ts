@@ -91,6 +91,7 @@ function instanceInfo(i: SimInstance): InstanceInfo {
   return {
     id: i.id,
     arn: i.arn,
+    ...(i.resourceId ? { resourceId: i.resourceId } : {}),
     status: i.status,
     address: i.address,
     port: i.port,

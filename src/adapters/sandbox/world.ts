@@ -23,6 +23,8 @@ export const DEFAULT_TIMINGS: SimTimings = {
 export interface SimInstance {
   id: string;
   arn: string;
+  /** The DbiResourceId: the Pulumi id of the instance resource. */
+  resourceId?: string;
   /** Status as of `since`; a transitional status becomes `available` at `readyAt`. */
   status: string;
   readyAt?: number;

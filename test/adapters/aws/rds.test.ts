@@ -140,6 +140,7 @@ describe("AwsRds.describeInstance(s)", () => {
       DBInstances: [
         instance("development-20261125-1230", {
           DBInstanceArn: "arn:aws:rds:eu-west-1:111111111111:db:development-20261125-1230",
+          DbiResourceId: "db-ABCDEFGHIJKLMNOPQRSTUVWXY2",
           DBInstanceStatus: "modifying",
           Endpoint: { Address: "development-20261125-1230.abc.eu-west-1.rds.amazonaws.com", Port: 5432 },
           TagList: [{ Key: "echo:managed", Value: "development" }, { Key: "echo:stage", Value: "new" }],
@@ -152,6 +153,7 @@ describe("AwsRds.describeInstance(s)", () => {
     expect(await rds.describeInstance("development-20261125-1230")).toEqual({
       id: "development-20261125-1230",
       arn: "arn:aws:rds:eu-west-1:111111111111:db:development-20261125-1230",
+      resourceId: "db-ABCDEFGHIJKLMNOPQRSTUVWXY2",
       status: "modifying",
       address: "development-20261125-1230.abc.eu-west-1.rds.amazonaws.com",
       port: 5432,
