@@ -27,17 +27,13 @@ export class TerminalPrompt implements Prompt {
 
 export class ReporterOutput implements LifecycleOutput {
   #lastProgress = "";
-  constructor(
-    private readonly reporter: Reporter,
-    /** Diffs are shown even with --quiet when a person will be asked about them. */
-    private readonly showDiffs: boolean,
-  ) {}
+  constructor(private readonly reporter: Reporter) {}
   step(message: string): void {
     this.reporter.note(message);
   }
   changes(title: string, set: ChangeSet): void {
-    const lines = formatChanges(title, set);
-    for (const line of lines) this.showDiffs ? this.reporter.always(line) : this.reporter.note(line);
+    // Diffs are the audit of what is about to change: shown even with --quiet (on stderr, so --json stays clean).
+    for (const line of formatChanges(title, set)) this.reporter.always(line);
   }
   progress(id: string, status: string, elapsedMs: number): void {
     const line = `  ${id}: ${status} (${formatElapsed(elapsedMs)} elapsed)`;

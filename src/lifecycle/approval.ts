@@ -132,11 +132,11 @@ export async function approvalOf(ctx: StepContext, generation: string, instance:
   return { ...status, generation, required, seen };
 }
 
-/** Every generation with an approval request, newest first. */
+/** The open request of each generation waiting for promotion (stage `rebooted`), newest first. */
 export async function approvalsOf(ctx: StepContext, state: EchoState): Promise<ApprovalView[]> {
   const views: ApprovalView[] = [];
   for (const g of [...state.generations].reverse()) {
-    if (!g.instance) continue;
+    if (!g.instance || g.condition !== "rebooted") continue;
     const view = await approvalOf(ctx, g.name, g.instance);
     if (view.request) views.push(view);
   }

@@ -8,8 +8,8 @@ export interface EchoHistoryEntry extends HistoryEntry {
 
 export async function echoHistory(ports: Pick<Ports, "engine">, echo: string): Promise<EchoHistoryEntry[]> {
   const stacks = (await ports.engine.list()).filter((s) => parseGenerationName(s.name)?.echo === echo);
-  const histories = await Promise.all(
-    stacks.map(async (s) => (await ports.engine.history(s.name)).map((h) => ({ ...h, generation: s.name }))),
-  );
-  return histories.flat().sort((a, b) => b.startTime.getTime() - a.startTime.getTime() || b.version - a.version);
+  // One stack at a time: each history read is a Pulumi process with the real engine.
+  const histories: EchoHistoryEntry[] = [];
+  for (const s of stacks) histories.push(...(await ports.engine.history(s.name)).map((h) => ({ ...h, generation: s.name })));
+  return histories.sort((a, b) => b.startTime.getTime() - a.startTime.getTime() || b.version - a.version);
 }

@@ -22,9 +22,12 @@ export async function previewNext(ctx: StepContext, options: UpOptions): Promise
   const step = nextStep(ctx, state, options, unfinished);
   if (!step) return { changes: [] };
   if (step === "new") {
-    // No stack exists yet, so there is nothing to diff against: everything would be created.
+    // No stack exists yet, so there is nothing to diff against: everything the program declares would be created.
     const name = generationName(ctx.definition.echo, ctx.ports.clock.now());
-    return { step, generation: name, changes: [{ label: `new ${name}: restore the latest snapshot of ${ctx.definition.source.instance} (all resources created; see \`rds-echo plan\`)`, set: { changes: [] } }] };
+    const { planGeneration } = await import("../program/plan.js");
+    const plan = await planGeneration({ definition: ctx.definition, generation: name, stage: "new" });
+    const changes = plan.declarations.map((d) => ({ op: "create" as const, type: d.type, name: d.name }));
+    return { step, generation: name, changes: [{ label: `new ${name}: restore the latest snapshot of ${ctx.definition.source.instance}`, set: { changes } }] };
   }
   if (step === "retire") {
     const forgotten = byCondition(state, "forgotten");

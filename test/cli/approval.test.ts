@@ -62,10 +62,11 @@ describe("approval through the CLI on the sandbox (subprocesses)", () => {
     expect(click.status).toBe(200);
     expect(await click.text()).toContain("<AddTagsToResourceResponse");
 
-    const promoted = JSON.parse(cli("promote", "development", "--sandbox", "--yes", "--json").stdout);
-    expect(promoted.steps[0]).toMatchObject({ step: "promote" });
     const text = cli("approvals", "development", "--sandbox");
     expect(text.stdout).toMatch(/approved {2}alice@example\.com {2}\(seen \d{4}-/);
+    expect(text.stdout).toContain("GRANTED");
+    const promoted = JSON.parse(cli("promote", "development", "--sandbox", "--yes", "--json").stdout);
+    expect(promoted.steps[0]).toMatchObject({ step: "promote" });
     const outbox = JSON.parse(cli("sandbox", "show", "--json").stdout).outbox;
     expect(outbox).toMatchObject([{ to: "alice@example.com", from: "rds-echo@example.com" }]);
   });

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -47,7 +47,11 @@ beforeAll(async () => {
 
 describe("the lifecycle through the CLI on the sandbox (subprocess)", () => {
   it("runs two generations: A promoted; B promoted and A forgotten; A retired", () => {
-    const first = json<{ steps: { step: string; generation: string }[] }>(cli("up", "development", "--sandbox", "--promote", "--yes", "--json"));
+    const up = cli("up", "development", "--sandbox", "--promote", "--yes", "--json");
+    // The password went into the generation (stack config, instance): never into what a person or a log sees.
+    expect(up.stdout + up.stderr).not.toContain(env.RDS_ECHO_SECRET_MASTER_PASSWORD);
+    expect(up.stderr).toMatch(/~ aws:rds\/instance:Instance {2}db \(.*password.*\)/);
+    const first = json<{ steps: { step: string; generation: string }[] }>(up);
     expect(first.steps.map((s) => s.step)).toEqual(["new", "modify", "reboot", "promote"]);
     const a = first.steps[0]!.generation;
     let w = world();
@@ -109,7 +113,7 @@ describe("the lifecycle through the CLI on the sandbox (subprocess)", () => {
     const before = world();
     const r = cli("preview", "development", "--sandbox");
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^new development-\d{8}-\d{4}: restore the latest snapshot of production-db/);
+    expect(r.stdout).toMatch(/^new development-\d{8}-\d{4}: restore the latest snapshot of production-db:\n {2}\+ pulumi:providers:aws {2}aws\n {2}\+ aws:rds\/instance:Instance {2}db\n/);
     expect(world()).toEqual(before);
   });
 
@@ -118,10 +122,18 @@ describe("the lifecycle through the CLI on the sandbox (subprocess)", () => {
     for (const r of outputs) expect(r.stdout + r.stderr).not.toContain(env.RDS_ECHO_SECRET_MASTER_PASSWORD);
   });
 
-  it("exits 2 on bad input before touching anything", () => {
-    expect(cli("up", "Development", "--sandbox").status).toBe(2);
-    expect(cli("retire", "development", "--sandbox", "--generation", "nope", "--yes").status).toBe(2);
-    expect(cli("sandbox", "advance", "soon").status).toBe(2);
-    expect(cli("up", "development", "--sandbox", "--bogus").status).toBe(2);
+  it("exits 2 on bad input before touching anything", async () => {
+    const file = path.join(dir, ".rds-echo/sandbox.json");
+    const before = await readFile(file, "utf8");
+    const bad = [
+      ["up", "Development", "--sandbox"],
+      ["retire", "development", "--sandbox", "--generation", "nope", "--yes"],
+      ["sandbox", "advance", "soon"],
+      ["up", "development", "--sandbox", "--bogus"],
+    ];
+    for (const args of bad) expect(cli(...args).status, args.join(" ")).toBe(2);
+    expect(rdsEcho(["up", "development", "--sandbox", "--yes", "--dir", dir], { env: { RDS_ECHO_SANDBOX_SPEED: "fast" } }).status).toBe(2);
+    // Not even the sandbox's clock or call log moved: the world file is byte for byte what it was.
+    expect(await readFile(file, "utf8")).toBe(before);
   });
 });

@@ -62,11 +62,13 @@ describe("promotion approval by signed links (sandbox RDS over loopback HTTP)", 
     expect(clicked.body).toContain("<AddTagsToResourceResponse");
     expect(w.sandbox.world.rds.instances[g.name]?.tags[`echo:approval:${opened.request.id}:${ALICE}`]).toBe("approved");
 
-    const promoted = await promoteGeneration(w.ctx(), await state(w));
-    expect(promoted[0]).toMatchObject({ step: "promote", generation: g.name });
     const [view] = await approvalsOf(w.ctx(), await state(w));
     expect(view).toMatchObject({ generation: g.name, approvedBy: [ALICE], granted: true });
     expect(view?.seen[ALICE]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const promoted = await promoteGeneration(w.ctx(), await state(w));
+    expect(promoted[0]).toMatchObject({ step: "promote", generation: g.name });
+    // Once promoted, nothing is open any more.
+    expect(await approvalsOf(w.ctx(), await state(w))).toEqual([]);
   });
 
   it("an expired link is refused by RDS and the expired request stops promotion", async () => {

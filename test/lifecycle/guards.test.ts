@@ -142,6 +142,32 @@ describe("retire", () => {
   });
 });
 
+describe("reboot", () => {
+  it("skips the reboot when RDS reports nothing pending, and reboots anyway with --force", async () => {
+    for (const force of [false, true]) {
+      // Without a parameter group change nothing waits for a reboot.
+      const w = sandboxWorld(testDefinition((d) => delete d.modify.parameterGroup));
+      await newGeneration(w.ctx(), await state(w));
+      await modifyGeneration(w.ctx(), await state(w));
+      expect((await state(w)).generations[0]?.instance?.pendingReboot).toBe(false);
+      const report = await rebootGeneration(w.ctx({ force }), await state(w));
+      expect(report.detail).toBe(force ? "rebooted" : "nothing pending; reboot skipped");
+      expect(w.sandbox.faults.count("rds.RebootDBInstance")).toBe(force ? 1 : 0);
+      expect((await state(w)).generations[0]?.condition).toBe("rebooted");
+    }
+  });
+
+  it("reboots when a new parameter group waits for it", async () => {
+    const w = sandboxWorld();
+    await newGeneration(w.ctx(), await state(w));
+    await modifyGeneration(w.ctx(), await state(w));
+    expect((await state(w)).generations[0]?.instance?.pendingReboot).toBe(true);
+    expect((await rebootGeneration(w.ctx(), await state(w))).detail).toBe("rebooted");
+    expect(w.sandbox.faults.count("rds.RebootDBInstance")).toBe(1);
+    expect((await state(w)).generations[0]?.instance?.pendingReboot).toBe(false);
+  });
+});
+
 describe("a way out of a failed restore", () => {
   it("retire --generation X --force retires an unpromoted generation, and a new one can start", async () => {
     const w = sandboxWorld();

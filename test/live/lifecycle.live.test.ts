@@ -21,7 +21,8 @@ if (!live) {
 }
 
 function cli(...args: string[]): CliResult {
-  return rdsEcho([...args, "--dir", dir], { env: {} });
+  // A real restore takes hours.
+  return rdsEcho([...args, "--dir", dir], { env: {}, timeoutMs: 72 * 3_600_000 });
 }
 
 function ok<T = any>(r: CliResult): T {

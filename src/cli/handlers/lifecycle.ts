@@ -2,6 +2,7 @@
  * Runs a lifecycle command: validate everything the person gave (definition, flags, secrets) before any cloud call,
  * open the ports, run the step, print what happened. Returns the exit code.
  */
+import { isGenerationOf } from "../../definition/identifiers.js";
 import { listEchoes, loadDefinition } from "../../definition/load.js";
 import type { EchoDefinition } from "../../definition/schema.js";
 import { UsageError } from "../../errors.js";
@@ -13,7 +14,7 @@ import type { EchoStatus } from "../../lifecycle/status.js";
 import type { LifecycleArgs, LifecycleCommand } from "../commands/lifecycle.js";
 import type { CommandContext } from "../context.js";
 import { formatChanges } from "../terminal.js";
-import { openPorts } from "./ports.js";
+import { openPorts, sandboxSpeed } from "./ports.js";
 import { secretsFor } from "./secrets.js";
 
 export async function runLifecycle(command: CommandContext, name: LifecycleCommand, args: LifecycleArgs): Promise<number> {
@@ -29,8 +30,20 @@ export async function runLifecycle(command: CommandContext, name: LifecycleComma
     return 0;
   }
   if (name === "promote" && args.request) await checkRequestInput(definitions[0]!, args);
+  checkFlags(definitions[0]!, name, args);
+  if (args.sandbox) sandboxSpeed(process.env);
   // Only a command that may create a generation needs the secrets it will store.
   return withPorts(command, definitions[0]!, args, name === "new" || name === "up", (ctx) => step(command, name, args, ctx));
+}
+
+/** Flags that name things, checked against the definition before any cloud call. */
+function checkFlags(definition: EchoDefinition, name: LifecycleCommand, args: LifecycleArgs): void {
+  if (args.generation !== undefined && !isGenerationOf(definition.echo, args.generation)) {
+    throw new UsageError(`--generation "${args.generation}" is not a generation of ${definition.echo} (expected ${definition.echo}-<yyyymmdd>-<hhmm>)`);
+  }
+  if ((name === "promote" || args.promote) && !definition.promote) {
+    throw new UsageError(`${definition.echo} has no promote section in stacks/${definition.echo}.yaml, so it cannot be promoted`);
+  }
 }
 
 /** Everything `promote --request` is given is checked before any cloud call: approvers, counts, expiry, signer keys. */

@@ -3,6 +3,7 @@
  * real adapters (Pulumi Automation API, AWS SDK) otherwise. Never a mix, and never the sandbox by accident.
  */
 import { loadDefinition } from "../../definition/load.js";
+import { UsageError } from "../../errors.js";
 import type { EchoDefinition } from "../../definition/schema.js";
 import type { Clock, Ports } from "../../ports.js";
 import type { CommandContext } from "../context.js";
@@ -26,13 +27,13 @@ export function sandboxSpeed(env: NodeJS.ProcessEnv): number {
   if (text === undefined || text === "") return 5_400;
   if (text === "max") return Number.POSITIVE_INFINITY;
   const speed = Number(text);
-  if (!Number.isFinite(speed) || speed <= 0) throw new Error(`RDS_ECHO_SANDBOX_SPEED must be a positive number or "max" (got ${text})`);
+  if (!Number.isFinite(speed) || speed <= 0) throw new UsageError(`RDS_ECHO_SANDBOX_SPEED must be a positive number or "max" (got ${text})`);
   return speed;
 }
 
 export async function openPorts(command: CommandContext, definition: EchoDefinition, flags: EngineFlags): Promise<OpenedPorts> {
   const prompt = new TerminalPrompt();
-  const output = new ReporterOutput(command.reporter, prompt.interactive);
+  const output = new ReporterOutput(command.reporter);
   const definitionFor = async (echo: string) => (echo === definition.echo ? definition : loadDefinition(command.root, echo));
   if (flags.sandbox) {
     const { createSandbox, loadWorld, saveWorld } = await import("../../adapters/sandbox/index.js");
