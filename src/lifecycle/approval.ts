@@ -18,7 +18,8 @@ import {
   type ApprovalStatus,
 } from "../approval/requests.js";
 import { parseDuration } from "../definition/duration.js";
-import { GuardError } from "../errors.js";
+import type { EchoDefinition } from "../definition/schema.js";
+import { GuardError, UsageError } from "../errors.js";
 import { TAG_SNAPSHOT } from "../program/tags.js";
 import type { InstanceInfo } from "../ports.js";
 import { confirmChanges } from "./confirm.js";
@@ -45,30 +46,35 @@ export interface OpenedRequest {
   readonly emailed: readonly string[];
 }
 
+/**
+ * What a request will be opened with: the flags, else the definition's `promote.approval`, validated as the request
+ * itself will be. Pure, so the CLI checks it before any cloud call.
+ */
+export function requestSettings(definition: EchoDefinition, options: RequestOptions, now: Date): { approvers: readonly string[]; required: number; expiresInSeconds: number } {
+  const approval = definition.promote?.approval;
+  const approvers = options.approvers?.length ? options.approvers : approval?.approvers;
+  if (!approvers?.length) throw new UsageError("promote --request: name who may approve (--approver <email>, or promote.approval.approvers)");
+  const expires = options.expires ?? approval?.expires ?? "3d";
+  const minutes = parseDuration(expires);
+  if (minutes === undefined) throw new UsageError(`--expires "${expires}" is not a duration such as 3d or 12h`);
+  const settings = { approvers, required: options.required ?? approval?.required ?? 1, expiresInSeconds: minutes * 60 };
+  // The same validation the real request gets, on a stand-in id and generation.
+  openRequest({ id: "r20000101t0000-0000", generation: `${definition.echo}-20000101-0000`, now, ...settings });
+  return settings;
+}
+
 export async function requestPromotion(ctx: StepContext, state: EchoState, options: RequestOptions): Promise<OpenedRequest> {
   const { ports, definition } = ctx;
   const promote = definition.promote;
   if (!promote?.cname) throw new GuardError(`promote --request: ${definition.echo} has no promote section in its definition`);
-  const approvers = options.approvers?.length ? options.approvers : promote.approval?.approvers;
-  if (!approvers?.length) throw new GuardError("promote --request: name who may approve (--approver <email>, or promote.approval.approvers)");
-  const expires = options.expires ?? promote.approval?.expires ?? "3d";
-  const minutes = parseDuration(expires);
-  if (minutes === undefined) throw new GuardError(`--expires "${expires}" is not a duration such as 3d or 12h`);
-
+  const settings = requestSettings(definition, options, ports.clock.now());
   const generation = generationIn(state, "promote --request", "rebooted");
   requireAvailable(generation, "promote --request");
   const instance = await ports.rds.describeInstance(generation.name);
   if (!instance?.arn) throw new GuardError(`promote --request: ${generation.name} has no ARN in RDS`);
 
   const now = ports.clock.now();
-  const request = openRequest({
-    id: newRequestId(now, () => randomBytes(8).toString("hex")),
-    generation: generation.name,
-    approvers,
-    required: options.required ?? promote.approval?.required ?? 1,
-    now,
-    expiresInSeconds: minutes * 60,
-  });
+  const request = openRequest({ id: newRequestId(now, () => randomBytes(8).toString("hex")), generation: generation.name, now, ...settings });
   const tags = requestTags(request);
   // The new request supersedes every older one of this generation: their tags go, so no old link counts again.
   const stale = supersededTagKeys({ ...instance.tags, ...tags }, generation.name).filter((k) => !(k in tags));

@@ -48,17 +48,17 @@ function checkFlags(definition: EchoDefinition, name: LifecycleCommand, args: Li
 
 /** Everything `promote --request` is given is checked before any cloud call: approvers, counts, expiry, signer keys. */
 async function checkRequestInput(definition: EchoDefinition, args: LifecycleArgs): Promise<void> {
-  const { openRequest } = await import("../../approval/requests.js");
-  const { parseDuration } = await import("../../definition/duration.js");
-  const approval = definition.promote?.approval;
-  const approvers = args.approver?.length ? args.approver : approval?.approvers;
-  if (!approvers?.length) throw new UsageError("promote --request: name who may approve (--approver <email>, or promote.approval.approvers)");
-  const expires = args.expires ?? approval?.expires ?? "3d";
-  const minutes = parseDuration(expires);
-  if (minutes === undefined) throw new UsageError(`--expires "${expires}" is not a duration such as 3d or 12h`);
-  // The same validation the real request gets, on a stand-in id and generation.
-  openRequest({ id: "r20000101t0000-0000", generation: `${definition.echo}-20000101-0000`, approvers, required: args.required ?? approval?.required ?? 1, now: new Date(), expiresInSeconds: minutes * 60 });
+  const { requestSettings } = await import("../../lifecycle/approval.js");
+  requestSettings(definition, requestOptions(args), new Date());
   if (!args.sandbox) (await import("../../adapters/aws/approvals.js")).signerCredentials(process.env);
+}
+
+function requestOptions(args: LifecycleArgs) {
+  return {
+    ...(args.approver ? { approvers: args.approver } : {}),
+    ...(args.required !== undefined ? { required: args.required } : {}),
+    ...(args.expires !== undefined ? { expires: args.expires } : {}),
+  };
 }
 
 async function withPorts<T>(command: CommandContext, definition: EchoDefinition, args: LifecycleArgs, needsSecrets: boolean, body: (ctx: StepContext) => Promise<T>): Promise<T> {
@@ -129,11 +129,7 @@ async function step(command: CommandContext, name: LifecycleCommand, args: Lifec
 
 async function openRequest(command: CommandContext, ctx: StepContext, args: LifecycleArgs): Promise<number> {
   const { requestPromotion } = await import("../../lifecycle/approval.js");
-  const opened = await requestPromotion(ctx, await loadEchoState(ctx.ports, ctx.definition), {
-    ...(args.approver ? { approvers: args.approver } : {}),
-    ...(args.required !== undefined ? { required: args.required } : {}),
-    ...(args.expires !== undefined ? { expires: args.expires } : {}),
-  });
+  const opened = await requestPromotion(ctx, await loadEchoState(ctx.ports, ctx.definition), requestOptions(args));
   const { request } = opened;
   command.reporter.data({ request: { ...request, createdAt: request.createdAt.toISOString(), expiresAt: request.expiresAt.toISOString() }, links: opened.links, emailed: opened.emailed });
   command.reporter.text(`request ${request.id} for ${request.generation}: ${request.required} of ${request.approvers.length} approval(s) needed, links valid until ${request.expiresAt.toISOString()}`);
