@@ -19,8 +19,11 @@ export interface StepContext {
 
 /** What a step did, for `up`'s summary and `--json`. */
 export interface StepReport {
-  /** `wait`: the step could not be taken yet and nothing changed (a promotion waiting for approval). */
-  readonly step: "new" | "resume" | "modify" | "reboot" | "promote" | "forget" | "retire" | "wait";
+  /**
+   * `wait`: the step could not be taken yet and nothing changed (a promotion waiting for approval);
+   * `busy`: another run holds one of the echo's stacks, so this run did nothing at all.
+   */
+  readonly step: "new" | "resume" | "modify" | "reboot" | "promote" | "forget" | "retire" | "wait" | "busy";
   readonly generation: string;
   readonly detail: string;
 }

@@ -40,10 +40,9 @@ export async function promoteGeneration(ctx: StepContext, state: EchoState): Pro
   );
 
   await applyMove(ctx, generation.name, settings, message);
-  const live = await ports.dns.readCname(zoneId, cname);
+  await assertServes(ctx, zoneId, cname, generation.name, previous);
   const address = (await ports.rds.describeInstance(generation.name))?.address;
-  if (live?.target !== address) ports.output.warn(`${cname} reads ${live?.target ?? "nothing"}, expected ${address}; check Route 53`);
-  else ports.output.step(`${cname} -> ${address}`);
+  ports.output.step(`${cname} -> ${address}`);
 
   const reports: StepReport[] = [{ step: "promote", generation: generation.name, detail: `${cname} -> ${address}` }];
   for (const d of demotions) {
@@ -55,10 +54,11 @@ export async function promoteGeneration(ctx: StepContext, state: EchoState): Pro
 
 /**
  * Finishes a flip that died half way (the process, or Route 53, failed between the steps): several generations are
- * `promoted`. The newest one's promotion is applied again (the record is an idempotent UPSERT) and the live CNAME is
- * checked to name it; only then are the older ones demoted. Never demote on an assumption about the record.
+ * `promoted`. The live CNAME decides. If it already names the newest one, the older ones are demoted. If not, the
+ * newest one's promotion is applied again (an idempotent UPSERT), but only as a promotion would be: with `--promote`
+ * and a granted approval; the live CNAME is then checked to name it before anyone is demoted.
  */
-export async function demoteStale(ctx: StepContext, state: EchoState): Promise<StepReport[]> {
+export async function demoteStale(ctx: StepContext, state: EchoState, options: { promote: boolean }): Promise<StepReport[]> {
   const { ports, definition } = ctx;
   const promoted = byCondition(state, "promoted");
   const serving = promoted.at(-1);
@@ -66,27 +66,50 @@ export async function demoteStale(ctx: StepContext, state: EchoState): Promise<S
   requireAvailable(serving, "finish promotion");
   const { cname, zoneId } = (await promotionTarget(ports, definition))!;
   const stale = promoted.slice(0, -1);
+  const address = serving.instance?.address;
+  const flipped = address !== undefined && (await ports.dns.readCname(zoneId, cname))?.target === address;
+
+  const reports: StepReport[] = [];
   const message = `promote ${serving.name} (finishing an interrupted promotion)`;
   const settings = await settingsAt(ctx, serving.name, "promoted", { zoneId });
+  if (!flipped) {
+    if (!options.promote) {
+      return [{ step: "wait", generation: serving.name, detail: `its promotion was interrupted before ${cname} moved; rerun with --promote to finish it` }];
+    }
+    const approval = await approvalOf(ctx, serving.name, serving.instance!);
+    if (approval.required && !approval.granted) {
+      return [{ step: "wait", generation: serving.name, detail: `waits for approval: ${approval.missing}` }];
+    }
+  }
   const moves = await Promise.all(stale.map(async (g) => ({ g, settings: await settingsAt(ctx, g.name, "forgotten"), message: forgetMessage(g, serving.name) })));
   await confirmChanges(
     ports,
     `finish promotion of ${serving.name}`,
-    [await previewMove(ctx, serving.name, settings, message), ...(await Promise.all(moves.map((m) => previewMove(ctx, m.g.name, m.settings, m.message))))],
+    [...(flipped ? [] : [await previewMove(ctx, serving.name, settings, message)]), ...(await Promise.all(moves.map((m) => previewMove(ctx, m.g.name, m.settings, m.message))))],
     ctx.options,
   );
-  await applyMove(ctx, serving.name, settings, message);
-  const live = await ports.dns.readCname(zoneId, cname);
-  const address = (await ports.rds.describeInstance(serving.name))?.address;
-  if (address === undefined || live?.target !== address) {
-    throw new Error(`${cname} reads ${live?.target ?? "nothing"}, not ${serving.name}'s ${address}, after re-applying its promotion; not demoting ${stale.map((g) => g.name).join(", ")}`);
+  if (!flipped) {
+    await applyMove(ctx, serving.name, settings, message);
+    await assertServes(ctx, zoneId, cname, serving.name, stale);
+    reports.push({ step: "promote", generation: serving.name, detail: `${cname} -> ${address} (interrupted promotion finished)` });
   }
-  const reports: StepReport[] = [{ step: "promote", generation: serving.name, detail: `${cname} -> ${address} (interrupted promotion finished)` }];
   for (const m of moves) {
     await applyMove(ctx, m.g.name, m.settings, m.message);
     reports.push({ step: "forget", generation: m.g.name, detail: `demoted; ${serving.name} serves ${cname}` });
   }
   return reports;
+}
+
+/** Demotion only ever follows a CNAME that provably names the new generation. */
+async function assertServes(ctx: StepContext, zoneId: string, cname: string, generation: string, demoting: readonly Generation[]): Promise<void> {
+  const live = await ctx.ports.dns.readCname(zoneId, cname);
+  const address = (await ctx.ports.rds.describeInstance(generation))?.address;
+  if (address === undefined || live?.target !== address) {
+    throw new Error(
+      `${cname} reads ${live?.target ?? "nothing"}, not ${generation}'s ${address}; not demoting ${demoting.map((g) => g.name).join(", ") || "anything"}. ` +
+        "Check Route 53, then rerun `rds-echo up --promote`",
+    );
+  }
 }
 
 function forgetMessage(g: Generation, promoted: string): string {

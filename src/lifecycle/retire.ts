@@ -5,7 +5,7 @@
  * Every guard is checked before anything is destroyed, and one confirmation covers them all.
  * The stack stays, with its history: the audit trail outlives the database.
  */
-import { PendingOperationsError, GuardError } from "../errors.js";
+import { GuardError } from "../errors.js";
 import type { ChangeSet } from "../ports.js";
 import { confirmChanges } from "./confirm.js";
 import type { StepContext, StepReport } from "./context.js";
@@ -36,13 +36,18 @@ export async function retireGenerations(ctx: StepContext, state: EchoState, opti
   const now = ports.clock.now().getTime();
   const chosen: Generation[] = [];
   for (const g of candidates) {
+    if (g.stack.updateInProgress) {
+      if (named) throw new GuardError(`retire: ${g.name} is being updated by another run`);
+      continue;
+    }
     const refusal = refusalOf(ctx, g, live?.target);
     if (refusal) {
       if (named) throw new GuardError(`retire: ${refusal}`);
       ports.output.warn(`retire: skipping ${g.name}: ${refusal}`);
       continue;
     }
-    const sinceDemotion = now - (g.stack.lastUpdate?.getTime() ?? 0);
+    // No time for the last update means none is known: count it as demoted just now, never as long ago.
+    const sinceDemotion = now - (g.stack.lastUpdate?.getTime() ?? now);
     if (g.condition === "forgotten" && sinceDemotion < ttlMs) {
       ports.output.step(`retire: ${g.name} was demoted ${Math.round(sinceDemotion / 1000)} s ago, less than the CNAME's TTL (${ttlMs / 1000} s); resolvers may still hand out its address. Later.`);
       continue;
@@ -52,21 +57,19 @@ export async function retireGenerations(ctx: StepContext, state: EchoState, opti
   if (chosen.length === 0) return [];
 
   const previews: { label: string; set: ChangeSet }[] = [];
-  for (const g of chosen) previews.push({ label: `retire ${g.name}`, set: await ports.engine.previewDestroy(g.name) });
+  for (const g of chosen) {
+    // What a dead run left (an instance it created but never recorded) is adopted first, so the diff shows every
+    // database this will delete.
+    await recoverPending(ctx, g.name);
+    previews.push({ label: `retire ${g.name}`, set: await ports.engine.previewDestroy(g.name) });
+  }
   await confirmChanges(ports, `retire ${chosen.map((g) => g.name).join(", ")}`, previews, { ...ctx.options, destroys: true });
 
   const reports: StepReport[] = [];
   for (const g of chosen) {
     const message = `retire ${g.name}`;
     ports.output.step(message);
-    try {
-      await ports.engine.destroy(g.name, { message });
-    } catch (error) {
-      // A generation whose run died mid-restore: adopt or clear what it left, then destroy what the stack knows.
-      if (!(error instanceof PendingOperationsError)) throw error;
-      await recoverPending(ctx, g.name);
-      await ports.engine.destroy(g.name, { message });
-    }
+    await ports.engine.destroy(g.name, { message });
     reports.push({ step: "retire", generation: g.name, detail: definition.retire.skipFinalSnapshot ? "no final snapshot" : "final snapshot taken" });
   }
   return reports;

@@ -3,6 +3,7 @@
  * half-done promotion, start a new generation when one is due, then modify, reboot and, when asked, promote and retire.
  * A second run right after does nothing and says so.
  */
+import { StackLockedError } from "../errors.js";
 import type { StepContext, StepReport } from "./context.js";
 import { busyGeneration, byCondition, loadEchoState, type EchoState, type Generation } from "./echo-state.js";
 import { modifyGeneration } from "./modify.js";
@@ -40,34 +41,44 @@ export async function up(ctx: StepContext, options: UpOptions): Promise<StepRepo
   // Each pass takes one step and re-reads the world; the bound only guards against a step that does not advance.
   for (let pass = 0; pass < 12; pass++) {
     const state = await load(ctx);
+    // Cron may well start while last night's 28-hour restore is still running: that is not an error. Backends that
+    // report it in the listing are caught here; the others by their lock, below.
     const busy = busyGeneration(state);
-    if (busy) {
-      // Cron may well start while last night's 28-hour restore is still running: that is not an error.
-      ctx.ports.output.step(`${busy.name} is being updated by another run; nothing to do until it finishes`);
-      reports.push({ step: "wait", generation: busy.name, detail: "another run is updating it" });
-      break;
-    }
+    if (busy) return [...reports, busyReport(ctx, busy.name)];
     const unfinished = await unfinishedGeneration(ctx, state);
     const step = nextStep(ctx, state, options, unfinished);
     if (!step) break;
-    const taken = unfinished ? [await resumeGeneration(ctx, unfinished)] : await take(ctx, state, step);
+    let taken: StepReport[];
+    try {
+      taken = unfinished ? [await resumeGeneration(ctx, unfinished)] : await take(ctx, state, step, options);
+    } catch (error) {
+      if (!(error instanceof StackLockedError)) throw error;
+      return [...reports, busyReport(ctx, error.stackName)];
+    }
     reports.push(...taken);
     // Retire is the last step; a promotion waiting for approval stays waiting until the next run.
     if (step === "retire" || taken.some((r) => r.step === "wait")) break;
   }
   if (reports.length === 0) ctx.ports.output.step(`${ctx.definition.echo}: nothing to do`);
+  // A promotion waiting for approval does not hold up retiring what is already forgotten.
   if (options.retire && reports.at(-1)?.step === "wait" && retireDue(ctx, await load(ctx))) {
     reports.push(...(await retireGenerations(ctx, await load(ctx))));
   }
   return reports;
 }
 
-async function take(ctx: StepContext, state: EchoState, step: NextStep): Promise<StepReport[]> {
+/** Another run holds a stack of this echo: say so and stop (exit 0), doing nothing else this run, retire included. */
+function busyReport(ctx: StepContext, generation: string): StepReport {
+  ctx.ports.output.step(`${generation} is being updated by another run; nothing to do until it finishes`);
+  return { step: "busy", generation, detail: "another run is updating it" };
+}
+
+async function take(ctx: StepContext, state: EchoState, step: NextStep, options: UpOptions): Promise<StepReport[]> {
   switch (step) {
     case "resume":
       throw new Error("resume is taken with its generation");
     case "finish-promotion":
-      return demoteStale(ctx, state);
+      return demoteStale(ctx, state, options);
     case "new":
       return [await newGeneration(ctx, state)];
     case "modify":

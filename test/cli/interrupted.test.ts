@@ -34,9 +34,12 @@ describe("a run killed in the middle of new (real processes, kill -9)", () => {
     const generation = /new (development-\d{8}-\d{4}) from/.exec(stderr)![1]!;
 
     // A second run while the first holds the stack: nothing to do, exit 0 (cron-friendly), nothing touched.
-    const overlap = rdsEcho(["up", "development", "--sandbox", "--yes", "--dir", dir], { env: { ...secret, RDS_ECHO_SANDBOX_SPEED: "max" } });
+    const file = path.join(dir, ".rds-echo/sandbox.json");
+    const before = await readFile(file, "utf8");
+    const overlap = rdsEcho(["up", "development", "--sandbox", "--yes", "--retire", "--dir", dir], { env: { ...secret, RDS_ECHO_SANDBOX_SPEED: "max" } });
     expect(overlap.status, overlap.stderr).toBe(0);
-    expect(overlap.stdout).toContain(`wait     ${generation}  another run is updating it`);
+    expect(overlap.stdout.trim()).toBe(`busy     ${generation}  another run is updating it`);
+    expect(await readFile(file, "utf8")).toBe(before);
 
     slow.kill("SIGKILL");
     await new Promise((r) => slow.once("exit", r));

@@ -185,6 +185,20 @@ describe("a way out of a failed restore", () => {
   });
 });
 
+describe("retire --force of a generation whose run died mid-restore", () => {
+  it("adopts the instance first, so the confirmed diff shows the database it deletes", async () => {
+    const w = sandboxWorld();
+    w.sandbox.faults.crashAt("engine:after-create-call");
+    await expect(newGeneration(w.ctx(), await state(w))).rejects.toThrow(/simulated crash/);
+    const g = (await state(w)).generations[0]!;
+    expect(await w.sandbox.engine.pendingOperations(g.name)).toHaveLength(1);
+    await retireGenerations(w.ctx({ force: true }), await state(w), { generation: g.name });
+    const diff = w.output.diffs.find((d) => d.title === `retire ${g.name}`);
+    expect(diff?.changes.changes.map((c) => `${c.op} ${c.name}`)).toEqual(["delete db", "delete aws"]);
+    expect(w.sandbox.world.rds.instances[g.name]).toBeUndefined();
+  });
+});
+
 describe("rds-echo never touches what it did not create", () => {
   it("an instance squatting the next generation's name is never modified or deleted", async () => {
     const w = sandboxWorld();

@@ -195,8 +195,9 @@ describe("interrupted runs converge", () => {
     const b = half.generations[1]!.name;
     expect(cnameTarget(w)).toBe(instance(w, b)?.address);
 
-    const reports = await up(w.ctx(), { promote: true, retire: false });
-    expect(reports.map((r) => `${r.step} ${r.generation}`)).toEqual([`promote ${b}`, `forget ${first!.generation}`]);
+    // The CNAME already names B: only the demotion is left to do.
+    const reports = await up(w.ctx(), { promote: false, retire: false });
+    expect(reports.map((r) => `${r.step} ${r.generation}`)).toEqual([`forget ${first!.generation}`]);
     expect((await loadEchoState(w.ports, w.definition)).generations.map((g) => g.condition)).toEqual(["forgotten", "promoted"]);
     expect(cnameTarget(w)).toBe(instance(w, b)?.address);
     expect(violations).toEqual([]);
@@ -216,11 +217,39 @@ describe("interrupted runs converge", () => {
     expect(half.generations.map((g) => g.condition)).toEqual(["promoted", "promoted"]);
     expect(cnameTarget(w)).toBe(instance(w, a!.generation)?.address);
 
+    // Without --promote, a cron run does not move the CNAME on its own.
+    expect(await up(w.ctx(), { promote: false, retire: false })).toEqual([{ step: "wait", generation: b, detail: expect.stringContaining("rerun with --promote") }]);
+    expect(cnameTarget(w)).toBe(instance(w, a!.generation)?.address);
     const reports = await up(w.ctx(), { promote: true, retire: false });
     expect(reports.map((r) => `${r.step} ${r.generation}`)).toEqual([`promote ${b}`, `forget ${a!.generation}`]);
     expect(cnameTarget(w)).toBe(instance(w, b)?.address);
     expect(w.sandbox.world.stacks[b]?.resources.map((r) => r.name)).toContain("cname");
     expect(violations).toEqual([]);
+  });
+
+  it("a stack locked by another run makes up stop (busy), also where the listing does not report the lock", async () => {
+    const w = sandboxWorld();
+    await up(w.ctx(), { promote: false, retire: false });
+    const name = Object.keys(w.sandbox.world.stacks)[0]!;
+    // A file or S3 backend: `stack ls` has no updateInProgress, so only the lock itself tells.
+    const engine = w.sandbox.engine;
+    const list = async () => (await engine.list()).map((s) => ({ ...s, updateInProgress: false }));
+    const hidden = new Proxy(engine, {
+      get: (target, key) => {
+        if (key === "list") return list;
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    w.sandbox.world.stacks[name]!.lock = { pid: process.pid };
+    const ctx = { ...w.ctx(), ports: { ...w.ports, engine: hidden } };
+    const before = JSON.stringify(w.sandbox.world.rds);
+    expect(await up(ctx, { promote: true, retire: true })).toEqual([{ step: "busy", generation: name, detail: "another run is updating it" }]);
+    expect(JSON.stringify(w.sandbox.world.rds)).toBe(before);
+    // Where the listing does report it, the same answer comes without trying.
+    const updates = w.sandbox.faults.count("engine.update");
+    expect(await up(w.ctx(), { promote: true, retire: true })).toEqual([{ step: "busy", generation: name, detail: "another run is updating it" }]);
+    expect(w.sandbox.faults.count("engine.update")).toBe(updates);
   });
 
   it("keeps polling through throttling while it waits for a restore", async () => {

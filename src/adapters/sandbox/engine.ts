@@ -190,8 +190,9 @@ export class SandboxEngine implements StackEngine {
     try {
       process.kill(stack.lock.pid, 0);
       return true;
-    } catch {
-      return false;
+    } catch (error) {
+      // EPERM: the process exists but belongs to someone else; only ESRCH says it is gone.
+      return (error as NodeJS.ErrnoException).code === "EPERM";
     }
   }
 

@@ -40,9 +40,14 @@ export async function openPorts(command: CommandContext, definition: EchoDefinit
     const world = await loadWorld(command.root, definition, new Date());
     const persist = () => saveWorld(command.root, world);
     const sandbox = createSandbox(world, { definitionFor, speed: sandboxSpeed(process.env), persist });
+    // A run that changed nothing (it only looked, or waited for another run) must not write back the world it read:
+    // that would undo what the other run has saved since.
+    const loaded = JSON.stringify(world);
     return {
       ports: { engine: sandbox.engine, rds: sandbox.rds, dns: sandbox.dns, approvals: sandbox.approvals, clock: sandbox.clock, prompt, output },
-      close: persist,
+      close: async () => {
+        if (JSON.stringify(world) !== loaded) await persist();
+      },
     };
   }
   const [{ createAwsPorts }, { AutomationEngine }, { ensurePulumiCli }] = await Promise.all([
