@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, developmentYaml } from "../helpers/definitions.js";
-import { rdsEcho } from "../helpers/cli.js";
+import { spawnSync } from "node:child_process";
+import { CLI, rdsEcho } from "../helpers/cli.js";
 
 let dir: string;
 beforeAll(async () => {
@@ -82,6 +83,22 @@ describe("rds-echo config (subprocess)", () => {
     const r = rdsEcho(["plan", "fresh", "--dir", dir]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/region \(line \d+\): must be an AWS region/);
+  });
+});
+
+describe("the bin", () => {
+  it("is executable as installed, so `npx rds-echo` runs it", () => {
+    const r = spawnSync(CLI, ["--version"], { encoding: "utf8" });
+    expect(r.error).toBeUndefined();
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("runs through npx from the project, as the README's quick start does", () => {
+    const r = spawnSync("npx", ["--no-install", "rds-echo", "--version"], { cwd: REPO_ROOT, encoding: "utf8" });
+    expect(r.stderr).not.toMatch(/Permission denied|not found/);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
 
