@@ -37,6 +37,8 @@ export interface ResourceChange {
   readonly type: string;
   readonly name: string;
   readonly keys?: readonly string[];
+  /** A delete that only drops the resource from this stack (retainOnDelete): the live resource stays. */
+  readonly retained?: boolean;
 }
 
 export interface ChangeSet {

@@ -8,7 +8,11 @@ const SYMBOL: Record<ResourceChange["op"], string> = { create: "+", update: "~",
 /** A preview diff as lines: `~ aws:rds/instance:Instance db (parameterGroupName, tags)`; unchanged resources left out. */
 export function formatChanges(title: string, set: ChangeSet): string[] {
   const changed = set.changes.filter((c) => c.op !== "same");
-  const lines = changed.map((c) => `  ${SYMBOL[c.op]} ${c.type}  ${c.name}${c.keys?.length ? ` (${c.keys.join(", ")})` : ""}`);
+  const lines = changed.map(
+    (c) =>
+      `  ${SYMBOL[c.op]} ${c.type}  ${c.name}${c.keys?.length ? ` (${c.keys.join(", ")})` : ""}` +
+      (c.retained ? "  (retained: leaves this stack only; the live resource stays)" : ""),
+  );
   return [`${title}:`, ...(lines.length ? lines : ["  (no changes)"])];
 }
 

@@ -79,7 +79,7 @@ describe("sandbox fidelity", () => {
     const [a] = await up(w.ctx(), { promote: true, retire: false });
     const record = structuredClone(w.sandbox.world.route53.zones[0]!.records);
     const plan = await w.sandbox.engine.previewDestroy(a!.generation);
-    expect(plan.changes.map((c) => `${c.op} ${c.name}`)).toEqual(["delete cname", "delete db", "delete aws"]);
+    expect(plan.changes.map((c) => `${c.op} ${c.name}${c.retained ? " (retained)" : ""}`)).toEqual(["delete cname (retained)", "delete db", "delete aws"]);
     await w.sandbox.engine.destroy(a!.generation, { message: "destroy directly" });
     expect(w.sandbox.world.route53.zones[0]!.records).toEqual(record);
     expect(w.sandbox.world.rds.instances[a!.generation]).toBeUndefined();

@@ -61,6 +61,7 @@ export function changeFromEvent(event: EngineEvent): UrnChange | undefined {
     type: metadata.type,
     name: nameFromUrn(metadata.urn),
     ...(keys.length > 0 ? { keys: [...keys] } : {}),
+    ...(op === "delete" && metadata.old?.retainOnDelete === true ? { retained: true } : {}),
   };
   return { urn: metadata.urn, change };
 }
@@ -88,7 +89,7 @@ export class ChangeCollector {
 function merge(a: ResourceChange, b: ResourceChange): ResourceChange {
   const op = a.op === "replace" || b.op === "replace" ? "replace" : a.op;
   const keys = [...new Set([...(a.keys ?? []), ...(b.keys ?? [])])];
-  return { op, type: a.type, name: a.name, ...(keys.length > 0 ? { keys } : {}) };
+  return { op, type: a.type, name: a.name, ...(keys.length > 0 ? { keys } : {}), ...(a.retained || b.retained ? { retained: true } : {}) };
 }
 
 const KINDS: Record<string, OperationKind> = { update: "update", destroy: "destroy", refresh: "refresh", import: "import" };

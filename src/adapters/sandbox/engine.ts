@@ -126,7 +126,7 @@ export class SandboxEngine implements StackEngine {
 
   async previewDestroy(generation: string): Promise<ChangeSet> {
     const stack = this.#stack(generation);
-    return { changes: [...stack.resources].reverse().map((r) => ({ op: "delete" as const, type: r.type, name: r.name })) };
+    return { changes: [...stack.resources].reverse().map((r) => ({ op: "delete" as const, type: r.type, name: r.name, ...(r.retainOnDelete ? { retained: true } : {}) })) };
   }
 
   async destroy(generation: string, options: OperationOptions): Promise<ChangeSet> {
@@ -134,7 +134,9 @@ export class SandboxEngine implements StackEngine {
     const stack = this.#stack(generation);
     if (stack.pending.length > 0) throw new PendingOperationsError(generation, stack.pending.length);
     const changes = await this.#operation(stack, "destroy", options.message, async () => {
-      const plan: Planned[] = [...stack.resources].reverse().map((stored) => ({ change: { op: "delete", type: stored.type, name: stored.name }, stored }));
+      const plan: Planned[] = [...stack.resources]
+        .reverse()
+        .map((stored) => ({ change: { op: "delete", type: stored.type, name: stored.name, ...(stored.retainOnDelete ? { retained: true } : {}) }, stored }));
       for (const step of plan) await this.#apply(stack, step);
       stack.outputs = {};
       return plan.map((p) => p.change);
@@ -282,7 +284,9 @@ export class SandboxEngine implements StackEngine {
       planned.push({ change: { op, ...base, ...(keys.length ? { keys } : {}) }, declaration, stored });
     }
     for (const stored of stack.resources) {
-      if (!declaredUrns.has(stored.urn)) planned.push({ change: { op: "delete", type: stored.type, name: stored.name }, stored });
+      if (!declaredUrns.has(stored.urn)) {
+        planned.push({ change: { op: "delete", type: stored.type, name: stored.name, ...(stored.retainOnDelete ? { retained: true } : {}) }, stored });
+      }
     }
     return { planned, outputs: evaluation.outputs };
   }

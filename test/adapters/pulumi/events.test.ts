@@ -53,6 +53,14 @@ describe("engine events -> resource changes", () => {
     ]);
   });
 
+  it("marks the delete of a retainOnDelete resource as retained (the demoted CNAME stays live)", () => {
+    const event = preEvent("delete", INSTANCE_URN);
+    const metadata = event.resourcePreEvent!.metadata;
+    const retained = { ...event, resourcePreEvent: { ...event.resourcePreEvent!, metadata: { ...metadata, old: { ...metadata.old!, retainOnDelete: true } } } };
+    expect(changeFromEvent(retained)?.change).toMatchObject({ op: "delete", retained: true });
+    expect(changeFromEvent(event)?.change).not.toHaveProperty("retained");
+  });
+
   it("reports a destroy's deletes without keys", () => {
     expect(changeFromEvent(preEvent("delete", INSTANCE_URN, { diffs: ["ignored"] }))?.change).toEqual({
       op: "delete",
