@@ -85,9 +85,10 @@ export async function requestPromotion(ctx: StepContext, state: EchoState, optio
   ];
   await confirmChanges(ports, `open approval request ${request.id} for ${generation.name}`, [{ label: `request approval of ${generation.name}`, set: { changes } }], ctx.options);
 
+  // Links first: if they cannot be signed, no request is left open without any.
+  const links = await ports.approvals.links(request, instance.arn, now);
   await ports.rds.addTags(instance.arn, tags);
   if (stale.length + seenStale.length > 0) await ports.rds.removeTags(instance.arn, [...stale, ...seenStale]);
-  const links = await ports.approvals.links(request, instance.arn, now);
   const from = promote.approval?.email?.from;
   const emailed: string[] = [];
   if (from) {
