@@ -34,6 +34,13 @@ interface Spec {
   readonly optionalEcho?: boolean;
 }
 
+/** `--promote` and `--retire`: what `up` may go on to do, and so what `preview` considers. */
+function upOptions(y: Argv, prefix: string): Argv {
+  return y
+    .option("promote", { type: "boolean", default: false, describe: `${prefix}promote a rebooted generation` })
+    .option("retire", { type: "boolean", default: false, describe: `${prefix}retire forgotten generations beyond retire.keep` });
+}
+
 const SPECS: Record<LifecycleCommand, Spec> = {
   new: {
     describe: "Restore the latest available snapshot into a new generation",
@@ -73,19 +80,13 @@ const SPECS: Record<LifecycleCommand, Spec> = {
     describe: "Advance the echo as far as it can go (idempotent; safe from cron)",
     mutating: true,
     examples: [["$0 up development --promote --retire --yes", "what a nightly cron job runs"], ["$0 up development --sandbox --promote --yes", "the whole lifecycle, offline"]],
-    extra: (y) =>
-      y
-        .option("promote", { type: "boolean", default: false, describe: "promote a rebooted generation" })
-        .option("retire", { type: "boolean", default: false, describe: "retire forgotten generations beyond retire.keep" }),
+    extra: (y) => upOptions(y, ""),
   },
   preview: {
     describe: "Show what the next step of `up` would change, changing nothing",
     mutating: false,
     examples: [["$0 preview development --promote", "the next step, promotion included"]],
-    extra: (y) =>
-      y
-        .option("promote", { type: "boolean", default: false, describe: "consider promotion" })
-        .option("retire", { type: "boolean", default: false, describe: "consider retirement" }),
+    extra: (y) => upOptions(y, "consider: "),
   },
   status: {
     describe: "Every generation: stage, RDS status, endpoint, snapshot, age, and which one the CNAME serves",
