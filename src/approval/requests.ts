@@ -68,7 +68,7 @@ export const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
  * E-mail addresses we accept as approvers: a deliberately narrow, tag-safe subset (RDS forbids `%`, `!`, `#`, … in tag
  * keys), so an address can sit in a tag key as is.
  */
-const EMAIL = /^[a-z0-9._+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/;
+export const APPROVER_EMAIL = /^[a-z0-9._+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/;
 const REQUEST_ID = /^r\d{8}t\d{4}-[a-z0-9]{4}$/;
 const DECISIONS: readonly string[] = ["approved", "cancelled"];
 
@@ -112,7 +112,7 @@ export function parseApprovalTag(key: string, value: string): ApprovalTag | unde
   const requestId = rest.slice(0, colon);
   const cancelKey = rest.endsWith(CANCEL_SUFFIX);
   const approver = rest.slice(colon + 1, cancelKey ? -CANCEL_SUFFIX.length : undefined).toLowerCase();
-  if (!REQUEST_ID.test(requestId) || !EMAIL.test(approver)) return undefined;
+  if (!REQUEST_ID.test(requestId) || !APPROVER_EMAIL.test(approver)) return undefined;
   if (cancelKey && value !== "cancelled") return undefined;
   return { requestId, approver, decision: value as ApprovalDecision };
 }
@@ -156,7 +156,7 @@ export function validateRequest(request: ApprovalRequest): void {
   const seen = new Set<string>();
   for (const approver of approvers) {
     const normalized = approver.toLowerCase();
-    if (approver !== normalized || !EMAIL.test(approver)) {
+    if (approver !== normalized || !APPROVER_EMAIL.test(approver)) {
       throw new UsageError(
         `approver "${approver}" is not a lower-case e-mail address made of letters, digits and . _ + - ` +
           "(RDS tag keys allow no other characters)",

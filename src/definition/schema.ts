@@ -11,7 +11,8 @@ import {
   snapshotReferenceProblem,
 } from "./identifiers.js";
 import { parseDuration } from "./duration.js";
-import { CONFIG_KEYS } from "../program/stack-config.js";
+import { APPROVER_EMAIL } from "../approval/requests.js";
+import { CONFIG_KEY_PATTERN, CONFIG_KEYS } from "../program/stack-config.js";
 
 /** Adds a zod issue from a `problem` function that returns a message or undefined. */
 const rule = (problem: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
@@ -74,7 +75,7 @@ const secretReference = z.strictObject(
   {
     secret: z
       .string()
-      .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "must be a Pulumi config key (letters, digits, _ or -), e.g. masterPassword")
+      .regex(CONFIG_KEY_PATTERN, "must be a Pulumi config key (letters, digits, _ or -), e.g. masterPassword")
       .refine((key) => !(Object.values(CONFIG_KEYS) as string[]).includes(key), {
         message: `must not be one of rds-echo's own stack settings (${Object.values(CONFIG_KEYS).join(", ")})`,
       }),
@@ -125,7 +126,7 @@ const fqdn = z
 /** Approval of promotions by signed links (see README, "Approving a promotion"). */
 const approval = z.strictObject({
   /** Who may approve when `promote --request` names nobody. */
-  approvers: z.array(z.string().regex(/^[a-z0-9._+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/, "must be a lower-case e-mail address (tag-safe: letters, digits, . _ + -)")).min(1).max(20).optional(),
+  approvers: z.array(z.string().regex(APPROVER_EMAIL, "must be a lower-case e-mail address (tag-safe: letters, digits, . _ + -)")).min(1).max(20).optional(),
   required: z.number().int().min(1).default(1),
   /** How long links stay valid: at most 7 days, the SigV4 limit. */
   expires: duration

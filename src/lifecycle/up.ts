@@ -50,7 +50,7 @@ export async function up(ctx: StepContext, options: UpOptions): Promise<StepRepo
     if (!step) break;
     let taken: StepReport[];
     try {
-      taken = unfinished ? [await resumeGeneration(ctx, unfinished)] : await take(ctx, state, step, options);
+      taken = unfinished ? [await resumeGeneration(ctx, unfinished)] : await take(ctx, state, step as Exclude<NextStep, "resume">, options);
     } catch (error) {
       if (!(error instanceof StackLockedError)) throw error;
       return [...reports, busyReport(ctx, error.stackName)];
@@ -61,8 +61,9 @@ export async function up(ctx: StepContext, options: UpOptions): Promise<StepRepo
   }
   if (reports.length === 0) ctx.ports.output.step(`${ctx.definition.echo}: nothing to do`);
   // A promotion waiting for approval does not hold up retiring what is already forgotten.
-  if (options.retire && reports.at(-1)?.step === "wait" && retireDue(ctx, await load(ctx))) {
-    reports.push(...(await retireGenerations(ctx, await load(ctx))));
+  if (options.retire && reports.at(-1)?.step === "wait") {
+    const state = await load(ctx);
+    if (retireDue(ctx, state)) reports.push(...(await retireGenerations(ctx, state)));
   }
   return reports;
 }
@@ -73,10 +74,9 @@ function busyReport(ctx: StepContext, generation: string): StepReport {
   return { step: "busy", generation, detail: "another run is updating it" };
 }
 
-async function take(ctx: StepContext, state: EchoState, step: NextStep, options: UpOptions): Promise<StepReport[]> {
+/** One step other than `resume`, which is taken with its generation (see `unfinishedGeneration`). */
+async function take(ctx: StepContext, state: EchoState, step: Exclude<NextStep, "resume">, options: UpOptions): Promise<StepReport[]> {
   switch (step) {
-    case "resume":
-      throw new Error("resume is taken with its generation");
     case "finish-promotion":
       return demoteStale(ctx, state, options);
     case "new":

@@ -11,6 +11,9 @@ export const CONFIG_KEYS = {
   zoneId: "zoneId",
 } as const;
 
+/** What a secret's config key may look like (`masterPassword`): the definition and the Pulumi adapter both check it. */
+export const CONFIG_KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
 /** Fully qualified key, e.g. `rds-echo:stage`, as the Automation API and `pulumi config` expect it. */
 export function configKey(key: string): string {
   return `${CONFIG_NAMESPACE}:${key}`;

@@ -120,9 +120,13 @@ describe("the lifecycle through the CLI on the sandbox (subprocess)", () => {
     expect(world()).toEqual(before);
   });
 
-  it("never prints a secret", () => {
+  it("never prints or stores a secret in the clear", async () => {
     const outputs = [cli("status", "--sandbox", "--json"), cli("history", "development", "--sandbox", "--json"), cli("sandbox", "show", "--json")];
     for (const r of outputs) expect(r.stdout + r.stderr).not.toContain(env.RDS_ECHO_SECRET_MASTER_PASSWORD);
+    // The stored state holds the password only as a digest, in each generation that was given it.
+    const stored = await readFile(path.join(dir, ".rds-echo/sandbox.json"), "utf8");
+    expect(stored).not.toContain(env.RDS_ECHO_SECRET_MASTER_PASSWORD);
+    expect(stored).toMatch(/"masterPassword": "[0-9a-f]{64}"/);
   });
 
   it("exits 2 on bad input before touching anything", async () => {

@@ -6,7 +6,7 @@ import type { ConfigMap, ConfigValue } from "@pulumi/pulumi/automation/index.js"
 import { parseDocument } from "yaml";
 import { UsageError } from "../../errors.js";
 import type { GenerationSettings } from "../../ports.js";
-import { CONFIG_KEYS, configKey } from "../../program/stack-config.js";
+import { CONFIG_KEY_PATTERN, CONFIG_KEYS, configKey } from "../../program/stack-config.js";
 import { isProgramStage } from "../../program/stages.js";
 
 /** The fully qualified config keys of the settings, e.g. `rds-echo:stage`. */
@@ -19,8 +19,6 @@ export const SETTINGS_KEYS = {
 
 const MANAGED_KEYS: readonly string[] = Object.values(SETTINGS_KEYS);
 const RESERVED_SECRET_NAMES: readonly string[] = Object.values(CONFIG_KEYS);
-/** The same rule the definition schema applies to `modify.masterPassword.secret`. */
-const SECRET_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
 /** The settings as plaintext config values; `zoneId` only when set. */
 export function settingsToConfig(settings: GenerationSettings): ConfigMap {
@@ -39,7 +37,7 @@ export function settingsToConfig(settings: GenerationSettings): ConfigMap {
 export function secretsToConfig(secrets: Readonly<Record<string, string>>): ConfigMap {
   const config: ConfigMap = {};
   for (const [name, value] of Object.entries(secrets)) {
-    if (!SECRET_NAME.test(name)) throw new UsageError(`secret name "${name}" is not a Pulumi config key (letters, digits, _ or -)`);
+    if (!CONFIG_KEY_PATTERN.test(name)) throw new UsageError(`secret name "${name}" is not a Pulumi config key (letters, digits, _ or -)`);
     if (RESERVED_SECRET_NAMES.includes(name)) {
       throw new UsageError(`secret name "${name}" is reserved for rds-echo's own stack settings; name the secret differently (e.g. masterPassword)`);
     }
