@@ -105,7 +105,8 @@ export interface StackEngine {
   /** Destroys the stack's resources (honouring retainOnDelete); the stack and its history stay. */
   destroy(generation: string, options: OperationOptions): Promise<ChangeSet>;
   outputs(generation: string): Promise<GenerationStackOutputs>;
-  history(generation: string): Promise<HistoryEntry[]>;
+  /** The stack's history, newest first: all of it, or the newest `limit` entries. */
+  history(generation: string, limit?: number): Promise<HistoryEntry[]>;
   pendingOperations(generation: string): Promise<PendingOperation[]>;
   /**
    * Resolves pending operations left by a dead process: pending creates whose urn is in `imports` are adopted with

@@ -9,7 +9,10 @@ import { configCommand } from "./commands/config.js";
 import { lifecycleCommands } from "./commands/lifecycle.js";
 import { planCommand } from "./commands/plan.js";
 import { sandboxCommand } from "./commands/sandbox.js";
+import { interrupt } from "./interrupt.js";
 import { Reporter } from "./reporter.js";
+
+interrupt.install();
 
 await yargs(hideBin(process.argv))
   .scriptName("rds-echo")

@@ -48,7 +48,7 @@ export async function loadEchoState(ports: Pick<Ports, "engine" | "rds">, defini
   // the newest can be the latter (an older one would have been resumed), so only it costs a history read.
   const newest = generations.at(-1);
   if (newest?.condition === "retired") {
-    const [last] = await ports.engine.history(newest.name);
+    const [last] = await ports.engine.history(newest.name, 1);
     if (!(last?.kind === "destroy" && last.result === "succeeded")) generations[generations.length - 1] = { ...newest, condition: "incomplete" };
   }
   return { echo, generations };

@@ -1,15 +1,19 @@
+import os from "node:os";
 import * as pulumi from "@pulumi/pulumi";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { evaluateUnderMocks } from "../../src/program/evaluate.js";
 import { SecretValue } from "../../src/program/values.js";
 import { REPO_ROOT } from "../helpers/definitions.js";
 
-afterEach(() => vi.restoreAllMocks());
+const startDir = process.cwd();
+afterEach(() => process.chdir(startDir));
 
 describe("the Pulumi CLI entry point (Pulumi.yaml main)", () => {
   it("reads echo, stage, pinned snapshot and secret from the stack config and declares the generation", async () => {
-    vi.spyOn(process, "cwd").mockReturnValue(REPO_ROOT);
-    const { default: entry } = await import("../../src/program/entry.js");
+    // The CLI runs main from main's own folder, never the project root: any directory but the root will do.
+    process.chdir(os.tmpdir());
+    const { default: entry, projectRoot } = await import("../../src/program/entry.js");
+    expect(projectRoot()).toBe(REPO_ROOT);
     const evaluation = await evaluateUnderMocks({
       project: "rds-echo",
       stack: "development-20261125-1230",

@@ -6,7 +6,15 @@ import path from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { EnvironmentError } from "../../errors.js";
 import { CLI_NOT_FOUND, isCliMissing } from "./errors.js";
+import { inOwnProcessGroup } from "./process.js";
 import { LOCAL_DIR } from "./workspace.js";
+
+/**
+ * The oldest CLI rds-echo drives: inline programs for `refresh` and `destroy` need 3.181 (the SDK refuses them below
+ * it); everything else used (`stack history --page-size`, `preview --config-file`, `destroy --preview-only`,
+ * `config refresh`) is older.
+ */
+export const MINIMUM_PULUMI_CLI = "3.181.0";
 
 /** How to get a CLI: from the `--install-pulumi` flag and the project directory. */
 export interface EnsurePulumiCliOptions {
@@ -27,6 +35,22 @@ export function installRoot(root: string): string {
  * Pass the result to the engine as `pulumiCommand`.
  */
 export async function ensurePulumiCli(options: EnsurePulumiCliOptions): Promise<PulumiCommand> {
+  return inOwnProcessGroup(assertMinimumVersion(await findPulumiCli(options)));
+}
+
+/** Refuses a CLI older than MINIMUM_PULUMI_CLI, naming both versions; a development build (no version) is let through. */
+export function assertMinimumVersion(command: PulumiCommand): PulumiCommand {
+  const version = command.version;
+  if (version !== null && version.compare(MINIMUM_PULUMI_CLI) < 0) {
+    throw new EnvironmentError(
+      `the Pulumi CLI at ${command.command} is v${version.version}; rds-echo needs v${MINIMUM_PULUMI_CLI} or newer ` +
+        "(https://www.pulumi.com/docs/install/, or rerun with --install-pulumi)",
+    );
+  }
+  return command;
+}
+
+async function findPulumiCli(options: EnsurePulumiCliOptions): Promise<PulumiCommand> {
   const local = installRoot(options.root);
   let onPath: unknown;
   try {

@@ -81,8 +81,13 @@ export function pendingOperationsIn(deployment: Deployment): PendingOperation[] 
 
 /**
  * The deployment with every pending operation resolved: a pending `creating` whose URN is in `imports` is adopted
- * (its resource joins the state with the given cloud id, its inputs kept and its outputs empty: the refresh that
- * follows reads the real ones); every other pending operation is dropped. The input is not modified.
+ * (its resource joins the state with the given cloud id, and its inputs also stand as its outputs); every other
+ * pending operation is dropped. The input is not modified.
+ *
+ * Why inputs as outputs: with empty outputs the AWS provider's Read treats the refresh as an import and keeps only
+ * what RDS reports. RDS never reports the snapshot an instance was restored from, so `snapshotIdentifier` (force-new)
+ * would vanish from state and the next update would plan a replacement. With outputs, the refresh updates what RDS
+ * reports and keeps the rest, as after a create that finished.
  *
  * Adopting a URN the state already holds live would be a half-finished replacement; two live resources with one URN
  * are invalid state, so that is refused rather than guessed at.
@@ -100,7 +105,7 @@ export function resolvePendingInDeployment(deployment: Deployment, imports: Read
           "replacement); resolve it by hand with pulumi stack export/import",
       );
     }
-    adopted.push({ ...resource, id, outputs: {} });
+    adopted.push({ ...resource, id, outputs: isRecord(resource["inputs"]) ? resource["inputs"] : {} });
   }
   const { pending_operations: _cleared, ...rest } = body;
   return { ...deployment, deployment: { ...rest, resources: [...resources, ...adopted] } };

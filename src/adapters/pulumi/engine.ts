@@ -34,14 +34,17 @@ import { PROJECT } from "../../program/project.js";
 import { CONFIG_KEYS, CONFIG_NAMESPACE } from "../../program/stack-config.js";
 import { configChange, secretsToConfig, settingsFromConfig, settingsToConfig, stackFileWithSettings } from "./config.js";
 import { pendingOperationsIn, resolvePendingInDeployment } from "./deployment.js";
-import { mapPulumiError } from "./errors.js";
+import { mapPulumiError, withoutSecrets } from "./errors.js";
 import { ChangeCollector, historyEntryFromSummary, outputsFromMap, stackSummaryFrom } from "./events.js";
+import { pagedHistory } from "./history.js";
 import { LineSplitter } from "./lines.js";
+import { describeLock, fileBackendDir, heldLocks } from "./locks.js";
+import { exportDeployment, importDeployment, setSecretConfig, type CliTarget } from "./stack-io.js";
 import {
   assertPassphrase,
   chooseBackend,
   DEFAULT_SECRETS_PROVIDER,
-  projectSettingsFor,
+  projectFileCheck,
   stackFilePath,
   workspaceDir,
   workspaceEnv,
@@ -66,6 +69,13 @@ export interface AutomationEngineOptions {
   readonly pulumiCommand?: PulumiCommand;
   /** Pulumi secrets provider for new stacks; defaults to `passphrase`. */
   readonly secretsProvider?: string;
+  /**
+   * Cancels the operation in flight (preview, up, destroy, refresh, import): the CLI gets one SIGINT, cancels
+   * cleanly and releases its lock, and the call then fails. The CLI layer aborts it on Ctrl-C and SIGTERM.
+   */
+  readonly signal?: AbortSignal;
+  /** Told when an operation that must not be abandoned starts and ends, so an interrupt knows to wait for it. */
+  readonly track?: <T>(operation: () => Promise<T>) => Promise<T>;
 }
 
 type OutputOption = { onOutput?: (chunk: string) => void };
@@ -84,6 +94,10 @@ export class AutomationEngine implements StackEngine {
   readonly #options: AutomationEngineOptions;
   readonly #env: NodeJS.ProcessEnv;
   #workspace: Promise<LocalWorkspace> | undefined;
+  /** Every secret value this run handed to the CLI: redacted from any error text that leaves the adapter. */
+  readonly #secrets = new Set<string>();
+  /** Generations whose local config file was re-synced from the backend in this run (once each is enough). */
+  readonly #synced = new Set<string>();
 
   constructor(options: AutomationEngineOptions) {
     this.#options = options;
@@ -97,28 +111,43 @@ export class AutomationEngine implements StackEngine {
   };
 
   async list(): Promise<StackSummary[]> {
-    return this.#run(PROJECT, async (workspace) => (await workspace.listStacks()).map(stackSummaryFrom));
+    return this.#run(PROJECT, async (workspace) => {
+      const stacks = (await workspace.listStacks()).map(stackSummaryFrom);
+      // A file backend's listing never says "update in progress": its lock files do.
+      const stateDir = fileBackendDir(workspace.envVars["PULUMI_BACKEND_URL"] ?? "");
+      if (stateDir === undefined) return stacks;
+      const locked = new Set((await heldLocks(stateDir, PROJECT)).map((lock) => lock.stack));
+      return stacks.map((stack) => (locked.has(stack.name) ? { ...stack, updateInProgress: true } : stack));
+    });
   }
 
   async create(generation: string, settings: GenerationSettings, secrets: Readonly<Record<string, string>>): Promise<void> {
-    const config = { ...settingsToConfig(settings), ...secretsToConfig(secrets) };
+    const secretConfig = secretsToConfig(secrets);
+    for (const { value } of Object.values(secretConfig)) this.#secrets.add(value);
     await this.#run(generation, async (workspace) => {
       const stack = await Stack.create(generation, workspace);
       try {
-        await stack.setAllConfig(config);
+        await stack.setAllConfig(settingsToConfig(settings));
+        // Secrets one by one on stdin: `setAllConfig` would put them in the CLI's arguments.
+        for (const [key, { value }] of Object.entries(secretConfig)) await setSecretConfig(this.#target(workspace), generation, key, value);
+        // An empty refresh records the settings in the backend (its history keeps the config), so another machine
+        // sharing the backend can rebuild this stack's config file even if this run dies before its first update.
+        await stack.refresh({ message: `new ${generation}: settings pinned (snapshot ${settings.snapshot})`, ...NO_SECRETS });
       } catch (error) {
-        // A stack without its settings is of no use and would block a rerun; it has no history, so remove it.
+        // A stack without its settings is of no use and would block a rerun; it has no update yet, so remove it.
         // Best effort: the error worth reporting is the one that got us here.
         await workspace.removeStack(generation).catch(() => undefined);
         throw error;
       }
+      this.#synced.add(generation);
     });
   }
 
   async remove(generation: string): Promise<void> {
     await this.#run(generation, async (workspace) => {
       const stack = await this.#select(workspace, generation);
-      if ((await stack.history(1, 1, false)).length > 0) throw new Error(`stack ${generation} has history; it is never removed`);
+      const updates = (await stack.history(1, 1, false)).filter((entry) => entry.kind !== "refresh");
+      if (updates.length > 0) throw new Error(`stack ${generation} has history; it is never removed`);
       await workspace.removeStack(generation);
     });
   }
@@ -149,7 +178,7 @@ export class AutomationEngine implements StackEngine {
         const configFile = path.join(dir, `Pulumi.${generation}.yaml`);
         await writeFile(configFile, stackFileWithSettings(current, settings), { mode: 0o600 });
         const changes = new ChangeCollector();
-        await stack.preview({ message: options.message, diff: true, configFile, onEvent: changes.onEvent });
+        await this.#operation(() => stack.preview({ message: options.message, diff: true, configFile, onEvent: changes.onEvent, ...this.#signal() }));
         return { changes: changes.changes() };
       } finally {
         await rm(dir, { recursive: true, force: true });
@@ -160,12 +189,14 @@ export class AutomationEngine implements StackEngine {
   async update(generation: string, settings: GenerationSettings, options: OperationOptions): Promise<UpdateResult> {
     return this.#run(generation, async (workspace) => {
       const stack = await this.#select(workspace, generation);
-      await assertNoPending(stack, generation);
+      await this.#assertNoPending(workspace, generation);
       const { set, remove } = configChange(await stack.getAllConfig(), settingsToConfig(settings));
       if (Object.keys(set).length > 0) await stack.setAllConfig(set);
       if (remove.length > 0) await stack.removeAllConfig([...remove]);
       const changes = new ChangeCollector();
-      const result = await this.#withOutput((output) => stack.up({ message: options.message, onEvent: changes.onEvent, ...NO_SECRETS, ...output }));
+      const result = await this.#withOutput((output) =>
+        this.#operation(() => stack.up({ message: options.message, onEvent: changes.onEvent, ...NO_SECRETS, ...output, ...this.#signal() })),
+      );
       return { changes: changes.changes(), outputs: outputsFromMap(result.outputs) };
     });
   }
@@ -176,7 +207,7 @@ export class AutomationEngine implements StackEngine {
       const changes = new ChangeCollector();
       // The SDK's dedicated dry run (`destroy --preview-only`); `destroy({ previewOnly })` would also fetch and
       // return the previous update's summary, which is not this operation's.
-      await stack.previewDestroy({ onEvent: changes.onEvent });
+      await this.#operation(() => stack.previewDestroy({ onEvent: changes.onEvent, ...this.#signal() }));
       return { changes: changes.changes() };
     });
   }
@@ -184,10 +215,12 @@ export class AutomationEngine implements StackEngine {
   async destroy(generation: string, options: OperationOptions): Promise<ChangeSet> {
     return this.#run(generation, async (workspace) => {
       const stack = await this.#select(workspace, generation);
-      await assertNoPending(stack, generation);
+      await this.#assertNoPending(workspace, generation);
       const changes = new ChangeCollector();
       // No `remove`: the stack, its config and its history stay (the audit trail of a retired generation).
-      await this.#withOutput((output) => stack.destroy({ message: options.message, onEvent: changes.onEvent, ...NO_SECRETS, ...output }));
+      await this.#withOutput((output) =>
+        this.#operation(() => stack.destroy({ message: options.message, onEvent: changes.onEvent, ...NO_SECRETS, ...output, ...this.#signal() })),
+      );
       return { changes: changes.changes() };
     });
   }
@@ -196,26 +229,27 @@ export class AutomationEngine implements StackEngine {
     return this.#run(generation, async (workspace) => outputsFromMap(await (await this.#select(workspace, generation)).outputs()));
   }
 
-  async history(generation: string): Promise<HistoryEntry[]> {
+  async history(generation: string, limit?: number): Promise<HistoryEntry[]> {
     return this.#run(generation, async (workspace) => {
       const stack = await this.#select(workspace, generation);
       // showSecrets false: the audit trail needs no decrypted config.
-      return (await stack.history(undefined, undefined, false)).map(historyEntryFromSummary);
+      return (await pagedHistory((size, page) => stack.history(size, page, false), limit)).map(historyEntryFromSummary);
     });
   }
 
   async pendingOperations(generation: string): Promise<PendingOperation[]> {
-    return this.#run(generation, async (workspace) => pendingOperationsIn(await (await this.#select(workspace, generation)).exportStack()));
+    return this.#run(generation, async (workspace) => pendingOperationsIn(await exportDeployment(this.#target(workspace), generation)));
   }
 
   async resolvePending(generation: string, imports: ReadonlyMap<string, string>, options: OperationOptions): Promise<void> {
     await this.#run(generation, async (workspace) => {
       const stack = await this.#select(workspace, generation);
-      const deployment = await stack.exportStack();
+      const target = this.#target(workspace);
+      const deployment = await exportDeployment(target, generation);
       if (pendingOperationsIn(deployment).length === 0) return;
-      await stack.importStack(resolvePendingInDeployment(deployment, imports));
+      await this.#operation(() => importDeployment(target, generation, resolvePendingInDeployment(deployment, imports)));
       // Reads the adopted resources' real state, and records the repair (with its message) in the history.
-      await this.#withOutput((output) => stack.refresh({ message: options.message, ...NO_SECRETS, ...output }));
+      await this.#withOutput((output) => this.#operation(() => stack.refresh({ message: options.message, ...NO_SECRETS, ...output, ...this.#signal() })));
     });
   }
 
@@ -224,8 +258,31 @@ export class AutomationEngine implements StackEngine {
     try {
       return await body(await this.#ready());
     } catch (error) {
-      throw mapPulumiError(error, stack);
+      throw withoutSecrets(mapPulumiError(error, stack), this.#secrets);
     }
+  }
+
+  /** An operation the CLI layer must let finish (or cancel) before the process exits. */
+  #operation<T>(run: () => Promise<T>): Promise<T> {
+    return this.#options.track ? this.#options.track(run) : run();
+  }
+
+  #signal(): { signal?: AbortSignal } {
+    return this.#options.signal ? { signal: this.#options.signal } : {};
+  }
+
+  /** The CLI as the SDK runs it, for the calls stack-io.ts makes directly. */
+  #target(workspace: LocalWorkspace): CliTarget {
+    return { binary: workspace.pulumiCommand.command, cwd: workspace.workDir, env: workspace.envVars, ...this.#signal() };
+  }
+
+  /**
+   * Pulumi does not stop on pending operations (it warns and drops them), which would orphan an interrupted create;
+   * the port's contract is that they are resolved first, so an update or destroy refuses while any are left.
+   */
+  async #assertNoPending(workspace: LocalWorkspace, generation: string): Promise<void> {
+    const pending = pendingOperationsIn(await exportDeployment(this.#target(workspace), generation));
+    if (pending.length > 0) throw new PendingOperationsError(generation, pending.length);
   }
 
   /** The workspace, opened once; a failed opening (no passphrase, no CLI) is retried on the next call. */
@@ -241,11 +298,11 @@ export class AutomationEngine implements StackEngine {
     const secretsProvider = this.#options.secretsProvider ?? DEFAULT_SECRETS_PROVIDER;
     // Before anything touches the disk or spawns the CLI.
     assertPassphrase(secretsProvider, this.#env);
-    const backend = chooseBackend(this.#options.root, this.#options.backendUrl, this.#env);
     const workDir = workspaceDir(this.#options.root);
+    const projectSettings = await projectFileCheck(workDir, PROJECT);
+    const backend = chooseBackend(this.#options.root, this.#options.backendUrl, this.#env);
     if (backend.stateDir !== undefined) await mkdir(backend.stateDir, { recursive: true });
     // The backend reaches the CLI through PULUMI_BACKEND_URL (workspaceEnv), never through the project file.
-    const projectSettings = projectSettingsFor(await exists(path.join(workDir, "Pulumi.yaml")), PROJECT);
     return LocalWorkspace.create({
       workDir,
       ...(projectSettings ? { projectSettings } : {}),
@@ -257,18 +314,20 @@ export class AutomationEngine implements StackEngine {
   }
 
   /**
-   * Selects an existing stack. A stack created on another machine (a shared backend) has no config file here yet;
-   * Pulumi can rebuild it from the stack's last deployment (`pulumi config refresh`), so that is tried once.
+   * Selects an existing stack and, once per run, re-syncs its local config file from the backend
+   * (`pulumi config refresh --force`): the file may be missing (the stack was created on another machine) or stale
+   * (another machine moved the generation since); the backend's last deployment is the truth. A stack never deployed
+   * has nothing to sync from, and its local file (if any) is the only copy.
    */
   async #select(workspace: LocalWorkspace, generation: string): Promise<Stack> {
     const stack = await Stack.select(generation, workspace);
-    if (!(await exists(stackFilePath(workspace.workDir, generation)))) {
+    if (!this.#synced.has(generation)) {
       try {
         await stack.refreshConfig();
       } catch (error) {
-        // Never deployed, so nothing to rebuild from: the call that needs the config says what is missing.
-        if (!(error instanceof CommandError)) throw error;
+        if (!(error instanceof CommandError) || error instanceof PulumiStackNotFoundError) throw error;
       }
+      this.#synced.add(generation);
     }
     return stack;
   }
@@ -284,15 +343,6 @@ export class AutomationEngine implements StackEngine {
       lines.flush();
     }
   }
-}
-
-/**
- * Pulumi does not stop on pending operations (it warns and drops them), which would orphan an interrupted create;
- * the port's contract is that they are resolved first, so an update or destroy refuses while any are left.
- */
-async function assertNoPending(stack: Stack, generation: string): Promise<void> {
-  const pending = pendingOperationsIn(await stack.exportStack());
-  if (pending.length > 0) throw new PendingOperationsError(generation, pending.length);
 }
 
 async function exists(file: string): Promise<boolean> {

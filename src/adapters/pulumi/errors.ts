@@ -54,3 +54,32 @@ function translate(error: unknown, stack: string): unknown {
   if (isCliMissing(error)) return new EnvironmentError(CLI_NOT_FOUND);
   return error;
 }
+
+/** Every occurrence of each secret value replaced by `[secret]`. */
+export function redact(text: string, secrets: Iterable<string>): string {
+  let result = text;
+  for (const secret of secrets) if (secret !== "") result = result.split(secret).join("[secret]");
+  return result;
+}
+
+/**
+ * The error to let out of the adapter: unchanged when no secret value appears anywhere in it (message, stack, the
+ * CLI output a CommandError carries, its causes); otherwise a plain Error of the same name with the text redacted
+ * and nothing else attached, since any field left on it could be printed.
+ */
+export function withoutSecrets(error: unknown, secrets: ReadonlySet<string>): unknown {
+  if (secrets.size === 0) return error;
+  const text = describeDeep(error);
+  if (![...secrets].some((secret) => secret !== "" && text.includes(secret))) return error;
+  const redacted = new Error(redact(error instanceof Error ? error.message : String(error), secrets));
+  redacted.name = error instanceof Error ? error.name : "Error";
+  redacted.stack = `${redacted.name}: ${redacted.message}`;
+  return redacted;
+}
+
+function describeDeep(error: unknown, depth = 0): string {
+  if (depth > 5 || error === undefined || error === null) return "";
+  if (!(error instanceof Error)) return String(error);
+  const result: unknown = Reflect.get(error, "commandResult");
+  return [error.message, error.stack ?? "", isRecord(result) ? JSON.stringify(result) : "", describeDeep(error.cause, depth + 1)].join("\n");
+}

@@ -3,7 +3,9 @@
  * config files, the environment, and the passphrase check that must pass before any Pulumi call. Pure, so the
  * choices are unit-tested without a CLI.
  */
+import { access, readFile } from "node:fs/promises";
 import path from "node:path";
+import { parse } from "yaml";
 import { EnvironmentError } from "../../errors.js";
 
 /** The project-local directory rds-echo owns (git-ignored). */
@@ -43,12 +45,42 @@ export function workspaceDir(root: string): string {
   return path.resolve(root);
 }
 
+/** The project settings the workspace writes when the root has no `Pulumi.yaml` (an inline program needs no `main`). */
+export interface GeneratedProject {
+  readonly name: string;
+  readonly runtime: "nodejs";
+}
+
 /**
- * The project settings to write, or undefined when the root already has a `Pulumi.yaml` (the workspace then uses it
- * as it is: it is never overwritten).
+ * Checks the root's `Pulumi.yaml` before the CLI sees it, and returns the settings to write when there is none.
+ * The CLI checks that `main` exists even for inline programs and would fail mid-command with a bare "no such file";
+ * a `Pulumi.yaml` of another project would put rds-echo's stacks in that project. Both are refused here, with a fix.
  */
-export function projectSettingsFor(hasProjectFile: boolean, project: string): { name: string; runtime: "nodejs" } | undefined {
-  return hasProjectFile ? undefined : { name: project, runtime: "nodejs" };
+export async function projectFileCheck(workDir: string, project: string): Promise<GeneratedProject | undefined> {
+  const file = path.join(workDir, "Pulumi.yaml");
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    return { name: project, runtime: "nodejs" };
+  }
+  const settings: unknown = parse(text);
+  const field = (key: string): unknown => (typeof settings === "object" && settings !== null ? Reflect.get(settings, key) : undefined);
+  if (field("name") !== project) {
+    throw new EnvironmentError(
+      `${file} is the Pulumi project "${String(field("name"))}", not "${project}": run rds-echo from its own directory ` +
+        "(--dir), where its Pulumi.yaml names project rds-echo",
+    );
+  }
+  const main = field("main");
+  if (typeof main === "string") {
+    try {
+      await access(path.resolve(workDir, main));
+    } catch {
+      throw new EnvironmentError(`${file} runs ${main}, which does not exist: build rds-echo first (npm ci, or npm run build)`);
+    }
+  }
+  return undefined;
 }
 
 /** A generation's stack config file in the workspace (what `pulumi config -s <stack>` reads and writes). */

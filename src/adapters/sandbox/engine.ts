@@ -148,11 +148,12 @@ export class SandboxEngine implements StackEngine {
     return { ...this.#stack(generation).outputs } as GenerationStackOutputs;
   }
 
-  async history(generation: string): Promise<HistoryEntry[]> {
+  async history(generation: string, limit?: number): Promise<HistoryEntry[]> {
     this.#faults.enter("engine.history");
     return this.#stack(generation)
       .history.map(({ startTime, endTime, ...h }) => ({ ...h, startTime: new Date(startTime), ...(endTime !== undefined ? { endTime: new Date(endTime) } : {}) }))
-      .reverse();
+      .reverse()
+      .slice(0, limit);
   }
 
   async pendingOperations(generation: string): Promise<PendingOperation[]> {

@@ -7,6 +7,7 @@ import { UsageError } from "../../errors.js";
 import type { EchoDefinition } from "../../definition/schema.js";
 import type { Clock, Ports } from "../../ports.js";
 import type { CommandContext } from "../context.js";
+import { interrupt } from "../interrupt.js";
 import { ReporterOutput, TerminalPrompt } from "../terminal.js";
 
 export interface EngineFlags {
@@ -62,6 +63,8 @@ export async function openPorts(command: CommandContext, definition: EchoDefinit
     pulumiCommand,
     ...(flags.backend ? { backendUrl: flags.backend } : {}),
     onOutput: (line: string) => command.reporter.note(line.trimEnd()),
+    signal: interrupt.signal,
+    track: interrupt.track,
   });
   const aws = createAwsPorts({ region: definition.region, ...(definition.profile ? { profile: definition.profile } : {}), signer: process.env });
   return { ports: { engine, ...aws, clock: realClock, prompt, output }, close: async () => {} };

@@ -1,0 +1,57 @@
+/**
+ * The CLI calls the Automation API makes in a way rds-echo must not, done directly:
+ * - `exportStack` runs `stack export --show-secrets` (decrypted secrets in our memory and in any error text);
+ * - `importStack` writes the deployment to the shared temp directory, world-readable, and removes it only on success;
+ * - `setAllConfig` puts secret values in the CLI's arguments, where every user sees them in `ps`.
+ * Here the export stays encrypted, the import file is 0600 in a private directory removed in `finally`, and a secret
+ * reaches `pulumi config set --secret` on standard input.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { Deployment } from "@pulumi/pulumi/automation/index.js";
+import { runPulumi, type CliResult } from "./process.js";
+
+/** Where and how the CLI runs for one workspace: the same binary, directory and environment as the SDK's calls. */
+export interface CliTarget {
+  readonly binary: string;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly signal?: AbortSignal;
+}
+
+function run(target: CliTarget, args: readonly string[], input?: string): Promise<CliResult> {
+  return runPulumi(target.binary, args, {
+    cwd: target.cwd,
+    env: target.env,
+    ...(input !== undefined ? { input } : {}),
+    ...(target.signal ? { signal: target.signal } : {}),
+  });
+}
+
+/** The stack's deployment with its secrets still encrypted (what the pending-operation surgery needs, and no more). */
+export async function exportDeployment(target: CliTarget, stack: string): Promise<Deployment> {
+  const { stdout } = await run(target, ["stack", "export", "--stack", stack]);
+  const parsed: unknown = JSON.parse(stdout);
+  if (typeof parsed !== "object" || parsed === null || typeof Reflect.get(parsed, "version") !== "number") {
+    throw new Error(`pulumi stack export --stack ${stack} printed no deployment`);
+  }
+  return parsed as Deployment;
+}
+
+/** Imports a deployment through a 0600 file in a private temporary directory that is always removed. */
+export async function importDeployment(target: CliTarget, stack: string, deployment: Deployment): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "rds-echo-import-"));
+  try {
+    const file = path.join(dir, "deployment.json");
+    await writeFile(file, JSON.stringify(deployment), { mode: 0o600 });
+    await run(target, ["stack", "import", "--stack", stack, "--file", file]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Sets one secret config value, passing the value on stdin (`--raw`: kept byte for byte, no newline trimming). */
+export async function setSecretConfig(target: CliTarget, stack: string, key: string, value: string): Promise<void> {
+  await run(target, ["config", "set", "--secret", "--raw", "--stack", stack, key], value);
+}
