@@ -1,0 +1,37 @@
+/**
+ * @pulumi/pulumi/provider's gRPC server answers Configure without showing the request to the Provider (its
+ * `configure` only says which features it accepts), so a Node provider never sees its own config. The stand-in
+ * needs `region`, `profile` and `ignoreTags`, so this wraps the server's Configure handler: it reads the request's
+ * `variables` and `args`, hands them to `onConfigure`, then lets the original handler answer.
+ *
+ * The wrap is installed on the very @grpc/grpc-js module @pulumi/pulumi loads (resolved from its own location), on
+ * `Server.prototype.addService`, before `main()` registers the provider service. It is the one place that depends on
+ * the SDK's internals: if they change, Configure still answers, and `onConfigure` is simply not called (the
+ * provider then fails loudly on its first call without a region rather than guessing one).
+ */
+import { createRequire } from "node:module";
+
+interface ConfigureRequest {
+  getVariablesMap(): { entries(): Iterable<[string, string]> };
+  getArgs(): { toJavaScript(): unknown } | undefined;
+}
+
+type Handler = (call: { request: ConfigureRequest }, callback: unknown) => unknown;
+
+export function hookConfigure(onConfigure: (variables: Map<string, string>, args: unknown) => void): void {
+  const requireFromPulumi = createRequire(createRequire(import.meta.url).resolve("@pulumi/pulumi"));
+  const grpc = requireFromPulumi("@grpc/grpc-js") as { Server: { prototype: { addService(service: unknown, implementation: Record<string, unknown>): void } } };
+  const original = grpc.Server.prototype.addService;
+  grpc.Server.prototype.addService = function addService(this: unknown, service: unknown, implementation: Record<string, unknown>) {
+    const configure = implementation["configure"];
+    if (typeof configure === "function") {
+      const handler = configure as Handler;
+      implementation["configure"] = function (this: unknown, call: { request: ConfigureRequest }, callback: unknown) {
+        const variables = new Map(call.request.getVariablesMap().entries());
+        onConfigure(variables, call.request.getArgs()?.toJavaScript());
+        return handler.call(this, call, callback);
+      };
+    }
+    return original.call(this, service, implementation);
+  };
+}

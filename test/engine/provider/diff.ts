@@ -1,0 +1,79 @@
+/**
+ * The planned-change rule of a bridged Terraform resource, applied property by property over a rules table:
+ * compare the program's input (news) with the state (olds, the last outputs), as the bridge's Diff does by planning
+ * the new config against the prior state.
+ * - an input absent from the program: no change if the attribute is Computed; otherwise its Default (or the zero
+ *   value: Terraform SDK v2 treats an unset primitive as its zero value) is planned against the state;
+ * - an unknown input (preview of a value not known yet) is a change;
+ * - a change to a ForceNew attribute is a replacement.
+ */
+import { sameTags } from "./tags.js";
+import { containsUnknown, isRecord, reveal, type PropertyBag } from "./values.js";
+
+export type Kind = "string" | "number" | "boolean" | "set" | "map";
+
+/** What a diff needs to know of an attribute (its Terraform schema flags). */
+export interface DiffRule {
+  readonly kind: Kind;
+  readonly forceNew?: boolean;
+  readonly computed?: boolean;
+  readonly default?: string | number | boolean;
+  /** The value as the state stores it (a schema StateFunc), used on both sides of a diff. */
+  readonly normalize?: (value: string) => string;
+}
+
+export interface PlannedChanges {
+  readonly changed: string[];
+  readonly replaces: string[];
+}
+
+function zeroOf(rule: DiffRule): unknown {
+  switch (rule.kind) {
+    case "string":
+      return "";
+    case "number":
+      return 0;
+    case "boolean":
+      return false;
+    case "set":
+      return [];
+    case "map":
+      return {};
+  }
+}
+
+function normalized(rule: DiffRule, value: unknown): unknown {
+  const plain = reveal(value);
+  if (plain === undefined || plain === null) return zeroOf(rule);
+  if (typeof plain === "string" && rule.normalize) return rule.normalize(plain);
+  if (rule.kind === "set" && Array.isArray(plain)) return [...plain].map(String).sort();
+  return plain;
+}
+
+function equal(rule: DiffRule, a: unknown, b: unknown): boolean {
+  if (rule.kind === "set") return JSON.stringify(a) === JSON.stringify(b);
+  if (rule.kind === "map") {
+    const asTags = (v: unknown) => (isRecord(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)])) : {});
+    return sameTags(asTags(a), asTags(b));
+  }
+  return a === b;
+}
+
+export function plannedChanges(rules: Readonly<Record<string, DiffRule>>, olds: PropertyBag, news: PropertyBag): PlannedChanges {
+  const changed: string[] = [];
+  for (const [key, rule] of Object.entries(rules)) {
+    const input = news[key];
+    if (containsUnknown(input)) {
+      changed.push(key);
+      continue;
+    }
+    if (input === undefined || input === null) {
+      if (rule.computed) continue;
+      const planned = rule.default ?? zeroOf(rule);
+      if (!equal(rule, normalized(rule, planned), normalized(rule, olds[key]))) changed.push(key);
+      continue;
+    }
+    if (!equal(rule, normalized(rule, input), normalized(rule, olds[key]))) changed.push(key);
+  }
+  return { changed, replaces: changed.filter((key) => rules[key]?.forceNew === true) };
+}

@@ -1,0 +1,86 @@
+/**
+ * The stand-in `aws` provider: a `Provider` (@pulumi/pulumi/provider) that dispatches on the resource type to the
+ * two resources rds-echo's program declares, and refuses any other type.
+ */
+import type { CheckResult, CreateResult, DiffResult, Provider, ReadResult, UpdateResult } from "@pulumi/pulumi/provider/index.js";
+import { clientsFor, type AwsClients } from "./clients.js";
+import { EMPTY_CONFIG, type ProviderConfig } from "./config.js";
+import { checkInstance, createInstance, deleteInstance, diffInstance, INSTANCE_TYPE, readInstance, updateInstance, type ProviderContext } from "./rds-instance.js";
+import { checkRecord, createRecord, deleteRecord, diffRecord, readRecord, RECORD_TYPE, updateRecord } from "./route53-record.js";
+import { isRecord, type PropertyBag } from "./values.js";
+
+/** The @pulumi/aws version in package-lock.json, reported in plugin info so the engine matches the SDK's request. */
+export const PROVIDER_VERSION = "7.48.0";
+
+/** `urn:pulumi:<stack>::<project>::<type>::<name>`, the type possibly qualified by parents (`a$b`). */
+export function typeOfUrn(urn: string): string {
+  const qualified = urn.split("::")[2] ?? "";
+  return qualified.split("$").pop() ?? "";
+}
+
+function bag(value: unknown): PropertyBag {
+  return isRecord(value) ? value : {};
+}
+
+function unsupported(urn: string): Error {
+  return new Error(`the stand-in aws provider implements only ${INSTANCE_TYPE} and ${RECORD_TYPE}, not ${typeOfUrn(urn)}`);
+}
+
+/** A provider with its configuration settable (by Configure, see configure-hook.ts, or directly by tests). */
+export interface StandInProvider extends Provider {
+  configure(config: ProviderConfig): void;
+  readonly context: ProviderContext;
+}
+
+export function standInProvider(initial: ProviderConfig = EMPTY_CONFIG): StandInProvider {
+  let config = initial;
+  let clients: AwsClients | undefined;
+  const context: ProviderContext = {
+    config: () => config,
+    clients: () => (clients ??= clientsFor(config)),
+  };
+  return {
+    version: PROVIDER_VERSION,
+    context,
+    configure(next) {
+      config = next;
+      clients = undefined;
+    },
+    async check(urn, _olds, news): Promise<CheckResult> {
+      const type = typeOfUrn(urn);
+      if (type === INSTANCE_TYPE) return checkInstance(bag(news));
+      if (type === RECORD_TYPE) return checkRecord(bag(news));
+      throw unsupported(urn);
+    },
+    async diff(_id, urn, olds, news): Promise<DiffResult> {
+      const type = typeOfUrn(urn);
+      if (type === INSTANCE_TYPE) return diffInstance(bag(olds), bag(news));
+      if (type === RECORD_TYPE) return diffRecord(bag(olds), bag(news));
+      throw unsupported(urn);
+    },
+    async create(urn, inputs): Promise<CreateResult> {
+      const type = typeOfUrn(urn);
+      if (type === INSTANCE_TYPE) return createInstance(context, bag(inputs));
+      if (type === RECORD_TYPE) return createRecord(context, bag(inputs));
+      throw unsupported(urn);
+    },
+    async read(id, urn, props): Promise<ReadResult> {
+      const type = typeOfUrn(urn);
+      if (type === INSTANCE_TYPE) return readInstance(context, id, bag(props));
+      if (type === RECORD_TYPE) return readRecord(context, id, bag(props));
+      throw unsupported(urn);
+    },
+    async update(id, urn, olds, news): Promise<UpdateResult> {
+      const type = typeOfUrn(urn);
+      if (type === INSTANCE_TYPE) return updateInstance(context, id, bag(olds), bag(news));
+      if (type === RECORD_TYPE) return updateRecord(context, bag(olds), bag(news));
+      throw unsupported(urn);
+    },
+    async delete(id, urn, props): Promise<void> {
+      const type = typeOfUrn(urn);
+      if (type === INSTANCE_TYPE) return deleteInstance(context, id, bag(props));
+      if (type === RECORD_TYPE) return deleteRecord(context, bag(props));
+      throw unsupported(urn);
+    },
+  };
+}

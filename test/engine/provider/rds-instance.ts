@@ -1,0 +1,200 @@
+/**
+ * `aws:rds/instance:Instance`: check, diff, create, read, update, delete against RDS (moto), rule by rule after
+ * terraform-provider-aws internal/service/rds/instance.go (see rds-instance-schema.ts and rds-instance-requests.ts
+ * for the tables, rds-wait.ts for the waiters).
+ *
+ * The id is the DbiResourceId (`d.SetId(resourceID)` in `resourceInstanceCreate`, with the file's "NOTE ON ID,
+ * IDENTIFIER": "ID … is the same as AWS calls the dbi-resource-id"; since provider v5, and so in pulumi-aws 7.x).
+ * Lookups by id use the `dbi-resource-id` filter (`findDBInstanceByIDSDKv2`), falling back to an identifier.
+ */
+import {
+  AddTagsToResourceCommand,
+  DeleteDBInstanceCommand,
+  ModifyDBInstanceCommand,
+  RemoveTagsFromResourceCommand,
+  RestoreDBInstanceFromDBSnapshotCommand,
+} from "@aws-sdk/client-rds";
+import type { CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/provider/index.js";
+import type { AwsClients } from "./clients.js";
+import type { ProviderConfig } from "./config.js";
+import { plannedChanges } from "./diff.js";
+import { describeAwsError, ResourceInitFailed } from "./errors.js";
+import { IMPORT_DEFAULTS, importInputs, passthroughFrom, readOutputs } from "./rds-instance-state.js";
+import { restoreRequests, updateRequest } from "./rds-instance-requests.js";
+import { INSTANCE_INPUTS, INSTANCE_RULES } from "./rds-instance-schema.js";
+import { findInstance, isNotFound, TIMEOUTS_MS, waitAvailable, waitDeleted } from "./rds-wait.js";
+import { managedTags, tagChanges, tagsToList } from "./tags.js";
+import { containsUnknown, isRecord, numberOf, plainBag, stringMapOf, stringOf, type PropertyBag } from "./values.js";
+
+export const INSTANCE_TYPE = "aws:rds/instance:Instance";
+
+/** The provider's state the handler needs: the config from Configure and clients built from it. */
+export interface ProviderContext {
+  config(): ProviderConfig;
+  clients(): AwsClients;
+}
+
+const FINAL_SNAPSHOT_RULES: [RegExp, boolean, string][] = [
+  [/^[A-Za-z]/, true, "must begin with alphabetic character"],
+  [/^[0-9A-Za-z-]+$/, true, "must only contain alphanumeric characters and hyphens"],
+  [/--/, false, "cannot contain two consecutive hyphens"],
+  [/-$/, false, "cannot end in a hyphen"],
+];
+
+/** Schema validation (ValidateFunc) plus what the stand-in does not implement, refused rather than ignored. */
+export function checkInstance(news: PropertyBag): CheckResult {
+  const failures: CheckFailure[] = [];
+  for (const key of Object.keys(news)) {
+    if (!INSTANCE_INPUTS.has(key) && key !== "__defaults") failures.push({ property: key, reason: `the stand-in aws provider does not implement ${key}` });
+  }
+  const known = (key: string) => news[key] !== undefined && !containsUnknown(news[key]);
+  if (!known("instanceClass") && !containsUnknown(news["instanceClass"])) failures.push({ property: "instanceClass", reason: "Missing required argument" });
+  // GUESS/limit: the real provider also creates from scratch, from S3, as a replica, and auto-names; the stand-in
+  // implements only the snapshot path with an explicit identifier, which is all rds-echo's program declares.
+  if (!known("snapshotIdentifier") && !containsUnknown(news["snapshotIdentifier"])) failures.push({ property: "snapshotIdentifier", reason: "the stand-in implements only the restore-from-snapshot path" });
+  if (!known("identifier") && !containsUnknown(news["identifier"])) failures.push({ property: "identifier", reason: "the stand-in does not auto-name instances" });
+  const plain = plainBag(news);
+  const finalSnapshot = known("finalSnapshotIdentifier") ? stringOf(plain, "finalSnapshotIdentifier") : undefined;
+  for (const [pattern, mustMatch, reason] of FINAL_SNAPSHOT_RULES) {
+    if (finalSnapshot !== undefined && pattern.test(finalSnapshot) !== mustMatch) failures.push({ property: "finalSnapshotIdentifier", reason });
+  }
+  const retention = known("backupRetentionPeriod") ? numberOf(plain, "backupRetentionPeriod") : undefined;
+  if (retention !== undefined && (retention < 0 || retention > 35)) failures.push({ property: "backupRetentionPeriod", reason: "expected to be in the range (0 - 35)" });
+  const interval = known("monitoringInterval") ? numberOf(plain, "monitoringInterval") : undefined;
+  if (interval !== undefined && ![0, 1, 5, 10, 15, 30, 60].includes(interval)) failures.push({ property: "monitoringInterval", reason: "expected to be one of [0 1 5 10 15 30 60]" });
+  return { inputs: news, failures };
+}
+
+export function diffInstance(olds: PropertyBag, news: PropertyBag): DiffResult {
+  const { changed, replaces } = plannedChanges(INSTANCE_RULES, olds, news);
+  // GUESS: no deleteBeforeReplace. The bridge does not ask for it for aws_db_instance, so a replacement with a
+  // fixed identifier is create-before-delete and fails on the name, as it would for real.
+  return { changes: changed.length > 0, replaces };
+}
+
+/** The outputs after a create or update: what RDS reports, plus the inputs RDS never reports, defaults applied. */
+function stateAfterWrite(instance: Parameters<typeof readOutputs>[0], config: ProviderConfig, inputs: PropertyBag): PropertyBag {
+  const withDefaults: PropertyBag = { ...inputs };
+  for (const key of ["applyImmediately", "skipFinalSnapshot", "deleteAutomatedBackups"] as const) {
+    withDefaults[key] ??= INSTANCE_RULES[key]?.default;
+  }
+  return { ...readOutputs(instance, config.ignoreTags), ...passthroughFrom(withDefaults) };
+}
+
+export async function createInstance(ctx: ProviderContext, inputs: PropertyBag): Promise<CreateResult> {
+  const { rds } = ctx.clients();
+  const config = ctx.config();
+  const plain = plainBag(inputs);
+  const { restore, modify } = restoreRequests(plain, config.ignoreTags);
+  const identifier = restore.DBInstanceIdentifier!;
+  let resourceId: string | undefined;
+  try {
+    const out = await rds.send(new RestoreDBInstanceFromDBSnapshotCommand(restore));
+    resourceId = out.DBInstance?.DbiResourceId;
+  } catch (error) {
+    throw describeAwsError(`creating RDS DB Instance (restore from snapshot) (${identifier})`, error);
+  }
+  // From here on the instance exists: a failure keeps it in the state (ResourceInitFailed), never loses it.
+  let id = resourceId ?? identifier;
+  try {
+    const restored = await waitAvailable(rds, identifier, TIMEOUTS_MS.create);
+    id = resourceId ?? restored.DbiResourceId ?? identifier;
+    if (modify) {
+      await rds.send(new ModifyDBInstanceCommand(modify)).catch((error: unknown) => {
+        throw describeAwsError(`updating RDS DB Instance (${identifier})`, error);
+      });
+      await waitAvailable(rds, id, TIMEOUTS_MS.update);
+    }
+    const instance = await findInstance(rds, id);
+    if (!instance) throw new Error(`reading RDS DB Instance (${identifier}): not found after create`);
+    return { id, outs: stateAfterWrite(instance, config, inputs) };
+  } catch (error) {
+    throw new ResourceInitFailed(id, { ...passthroughFrom(inputs), identifier }, error);
+  }
+}
+
+/**
+ * Refresh and import. The bridge treats a Read with no prior state as an import (pulumi-terraform-bridge
+ * `Provider.Read`: no properties means "get", which runs the resource's importer): then `resourceInstanceImport`'s
+ * defaults apply and the inputs are derived from what was read. A refresh keeps the attributes RDS never reports
+ * from the prior state. An instance RDS no longer has is gone: an empty id drops it from the state.
+ */
+export async function readInstance(ctx: ProviderContext, id: string, props: PropertyBag | undefined): Promise<ReadResult> {
+  const prior = isRecord(props) ? props : {};
+  const importing = Object.keys(prior).length === 0;
+  const instance = await findInstance(ctx.clients().rds, id);
+  if (!instance) return { id: "", props: {} };
+  const outputs = { ...readOutputs(instance, ctx.config().ignoreTags), ...passthroughFrom(importing ? IMPORT_DEFAULTS : prior) };
+  // GUESS: the id stays the one asked for (resourceInstanceRead never calls SetId), so an import by identifier keeps
+  // the identifier as id, while a create's id is the DbiResourceId.
+  return importing ? { id, props: outputs, inputs: importInputs(outputs, INSTANCE_INPUTS) } : { id, props: outputs };
+}
+
+export async function updateInstance(ctx: ProviderContext, id: string, olds: PropertyBag, news: PropertyBag): Promise<UpdateResult> {
+  const { rds } = ctx.clients();
+  const config = ctx.config();
+  const plainOlds = plainBag(olds);
+  const plainNews = plainBag(news);
+  const { changed } = plannedChanges(INSTANCE_RULES, olds, news);
+  const identifier = stringOf(plainOlds, "identifier") ?? id;
+  // Tags first, by ARN (the transparent-tagging interceptor's `updateTags`): removed keys, then new/changed ones.
+  if (changed.includes("tags")) {
+    const arn = stringOf(plainOlds, "arn");
+    const oldTags = Object.keys(stringMapOf(plainOlds, "tagsAll")).length > 0 ? stringMapOf(plainOlds, "tagsAll") : stringMapOf(plainOlds, "tags");
+    const { remove, upsert } = tagChanges(oldTags, managedTags(stringMapOf(plainNews, "tags"), config.ignoreTags), config.ignoreTags);
+    try {
+      if (remove.length > 0) await rds.send(new RemoveTagsFromResourceCommand({ ResourceName: arn, TagKeys: remove }));
+      if (Object.keys(upsert).length > 0) await rds.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: tagsToList(upsert) }));
+    } catch (error) {
+      throw describeAwsError(`updating tags of RDS DB Instance (${identifier})`, error);
+    }
+  }
+  const modify = updateRequest(plainOlds, plainNews, changed);
+  if (modify) {
+    await rds.send(new ModifyDBInstanceCommand(modify)).catch((error: unknown) => {
+      throw describeAwsError(`updating RDS DB Instance (${identifier})`, error);
+    });
+    await waitAvailable(rds, id, TIMEOUTS_MS.update);
+  }
+  const instance = await findInstance(rds, id);
+  if (!instance) throw new Error(`reading RDS DB Instance (${identifier}): not found after update`);
+  return { outs: stateAfterWrite(instance, config, news) };
+}
+
+/**
+ * `resourceInstanceDelete`: everything comes from the STATE (the last applied values), not the program. A final
+ * snapshot is taken by DeleteDBInstance itself unless skipFinalSnapshot; with neither a skip nor a name the delete
+ * fails before any call. Deletion protection switched on out of band is lifted only when the state says it is off
+ * and applyImmediately is on (upstream matches the InvalidParameterCombination "disable deletion pro…" error).
+ */
+export async function deleteInstance(ctx: ProviderContext, id: string, props: PropertyBag): Promise<void> {
+  const { rds } = ctx.clients();
+  const state = plainBag(props);
+  const identifier = stringOf(state, "identifier") ?? id;
+  const skip = state["skipFinalSnapshot"] === true;
+  const finalSnapshot = stringOf(state, "finalSnapshotIdentifier");
+  if (!skip && !finalSnapshot) throw new Error("final_snapshot_identifier is required when skip_final_snapshot is false");
+  const input = {
+    DBInstanceIdentifier: identifier,
+    DeleteAutomatedBackups: state["deleteAutomatedBackups"] !== false,
+    SkipFinalSnapshot: skip,
+    ...(skip ? {} : { FinalDBSnapshotIdentifier: finalSnapshot }),
+  };
+  const attempt = () => rds.send(new DeleteDBInstanceCommand(input));
+  try {
+    try {
+      await attempt();
+    } catch (error) {
+      const protectedError = error instanceof Error && error.name === "InvalidParameterCombination" && error.message.includes("disable deletion pro");
+      if (!protectedError || state["deletionProtection"] === true || state["applyImmediately"] !== true) throw error;
+      await rds.send(new ModifyDBInstanceCommand({ ApplyImmediately: true, DBInstanceIdentifier: identifier, DeletionProtection: false }));
+      await waitAvailable(rds, id, TIMEOUTS_MS.update);
+      await attempt();
+    }
+  } catch (error) {
+    if (isNotFound(error)) return;
+    const alreadyDeleting = error instanceof Error && error.name === "InvalidDBInstanceState" && error.message.includes("is already being deleted");
+    if (!alreadyDeleting) throw describeAwsError(`deleting RDS DB Instance (${identifier})`, error);
+  }
+  await waitDeleted(rds, id, TIMEOUTS_MS.delete);
+}

@@ -1,0 +1,97 @@
+/**
+ * The waiters of internal/service/rds/instance.go: `waitDBInstanceAvailableSDKv1/SDKv2` and `waitDBInstanceDeleted`,
+ * each a `retry.StateChangeConf` over `statusDBInstance…` (find by DbiResourceId, `DBInstanceStatus`).
+ * Pending and target statuses are the upstream lists; any other status fails the wait, as StateChangeConf does
+ * ("unexpected state"). `ContinuousTargetOccurence: 3` is kept: a target status must be seen three polls in a row.
+ *
+ * Deviation, on purpose: upstream waits 1 min before the first poll and polls every 10 s; the stand-in starts at once
+ * and polls every RDS_ECHO_STANDIN_POLL_MS (default 250 ms), so a suite against moto takes seconds. The timeouts are
+ * the schema's defaults (create 40 min, update 80 min, delete 60 min): @pulumi/pulumi/provider does not pass a
+ * resource's customTimeouts to a Node provider.
+ */
+import { DescribeDBInstancesCommand, type DBInstance, type RDSClient } from "@aws-sdk/client-rds";
+import { sleep } from "./values.js";
+
+export const AVAILABLE_PENDING = [
+  "backing-up", "configuring-enhanced-monitoring", "configuring-iam-database-auth", "configuring-log-exports", "creating",
+  "maintenance", "modifying", "moving-to-vpc", "rebooting", "renaming", "resetting-master-credentials", "starting",
+  "stopping", "storage-full", "upgrading",
+] as const;
+export const AVAILABLE_TARGET = ["available", "storage-optimization"] as const;
+export const DELETED_PENDING = [
+  "available", "backing-up", "configuring-enhanced-monitoring", "configuring-log-exports", "creating", "delete-precheck",
+  "deleting", "incompatible-parameters", "incompatible-restore", "modifying", "starting", "stopping", "storage-full",
+  "storage-optimization",
+] as const;
+
+export const TIMEOUTS_MS = { create: 40 * 60_000, update: 80 * 60_000, delete: 60 * 60_000 } as const;
+const CONTINUOUS_TARGET_OCCURRENCE = 3;
+/** StateChangeConf's default `NotFoundChecks`: how many "not found" polls a wait for a target state tolerates. */
+const NOT_FOUND_CHECKS = 20;
+
+function pollMs(): number {
+  const fromEnv = Number(process.env["RDS_ECHO_STANDIN_POLL_MS"]);
+  return Number.isFinite(fromEnv) && fromEnv >= 0 ? fromEnv : 250;
+}
+
+const DBI_RESOURCE_ID = /^db-[0-9A-Za-z]{2,255}$/;
+
+/**
+ * `findDBInstanceByIDSDKv2`: an id that looks like a DbiResourceId is looked up with the `dbi-resource-id` filter,
+ * falling back to an identifier lookup (an identifier may itself start with `db-`); anything else is an identifier.
+ * Undefined when RDS has no such instance.
+ */
+export async function findInstance(rds: RDSClient, id: string): Promise<DBInstance | undefined> {
+  const byIdentifier = async () => {
+    try {
+      const out = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
+      return out.DBInstances?.[0];
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  };
+  if (!DBI_RESOURCE_ID.test(id)) return byIdentifier();
+  const out = await rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: "dbi-resource-id", Values: [id] }] }));
+  const found = out.DBInstances ?? [];
+  if (found.length > 1) throw new Error(`RDS returned ${found.length} DB instances for resource id ${id}`);
+  return found[0] ?? (await byIdentifier());
+}
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof Error && (error.name === "DBInstanceNotFoundFault" || error.name === "DBInstanceNotFound");
+}
+
+export async function waitAvailable(rds: RDSClient, id: string, timeoutMs: number): Promise<DBInstance> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = 0;
+  let notFound = 0;
+  for (;;) {
+    const instance = await findInstance(rds, id);
+    const status = instance?.DBInstanceStatus ?? "";
+    if (!instance) {
+      if (++notFound > NOT_FOUND_CHECKS) throw new Error(`RDS DB Instance (${id}) not found while waiting for it to be available`);
+      seen = 0;
+    } else if ((AVAILABLE_TARGET as readonly string[]).includes(status)) {
+      if (++seen >= CONTINUOUS_TARGET_OCCURRENCE) return instance;
+    } else if ((AVAILABLE_PENDING as readonly string[]).includes(status)) {
+      seen = 0;
+    } else {
+      throw new Error(`unexpected state '${status}', wanted target '${AVAILABLE_TARGET.join(", ")}'`);
+    }
+    if (Date.now() > deadline) throw new Error(`timeout while waiting for RDS DB Instance (${id}) to become available (last state: '${status}')`);
+    await sleep(pollMs());
+  }
+}
+
+export async function waitDeleted(rds: RDSClient, id: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const instance = await findInstance(rds, id);
+    if (!instance) return;
+    const status = instance.DBInstanceStatus ?? "";
+    if (!(DELETED_PENDING as readonly string[]).includes(status)) throw new Error(`unexpected state '${status}', wanted target ''`);
+    if (Date.now() > deadline) throw new Error(`timeout while waiting for RDS DB Instance (${id}) to be deleted (last state: '${status}')`);
+    await sleep(pollMs());
+  }
+}
