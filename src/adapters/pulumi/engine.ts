@@ -41,6 +41,7 @@ import { LineSplitter } from "./lines.js";
 import { describeLock, fileBackendDir, heldLocks } from "./locks.js";
 import { exportDeployment, importDeployment, setSecretConfig, type CliTarget } from "./stack-io.js";
 import {
+  assertBackendExists,
   assertPassphrase,
   chooseBackend,
   DEFAULT_SECRETS_PROVIDER,
@@ -302,6 +303,7 @@ export class AutomationEngine implements StackEngine {
     const projectSettings = await projectFileCheck(workDir, PROJECT);
     const backend = chooseBackend(this.#options.root, this.#options.backendUrl, this.#env);
     if (backend.stateDir !== undefined) await mkdir(backend.stateDir, { recursive: true });
+    await assertBackendExists(backend);
     // The backend reaches the CLI through PULUMI_BACKEND_URL (workspaceEnv), never through the project file.
     return LocalWorkspace.create({
       workDir,

@@ -52,7 +52,47 @@ function translate(error: unknown, stack: string): unknown {
   if (error instanceof PulumiStackNotFoundError) return new StackNotFoundError(stack);
   if (error instanceof StackAlreadyExistsError) return new StackExistsError(stack);
   if (isCliMissing(error)) return new EnvironmentError(CLI_NOT_FOUND);
+  if (error instanceof CommandError) return new PulumiCommandFailed(stack, cliErrorLines(error));
   return error;
+}
+
+/** A Pulumi CLI command failed for a reason the lifecycle does not branch on; the message is the CLI's own errors. */
+export class PulumiCommandFailed extends Error {
+  override readonly name = "PulumiCommandFailed";
+  constructor(
+    readonly stackName: string,
+    readonly lines: readonly string[],
+  ) {
+    super(`pulumi failed on ${stackName}:\n  ${lines.join("\n  ")}`);
+  }
+}
+
+/**
+ * What the person needs from a failed CLI run: its `error:` lines (the engine's diagnostics on stdout, the command's
+ * on stderr), each once, instead of the SDK's `code: … stdout: … stderr: …` dump; the tail of stderr when there are
+ * none. The full output was already streamed as progress.
+ */
+export function cliErrorLines(error: CommandError): string[] {
+  const result: unknown = Reflect.get(error, "commandResult");
+  const field = (key: string): string => {
+    const value: unknown = isRecord(result) ? result[key] : undefined;
+    return typeof value === "string" ? value : "";
+  };
+  const all = `${field("stdout")}\n${field("stderr")}`.split("\n").map((line) => line.trim());
+  // An error's details follow it as `* …` lines ("error: 1 error occurred:" then "* RDS returned …").
+  const errors: string[] = [];
+  all.forEach((line, i) => {
+    if (!/^error:/i.test(line)) return;
+    const details = [];
+    for (let j = i + 1; j < all.length && all[j]!.startsWith("*"); j++) details.push(all[j]);
+    errors.push([line, ...details].join(" "));
+  });
+  return errors.length > 0 ? [...new Set(errors)] : stderrTail(field("stderr"), error);
+}
+
+function stderrTail(stderr: string, error: CommandError): string[] {
+  const tail = stderr.split("\n").map((line) => line.trim()).filter((line) => line !== "").slice(-5);
+  return tail.length > 0 ? tail : [error.message.trim().split("\n")[0] ?? "unknown error"];
 }
 
 /** Every occurrence of each secret value replaced by `[secret]`. */

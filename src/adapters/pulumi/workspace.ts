@@ -7,6 +7,7 @@ import { access, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "yaml";
 import { EnvironmentError } from "../../errors.js";
+import { fileBackendDir } from "./locks.js";
 
 /** The project-local directory rds-echo owns (git-ignored). */
 export const LOCAL_DIR = ".rds-echo";
@@ -34,6 +35,22 @@ export function chooseBackend(root: string, backendUrl: string | undefined, env:
   if (chosen !== undefined) return { url: chosen };
   const stateDir = path.resolve(root, LOCAL_DIR, "state");
   return { url: `file://${stateDir.split(path.sep).join("/")}`, stateDir };
+}
+
+/**
+ * Refuses a `file://` backend (chosen by flag or PULUMI_BACKEND_URL) whose directory does not exist. The CLI would
+ * fail with "unable to open bucket"; creating it instead would make a typo in the path look like a backend without
+ * generations, and `up` would start the echo over. The embedded default is rds-echo's own and is created.
+ */
+export async function assertBackendExists(backend: BackendChoice): Promise<void> {
+  if (backend.stateDir !== undefined) return;
+  const dir = fileBackendDir(backend.url);
+  if (dir === undefined) return;
+  try {
+    await access(dir);
+  } catch {
+    throw new EnvironmentError(`the Pulumi backend ${backend.url} does not exist: create ${dir} (mkdir -p) or fix --backend / PULUMI_BACKEND_URL`);
+  }
 }
 
 /**

@@ -100,18 +100,42 @@ describe("AutomationEngine with a scripted CLI", () => {
   it("uses the project's own Pulumi.yaml as it is, never overwriting it", async () => {
     const own = "name: rds-echo\nruntime:\n  name: nodejs\nmain: dist/program/entry.js\n";
     writeFileSync(path.join(project, "Pulumi.yaml"), own);
+    mkdirSync(path.join(project, "dist/program"), { recursive: true });
+    writeFileSync(path.join(project, "dist/program/entry.js"), "");
     script({ "stack ls": { stdout: STACK_LS_JSON } });
     await engine().list();
     expect(readFileSync(path.join(project, "Pulumi.yaml"), "utf8")).toBe(own);
     expect(calls(fake)[0]?.cwd).toBe(project);
   });
 
-  it("creates a stack with a passphrase secrets provider, its settings in plaintext and its secrets as secrets", async () => {
-    script({ "stack init": {}, "config set-all": {} });
+  it("refuses an unbuilt checkout and another project's Pulumi.yaml before running the CLI", async () => {
+    writeFileSync(path.join(project, "Pulumi.yaml"), "name: rds-echo\nruntime: nodejs\nmain: dist/program/entry.js\n");
+    await expect(engine().list()).rejects.toThrow(/dist\/program\/entry\.js, which does not exist: build rds-echo first/);
+    writeFileSync(path.join(project, "Pulumi.yaml"), "name: billing\nruntime: nodejs\n");
+    await expect(engine().list()).rejects.toThrow(/Pulumi project "billing", not "rds-echo"/);
+    expect(commands()).toEqual([]);
+  });
+
+  it("creates a stack with a passphrase secrets provider, its settings in plaintext and its secrets on stdin, never in argv", async () => {
+    script({ "stack init": {}, "config set-all": {}, "config set": {}, refresh: {}, "stack history": { stdout: HISTORY_JSON } });
     await engine().create(GENERATION, { ...rebooted, stage: "new" }, { masterPassword: PASSWORD });
-    const [init, setAll] = calls(fake);
+    const [init, setAll, setSecret, refresh] = calls(fake);
     expect(init?.args.slice(0, 5)).toEqual(["stack", "init", GENERATION, "--secrets-provider", "passphrase"]);
-    expect(setAll?.args).toEqual(expect.arrayContaining(["--plaintext", "rds-echo:stage=new", "--secret", `rds-echo:masterPassword=${PASSWORD}`]));
+    expect(setAll?.args).toEqual(expect.arrayContaining(["--plaintext", "rds-echo:stage=new"]));
+    expect(setSecret?.args).toEqual(expect.arrayContaining(["config", "set", "--secret", "--raw", "rds-echo:masterPassword"]));
+    expect(setSecret?.stdin).toBe(PASSWORD);
+    for (const call of calls(fake)) expect(call.args.join(" ")).not.toContain(PASSWORD);
+    // The settings reach the backend's history at once, so another machine can rebuild this stack's config.
+    expect(refresh?.command).toBe("refresh");
+  });
+
+  it("keeps a secret out of any error it reports", async () => {
+    script({ "stack init": {}, "config set-all": {}, "config set": { stderr: `error: could not encrypt ${PASSWORD}\n`, code: 1 }, "stack rm": {} });
+    const failure = await engine().create(GENERATION, { ...rebooted, stage: "new" }, { masterPassword: PASSWORD }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(Error);
+    expect(String((failure as Error).message)).toContain("[secret]");
+    expect(JSON.stringify(failure) + String((failure as Error).stack) + String((failure as Error).message)).not.toContain(PASSWORD);
+    expect((failure as Error).cause).toBeUndefined();
   });
 
   it("reports an existing stack as StackExistsError", async () => {
@@ -141,8 +165,8 @@ describe("AutomationEngine with a scripted CLI", () => {
     expect(preview?.configFile).toMatch(/rds-echo:stage: promoted/);
     expect(preview?.configFile).toMatch(/rds-echo:zoneId: Z0123456789ABCDEFGHIJ/);
     expect(preview?.args).toEqual(expect.arrayContaining(["--message", `promote ${GENERATION}`]));
-    // Nothing wrote the stack's config: no config command ran and its file is as it was.
-    expect(commands()).toEqual(["stack select", "preview"]);
+    // Nothing wrote the stack's config: only the re-sync from the backend ran, and the file is as it was.
+    expect(commands()).toEqual(["stack select", "config refresh", "preview"]);
     expect(readFileSync(path.join(workspace(), `Pulumi.${GENERATION}.yaml`), "utf8")).toBe(STACK_FILE);
   });
 
@@ -201,12 +225,16 @@ describe("AutomationEngine with a scripted CLI", () => {
     });
     await engine().resolvePending(GENERATION, new Map([[INSTANCE_URN, GENERATION]]), { message: `recover ${GENERATION}` });
     // The last call is the SDK fetching the refresh's summary, told not to decrypt anything.
-    expect(commands()).toEqual(["stack select", "stack export", "stack import", "refresh", "stack history"]);
-    expect(calls(fake)[4]?.args).not.toContain("--show-secrets");
-    const imported = JSON.parse(calls(fake)[2]?.file ?? "{}") as { deployment: { resources: Array<{ urn: string; id?: string }>; pending_operations?: unknown } };
+    expect(commands()).toEqual(["stack select", "config refresh", "stack export", "stack import", "refresh", "stack history"]);
+    for (const call of calls(fake)) expect(call.args).not.toContain("--show-secrets");
+    const importCall = calls(fake)[3];
+    // Written for the CLI alone (0600, in a private directory), and gone afterwards.
+    expect(importCall?.fileMode).toBe(0o600);
+    expect(importCall?.args[importCall.args.indexOf("--file") + 1]).toMatch(/rds-echo-import-/);
+    const imported = JSON.parse(importCall?.file ?? "{}") as { deployment: { resources: Array<{ urn: string; id?: string }>; pending_operations?: unknown } };
     expect(imported.deployment.resources.at(-1)).toMatchObject({ urn: INSTANCE_URN, id: GENERATION });
     expect(imported.deployment.pending_operations).toBeUndefined();
-    expect(calls(fake)[3]?.args).toEqual(expect.arrayContaining(["--message", `recover ${GENERATION}`]));
+    expect(calls(fake)[4]?.args).toEqual(expect.arrayContaining(["--message", `recover ${GENERATION}`]));
     expect(output).toEqual(["Refreshing"]);
   });
 
@@ -219,11 +247,16 @@ describe("AutomationEngine with a scripted CLI", () => {
     expect(commands()).not.toContain("refresh");
   });
 
-  it("reads history without asking the CLI to decrypt secrets", async () => {
+  it("reads history without asking the CLI to decrypt secrets, in pages, and only the newest when asked", async () => {
     existingStack();
     script({ "stack select": {}, "stack history": { stdout: HISTORY_JSON } });
     const history = await engine().history(GENERATION);
     expect(history.map((h) => `${h.version} ${h.kind} ${h.result}`)).toEqual(["4 update succeeded", "3 refresh failed", "2 other in-progress", "1 update succeeded"]);
-    expect(calls(fake).find((c) => c.command === "stack history")?.args).not.toContain("--show-secrets");
+    const read = calls(fake).find((c) => c.command === "stack history");
+    expect(read?.args).not.toContain("--show-secrets");
+    // Without --page-size the CLI returns its default page of 10 and drops the rest of the audit trail.
+    expect(read?.args).toEqual(expect.arrayContaining(["--page-size", "100", "--page", "1"]));
+    await engine().history(GENERATION, 1);
+    expect(calls(fake).at(-1)?.args).toEqual(expect.arrayContaining(["--page-size", "1", "--page", "1"]));
   });
 });

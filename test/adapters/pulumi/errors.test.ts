@@ -9,7 +9,7 @@ import {
   StackNotFoundError as PulumiStackNotFoundError,
 } from "@pulumi/pulumi/automation/index.js";
 import { describe, expect, it } from "vitest";
-import { CLI_NOT_FOUND, isCliMissing, mapPulumiError } from "../../../src/adapters/pulumi/errors.js";
+import { CLI_NOT_FOUND, isCliMissing, mapPulumiError, PulumiCommandFailed } from "../../../src/adapters/pulumi/errors.js";
 import { EnvironmentError, StackExistsError, StackLockedError, StackNotFoundError } from "../../../src/errors.js";
 import { GENERATION } from "./fixtures.js";
 
@@ -56,9 +56,19 @@ describe("mapPulumiError", () => {
     expect((mapped as EnvironmentError).exitCode).toBe(2);
   });
 
-  it("returns any other failure unchanged (the CLI's own output stays in it)", () => {
-    const other = new CommandError("code: 255\n stderr: error: update failed");
-    expect(mapPulumiError(other, GENERATION)).toBe(other);
+  it("turns any other CLI failure into its error lines (no code/stdout/stderr dump), keeping the SDK error as cause", () => {
+    const other = new CommandError({
+      stdout: "  aws:rds:Instance (db):\n    error: 1 error occurred:\n    \t* creating RDS DB Instance: InvalidParameterCombination\n\nResources:\n",
+      stderr: "error: update failed\n",
+      code: 255,
+    } as never);
+    const mapped = mapPulumiError(other, GENERATION);
+    expect(mapped).toBeInstanceOf(PulumiCommandFailed);
+    expect((mapped as Error).message).toBe(
+      `pulumi failed on ${GENERATION}:\n  error: 1 error occurred: * creating RDS DB Instance: InvalidParameterCombination\n  error: update failed`,
+    );
+    expect((mapped as Error).message).not.toMatch(/code:|stdout:/);
+    expect((mapped as Error).cause).toBe(other);
     expect(isCliMissing(other)).toBe(false);
     const plain = new Error("boom");
     expect(mapPulumiError(plain, GENERATION)).toBe(plain);

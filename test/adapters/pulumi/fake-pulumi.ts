@@ -28,6 +28,10 @@ export interface FakeCall {
   /** Contents of the file given with `--config-file` (preview) or `--file` (stack import). */
   readonly configFile?: string;
   readonly file?: string;
+  /** The permission bits of the `--file` file while the CLI read it. */
+  readonly fileMode?: number;
+  /** What a `config set --raw` read on standard input. */
+  readonly stdin?: string;
 }
 
 const SOURCE = String.raw`
@@ -46,7 +50,8 @@ const call = { command, args, cwd: process.cwd(), env: { PULUMI_BACKEND_URL: pro
 const configFile = flag("--config-file");
 if (configFile) call.configFile = fs.readFileSync(configFile, "utf8");
 const file = flag("--file");
-if (file) call.file = fs.readFileSync(file, "utf8");
+if (file) { call.file = fs.readFileSync(file, "utf8"); call.fileMode = fs.statSync(file).mode & 0o777; }
+if (args.includes("--raw")) call.stdin = fs.readFileSync(0, "utf8");
 fs.appendFileSync(path.join(dir, "calls.jsonl"), JSON.stringify(call) + "\n");
 const countsFile = path.join(dir, "counts.json");
 const counts = fs.existsSync(countsFile) ? JSON.parse(fs.readFileSync(countsFile, "utf8")) : {};

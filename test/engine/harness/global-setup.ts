@@ -13,7 +13,7 @@ import { pulumiBinDir, pulumiVersion, writeShim } from "./pulumi.js";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const binDir = pulumiBinDir();
-  const providerBinDir = await buildProvider();
+  const providerBinDir = buildProvider().binDir;
   const moto = await startMoto();
   const shimRoot = mkdtempSync(path.join(os.tmpdir(), "rds-echo-engine-shim-"));
   const shimDir = writeShim(shimRoot, binDir);

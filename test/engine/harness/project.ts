@@ -3,12 +3,11 @@
  * to the built CLI, stacks/ with the suite's definition), a file backend of its own, and the moto account seeded with
  * what the definition names (the source instance and its snapshot, the parameter group, the hosted zone).
  */
-import { copyFileSync, cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { CreateDBInstanceCommand, CreateDBParameterGroupCommand, CreateDBSnapshotCommand, RDSClient } from "@aws-sdk/client-rds";
 import { CreateHostedZoneCommand, Route53Client } from "@aws-sdk/client-route-53";
-import type { Moto } from "./moto.js";
 import { REPO_ROOT } from "./moto.js";
 
 export const MASTER_PASSWORD = "s3cret-Echo-Passw0rd-7e1f";
@@ -29,16 +28,18 @@ export function makeProject(backendUrl?: string): Project {
   // The program's own imports (@pulumi/*) resolve from the checkout, as in a real one.
   symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(root, "node_modules"));
   cpSync(path.join(REPO_ROOT, "test/engine/fixtures/stacks"), path.join(root, "stacks"), { recursive: true });
+  const state = path.join(root, ".rds-echo", "state");
+  if (backendUrl === undefined) mkdirSync(state, { recursive: true });
   return {
     root,
-    backendUrl: backendUrl ?? `file://${path.join(root, ".rds-echo", "state")}`,
+    backendUrl: backendUrl ?? `file://${state}`,
     remove: () => rmSync(root, { recursive: true, force: true }),
   };
 }
 
 /** What production looks like to rds-echo: the source instance with one available snapshot, and the zone. */
-export async function seedAccount(moto: Moto): Promise<{ zoneId: string }> {
-  const config = { region: moto.env.AWS_REGION, endpoint: moto.endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
+export async function seedAccount(moto: { endpoint: string; region: string }): Promise<{ zoneId: string }> {
+  const config = { region: moto.region, endpoint: moto.endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
   const rds = new RDSClient(config);
   const route53 = new Route53Client(config);
   try {

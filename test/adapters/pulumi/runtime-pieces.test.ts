@@ -1,0 +1,95 @@
+/** The small real-path pieces of the Pulumi adapter: paged history, file-backend locks, the CLI process runner. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { pagedHistory } from "../../../src/adapters/pulumi/history.js";
+import { describeLock, fileBackendDir, heldLocks } from "../../../src/adapters/pulumi/locks.js";
+import { runCli } from "../../../src/adapters/pulumi/process.js";
+import { assertBackendExists } from "../../../src/adapters/pulumi/workspace.js";
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "rds-echo-pieces-"));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("pagedHistory", () => {
+  const entries = Array.from({ length: 250 }, (_, i) => i);
+  const reader = (asked: Array<[number, number]>) => async (size: number, page: number) => {
+    asked.push([size, page]);
+    return entries.slice((page - 1) * size, page * size);
+  };
+
+  it("reads every page until a short one, so nothing past the CLI's default 10 is dropped", async () => {
+    const asked: Array<[number, number]> = [];
+    expect(await pagedHistory(reader(asked))).toEqual(entries);
+    expect(asked).toEqual([[100, 1], [100, 2], [100, 3]]);
+  });
+
+  it("asks for exactly one entry when only the newest is wanted", async () => {
+    const asked: Array<[number, number]> = [];
+    expect(await pagedHistory(reader(asked), 1)).toEqual([0]);
+    expect(asked).toEqual([[1, 1]]);
+  });
+});
+
+describe("file backend locks", () => {
+  it("finds the lock files the DIY backend writes, with who holds them", async () => {
+    const state = tempDir();
+    const lockDir = path.join(state, ".pulumi/locks/organization/rds-echo/development-20261125-1230");
+    mkdirSync(lockDir, { recursive: true });
+    writeFileSync(path.join(lockDir, "0b5f.json"), JSON.stringify({ pid: 4242, username: "ci", hostname: "runner-3", timestamp: "2026-11-25T12:30:00Z" }));
+    mkdirSync(path.join(state, ".pulumi/locks/organization/billing/other"), { recursive: true });
+    writeFileSync(path.join(state, ".pulumi/locks/organization/billing/other/1.json"), "{}");
+    const locks = await heldLocks(state, "rds-echo");
+    expect(locks).toEqual([{ stack: "development-20261125-1230", pid: 4242, username: "ci", hostname: "runner-3", timestamp: "2026-11-25T12:30:00Z" }]);
+    expect(describeLock(locks[0]!)).toBe("pid 4242 on runner-3 since 2026-11-25T12:30:00Z");
+    expect(await heldLocks(tempDir(), "rds-echo")).toEqual([]);
+  });
+
+  it("knows a file backend's directory from its URL, and nothing of other backends", () => {
+    expect(fileBackendDir("file:///var/lib/echo")).toBe("/var/lib/echo");
+    expect(fileBackendDir("file://~/state")).toBe(path.join(os.homedir(), "state"));
+    expect(fileBackendDir("s3://bucket/prefix")).toBeUndefined();
+  });
+
+  it("refuses a chosen file backend that does not exist rather than starting an empty one", async () => {
+    await expect(assertBackendExists({ url: "file:///nowhere/at/all" })).rejects.toThrow(/does not exist: create \/nowhere\/at\/all/);
+    await expect(assertBackendExists({ url: `file://${tempDir()}` })).resolves.toBeUndefined();
+  });
+});
+
+describe("runCli", () => {
+  const script = (body: string) => {
+    const file = path.join(tempDir(), "cli.sh");
+    writeFileSync(file, `#!/usr/bin/env bash\n${body}\n`, { mode: 0o755 });
+    return file;
+  };
+
+  it("feeds input on stdin (never in argv) and gives /dev/null otherwise", async () => {
+    const cli = script('echo "args=$*"; echo "stdin=$(cat)"');
+    expect((await runCli(cli, ["config", "set"], { cwd: os.tmpdir(), env: {}, input: "s3cret" })).stdout).toBe("args=config set\nstdin=s3cret\n");
+    expect((await runCli(cli, [], { cwd: os.tmpdir(), env: {} })).stdout).toBe("args=\nstdin=\n");
+  });
+
+  it("runs the CLI in a process group of its own, and an abort sends it exactly one SIGINT", async () => {
+    const cli = script('trap \'echo "SIGINT $((++n))"\' INT; echo "group $(ps -o pgid= $$ | tr -d " ") self $$"; for i in $(seq 40); do sleep 0.05; done');
+    const abort = new AbortController();
+    const pending = runCli(cli, [], { cwd: os.tmpdir(), env: {}, signal: abort.signal, onStdout: () => abort.abort() });
+    const result = await pending;
+    const [, group, , self] = result.stdout.split("\n")[0]!.split(" ");
+    expect(group).toBe(self);
+    expect(Number(group)).not.toBe(process.pid);
+    expect(result.stdout.match(/SIGINT/g)).toEqual(["SIGINT"]);
+  });
+
+  it("reports a binary that cannot be started as a spawn error, not a throw", async () => {
+    const result = await runCli(path.join(tempDir(), "missing"), [], { cwd: os.tmpdir(), env: {} });
+    expect(result.err).toMatchObject({ code: "ENOENT" });
+  });
+});
