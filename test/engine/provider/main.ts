@@ -4,9 +4,14 @@
  */
 import { main } from "@pulumi/pulumi/provider/index.js";
 import { providerConfigFrom } from "./config.js";
-import { hookConfigure } from "./configure-hook.js";
+import { hookServer } from "./server-hooks.js";
 import { standInProvider } from "./provider.js";
+import { rememberReadInputs } from "./read-inputs.js";
+import { isRecord } from "./values.js";
 
 const provider = standInProvider();
-hookConfigure((variables, args) => provider.configure(providerConfigFrom(variables, args)));
+hookServer({
+  onConfigure: (variables, args) => provider.configure(providerConfigFrom(variables, args)),
+  onRead: (urn, id, inputs) => rememberReadInputs(urn, id, isRecord(inputs) ? inputs : undefined),
+});
 await main(provider, process.argv.slice(2));

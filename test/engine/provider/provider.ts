@@ -7,6 +7,7 @@ import { clientsFor, type AwsClients } from "./clients.js";
 import { EMPTY_CONFIG, type ProviderConfig } from "./config.js";
 import { checkInstance, createInstance, deleteInstance, diffInstance, INSTANCE_TYPE, readInstance, updateInstance, type ProviderContext } from "./rds-instance.js";
 import { checkRecord, createRecord, deleteRecord, diffRecord, readRecord, RECORD_TYPE, updateRecord } from "./route53-record.js";
+import { readInputsOf } from "./read-inputs.js";
 import { isRecord, type PropertyBag } from "./values.js";
 
 /** The @pulumi/aws version in package-lock.json, reported in plugin info so the engine matches the SDK's request. */
@@ -26,7 +27,7 @@ function unsupported(urn: string): Error {
   return new Error(`the stand-in aws provider implements only ${INSTANCE_TYPE} and ${RECORD_TYPE}, not ${typeOfUrn(urn)}`);
 }
 
-/** A provider with its configuration settable (by Configure, see configure-hook.ts, or directly by tests). */
+/** A provider with its configuration settable (by Configure, see server-hooks.ts, or directly by tests). */
 export interface StandInProvider extends Provider {
   configure(config: ProviderConfig): void;
   readonly context: ProviderContext;
@@ -66,7 +67,7 @@ export function standInProvider(initial: ProviderConfig = EMPTY_CONFIG): StandIn
     },
     async read(id, urn, props): Promise<ReadResult> {
       const type = typeOfUrn(urn);
-      if (type === INSTANCE_TYPE) return readInstance(context, id, bag(props));
+      if (type === INSTANCE_TYPE) return readInstance(context, id, bag(props), readInputsOf(urn, id));
       if (type === RECORD_TYPE) return readRecord(context, id, bag(props));
       throw unsupported(urn);
     },

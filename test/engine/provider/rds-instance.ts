@@ -103,9 +103,9 @@ export async function createInstance(ctx: ProviderContext, inputs: PropertyBag):
       await rds.send(new ModifyDBInstanceCommand(modify)).catch((error: unknown) => {
         throw describeAwsError(`updating RDS DB Instance (${identifier})`, error);
       });
-      await waitAvailable(rds, id, TIMEOUTS_MS.update);
+      await waitAvailable(rds, id, TIMEOUTS_MS.update, identifier);
     }
-    const instance = await findInstance(rds, id);
+    const instance = await findInstance(rds, id, identifier);
     if (!instance) throw new Error(`reading RDS DB Instance (${identifier}): not found after create`);
     return { id, outs: stateAfterWrite(instance, config, inputs) };
   } catch (error) {
@@ -119,10 +119,11 @@ export async function createInstance(ctx: ProviderContext, inputs: PropertyBag):
  * defaults apply and the inputs are derived from what was read. A refresh keeps the attributes RDS never reports
  * from the prior state. An instance RDS no longer has is gone: an empty id drops it from the state.
  */
-export async function readInstance(ctx: ProviderContext, id: string, props: PropertyBag | undefined): Promise<ReadResult> {
+export async function readInstance(ctx: ProviderContext, id: string, props: PropertyBag | undefined, inputs?: PropertyBag): Promise<ReadResult> {
   const prior = isRecord(props) ? props : {};
   const importing = Object.keys(prior).length === 0;
-  const instance = await findInstance(ctx.clients().rds, id);
+  const known = stringOf(plainBag(prior), "identifier") ?? stringOf(plainBag(inputs), "identifier");
+  const instance = await findInstance(ctx.clients().rds, id, known);
   if (!instance) return { id: "", props: {} };
   const outputs = { ...readOutputs(instance, ctx.config().ignoreTags), ...passthroughFrom(importing ? IMPORT_DEFAULTS : prior) };
   // GUESS: the id stays the one asked for (resourceInstanceRead never calls SetId), so an import by identifier keeps
@@ -150,13 +151,14 @@ export async function updateInstance(ctx: ProviderContext, id: string, olds: Pro
     }
   }
   const modify = updateRequest(plainOlds, plainNews, changed);
+  const renamed = modify?.NewDBInstanceIdentifier ?? identifier;
   if (modify) {
     await rds.send(new ModifyDBInstanceCommand(modify)).catch((error: unknown) => {
       throw describeAwsError(`updating RDS DB Instance (${identifier})`, error);
     });
-    await waitAvailable(rds, id, TIMEOUTS_MS.update);
+    await waitAvailable(rds, id, TIMEOUTS_MS.update, renamed);
   }
-  const instance = await findInstance(rds, id);
+  const instance = await findInstance(rds, id, renamed);
   if (!instance) throw new Error(`reading RDS DB Instance (${identifier}): not found after update`);
   return { outs: stateAfterWrite(instance, config, news) };
 }
@@ -188,7 +190,7 @@ export async function deleteInstance(ctx: ProviderContext, id: string, props: Pr
       const protectedError = error instanceof Error && error.name === "InvalidParameterCombination" && error.message.includes("disable deletion pro");
       if (!protectedError || state["deletionProtection"] === true || state["applyImmediately"] !== true) throw error;
       await rds.send(new ModifyDBInstanceCommand({ ApplyImmediately: true, DBInstanceIdentifier: identifier, DeletionProtection: false }));
-      await waitAvailable(rds, id, TIMEOUTS_MS.update);
+      await waitAvailable(rds, id, TIMEOUTS_MS.update, identifier);
       await attempt();
     }
   } catch (error) {
@@ -196,5 +198,5 @@ export async function deleteInstance(ctx: ProviderContext, id: string, props: Pr
     const alreadyDeleting = error instanceof Error && error.name === "InvalidDBInstanceState" && error.message.includes("is already being deleted");
     if (!alreadyDeleting) throw describeAwsError(`deleting RDS DB Instance (${identifier})`, error);
   }
-  await waitDeleted(rds, id, TIMEOUTS_MS.delete);
+  await waitDeleted(rds, id, TIMEOUTS_MS.delete, identifier);
 }

@@ -37,11 +37,19 @@ function pollMs(): number {
 const DBI_RESOURCE_ID = /^db-[0-9A-Za-z]{2,255}$/;
 
 /**
+ * MOTO: moto 5.2.5 gives EVERY DB instance the same DbiResourceId (moto/rds/models.py, `DBInstance.__init__`:
+ * `self.dbi_resource_id = "db-M5ENSHXFPU6XHZ4G4ZEI5QIO2U"`), so a `dbi-resource-id` lookup returns all of them,
+ * where real RDS returns exactly one. For that one id, and only for it, the stand-in narrows the answer to the
+ * instance with the identifier the caller knows (the state's, or the inputs'); real AWS never needs this.
+ */
+export const MOTO_SHARED_DBI_RESOURCE_ID = "db-M5ENSHXFPU6XHZ4G4ZEI5QIO2U";
+
+/**
  * `findDBInstanceByIDSDKv2`: an id that looks like a DbiResourceId is looked up with the `dbi-resource-id` filter,
  * falling back to an identifier lookup (an identifier may itself start with `db-`); anything else is an identifier.
- * Undefined when RDS has no such instance.
+ * Undefined when RDS has no such instance. `identifier` serves only the moto quirk above.
  */
-export async function findInstance(rds: RDSClient, id: string): Promise<DBInstance | undefined> {
+export async function findInstance(rds: RDSClient, id: string, identifier?: string): Promise<DBInstance | undefined> {
   const byIdentifier = async () => {
     try {
       const out = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
@@ -53,7 +61,15 @@ export async function findInstance(rds: RDSClient, id: string): Promise<DBInstan
   };
   if (!DBI_RESOURCE_ID.test(id)) return byIdentifier();
   const out = await rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: "dbi-resource-id", Values: [id] }] }));
-  const found = out.DBInstances ?? [];
+  let found = out.DBInstances ?? [];
+  if (id === MOTO_SHARED_DBI_RESOURCE_ID) {
+    if (identifier === undefined && found.length > 1) {
+      throw new Error(`moto gives every DB instance the resource id ${id}; the stand-in needs the instance's identifier (from the state or inputs) to tell them apart`);
+    }
+    if (identifier !== undefined) found = found.filter((instance) => instance.DBInstanceIdentifier === identifier.toLowerCase());
+    return found[0];
+  }
+  // `AssertSingleValueResult`.
   if (found.length > 1) throw new Error(`RDS returned ${found.length} DB instances for resource id ${id}`);
   return found[0] ?? (await byIdentifier());
 }
@@ -62,12 +78,12 @@ export function isNotFound(error: unknown): boolean {
   return error instanceof Error && (error.name === "DBInstanceNotFoundFault" || error.name === "DBInstanceNotFound");
 }
 
-export async function waitAvailable(rds: RDSClient, id: string, timeoutMs: number): Promise<DBInstance> {
+export async function waitAvailable(rds: RDSClient, id: string, timeoutMs: number, identifier?: string): Promise<DBInstance> {
   const deadline = Date.now() + timeoutMs;
   let seen = 0;
   let notFound = 0;
   for (;;) {
-    const instance = await findInstance(rds, id);
+    const instance = await findInstance(rds, id, identifier);
     const status = instance?.DBInstanceStatus ?? "";
     if (!instance) {
       if (++notFound > NOT_FOUND_CHECKS) throw new Error(`RDS DB Instance (${id}) not found while waiting for it to be available`);
@@ -84,10 +100,10 @@ export async function waitAvailable(rds: RDSClient, id: string, timeoutMs: numbe
   }
 }
 
-export async function waitDeleted(rds: RDSClient, id: string, timeoutMs: number): Promise<void> {
+export async function waitDeleted(rds: RDSClient, id: string, timeoutMs: number, identifier?: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const instance = await findInstance(rds, id);
+    const instance = await findInstance(rds, id, identifier);
     if (!instance) return;
     const status = instance.DBInstanceStatus ?? "";
     if (!(DELETED_PENDING as readonly string[]).includes(status)) throw new Error(`unexpected state '${status}', wanted target ''`);

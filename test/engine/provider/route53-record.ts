@@ -68,8 +68,9 @@ function expandRecordName(name: string, zoneName: string): string {
   return record === "" ? zone : `${record}.${zone}`;
 }
 
+/** `d.Get("name")` in create already holds the StateFunc's value (trimmed, lower case), then lower-cased again. */
 function recordId(zoneId: string, name: string, type: string, setIdentifier?: string): string {
-  return [zoneId, name.toLowerCase(), type, ...(setIdentifier ? [setIdentifier] : [])].join("_");
+  return [zoneId, normalizeRecordName(name), type, ...(setIdentifier ? [setIdentifier] : [])].join("_");
 }
 
 /** `cleanZoneID`: the API's `/hostedzone/Z…` prefix removed. */

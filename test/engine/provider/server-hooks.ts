@@ -8,8 +8,16 @@
  * `Server.prototype.addService`, before `main()` registers the provider service. It is the one place that depends on
  * the SDK's internals: if they change, Configure still answers, and `onConfigure` is simply not called (the
  * provider then fails loudly on its first call without a region rather than guessing one).
+ *
+ * The same wrap records each Read request's `inputs` (read-inputs.ts), which the SDK's server also drops.
  */
 import { createRequire } from "node:module";
+
+interface ReadRequest {
+  getId(): string;
+  getUrn(): string;
+  getInputs(): { toJavaScript(): unknown } | undefined;
+}
 
 interface ConfigureRequest {
   getVariablesMap(): { entries(): Iterable<[string, string]> };
@@ -18,7 +26,12 @@ interface ConfigureRequest {
 
 type Handler = (call: { request: ConfigureRequest }, callback: unknown) => unknown;
 
-export function hookConfigure(onConfigure: (variables: Map<string, string>, args: unknown) => void): void {
+export interface ServerHooks {
+  onConfigure(variables: Map<string, string>, args: unknown): void;
+  onRead(urn: string, id: string, inputs: unknown): void;
+}
+
+export function hookServer(hooks: ServerHooks): void {
   const requireFromPulumi = createRequire(createRequire(import.meta.url).resolve("@pulumi/pulumi"));
   const grpc = requireFromPulumi("@grpc/grpc-js") as { Server: { prototype: { addService(service: unknown, implementation: Record<string, unknown>): void } } };
   const original = grpc.Server.prototype.addService;
@@ -28,7 +41,15 @@ export function hookConfigure(onConfigure: (variables: Map<string, string>, args
       const handler = configure as Handler;
       implementation["configure"] = function (this: unknown, call: { request: ConfigureRequest }, callback: unknown) {
         const variables = new Map(call.request.getVariablesMap().entries());
-        onConfigure(variables, call.request.getArgs()?.toJavaScript());
+        hooks.onConfigure(variables, call.request.getArgs()?.toJavaScript());
+        return handler.call(this, call, callback);
+      };
+    }
+    const read = implementation["read"];
+    if (typeof read === "function") {
+      const handler = read as (call: { request: ReadRequest }, callback: unknown) => unknown;
+      implementation["read"] = function (this: unknown, call: { request: ReadRequest }, callback: unknown) {
+        hooks.onRead(call.request.getUrn(), call.request.getId(), call.request.getInputs()?.toJavaScript());
         return handler.call(this, call, callback);
       };
     }

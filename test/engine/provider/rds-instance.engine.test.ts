@@ -1,0 +1,197 @@
+/**
+ * The stand-in's `aws:rds/instance:Instance` rules, called directly against a real moto: what lands in RDS, what a
+ * diff plans, what a delete leaves, what an import reads.
+ */
+import { AddTagsToResourceCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, ListTagsForResourceCommand } from "@aws-sdk/client-rds";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { instanceUrn, seedSnapshot, startFixture, type Fixture } from "./fixture.js";
+import { rememberReadInputs } from "./read-inputs.js";
+import { isSecret, reveal, type PropertyBag } from "./values.js";
+
+let fx: Fixture;
+beforeAll(async () => {
+  fx = await startFixture();
+}, 180_000);
+afterAll(async () => {
+  await fx?.stop();
+});
+
+/** The inputs rds-echo's program declares at stage `new` (restoreArgs + tags), for a generation. */
+function programInputs(generation: string, snapshot: string, extra: PropertyBag = {}): PropertyBag {
+  return {
+    identifier: generation,
+    snapshotIdentifier: snapshot,
+    instanceClass: "db.t3.micro",
+    copyTagsToSnapshot: true,
+    applyImmediately: true,
+    skipFinalSnapshot: false,
+    finalSnapshotIdentifier: `${generation}-final`,
+    tags: { "echo:managed": "dev", "echo:generation": generation, "echo:stage": "new" },
+    ...extra,
+  };
+}
+
+async function describe1(identifier: string) {
+  const out = await fx.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }));
+  return out.DBInstances![0]!;
+}
+
+async function tagsOf(arn: string): Promise<Record<string, string>> {
+  const out = await fx.rds.send(new ListTagsForResourceCommand({ ResourceName: arn }));
+  return Object.fromEntries((out.TagList ?? []).map((t) => [t.Key!, t.Value!]));
+}
+
+async function create(generation: string, inputs: PropertyBag) {
+  const checked = await fx.provider.check!(instanceUrn(), {}, inputs);
+  expect(checked.failures).toEqual([]);
+  return fx.provider.create!(instanceUrn(), checked.inputs);
+}
+
+describe("create from a snapshot", () => {
+  it("restores, then applies in a ModifyDBInstance what the restore cannot take, and reports the DbiResourceId as id", async () => {
+    const snapshot = await seedSnapshot(fx.rds, "prod-a");
+    const inputs = programInputs("dev-a", snapshot, { backupRetentionPeriod: 3, password: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "s3cret-pw" } });
+    const { id, outs } = await create("dev-a", inputs);
+
+    const live = await describe1("dev-a");
+    expect(id).toBe(live.DbiResourceId);
+    expect(id).toMatch(/^db-/);
+    expect(live.DBInstanceStatus).toBe("available");
+    expect(live.DBInstanceClass).toBe("db.t3.micro");
+    expect(live.CopyTagsToSnapshot).toBe(true);
+    expect(live.BackupRetentionPeriod).toBe(3); // through the modify after the restore
+    expect(await tagsOf(live.DBInstanceArn!)).toMatchObject({ "echo:managed": "dev", "echo:generation": "dev-a", "echo:stage": "new" });
+    expect(outs).toMatchObject({
+      identifier: "dev-a",
+      resourceId: id,
+      arn: live.DBInstanceArn,
+      address: live.Endpoint!.Address,
+      port: live.Endpoint!.Port,
+      endpoint: `${live.Endpoint!.Address}:${live.Endpoint!.Port}`,
+      snapshotIdentifier: snapshot, // kept from the inputs: RDS never reports it
+      skipFinalSnapshot: false,
+      deleteAutomatedBackups: true, // the schema default
+    });
+    expect(isSecret(outs.password)).toBe(true);
+    expect(reveal(outs.password)).toBe("s3cret-pw");
+  });
+});
+
+describe("diff", () => {
+  let state: PropertyBag;
+  let inputs: PropertyBag;
+  beforeAll(async () => {
+    const snapshot = await seedSnapshot(fx.rds, "prod-b");
+    inputs = programInputs("dev-b", snapshot);
+    state = (await create("dev-b", inputs)).outs as PropertyBag;
+  });
+  const diff = (news: PropertyBag) => fx.provider.diff!("id", instanceUrn(), state, news);
+
+  it("plans nothing for the inputs it was created with, computed fields absent from the inputs included", async () => {
+    expect(await diff(inputs)).toEqual({ changes: false, replaces: [] });
+    for (const computed of ["parameterGroupName", "vpcSecurityGroupIds", "backupRetentionPeriod", "caCertIdentifier", "port", "availabilityZone", "storageType", "iops", "multiAz", "licenseModel"]) {
+      expect(state[computed], computed).not.toBeUndefined();
+      expect(inputs[computed], computed).toBeUndefined();
+    }
+  });
+
+  it("replaces for a ForceNew input (snapshotIdentifier, availabilityZone, storageEncrypted) and updates for the rest", async () => {
+    expect(await diff({ ...inputs, snapshotIdentifier: "other-snap" })).toEqual({ changes: true, replaces: ["snapshotIdentifier"] });
+    expect(await diff({ ...inputs, availabilityZone: "eu-west-1c" })).toEqual({ changes: true, replaces: ["availabilityZone"] });
+    expect(await diff({ ...inputs, storageEncrypted: true })).toEqual({ changes: true, replaces: ["storageEncrypted"] });
+    expect(await diff({ ...inputs, instanceClass: "db.t3.small" })).toEqual({ changes: true, replaces: [] });
+    // identifier is no longer ForceNew (provider v5+): a rename is a ModifyDBInstance.
+    expect(await diff({ ...inputs, identifier: "dev-b2" })).toEqual({ changes: true, replaces: [] });
+    expect(await diff({ ...inputs, tags: { ...(inputs.tags as object), "echo:stage": "modified" } })).toEqual({ changes: true, replaces: [] });
+  });
+
+  it("diffs a non-computed input removed from the program against its default, and a password only on input change", async () => {
+    expect(await diff({ ...inputs, copyTagsToSnapshot: undefined })).toMatchObject({ changes: true }); // Default false vs true
+    const withPassword = { ...state, password: "a" };
+    expect(await fx.provider.diff!("id", instanceUrn(), withPassword, { ...inputs, password: "a" })).toEqual({ changes: false, replaces: [] });
+    expect(await fx.provider.diff!("id", instanceUrn(), withPassword, { ...inputs, password: "b" })).toEqual({ changes: true, replaces: [] });
+  });
+});
+
+describe("an encrypted snapshot", () => {
+  it("plans a replacement when the program does not declare storageEncrypted (Optional, ForceNew, not Computed)", async () => {
+    const snapshot = await seedSnapshot(fx.rds, "prod-enc", { encrypted: true });
+    const inputs = programInputs("dev-enc", snapshot);
+    const { outs } = await create("dev-enc", inputs);
+    expect((outs as PropertyBag).storageEncrypted).toBe(true);
+    expect(await fx.provider.diff!("id", instanceUrn(), outs, inputs)).toEqual({ changes: true, replaces: ["storageEncrypted"] });
+    expect(await fx.provider.diff!("id", instanceUrn(), outs, { ...inputs, storageEncrypted: true })).toEqual({ changes: false, replaces: [] });
+  });
+});
+
+describe("update", () => {
+  it("modifies with applyImmediately, and keeps out-of-band tags under ignored prefixes while removing other strays", async () => {
+    const snapshot = await seedSnapshot(fx.rds, "prod-c");
+    const inputs = programInputs("dev-c", snapshot);
+    const { id, outs } = await create("dev-c", inputs);
+    const arn = (outs as PropertyBag).arn as string;
+    await fx.rds.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: [{ Key: "echo:approval:alice", Value: "yes" }, { Key: "stray", Value: "x" }] }));
+    const refreshed = await fx.provider.read!(id, instanceUrn(), outs);
+    expect((refreshed.props as PropertyBag).tags).not.toHaveProperty("echo:approval:alice");
+    expect((refreshed.props as PropertyBag).tags).toHaveProperty("stray", "x");
+
+    const news = { ...inputs, deletionProtection: true, backupRetentionPeriod: 7, tags: { ...(inputs.tags as object), "echo:stage": "modified" } };
+    const diff = await fx.provider.diff!(id, instanceUrn(), refreshed.props, news);
+    expect(diff).toEqual({ changes: true, replaces: [] });
+    const { outs: updated } = await fx.provider.update!(id, instanceUrn(), refreshed.props, news);
+
+    const live = await describe1("dev-c");
+    expect(live.DeletionProtection).toBe(true);
+    expect(live.BackupRetentionPeriod).toBe(7);
+    expect(await tagsOf(arn)).toEqual({ "echo:managed": "dev", "echo:generation": "dev-c", "echo:stage": "modified", "echo:approval:alice": "yes" });
+    expect(await fx.provider.diff!(id, instanceUrn(), updated, news)).toEqual({ changes: false, replaces: [] });
+  });
+});
+
+describe("delete", () => {
+  it("takes the final snapshot named in the state, and waits until the instance is gone", async () => {
+    const snapshot = await seedSnapshot(fx.rds, "prod-d");
+    const { id, outs } = await create("dev-d", programInputs("dev-d", snapshot));
+    await fx.provider.delete!(id, instanceUrn(), outs);
+    await expect(describe1("dev-d")).rejects.toThrow(/not found/i);
+    const snaps = await fx.rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: "dev-d-final" }));
+    expect(snaps.DBSnapshots?.[0]?.DBInstanceIdentifier).toBe("dev-d");
+  });
+
+  it("skips the final snapshot when the state says so, and refuses a delete with neither a skip nor a name", async () => {
+    const snapshot = await seedSnapshot(fx.rds, "prod-e");
+    const { id, outs } = await create("dev-e", programInputs("dev-e", snapshot, { skipFinalSnapshot: true, finalSnapshotIdentifier: undefined }));
+    await expect(fx.provider.delete!(id, instanceUrn(), { ...(outs as PropertyBag), skipFinalSnapshot: false })).rejects.toThrow(/final_snapshot_identifier is required/);
+    await fx.provider.delete!(id, instanceUrn(), outs);
+    await expect(describe1("dev-e")).rejects.toThrow(/not found/i);
+    const snaps = await fx.rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: "dev-e" }));
+    expect(snaps.DBSnapshots ?? []).toEqual([]);
+  });
+});
+
+describe("read", () => {
+  it("imports with empty state: no snapshotIdentifier (RDS does not report it), skipFinalSnapshot true, so the program's inputs plan a replacement", async () => {
+    const snapshot = await seedSnapshot(fx.rds, "prod-f");
+    const inputs = programInputs("dev-f", snapshot);
+    const { id } = await create("dev-f", inputs);
+    // MOTO: every moto instance has the same DbiResourceId; with no state the stand-in needs the inputs the engine
+    // sends with Read (an adopted pending create has them) to tell which one.
+    await expect(fx.provider.read!(id, instanceUrn(), {})).rejects.toThrow(/moto gives every DB instance/);
+    rememberReadInputs(instanceUrn(), id, { identifier: "dev-f" });
+    const imported = await fx.provider.read!(id, instanceUrn(), {});
+    expect(imported.id).toBe(id);
+    expect(imported.props).toMatchObject({ identifier: "dev-f", resourceId: id, skipFinalSnapshot: true, deleteAutomatedBackups: true });
+    expect(imported.props).not.toHaveProperty("snapshotIdentifier");
+    expect(imported.inputs).toMatchObject({ identifier: "dev-f", instanceClass: "db.t3.micro", skipFinalSnapshot: true });
+    expect(await fx.provider.diff!(id, instanceUrn(), imported.props, inputs)).toEqual({ changes: true, replaces: ["snapshotIdentifier"] });
+    // A refresh with a prior state keeps what RDS never reports.
+    const refreshed = await fx.provider.read!(id, instanceUrn(), { identifier: "dev-f", snapshotIdentifier: snapshot, skipFinalSnapshot: false });
+    expect(refreshed.props).toMatchObject({ snapshotIdentifier: snapshot, skipFinalSnapshot: false });
+    expect(refreshed.inputs).toBeUndefined();
+  });
+
+  it("reads an instance by its identifier too, and reports a vanished instance as gone", async () => {
+    expect((await fx.provider.read!("dev-f", instanceUrn(), {})).props).toMatchObject({ identifier: "dev-f" });
+    expect(await fx.provider.read!("db-NOSUCHINSTANCE", instanceUrn(), { identifier: "x" })).toEqual({ id: "", props: {} });
+  });
+});
