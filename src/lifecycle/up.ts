@@ -48,6 +48,9 @@ export async function up(ctx: StepContext, options: UpOptions): Promise<StepRepo
     const unfinished = await unfinishedGeneration(ctx, state);
     const step = nextStep(ctx, state, options, unfinished);
     if (!step) break;
+    // One new generation per run: with a short guard the one just promoted could otherwise be followed at once by
+    // another restore (a new minute, a new name), and cron would restore in a loop.
+    if (step === "new" && reports.some((r) => r.step === "new")) break;
     let taken: StepReport[];
     try {
       taken = unfinished ? [await resumeGeneration(ctx, unfinished)] : await take(ctx, state, step as Exclude<NextStep, "resume">, options);

@@ -4,7 +4,7 @@ import { loadEchoState } from "../../src/lifecycle/echo-state.js";
 import { echoHistory } from "../../src/lifecycle/history.js";
 import { echoStatus } from "../../src/lifecycle/status.js";
 import { up } from "../../src/lifecycle/up.js";
-import { sandboxWorld, type World } from "../helpers/sandbox.js";
+import { sandboxWorld, testDefinition, type World } from "../helpers/sandbox.js";
 
 const HOUR = 3_600_000;
 const CNAME = "development.db.example.com";
@@ -35,6 +35,13 @@ function watchCname(w: World): string[] {
 const instance = (w: World, id: string) => w.sandbox.world.rds.instances[id];
 
 describe("two generations through the lifecycle (sandbox)", () => {
+  it("starts at most one new generation per run, even when the guard would allow another at once", async () => {
+    const w = sandboxWorld(testDefinition((d) => (d.guard = { minAgeHours: 0 })));
+    const steps = (await up(w.ctx(), { promote: true, retire: false })).map((r) => r.step);
+    expect(steps).toEqual(["new", "modify", "reboot", "promote"]);
+    expect(Object.keys(w.sandbox.world.rds.instances).filter((id) => id.startsWith("development-"))).toHaveLength(1);
+  });
+
   it("promotes A, then B (A forgotten), then retires A, and the CNAME never dangles", async () => {
     const w = sandboxWorld();
     const violations = watchCname(w);
