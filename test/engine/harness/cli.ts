@@ -1,0 +1,42 @@
+/** The plain `pulumi` CLI, run the way a person would from the checkout's root, against the same backend. */
+import { spawnSync } from "node:child_process";
+import type { EngineEnv } from "./suite.js";
+
+export interface PlainRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function pulumi(env: EngineEnv, args: readonly string[]): PlainRun {
+  const result = spawnSync("pulumi", [...args, "--non-interactive"], {
+    cwd: env.project.root,
+    env: env.env(),
+    encoding: "utf8",
+    timeout: 300_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export interface StackRow {
+  readonly name: string;
+  readonly resourceCount?: number;
+}
+
+export function stackList(env: EngineEnv): StackRow[] {
+  const run = pulumi(env, ["stack", "ls", "--json"]);
+  if (run.code !== 0) throw new Error(`pulumi stack ls failed: ${run.stderr}`);
+  return JSON.parse(run.stdout) as StackRow[];
+}
+
+export interface HistoryRow {
+  readonly kind: string;
+  readonly result: string;
+  readonly message: string;
+}
+
+export function stackHistory(env: EngineEnv, stack: string): HistoryRow[] {
+  const run = pulumi(env, ["stack", "history", "--json", "--page-size", "1000", "-s", stack]);
+  if (run.code !== 0) throw new Error(`pulumi stack history failed: ${run.stderr}`);
+  return JSON.parse(run.stdout) as HistoryRow[];
+}

@@ -1,0 +1,74 @@
+/**
+ * Two generations through `up --promote --retire` with the real CLI: outcomes checked in moto (the CNAME's target,
+ * the instances, their tags, the final snapshot) and in the backend (`pulumi stack ls`, `pulumi stack history`).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cnameTarget, instances, resetMoto, snapshotIds, tagsOf } from "./harness/aws.js";
+import { stackHistory, stackList } from "./harness/cli.js";
+import { makeProject, seedAccount, type Project } from "./harness/project.js";
+import { EngineEnv, suite } from "./harness/suite.js";
+
+const CNAME = "development.db.example.com";
+
+/** Generations are named by the minute: wait for the next one before starting another. */
+async function nextMinute(): Promise<void> {
+  const minute = Math.floor(Date.now() / 60_000);
+  while (Math.floor(Date.now() / 60_000) === minute) await new Promise((resolve) => setTimeout(resolve, 500));
+}
+
+const echoInstances = async () => (await instances()).filter((i) => i.DBInstanceIdentifier?.startsWith("development-"));
+
+describe("two generations through the real engine", () => {
+  let project: Project;
+  let env: EngineEnv;
+  let zoneId: string;
+  beforeAll(async () => {
+    await resetMoto();
+    ({ zoneId } = await seedAccount({ endpoint: suite().motoEndpoint, region: suite().motoEnv["AWS_REGION"]! }));
+    project = makeProject();
+    env = new EngineEnv(project);
+  });
+  afterAll(() => {
+    env?.dispose();
+    project?.remove();
+  });
+
+  it("A is promoted; B is promoted and A forgotten then retired with its final snapshot; the backend keeps both stacks and their histories", async () => {
+    const first = await env.run(["up", "development", "--promote", "--retire", "--yes"]);
+    expect(first.code, first.stderr).toBe(0);
+    const [a] = await echoInstances();
+    const nameA = a!.DBInstanceIdentifier!;
+    expect(tagsOf(a!)).toMatchObject({ "echo:managed": "development", "echo:generation": nameA, "echo:stage": "promoted", team: "platform" });
+    expect(a!.DBParameterGroups?.[0]?.DBParameterGroupName).toBe("development-postgres16");
+    expect(a!.BackupRetentionPeriod).toBe(1);
+    expect(await cnameTarget(zoneId, CNAME)).toBe(a!.Endpoint?.Address);
+
+    await nextMinute();
+    const forced = await env.run(["new", "development", "--force", "--yes"]);
+    expect(forced.code, forced.stderr).toBe(0);
+    const second = await env.run(["up", "development", "--promote", "--retire", "--yes"]);
+    expect(second.code, second.stderr).toBe(0);
+    const live = await echoInstances();
+    const b = live.find((i) => i.DBInstanceIdentifier !== nameA)!;
+    const nameB = b.DBInstanceIdentifier!;
+    expect(await cnameTarget(zoneId, CNAME)).toBe(b.Endpoint?.Address);
+    expect(tagsOf(b)).toMatchObject({ "echo:stage": "promoted" });
+
+    // A was demoted less than the CNAME's TTL (1 s) ago in that run, or retired in it: either way, after a TTL a
+    // further run retires it, and only it.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const third = await env.run(["up", "development", "--retire", "--yes"]);
+    expect(third.code, third.stderr).toBe(0);
+    expect((await echoInstances()).map((i) => i.DBInstanceIdentifier)).toEqual([nameB]);
+    expect(await snapshotIds()).toContain(`${nameA}-final`);
+    expect(await cnameTarget(zoneId, CNAME)).toBe(b.Endpoint?.Address);
+
+    // The backend: both stacks stay (A empty), and A's history is the audit trail of every stage.
+    const stacks = stackList(env).map((s) => s.name);
+    expect(stacks).toEqual(expect.arrayContaining([nameA, nameB]));
+    const messages = stackHistory(env, nameA).map((h) => `${h.kind} ${h.result} ${h.message}`);
+    for (const step of ["new", "modify", "reboot", "promote", "forget", "retire"]) {
+      expect(messages.some((m) => m.includes(` ${step} ${nameA}`) && m.includes("succeeded")), `${step} in ${messages.join("; ")}`).toBe(true);
+    }
+  });
+});
