@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cnameTarget, instances, resetMoto, snapshotIds, tagsOf } from "./harness/aws.js";
-import { stackHistory, stackList } from "./harness/cli.js";
-import { makeProject, seedAccount, type Project } from "./harness/project.js";
+import { pulumi, stackHistory, stackList } from "./harness/cli.js";
+import { MASTER_PASSWORD, makeProject, seedAccount, type Project } from "./harness/project.js";
 import { EngineEnv, suite } from "./harness/suite.js";
 
 const CNAME = "development.db.example.com";
@@ -22,6 +22,7 @@ describe("two generations through the real engine", () => {
   let project: Project;
   let env: EngineEnv;
   let zoneId: string;
+  let settled: string | undefined;
   beforeAll(async () => {
     await resetMoto();
     ({ zoneId } = await seedAccount({ endpoint: suite().motoEndpoint, region: suite().motoEnv["AWS_REGION"]! }));
@@ -60,15 +61,31 @@ describe("two generations through the real engine", () => {
     const third = await env.run(["up", "development", "--retire", "--yes"]);
     expect(third.code, third.stderr).toBe(0);
     expect((await echoInstances()).map((i) => i.DBInstanceIdentifier)).toEqual([nameB]);
+    // The master password reached every generation, yet no Pulumi process had it in its arguments and no output did.
+    for (const run of [first, forced, second, third]) {
+      expect(run.pulumiCalls.length).toBeGreaterThan(0);
+      for (const call of run.pulumiCalls) expect(call.argv.join(" ")).not.toContain(MASTER_PASSWORD);
+      expect(run.stdout + run.stderr).not.toContain(MASTER_PASSWORD);
+    }
     expect(await snapshotIds()).toContain(`${nameA}-final`);
     expect(await cnameTarget(zoneId, CNAME)).toBe(b.Endpoint?.Address);
 
     // The backend: both stacks stay (A empty), and A's history is the audit trail of every stage.
+    settled = nameB;
     const stacks = stackList(env).map((s) => s.name);
     expect(stacks).toEqual(expect.arrayContaining([nameA, nameB]));
     const messages = stackHistory(env, nameA).map((h) => `${h.kind} ${h.result} ${h.message}`);
     for (const step of ["new", "modify", "reboot", "promote", "forget", "retire"]) {
       expect(messages.some((m) => m.includes(` ${step} ${nameA}`) && m.includes("succeeded")), `${step} in ${messages.join("; ")}`).toBe(true);
     }
+  });
+
+  it("the plain CLI from the checkout's root: pulumi preview -s <generation> runs main and shows no changes for a settled generation", () => {
+    expect(settled, "the lifecycle case leaves a promoted generation").toBeDefined();
+    const run = pulumi(env, ["preview", "-s", settled!, "--json"]);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    const preview = JSON.parse(run.stdout) as { changeSummary: Record<string, number> };
+    expect(Object.keys(preview.changeSummary).sort()).toEqual(["same"]);
+    expect(preview.changeSummary["same"]).toBe(4);
   });
 });
