@@ -38,12 +38,20 @@ describe("each step only from its stage", () => {
     const w = sandboxWorld();
     await newGeneration(w.ctx(), await state(w));
     const newest = (await state(w)).generations.at(-1)!;
-    // RDS is busy with the instance after the restore (e.g. a storage optimisation).
+    // RDS is busy with the instance after the restore (e.g. its first backup).
     const simulated = w.sandbox.world.rds.instances[newest.name]!;
-    simulated.status = "storage-optimization";
+    simulated.status = "backing-up";
     simulated.readyAt = w.sandbox.world.now + HOUR;
-    await refused(w, async () => modifyGeneration(w.ctx(), await state(w)), /is storage-optimization, not available/);
+    await refused(w, async () => modifyGeneration(w.ctx(), await state(w)), /is backing-up, not available/);
     await refused(w, async () => promoteGeneration(w.ctx(), await state(w)), /promote: no generation .* is rebooted/);
+  });
+
+  it("modifies an instance in storage-optimization: it serves and accepts changes, as the AWS provider's waiter says", async () => {
+    const w = sandboxWorld();
+    await newGeneration(w.ctx(), await state(w));
+    const newest = (await state(w)).generations.at(-1)!;
+    w.sandbox.world.rds.instances[newest.name]!.status = "storage-optimization";
+    await expect(modifyGeneration(w.ctx(), await state(w))).resolves.toMatchObject({ step: "modify", generation: newest.name });
   });
 });
 

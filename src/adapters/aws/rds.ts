@@ -163,8 +163,14 @@ export function toInstanceInfo(instance: DBInstance): InstanceInfo | undefined {
   };
 }
 
-/** A parameter group waiting for a reboot, or any pending modification (an empty PendingModifiedValues is none). */
+/**
+ * Parameter group apply statuses that leave something to do: `pending-reboot`, and `applying` (RDS is still applying
+ * the group; static parameters in it end up waiting for a reboot, so "nothing pending" cannot be concluded yet).
+ */
+const PENDING_APPLY_STATUSES = new Set(["pending-reboot", "applying"]);
+
+/** A parameter group not in sync yet, or any pending modification (an empty PendingModifiedValues is none). */
 function pendingReboot(instance: DBInstance): boolean {
-  if (instance.DBParameterGroups?.some((g) => g.ParameterApplyStatus === "pending-reboot")) return true;
+  if (instance.DBParameterGroups?.some((g) => PENDING_APPLY_STATUSES.has(g.ParameterApplyStatus ?? ""))) return true;
   return Object.values(instance.PendingModifiedValues ?? {}).some((v) => v !== undefined && v !== null);
 }

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import type { Clock } from "../../ports.js";
 import { INSTANCE_TYPE, RECORD_TYPE } from "../../program/resource-types.js";
 import { OUT_OF_BAND_TAG_PREFIXES } from "../../program/tags.js";
+import { isUsable } from "../../lifecycle/rds-status.js";
 import type { Faults } from "./faults.js";
 import { settle, type SimInstance, type SimWorld, type StoredResource } from "./world.js";
 
@@ -122,7 +123,8 @@ export class SandboxCloud {
     const id = String(stored.inputs["identifier"]);
     const instance = this.world.rds.instances[id];
     if (!instance) throw new Error(`DBInstanceNotFound: ${id}`);
-    if (instance.status !== "available") throw new Error(`InvalidDBInstanceState: ${id} is ${instance.status}`);
+    // RDS takes modifications during a storage optimisation (only another storage change must wait for its end).
+    if (!isUsable(instance.status)) throw new Error(`InvalidDBInstanceState: ${id} is ${instance.status}`);
     const { tags, ...settings } = inputs;
     // The program's provider ignores out-of-band tags (approval requests and decisions): an update keeps them.
     const kept = Object.entries(instance.tags).filter(([k]) => OUT_OF_BAND_TAG_PREFIXES.some((p) => k.startsWith(p)));

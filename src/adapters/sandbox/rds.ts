@@ -2,7 +2,7 @@
 import { SnapshotNotFoundError } from "../../errors.js";
 import type { InstanceInfo, RdsPort, SnapshotInfo, SnapshotSource } from "../../ports.js";
 import type { Faults } from "./faults.js";
-import { settle, type SimInstance, type SimWorld } from "./world.js";
+import { REBOOT_STATUS_LAG_MS, settle, type SimInstance, type SimWorld } from "./world.js";
 
 /** DescribeDBInstances returns at most this many instances per call, as in RDS. */
 export const DESCRIBE_PAGE_SIZE = 100;
@@ -59,8 +59,9 @@ export class SandboxRds implements RdsPort {
     const instance = this.world.rds.instances[id];
     if (!instance) throw new Error(`DBInstanceNotFound: ${id}`);
     if (instance.status !== "available") throw new Error(`InvalidDBInstanceState: ${id} is ${instance.status}`);
-    instance.status = "rebooting";
-    instance.readyAt = this.world.now + this.world.timings.rebootMs;
+    // RDS accepts the reboot and only a moment later reports `rebooting`: a poll in between still reads `available`.
+    instance.next = { status: "rebooting", at: this.world.now + REBOOT_STATUS_LAG_MS };
+    instance.readyAt = this.world.now + REBOOT_STATUS_LAG_MS + this.world.timings.rebootMs;
     instance.pendingReboot = false;
   }
 

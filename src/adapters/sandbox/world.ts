@@ -20,6 +20,9 @@ export const DEFAULT_TIMINGS: SimTimings = {
   deleteMs: 10 * 60_000,
 };
 
+/** How long RDS keeps reporting `available` after it accepted a reboot. */
+export const REBOOT_STATUS_LAG_MS = 10_000;
+
 export interface SimInstance {
   id: string;
   arn: string;
@@ -39,6 +42,11 @@ export interface SimInstance {
   pendingReboot: boolean;
   /** Set while the instance is being deleted; it disappears at `readyAt`. */
   deleting?: boolean;
+  /**
+   * A status RDS reports only a little after the call that caused it returned (RebootDBInstance answers while the
+   * instance still reads `available`): it takes over at `at`.
+   */
+  next?: { status: string; at: number };
 }
 
 export interface SimSnapshot {
@@ -143,6 +151,10 @@ export function sandboxSigner(): SimWorld["approval"] {
 /** Brings transitional states up to date with the simulated clock (creating -> available, deleting -> gone). */
 export function settle(world: SimWorld): void {
   for (const instance of Object.values(world.rds.instances)) {
+    if (instance.next && instance.next.at <= world.now) {
+      instance.status = instance.next.status;
+      delete instance.next;
+    }
     if (instance.readyAt === undefined || instance.readyAt > world.now) continue;
     if (instance.deleting) {
       delete world.rds.instances[instance.id];

@@ -163,7 +163,7 @@ describe("AwsRds.describeInstance(s)", () => {
     });
   });
 
-  it("reports a pending reboot from a parameter group's apply status, and from pending modified values", async () => {
+  it("reports a pending reboot from a parameter group pending-reboot or still applying, and from pending modified values", async () => {
     rdsMock.on(DescribeDBInstancesCommand).resolves({
       DBInstances: [
         instance("a", { DBParameterGroups: [{ ParameterApplyStatus: "in-sync" }, { ParameterApplyStatus: "pending-reboot" }] }),
@@ -173,7 +173,7 @@ describe("AwsRds.describeInstance(s)", () => {
       ],
     });
     const found = await rds.describeInstances(["a", "b", "c", "d"]);
-    expect([...found].map(([id, i]) => [id, i.pendingReboot])).toEqual([["a", true], ["b", true], ["c", false], ["d", false]]);
+    expect([...found].map(([id, i]) => [id, i.pendingReboot])).toEqual([["a", true], ["b", true], ["c", true], ["d", false]]);
   });
 
   it("returns undefined when RDS raises DBInstanceNotFoundFault", async () => {
