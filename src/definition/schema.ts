@@ -40,7 +40,8 @@ const duration = z.string().superRefine(
   rule((v) => (parseDuration(v) === undefined ? 'must be a duration such as "48h", "90m", "2d" or "1d12h"' : undefined)),
 );
 
-const snapshotType = z.enum(["automated", "manual", "shared"]);
+/** DescribeDBSnapshots types: `awsbackup` is a snapshot AWS Backup made of the instance. */
+const snapshotType = z.enum(["automated", "manual", "shared", "awsbackup"]);
 
 const source = z.strictObject({
   /** The production DB instance whose snapshots are echoed. */

@@ -52,7 +52,14 @@ export async function newGeneration(ctx: StepContext, state: EchoState): Promise
   });
   ports.output.step(`snapshot: ${snapshot.id} (${snapshot.type}, ${snapshot.createdAt.toISOString()})`);
 
-  const settings: GenerationSettings = { echo: definition.echo, stage: "new", snapshot: snapshot.id };
+  // The snapshot's encryption is pinned with it: every stage must declare what the restored instance inherits.
+  const settings: GenerationSettings = {
+    echo: definition.echo,
+    stage: "new",
+    snapshot: snapshot.id,
+    storageEncrypted: snapshot.encrypted,
+    ...(snapshot.kmsKeyId ? { kmsKeyId: snapshot.kmsKeyId } : {}),
+  };
   const message = `new ${name} from ${snapshot.id}`;
   await ports.engine.create(name, settings, options.secrets);
   try {

@@ -51,6 +51,20 @@ describe("the generation program", () => {
     expect(records).toEqual([]);
   });
 
+  it("declares the pinned snapshot's encryption and KMS key at every stage, and nothing when it is unknown (old stacks)", async () => {
+    const kmsKeyId = "arn:aws:kms:eu-west-1:123456789012:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
+    for (const stage of PROGRAM_STAGES) {
+      const { instance } = await declare(stage, { storageEncrypted: true, kmsKeyId });
+      expect(instance.inputs).toMatchObject({ storageEncrypted: true, kmsKeyId });
+      const unencrypted = await declare(stage, { storageEncrypted: false });
+      expect(unencrypted.instance.inputs["storageEncrypted"]).toBe(false);
+      expect(unencrypted.instance.inputs).not.toHaveProperty("kmsKeyId");
+    }
+    const { instance } = await declare("modified");
+    expect(instance.inputs).not.toHaveProperty("storageEncrypted");
+    expect(instance.inputs).not.toHaveProperty("kmsKeyId");
+  });
+
   it("uses an explicit provider for the definition's region, and long custom timeouts", async () => {
     const { declarations, instance } = await declare("new");
     expect(declarations[0]).toMatchObject({ type: "pulumi:providers:aws", name: "aws", inputs: { region: "eu-west-1" } });

@@ -108,6 +108,7 @@ export class SandboxCloud {
       settings,
       tags: { ...(tags as Record<string, string> | undefined) },
       pendingReboot: false,
+      ...(snapshot.encrypted ? { encrypted: true, ...(snapshot.kmsKeyId ? { kmsKeyId: snapshot.kmsKeyId } : {}) } : {}),
     };
     this.world.rds.instances[id] = instance;
     // The cloud keeps what it created whatever happens to this process next.
@@ -206,5 +207,26 @@ function recordId(inputs: Inputs): string {
 }
 
 function instanceOutputs(i: SimInstance): Inputs {
-  return { id: i.resourceId ?? i.id, resourceId: i.resourceId, identifier: i.id, address: i.address, port: i.port, arn: i.arn, status: i.status, endpoint: `${i.address}:${i.port}` };
+  return {
+    id: i.resourceId ?? i.id,
+    resourceId: i.resourceId,
+    identifier: i.id,
+    address: i.address,
+    port: i.port,
+    arn: i.arn,
+    status: i.status,
+    endpoint: `${i.address}:${i.port}`,
+    storageEncrypted: i.encrypted === true,
+    ...(i.kmsKeyId ? { kmsKeyId: i.kmsKeyId } : {}),
+  };
+}
+
+/**
+ * What the provider's read after a create writes into state for inputs that were not declared. `storageEncrypted` is
+ * optional, force-new and not computed in the provider's schema: once read back `true`, a later plan that does not
+ * declare it sees a change, hence a replacement. (`kmsKeyId` is computed: leaving it undeclared is no change.)
+ */
+export function readBackInputs(type: string, declared: Inputs, outputs: Inputs): Inputs {
+  if (type !== INSTANCE_TYPE || declared["storageEncrypted"] !== undefined || outputs["storageEncrypted"] !== true) return {};
+  return { storageEncrypted: true };
 }

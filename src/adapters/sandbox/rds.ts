@@ -2,7 +2,7 @@
 import { SnapshotNotFoundError } from "../../errors.js";
 import type { InstanceInfo, RdsPort, SnapshotInfo, SnapshotSource } from "../../ports.js";
 import type { Faults } from "./faults.js";
-import { REBOOT_STATUS_LAG_MS, settle, type SimInstance, type SimWorld } from "./world.js";
+import { REBOOT_STATUS_LAG_MS, settle, type SimInstance, type SimSnapshot, type SimWorld } from "./world.js";
 
 /** DescribeDBInstances returns at most this many instances per call, as in RDS. */
 export const DESCRIBE_PAGE_SIZE = 100;
@@ -25,7 +25,8 @@ export class SandboxRds implements RdsPort {
     }
     const candidates = snapshots
       .filter((s) => s.instance === source.instance && source.types.includes(s.type) && s.status === "available")
-      .sort((a, b) => b.createdAt - a.createdAt);
+      // By when the data was taken: a fresh copy of an old snapshot is not the latest data.
+      .sort((a, b) => dataTime(b) - dataTime(a));
     const newest = candidates[0];
     if (!newest) {
       throw new SnapshotNotFoundError(`no available ${source.types.join("/")} snapshot of ${source.instance}`);
@@ -84,8 +85,21 @@ export class SandboxRds implements RdsPort {
   }
 }
 
-function snapshotInfo(s: SimWorld["rds"]["snapshots"][number]): SnapshotInfo {
-  return { id: s.type === "shared" ? s.arn : s.id, arn: s.arn, type: s.type, createdAt: new Date(s.createdAt), status: s.status };
+function dataTime(s: SimSnapshot): number {
+  return s.originalCreatedAt ?? s.createdAt;
+}
+
+function snapshotInfo(s: SimSnapshot): SnapshotInfo {
+  return {
+    id: s.type === "shared" ? s.arn : s.id,
+    arn: s.arn,
+    type: s.type,
+    createdAt: new Date(dataTime(s)),
+    status: s.status,
+    encrypted: s.encrypted === true,
+    ...(s.encrypted && s.kmsKeyId ? { kmsKeyId: s.kmsKeyId } : {}),
+    ...(s.engine ? { engine: s.engine } : {}),
+  };
 }
 
 function instanceInfo(i: SimInstance): InstanceInfo {

@@ -42,6 +42,9 @@ export interface SimInstance {
   pendingReboot: boolean;
   /** Set while the instance is being deleted; it disappears at `readyAt`. */
   deleting?: boolean;
+  /** Inherited from the snapshot it was restored from, whatever the restore call said. */
+  encrypted?: boolean;
+  kmsKeyId?: string;
   /**
    * A status RDS reports only a little after the call that caused it returned (RebootDBInstance answers while the
    * instance still reads `available`): it takes over at `at`.
@@ -53,10 +56,19 @@ export interface SimSnapshot {
   id: string;
   arn: string;
   instance: string;
-  type: "automated" | "manual" | "shared";
+  type: "automated" | "manual" | "shared" | "awsbackup";
   status: string;
+  /** When this snapshot object was made (a copy: when it was copied). */
   createdAt: number;
+  /** When the data was taken, for a copy of an older snapshot (RDS's OriginalSnapshotCreateTime). */
+  originalCreatedAt?: number;
   port: number;
+  /** Encrypted with `kmsKeyId`; an instance restored from it is encrypted with the same key. */
+  encrypted?: boolean;
+  kmsKeyId?: string;
+  engine?: string;
+  /** Tags copied from the instance (copyTagsToSnapshot) onto a final snapshot. */
+  tags?: Record<string, string>;
 }
 
 export interface SimRecord {
