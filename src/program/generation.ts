@@ -15,7 +15,7 @@ import { parseDuration, pulumiTimeout } from "../definition/duration.js";
 import { finalSnapshotName } from "../definition/identifiers.js";
 import { DEFAULT_FINAL_SNAPSHOT_NAME, type EchoDefinition } from "../definition/schema.js";
 import { hasModifications, type ProgramStage } from "./stages.js";
-import { OUT_OF_BAND_TAG_PREFIXES, TAG_GENERATION, TAG_MANAGED, TAG_SNAPSHOT, TAG_STAGE } from "./tags.js";
+import { OUT_OF_BAND_TAG_PREFIXES, snapshotTagValue, TAG_GENERATION, TAG_MANAGED, TAG_SNAPSHOT, TAG_STAGE } from "./tags.js";
 
 /** Logical names: fixed forever, since renaming one would make Pulumi replace the resource. */
 export const INSTANCE_RESOURCE = "db";
@@ -109,7 +109,7 @@ export function instanceTags(spec: Pick<GenerationSpec, "definition" | "generati
     [TAG_MANAGED]: definition.echo,
     [TAG_GENERATION]: generation,
     [TAG_STAGE]: stage,
-    [TAG_SNAPSHOT]: snapshot,
+    [TAG_SNAPSHOT]: snapshotTagValue(snapshot),
   };
 }
 

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import type { Clock } from "../../ports.js";
 import { INSTANCE_TYPE, RECORD_TYPE } from "../../program/resource-types.js";
 import { OUT_OF_BAND_TAG_PREFIXES } from "../../program/tags.js";
+import { tagsProblem } from "../../definition/tags.js";
 import { isUsable } from "../../lifecycle/rds-status.js";
 import type { Faults } from "./faults.js";
 import { settle, type SimInstance, type SimWorld, type StoredResource } from "./world.js";
@@ -94,6 +95,7 @@ export class SandboxCloud {
     if (this.world.rds.instances[id]) throw new Error(`DBInstanceAlreadyExists: ${id}`);
     const region = this.#region();
     const { tags, ...settings } = inputs;
+    refuseBadTags(tags);
     const instance: SimInstance = {
       id,
       arn: `arn:aws:rds:${region}:${this.world.account}:db:${id}`,
@@ -127,6 +129,7 @@ export class SandboxCloud {
     // RDS takes modifications during a storage optimisation (only another storage change must wait for its end).
     if (!isUsable(instance.status)) throw new Error(`InvalidDBInstanceState: ${id} is ${instance.status}`);
     const { tags, ...settings } = inputs;
+    refuseBadTags(tags);
     // The program's provider ignores out-of-band tags (approval requests and decisions): an update keeps them.
     const kept = Object.entries(instance.tags).filter(([k]) => OUT_OF_BAND_TAG_PREFIXES.some((p) => k.startsWith(p)));
     instance.tags = { ...Object.fromEntries(kept), ...(tags as Record<string, string> | undefined) };
@@ -200,6 +203,12 @@ export class SandboxCloud {
     const hash = createHash("sha256").update(`${this.world.account}:${region}`).digest("hex").slice(0, 12);
     return `${id}.${hash}.${region}.rds.amazonaws.com`;
   }
+}
+
+/** RDS refuses a request whose tags break its rules (reserved prefixes, characters, lengths, 50 per resource). */
+export function refuseBadTags(tags: unknown): void {
+  const problem = tagsProblem((tags ?? {}) as Record<string, string>);
+  if (problem) throw new Error(`InvalidParameterValue: ${problem}`);
 }
 
 function recordId(inputs: Inputs): string {

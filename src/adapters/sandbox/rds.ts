@@ -1,6 +1,7 @@
 /** The sandbox's RDS: the lifecycle's rds port over the simulated world. */
 import { SnapshotNotFoundError } from "../../errors.js";
 import type { InstanceInfo, RdsPort, SnapshotInfo, SnapshotSource } from "../../ports.js";
+import { refuseBadTags } from "./cloud.js";
 import type { Faults } from "./faults.js";
 import { REBOOT_STATUS_LAG_MS, settle, type SimInstance, type SimSnapshot, type SimWorld } from "./world.js";
 
@@ -69,7 +70,9 @@ export class SandboxRds implements RdsPort {
   async addTags(arn: string, tags: Readonly<Record<string, string>>): Promise<void> {
     this.faults.enter("rds.AddTagsToResource");
     const instance = this.#byArn(arn);
-    instance.tags = { ...instance.tags, ...tags };
+    const merged = { ...instance.tags, ...tags };
+    refuseBadTags(merged);
+    instance.tags = merged;
   }
 
   async removeTags(arn: string, keys: readonly string[]): Promise<void> {
