@@ -191,6 +191,19 @@ describe("a way out of a failed restore", () => {
     expect(next.map((r) => r.step)).toEqual(["new", "modify", "reboot", "promote"]);
     expect(next[0]?.generation).not.toBe(g.name);
   });
+
+  it("retire --generation X --force lifts the deletion protection of an unpromoted generation first, then destroys it", async () => {
+    const w = sandboxWorld(testDefinition((d) => (d.modify.deletionProtection = true)));
+    await up(w.ctx(), { promote: false, retire: false });
+    const g = (await state(w)).generations[0]!;
+    expect(g.condition).toBe("rebooted");
+    expect(w.sandbox.world.rds.instances[g.name]!.settings["deletionProtection"]).toBe(true);
+    const reports = await retireGenerations(w.ctx({ force: true }), await state(w), { generation: g.name });
+    expect(reports).toMatchObject([{ step: "retire", generation: g.name }]);
+    expect(w.sandbox.world.rds.instances[g.name]).toBeUndefined();
+    expect(w.output.diffs.map((d) => d.title).join("\n")).toMatch(/lift deletion protection/);
+    expect(w.sandbox.world.rds.snapshots.some((s) => s.id === `${g.name}-final`)).toBe(true);
+  });
 });
 
 describe("retire --force of a generation whose run died mid-restore", () => {
