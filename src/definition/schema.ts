@@ -170,6 +170,13 @@ const retire = z
     if (r.skipFinalSnapshot && r.finalSnapshotName !== undefined) {
       ctx.addIssue({ code: "custom", path: ["finalSnapshotName"], message: "makes no sense with skipFinalSnapshot: true; remove one of them" });
     }
+    if (r.finalSnapshotName !== undefined && !r.finalSnapshotName.includes("{generation}")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["finalSnapshotName"],
+        message: "must contain {generation}: a fixed name would collide with the previous retire's final snapshot",
+      });
+    }
     if (r.finalSnapshotName !== undefined) {
       // Check the longest name the pattern can produce, so the error shows up now rather than at retire time.
       const longest = finalSnapshotName(r.finalSnapshotName, "e".repeat(MAX_ECHO_NAME), "g".repeat(63));

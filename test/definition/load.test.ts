@@ -146,6 +146,8 @@ describe("echo definitions", () => {
     const data = developmentData();
     data.retire.finalSnapshotName = "{generation}_final";
     expect(problems(data).issues[0]?.message).toContain("expands to an invalid snapshot identifier");
+    data.retire = { finalSnapshotName: "{echo}-final" };
+    expect(problems(data).issues[0]?.message).toContain("must contain {generation}");
     data.retire = { skipFinalSnapshot: true, finalSnapshotName: "{generation}-final" };
     expect(problems(data).issues[0]?.path).toMatch(/^retire\.finalSnapshotName/);
   });
