@@ -17,6 +17,14 @@ export interface GenerationSettings {
   readonly stage: ProgramStage;
   readonly snapshot: string;
   readonly zoneId?: string;
+  /**
+   * The snapshot's encryption, pinned at `new` with the snapshot: the restored instance inherits it, and the
+   * provider's `storageEncrypted`/`kmsKeyId` are force-new, so every stage must declare what the snapshot had.
+   * Undefined for stacks pinned before rds-echo recorded it: the program then declares neither (as it did then).
+   */
+  readonly storageEncrypted?: boolean;
+  /** The snapshot's KMS key ARN, when it is encrypted. */
+  readonly kmsKeyId?: string;
 }
 
 /** A stack as one listing shows it (no per-stack call needed). */
@@ -130,8 +138,17 @@ export interface SnapshotInfo {
   readonly id: string;
   readonly arn?: string;
   readonly type: string;
+  /**
+   * When the data was taken: SnapshotDatabaseTime, else OriginalSnapshotCreateTime (a copy keeps its original's),
+   * else SnapshotCreateTime. What "latest" is ordered by: a fresh copy of an old snapshot must not win.
+   */
   readonly createdAt: Date;
   readonly status: string;
+  readonly encrypted: boolean;
+  /** The KMS key ARN of an encrypted snapshot. */
+  readonly kmsKeyId?: string;
+  /** The DB engine (`postgres`, `mysql`, …), when RDS reports it: the master password rules depend on it. */
+  readonly engine?: string;
 }
 
 export interface InstanceInfo {

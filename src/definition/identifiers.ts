@@ -64,9 +64,9 @@ export function isGenerationOf(echo: string, name: string): boolean {
 }
 
 const SNAPSHOT_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:snapshot:[A-Za-z0-9:-]+$/;
-const SNAPSHOT_ID = /^(rds:)?[A-Za-z][A-Za-z0-9-]*$/;
+const SNAPSHOT_ID = /^(rds:|awsbackup:)?[A-Za-z][A-Za-z0-9-]*$/;
 
-/** An explicit snapshot: a manual id, an automated `rds:` id, or the ARN of a (shared) snapshot. */
+/** An explicit snapshot: a manual id, an automated `rds:` id, an AWS Backup `awsbackup:` id, or a snapshot ARN. */
 export function snapshotReferenceProblem(value: string): string | undefined {
   if (SNAPSHOT_ARN.test(value)) return undefined;
   if (SNAPSHOT_ID.test(value) && value.length <= 255 && !value.includes("--") && !value.endsWith("-")) return undefined;

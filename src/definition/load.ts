@@ -83,6 +83,8 @@ function describeIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounte
     });
   }
   let message = issue.message.replace(/^Invalid input: /, "");
+  // A record key that fails its own rule (a tag key): say what the rule says, not zod's "Invalid key in record".
+  if (issue.code === "invalid_key" && issue.issues.length > 0) message = issue.issues.map((i) => i.message).join("; ");
   if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) {
     message = `is required (${message.replace(/, received undefined$/, "")})`;
   } else if (issue.code === "invalid_value" && "values" in issue) {

@@ -11,6 +11,7 @@ import {
   snapshotReferenceProblem,
 } from "./identifiers.js";
 import { parseDuration } from "./duration.js";
+import { MAX_TAGS_PER_RESOURCE, tagKeyProblem, tagValueProblem } from "./tags.js";
 import { APPROVER_EMAIL } from "../approval/requests.js";
 import { CONFIG_KEY_PATTERN, CONFIG_KEYS } from "../program/stack-config.js";
 
@@ -22,25 +23,22 @@ const rule = (problem: (value: string) => string | undefined) => (value: string,
 
 const rdsIdentifier = (max: number) => z.string().superRefine(rule((v) => identifierProblem(v, max)));
 
-/** Reserved prefixes: `echo:` tags are rds-echo's own bookkeeping, `aws:` ones are AWS's. */
+/** RDS's tag rules (definition/tags.ts), plus `echo:`, which is rds-echo's own bookkeeping. */
 const tagKey = z
   .string()
-  .min(1)
-  .max(128)
-  .superRefine(
-    rule((k) =>
-      k.startsWith("echo:") || k.startsWith("aws:")
-        ? `tag key "${k}" uses a reserved prefix (echo: and aws: are not allowed)`
-        : undefined,
-    ),
-  );
-const tags = z.record(tagKey, z.string().max(256));
+  .superRefine(rule((k) => (k.startsWith("echo:") ? `tag key "${k}" uses the prefix echo:, which rds-echo reserves` : tagKeyProblem(k))));
+const tags = z.record(tagKey, z.string().superRefine(rule(tagValueProblem)));
+
+/** AWS's default groups (`default.postgres16`, `default:mysql-8-0`) are valid names that break the identifier rules. */
+const parameterGroupName = z.string().superRefine(rule((v) => (/^default\.[a-z0-9.-]+$/.test(v) ? undefined : identifierProblem(v, 255))));
+const optionGroupName = z.string().superRefine(rule((v) => (/^default:[a-z0-9-]+$/.test(v) ? undefined : identifierProblem(v, 255))));
 
 const duration = z.string().superRefine(
   rule((v) => (parseDuration(v) === undefined ? 'must be a duration such as "48h", "90m", "2d" or "1d12h"' : undefined)),
 );
 
-const snapshotType = z.enum(["automated", "manual", "shared"]);
+/** DescribeDBSnapshots types: `awsbackup` is a snapshot AWS Backup made of the instance. */
+const snapshotType = z.enum(["automated", "manual", "shared", "awsbackup"]);
 
 const source = z.strictObject({
   /** The production DB instance whose snapshots are echoed. */
@@ -59,7 +57,7 @@ const instance = z.strictObject({
   iops: z.number().int().positive().optional(),
   port: z.number().int().min(1150).max(65535).optional(),
   subnetGroup: z.string().regex(/^[A-Za-z0-9 ._-]{1,255}$/, "must be a DB subnet group name").optional(),
-  optionGroup: rdsIdentifier(255).optional(),
+  optionGroup: optionGroupName.optional(),
   autoMinorVersionUpgrade: z.boolean().optional(),
   publiclyAccessible: z.boolean().default(false),
   licenseModel: z.enum(["license-included", "bring-your-own-license", "general-public-license", "postgresql-license"]).optional(),
@@ -90,7 +88,7 @@ const secretReference = z.strictObject(
 );
 
 const modify = z.strictObject({
-  parameterGroup: rdsIdentifier(255).optional(),
+  parameterGroup: parameterGroupName.optional(),
   vpcSecurityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'must be a security group id such as "sg-0123456789abcdef0"')).min(1).optional(),
   backupRetentionPeriod: z.number().int().min(0).max(35).optional(),
   masterPassword: secretReference.optional(),
@@ -154,6 +152,9 @@ const promote = z
     if (p.approval?.approvers && p.approval.required > p.approval.approvers.length) {
       ctx.addIssue({ code: "custom", path: ["approval", "required"], message: `is ${p.approval.required}, more than the ${p.approval.approvers.length} approver(s) listed` });
     }
+    if (p.cname && p.zoneName && p.cname === p.zoneName) {
+      ctx.addIssue({ code: "custom", path: ["cname"], message: `is the apex of the zone "${p.zoneName}"; Route 53 allows no CNAME there (use a name inside the zone)` });
+    }
     if (p.cname && p.zoneName && p.cname !== p.zoneName && !p.cname.endsWith(`.${p.zoneName}`)) {
       ctx.addIssue({ code: "custom", path: ["zoneName"], message: `the cname "${p.cname}" is not inside the zone "${p.zoneName}"` });
     }
@@ -168,6 +169,13 @@ const retire = z
   .superRefine((r, ctx) => {
     if (r.skipFinalSnapshot && r.finalSnapshotName !== undefined) {
       ctx.addIssue({ code: "custom", path: ["finalSnapshotName"], message: "makes no sense with skipFinalSnapshot: true; remove one of them" });
+    }
+    if (r.finalSnapshotName !== undefined && !r.finalSnapshotName.includes("{generation}")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["finalSnapshotName"],
+        message: "must contain {generation}: a fixed name would collide with the previous retire's final snapshot",
+      });
     }
     if (r.finalSnapshotName !== undefined) {
       // Check the longest name the pattern can produce, so the error shows up now rather than at retire time.
@@ -185,7 +193,11 @@ const retire = z
 
 export const DEFAULT_FINAL_SNAPSHOT_NAME = "{generation}-final";
 
-export const definitionSchema = z.strictObject({
+/** Tags rds-echo itself puts on a generation's instance: echo:managed, echo:generation, echo:stage, echo:snapshot. */
+const ECHO_TAG_COUNT = 4;
+
+export const definitionSchema = z
+  .strictObject({
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as "eu-west-1"'),
   profile: z.string().min(1).optional(),
   source,
@@ -197,7 +209,23 @@ export const definitionSchema = z.strictObject({
   timeouts: z
     .strictObject({ create: duration.default("48h"), update: duration.default("8h"), delete: duration.default("4h") })
     .default({ create: "48h", update: "8h", delete: "4h" }),
-});
+  })
+  .superRefine((d, ctx) => {
+    if (d.instance.multiAz && d.instance.availabilityZone !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["instance", "availabilityZone"], message: "cannot be set with multiAz: true (RDS places a Multi-AZ instance itself); remove one of them" });
+    }
+    // At the busiest moment (promoted, with an approval request and its bookkeeping), the instance carries all of these.
+    const userTags = new Set([...Object.keys(d.instance.tags), ...Object.keys(d.promote?.tags ?? {})]).size;
+    const approvalTags = d.promote?.approval ? 2 + (d.promote.approval.approvers?.length ?? 0) : 0;
+    const total = userTags + ECHO_TAG_COUNT + approvalTags;
+    if (total > MAX_TAGS_PER_RESOURCE) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["instance", "tags"],
+        message: `with promote.tags, rds-echo's ${ECHO_TAG_COUNT} echo: tags and ${approvalTags} approval tag(s), a generation would carry ${total} tags, more than RDS's ${MAX_TAGS_PER_RESOURCE} per resource`,
+      });
+    }
+  });
 
 /** A validated echo definition (defaults applied), plus the echo's name taken from its file name. */
 export type EchoSpec = z.output<typeof definitionSchema>;

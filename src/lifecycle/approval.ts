@@ -20,7 +20,7 @@ import {
 import { parseDuration } from "../definition/duration.js";
 import type { EchoDefinition } from "../definition/schema.js";
 import { GuardError, UsageError } from "../errors.js";
-import { TAG_SNAPSHOT } from "../program/tags.js";
+import { snapshotFromTag, TAG_SNAPSHOT } from "../program/tags.js";
 import type { InstanceInfo } from "../ports.js";
 import { confirmChanges } from "./confirm.js";
 import type { StepContext } from "./context.js";
@@ -98,7 +98,7 @@ export async function requestPromotion(ctx: StepContext, state: EchoState, optio
       echo: definition.echo,
       generation: generation.name,
       cname: promote.cname!,
-      snapshot: instance.tags[TAG_SNAPSHOT] ?? "",
+      snapshot: snapshotFromTag(instance.tags[TAG_SNAPSHOT] ?? ""),
       expiresAt: request.expiresAt,
       approve: l.approve,
       cancel: l.cancel,

@@ -1,5 +1,6 @@
 /** Guards shared by the steps: each refusal is a GuardError (exit 2) that says what to do. */
 import { GuardError } from "../errors.js";
+import { isUsable } from "./rds-status.js";
 import type { Condition, EchoState, Generation } from "./echo-state.js";
 
 /** The newest generation in one of the conditions; refuses (naming what there is instead) when there is none. */
@@ -16,7 +17,7 @@ export function generationIn(state: EchoState, step: string, ...conditions: Cond
 /** Refuses unless RDS reports the instance `available`. */
 export function requireAvailable(generation: Generation, step: string): void {
   const status = generation.instance?.status ?? "missing";
-  if (status !== "available") {
+  if (!isUsable(status)) {
     throw new GuardError(`${step}: ${generation.name} is ${status}, not available; wait for it (rds-echo status) and retry`);
   }
 }

@@ -1,5 +1,6 @@
 /** `new`: restore the latest available snapshot of the source into a new generation. */
 import { generationName } from "../definition/identifiers.js";
+import { masterPasswordProblem } from "../definition/password.js";
 import { GuardError } from "../errors.js";
 import type { GenerationSettings } from "../ports.js";
 import { confirmChanges } from "./confirm.js";
@@ -51,8 +52,20 @@ export async function newGeneration(ctx: StepContext, state: EchoState): Promise
     ...(definition.source.snapshot ? { explicit: definition.source.snapshot } : {}),
   });
   ports.output.step(`snapshot: ${snapshot.id} (${snapshot.type}, ${snapshot.createdAt.toISOString()})`);
+  // The engine's own password rules are known only now; still before anything is created.
+  const secret = definition.modify.masterPassword?.secret;
+  const password = secret ? options.secrets[secret] : undefined;
+  const passwordProblem = password === undefined ? undefined : masterPasswordProblem(password, snapshot.engine);
+  if (passwordProblem) throw new GuardError(`new: RDS would refuse the master password (secret "${secret}") for this snapshot: it ${passwordProblem}`);
 
-  const settings: GenerationSettings = { echo: definition.echo, stage: "new", snapshot: snapshot.id };
+  // The snapshot's encryption is pinned with it: every stage must declare what the restored instance inherits.
+  const settings: GenerationSettings = {
+    echo: definition.echo,
+    stage: "new",
+    snapshot: snapshot.id,
+    storageEncrypted: snapshot.encrypted,
+    ...(snapshot.kmsKeyId ? { kmsKeyId: snapshot.kmsKeyId } : {}),
+  };
   const message = `new ${name} from ${snapshot.id}`;
   await ports.engine.create(name, settings, options.secrets);
   try {

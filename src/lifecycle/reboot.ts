@@ -19,7 +19,7 @@ export async function rebootGeneration(ctx: StepContext, state: EchoState): Prom
   if (reboot) {
     ports.output.step(`rebooting ${generation.name}`);
     await ports.rds.reboot(generation.name);
-    await waitForAvailable(ports, generation.name, { timeoutMs: 4 * 3_600_000 });
+    await waitForAvailable(ports, generation.name, { timeoutMs: 4 * 3_600_000, afterChange: true });
   } else {
     ports.output.step(`${generation.name}: RDS reports nothing pending a reboot; not rebooting (--force reboots anyway)`);
   }

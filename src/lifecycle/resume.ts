@@ -1,5 +1,6 @@
 /** Resuming a generation whose run died: recover its pending operations, then finish the update it was making. */
 import { confirmChanges } from "./confirm.js";
+import { isUsable } from "./rds-status.js";
 import type { StepContext, StepReport } from "./context.js";
 import { byCondition, type EchoState, type Generation } from "./echo-state.js";
 import { applyMove, previewMove, recoverPending, settingsOf } from "./stage-update.js";
@@ -13,7 +14,7 @@ export async function unfinishedGeneration(ctx: StepContext, state: EchoState): 
   if (incomplete) return incomplete;
   const inFlight = byCondition(state, "new", "modified", "rebooted").at(-1);
   if (!inFlight) return undefined;
-  if (inFlight.instance && inFlight.instance.status !== "available") return inFlight;
+  if (inFlight.instance && !isUsable(inFlight.instance.status)) return inFlight;
   return (await ctx.ports.engine.pendingOperations(inFlight.name)).length > 0 ? inFlight : undefined;
 }
 

@@ -6,11 +6,11 @@
  * The stack stays, with its history: the audit trail outlives the database.
  */
 import { GuardError } from "../errors.js";
-import type { ChangeSet } from "../ports.js";
+import type { ChangeSet, GenerationSettings } from "../ports.js";
 import { confirmChanges } from "./confirm.js";
 import type { StepContext, StepReport } from "./context.js";
 import { byCondition, isManagedBy, type Condition, type EchoState, type Generation } from "./echo-state.js";
-import { recoverPending } from "./stage-update.js";
+import { applyMove, previewMove, recoverPending, settingsAt } from "./stage-update.js";
 import { promotionTarget } from "./zone.js";
 
 export interface RetireOptions {
@@ -57,22 +57,41 @@ export async function retireGenerations(ctx: StepContext, state: EchoState, opti
   if (chosen.length === 0) return [];
 
   const previews: { label: string; set: ChangeSet }[] = [];
+  const lifts = new Map<string, GenerationSettings>();
   for (const g of chosen) {
     // What a dead run left (an instance it created but never recorded) is adopted first, so the diff shows every
     // database this will delete.
     await recoverPending(ctx, g.name);
+    if (holdsDeletionProtection(ctx, g)) {
+      // RDS refuses to delete a protected instance: an unpromoted one is demoted to `forgotten` first, where the
+      // program lifts the protection, exactly as a demoted generation has it lifted.
+      const settings = await settingsAt(ctx, g.name, "forgotten");
+      lifts.set(g.name, settings);
+      previews.push(await previewMove(ctx, g.name, settings, liftMessage(g.name)));
+    }
     previews.push({ label: `retire ${g.name}`, set: await ports.engine.previewDestroy(g.name) });
   }
   await confirmChanges(ports, `retire ${chosen.map((g) => g.name).join(", ")}`, previews, { ...ctx.options, destroys: true });
 
   const reports: StepReport[] = [];
   for (const g of chosen) {
+    const lift = lifts.get(g.name);
+    if (lift) await applyMove(ctx, g.name, lift, liftMessage(g.name));
     const message = `retire ${g.name}`;
     ports.output.step(message);
     await ports.engine.destroy(g.name, { message });
     reports.push({ step: "retire", generation: g.name, detail: definition.retire.skipFinalSnapshot ? "no final snapshot" : "final snapshot taken" });
   }
   return reports;
+}
+
+/** An unpromoted generation past `new` carries the definition's deletion protection (from `modified` on). */
+function holdsDeletionProtection(ctx: StepContext, g: Generation): boolean {
+  return ctx.definition.modify.deletionProtection === true && (g.condition === "modified" || g.condition === "rebooted");
+}
+
+function liftMessage(generation: string): string {
+  return `forget ${generation} (lift deletion protection before retiring it)`;
 }
 
 /** Why a candidate must not be destroyed, if it must not. */

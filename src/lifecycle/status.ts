@@ -4,7 +4,7 @@
  * generation.
  */
 import type { EchoDefinition } from "../definition/schema.js";
-import { TAG_SNAPSHOT } from "../program/tags.js";
+import { snapshotFromTag, TAG_SNAPSHOT } from "../program/tags.js";
 import type { Ports } from "../ports.js";
 import { loadEchoState, type Condition } from "./echo-state.js";
 import { promotionTarget } from "./zone.js";
@@ -36,7 +36,8 @@ export async function echoStatus(ports: Pick<Ports, "engine" | "rds" | "dns" | "
   const live = target && (await ports.dns.readCname(target.zoneId, target.cname));
   const now = ports.clock.now().getTime();
   const generations = state.generations.map((g): GenerationStatus => {
-    const snapshot = g.instance?.tags[TAG_SNAPSHOT];
+    const tagged = g.instance?.tags[TAG_SNAPSHOT];
+    const snapshot = tagged === undefined ? undefined : snapshotFromTag(tagged);
     return {
       generation: g.name,
       stage: g.condition,

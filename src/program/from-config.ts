@@ -14,12 +14,17 @@ export function programFromStackConfig(definition: EchoDefinition): GenerationOu
   if (!isProgramStage(stage)) throw new Error(`stack config ${CONFIG_NAMESPACE}:${CONFIG_KEYS.stage} is "${stage}", not a stage the program declares`);
   const secret = definition.modify.masterPassword?.secret;
   const zoneId = config.get(CONFIG_KEYS.zoneId);
+  // Absent in stacks pinned before rds-echo recorded the snapshot's encryption: then nothing is declared, as before.
+  const storageEncrypted = config.getBoolean(CONFIG_KEYS.storageEncrypted);
+  const kmsKeyId = config.get(CONFIG_KEYS.kmsKeyId);
   return generationProgram({
     definition,
     generation: pulumi.getStack(),
     stage,
     snapshot: config.require(CONFIG_KEYS.snapshot),
     ...(zoneId ? { zoneId } : {}),
+    ...(storageEncrypted !== undefined ? { storageEncrypted } : {}),
+    ...(kmsKeyId ? { kmsKeyId } : {}),
     ...(secret ? { masterPassword: config.requireSecret(secret) } : {}),
   });
 }

@@ -15,7 +15,7 @@ import { parseDuration, pulumiTimeout } from "../definition/duration.js";
 import { finalSnapshotName } from "../definition/identifiers.js";
 import { DEFAULT_FINAL_SNAPSHOT_NAME, type EchoDefinition } from "../definition/schema.js";
 import { hasModifications, type ProgramStage } from "./stages.js";
-import { OUT_OF_BAND_TAG_PREFIXES, TAG_GENERATION, TAG_MANAGED, TAG_SNAPSHOT, TAG_STAGE } from "./tags.js";
+import { OUT_OF_BAND_TAG_PREFIXES, snapshotTagValue, TAG_GENERATION, TAG_MANAGED, TAG_SNAPSHOT, TAG_STAGE } from "./tags.js";
 
 /** Logical names: fixed forever, since renaming one would make Pulumi replace the resource. */
 export const INSTANCE_RESOURCE = "db";
@@ -33,6 +33,9 @@ export interface GenerationSpec {
   readonly zoneId?: string;
   /** The master password as a Pulumi secret, when the definition references one. */
   readonly masterPassword?: pulumi.Input<string>;
+  /** The pinned snapshot's encryption (see GenerationSettings): declared when known, so no stage plans a replacement. */
+  readonly storageEncrypted?: boolean;
+  readonly kmsKeyId?: string;
 }
 
 export interface GenerationOutputs {
@@ -44,12 +47,19 @@ export interface GenerationOutputs {
   readonly cname?: string;
 }
 
-/** Restore-time inputs: identical at every stage (see the module comment). */
-export function restoreArgs(spec: Pick<GenerationSpec, "definition" | "generation" | "snapshot">) {
+/**
+ * Restore-time inputs: identical at every stage (see the module comment). `storageEncrypted` (force-new and not
+ * computed in the provider) and `kmsKeyId` (force-new) are what the instance inherits from the snapshot: RDS restores
+ * with the snapshot's encryption, the provider reads it back into state, so leaving them undeclared would plan a
+ * replacement at the next stage.
+ */
+export function restoreArgs(spec: Pick<GenerationSpec, "definition" | "generation" | "snapshot" | "storageEncrypted" | "kmsKeyId">) {
   const { definition: d, generation, snapshot } = spec;
   return {
     identifier: generation,
     snapshotIdentifier: snapshot,
+    ...(spec.storageEncrypted !== undefined ? { storageEncrypted: spec.storageEncrypted } : {}),
+    ...(spec.storageEncrypted && spec.kmsKeyId ? { kmsKeyId: spec.kmsKeyId } : {}),
     instanceClass: d.instance.class,
     availabilityZone: d.instance.availabilityZone,
     multiAz: d.instance.multiAz,
@@ -99,7 +109,7 @@ export function instanceTags(spec: Pick<GenerationSpec, "definition" | "generati
     [TAG_MANAGED]: definition.echo,
     [TAG_GENERATION]: generation,
     [TAG_STAGE]: stage,
-    [TAG_SNAPSHOT]: snapshot,
+    [TAG_SNAPSHOT]: snapshotTagValue(snapshot),
   };
 }
 

@@ -9,6 +9,9 @@ export const CONFIG_KEYS = {
   stage: "stage",
   snapshot: "snapshot",
   zoneId: "zoneId",
+  /** `true` or `false`, pinned at `new` from the snapshot; absent in stacks pinned before it was recorded. */
+  storageEncrypted: "storageEncrypted",
+  kmsKeyId: "kmsKeyId",
 } as const;
 
 /** What a secret's config key may look like (`masterPassword`): the definition and the Pulumi adapter both check it. */

@@ -2,8 +2,24 @@
 export const TAG_MANAGED = "echo:managed";
 export const TAG_GENERATION = "echo:generation";
 export const TAG_STAGE = "echo:stage";
-/** The snapshot the generation was restored from, so `status` can show it from one DescribeDBInstances page. */
+/**
+ * The snapshot the generation was restored from, so `status` can show it from one DescribeDBInstances page. Its value
+ * goes through `snapshotTagValue`: RDS refuses tag values starting with `rds:`, which automated snapshot ids do.
+ */
 export const TAG_SNAPSHOT = "echo:snapshot";
+
+/** How an automated snapshot's `rds:` prefix is written in the tag. Manual ids never contain `:`, so it is unambiguous. */
+const AUTOMATED_TAG_PREFIX = "automated:";
+
+/** The `echo:snapshot` tag value for a snapshot id: `rds:x` becomes `automated:x`; every other id stays as it is. */
+export function snapshotTagValue(snapshot: string): string {
+  return snapshot.startsWith("rds:") ? `${AUTOMATED_TAG_PREFIX}${snapshot.slice("rds:".length)}` : snapshot;
+}
+
+/** The snapshot id an `echo:snapshot` tag value stands for (the inverse of snapshotTagValue). */
+export function snapshotFromTag(value: string): string {
+  return value.startsWith(AUTOMATED_TAG_PREFIX) ? `rds:${value.slice(AUTOMATED_TAG_PREFIX.length)}` : value;
+}
 /**
  * Tags written outside the program: approval requests (by rds-echo), decisions (by clicked links), and when rds-echo
  * first saw a decision. The AWS provider is told to ignore them, so no update ever removes them.

@@ -146,6 +146,8 @@ describe("echo definitions", () => {
     const data = developmentData();
     data.retire.finalSnapshotName = "{generation}_final";
     expect(problems(data).issues[0]?.message).toContain("expands to an invalid snapshot identifier");
+    data.retire = { finalSnapshotName: "{echo}-final" };
+    expect(problems(data).issues[0]?.message).toContain("must contain {generation}");
     data.retire = { skipFinalSnapshot: true, finalSnapshotName: "{generation}-final" };
     expect(problems(data).issues[0]?.path).toMatch(/^retire\.finalSnapshotName/);
   });
@@ -159,6 +161,48 @@ describe("echo definitions", () => {
     expect(issues.map((i) => i.path.replace(/ \(line \d+\)$/, ""))).toEqual(
       expect.arrayContaining(["instance.tags.echo:stage", "timeouts.create", "modify.monitoring.roleArn"]),
     );
+  });
+
+  it("refuses what RDS or Route 53 would refuse: multiAz with an AZ, a CNAME at the zone apex, bad tags, too many tags", () => {
+    const multiAz = developmentData();
+    multiAz.instance.multiAz = true;
+    expect(problems(multiAz).issues.map((i) => [i.path.replace(/ \(line \d+\)$/, ""), i.message])).toEqual([
+      ["instance.availabilityZone", expect.stringContaining("cannot be set with multiAz: true")],
+    ]);
+    const data = developmentData();
+    data.promote.cname = "db.example.com";
+    data.instance.tags = { "aws:owner": "x", "rds:x": "y", team: "rds:platform", "bad#key": "v", note: "a%b" };
+    const issues = problems(data).issues;
+    const at = (path: string) => issues.filter((i) => i.path.replace(/ \(line \d+\)$/, "") === path).map((i) => i.message);
+    expect(at("promote.cname")).toEqual([expect.stringContaining("apex of the zone")]);
+    expect(at("instance.tags.aws:owner")[0]).toContain('starts with "aws:"');
+    expect(at("instance.tags.rds:x")[0]).toContain('starts with "rds:"');
+    expect(at("instance.tags.team")[0]).toContain('tag value "rds:platform" starts with "rds:"');
+    expect(at("instance.tags.bad#key")[0]).toContain("character RDS refuses");
+    expect(at("instance.tags.note")[0]).toContain("character RDS refuses");
+
+    const crowded = developmentData();
+    crowded.instance.tags = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`t${i}`, "x"]));
+    crowded.promote.approval = { approvers: ["a@example.com", "b@example.com", "c@example.com", "d@example.com"] };
+    expect(problems(crowded).issues.map((i) => i.message).join("\n")).toMatch(/carry 51 tags, more than RDS's 50/);
+    crowded.promote.approval.approvers.pop();
+    expect(() => definitionFrom(crowded)).not.toThrow();
+  });
+
+  it("accepts AWS's default parameter and option groups", () => {
+    const data = developmentData();
+    data.modify.parameterGroup = "default.postgres16";
+    data.instance.optionGroup = "default:mysql-8-0";
+    expect(definitionFrom(data)).toMatchObject({ modify: { parameterGroup: "default.postgres16" }, instance: { optionGroup: "default:mysql-8-0" } });
+    data.modify.parameterGroup = "default.Bad_Name";
+    expect(problems(data).issues[0]?.path).toMatch(/^modify\.parameterGroup/);
+  });
+
+  it("accepts awsbackup snapshots as a source type, and an explicit awsbackup: id", () => {
+    const data = developmentData();
+    data.source.snapshotTypes = ["automated", "awsbackup"];
+    data.source.snapshot = "awsbackup:job-0123abcd-4567";
+    expect(definitionFrom(data).source).toMatchObject({ snapshotTypes: ["automated", "awsbackup"], snapshot: "awsbackup:job-0123abcd-4567" });
   });
 
   it("reports every problem at once", () => {

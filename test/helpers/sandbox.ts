@@ -67,7 +67,7 @@ export function sandboxWorld(initial: EchoDefinition = testDefinition()): World 
     ctx: (options = {}, prompt) => ({
       ports: prompt ? { ...ports, prompt } : ports,
       definition,
-      options: { yes: true, force: false, secrets: { masterPassword: "correct horse battery staple" }, ...options },
+      options: { yes: true, force: false, secrets: { masterPassword: "correct-horse-battery-staple" }, ...options },
     }),
   };
 }

@@ -56,6 +56,7 @@ describe("promotion approval by signed links (sandbox RDS over loopback HTTP)", 
     expect(opened.emailed).toEqual([ALICE, BOB]);
     expect(w.sandbox.world.outbox.map((m) => m.to)).toEqual([ALICE, BOB]);
     expect(w.sandbox.world.outbox[0]?.text).toContain(linkOf(opened, ALICE).approve);
+    expect(w.sandbox.world.outbox[0]?.text).toMatch(/Restored from snapshot: +rds:production-db-/);
 
     const clicked = await click(linkOf(opened, ALICE).approve);
     expect(clicked.status).toBe(200);

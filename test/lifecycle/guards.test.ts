@@ -38,12 +38,20 @@ describe("each step only from its stage", () => {
     const w = sandboxWorld();
     await newGeneration(w.ctx(), await state(w));
     const newest = (await state(w)).generations.at(-1)!;
-    // RDS is busy with the instance after the restore (e.g. a storage optimisation).
+    // RDS is busy with the instance after the restore (e.g. its first backup).
     const simulated = w.sandbox.world.rds.instances[newest.name]!;
-    simulated.status = "storage-optimization";
+    simulated.status = "backing-up";
     simulated.readyAt = w.sandbox.world.now + HOUR;
-    await refused(w, async () => modifyGeneration(w.ctx(), await state(w)), /is storage-optimization, not available/);
+    await refused(w, async () => modifyGeneration(w.ctx(), await state(w)), /is backing-up, not available/);
     await refused(w, async () => promoteGeneration(w.ctx(), await state(w)), /promote: no generation .* is rebooted/);
+  });
+
+  it("modifies an instance in storage-optimization: it serves and accepts changes, as the AWS provider's waiter says", async () => {
+    const w = sandboxWorld();
+    await newGeneration(w.ctx(), await state(w));
+    const newest = (await state(w)).generations.at(-1)!;
+    w.sandbox.world.rds.instances[newest.name]!.status = "storage-optimization";
+    await expect(modifyGeneration(w.ctx(), await state(w))).resolves.toMatchObject({ step: "modify", generation: newest.name });
   });
 });
 
@@ -182,6 +190,19 @@ describe("a way out of a failed restore", () => {
     const next = await up(w.ctx(), { promote: true, retire: false });
     expect(next.map((r) => r.step)).toEqual(["new", "modify", "reboot", "promote"]);
     expect(next[0]?.generation).not.toBe(g.name);
+  });
+
+  it("retire --generation X --force lifts the deletion protection of an unpromoted generation first, then destroys it", async () => {
+    const w = sandboxWorld(testDefinition((d) => (d.modify.deletionProtection = true)));
+    await up(w.ctx(), { promote: false, retire: false });
+    const g = (await state(w)).generations[0]!;
+    expect(g.condition).toBe("rebooted");
+    expect(w.sandbox.world.rds.instances[g.name]!.settings["deletionProtection"]).toBe(true);
+    const reports = await retireGenerations(w.ctx({ force: true }), await state(w), { generation: g.name });
+    expect(reports).toMatchObject([{ step: "retire", generation: g.name }]);
+    expect(w.sandbox.world.rds.instances[g.name]).toBeUndefined();
+    expect(w.output.diffs.map((d) => d.title).join("\n")).toMatch(/lift deletion protection/);
+    expect(w.sandbox.world.rds.snapshots.some((s) => s.id === `${g.name}-final`)).toBe(true);
   });
 });
 

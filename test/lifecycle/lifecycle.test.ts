@@ -108,6 +108,8 @@ describe("two generations through the lifecycle (sandbox)", () => {
     const [a, b] = status.generations;
     expect(status.servedBy).toBe(a?.generation);
     expect(a).toMatchObject({ stage: "promoted", rdsStatus: "available", serving: true, snapshot: "rds:production-db-2026-11-25-03-10" });
+    // RDS refuses tag values starting with `rds:`: the tag holds the id in a form it accepts, status reads it back.
+    expect(w.sandbox.world.rds.instances[a!.generation]?.tags["echo:snapshot"]).toBe("automated:production-db-2026-11-25-03-10");
     expect(b).toMatchObject({ stage: "rebooted", rdsStatus: "available", serving: false });
     expect(a?.ageHours).toBeGreaterThan(21);
   });

@@ -4,6 +4,8 @@ import { evaluateUnderMocks, type Declaration } from "../../src/program/evaluate
 import { generationProgram, modificationArgs, type GenerationSpec } from "../../src/program/generation.js";
 import { PROGRAM_STAGES, type ProgramStage } from "../../src/program/stages.js";
 import { SecretValue, UNKNOWN } from "../../src/program/values.js";
+import { snapshotFromTag } from "../../src/program/tags.js";
+import { tagsProblem } from "../../src/definition/tags.js";
 import { definitionFrom, developmentData, developmentDefinition } from "../helpers/definitions.js";
 
 const GENERATION = "development-20261125-1230";
@@ -46,9 +48,32 @@ describe("the generation program", () => {
       applyImmediately: true,
       skipFinalSnapshot: false,
       finalSnapshotIdentifier: `${GENERATION}-final`,
-      tags: { team: "platform", environment: "development", "echo:managed": "development", "echo:generation": GENERATION, "echo:stage": "new", "echo:snapshot": SNAPSHOT },
+      tags: { team: "platform", environment: "development", "echo:managed": "development", "echo:generation": GENERATION, "echo:stage": "new", "echo:snapshot": "automated:production-db-2026-11-25-03-10" },
     });
     expect(records).toEqual([]);
+  });
+
+  it("writes the snapshot tag so RDS accepts it (no value starts with rds: or aws:), and reads the id back from it", async () => {
+    for (const snapshot of [SNAPSHOT, "before-migration", "awsbackup:job-0123abcd", "arn:aws:rds:eu-west-1:222222222222:snapshot:shared-one"]) {
+      const { instance } = await declare("promoted", { snapshot });
+      const parsed = instance.inputs["tags"] as Record<string, string>;
+      expect(tagsProblem(parsed)).toBeUndefined();
+      expect(snapshotFromTag(parsed["echo:snapshot"]!)).toBe(snapshot);
+    }
+  });
+
+  it("declares the pinned snapshot's encryption and KMS key at every stage, and nothing when it is unknown (old stacks)", async () => {
+    const kmsKeyId = "arn:aws:kms:eu-west-1:123456789012:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
+    for (const stage of PROGRAM_STAGES) {
+      const { instance } = await declare(stage, { storageEncrypted: true, kmsKeyId });
+      expect(instance.inputs).toMatchObject({ storageEncrypted: true, kmsKeyId });
+      const unencrypted = await declare(stage, { storageEncrypted: false });
+      expect(unencrypted.instance.inputs["storageEncrypted"]).toBe(false);
+      expect(unencrypted.instance.inputs).not.toHaveProperty("kmsKeyId");
+    }
+    const { instance } = await declare("modified");
+    expect(instance.inputs).not.toHaveProperty("storageEncrypted");
+    expect(instance.inputs).not.toHaveProperty("kmsKeyId");
   });
 
   it("uses an explicit provider for the definition's region, and long custom timeouts", async () => {

@@ -116,6 +116,6 @@ describe("sandbox fidelity", () => {
     const w = sandboxWorld();
     const { up } = await import("../../src/lifecycle/up.js");
     await up(w.ctx(), { promote: true, retire: false });
-    expect(JSON.stringify(w.sandbox.world)).not.toContain("correct horse battery staple");
+    expect(JSON.stringify(w.sandbox.world)).not.toContain("correct-horse-battery-staple");
   });
 });

@@ -18,6 +18,11 @@ import { InstanceNotFoundError, mapAwsError } from "./errors.js";
 /** DescribeDBInstances returns at most 100 records per page, and its `db-instance-id` filter takes as many values. */
 const BATCH = 100;
 const SNAPSHOT_ARN = /^arn:aws[a-z-]*:rds:/;
+/** Snapshot id prefixes that say the snapshot's type, which DescribeDBSnapshots needs to find it by id. */
+const EXPLICIT_TYPE_PREFIXES: readonly (readonly [string, SnapshotType])[] = [
+  ["rds:", "automated"],
+  ["awsbackup:", "awsbackup"],
+];
 
 /** RdsPort on the AWS SDK: every SDK error leaves through mapAwsError. */
 export class AwsRds implements RdsPort {
@@ -26,6 +31,7 @@ export class AwsRds implements RdsPort {
   async latestSnapshot(source: SnapshotSource): Promise<SnapshotInfo> {
     if (source.explicit !== undefined) return this.explicitSnapshot(source.explicit);
     let newest: SnapshotInfo | undefined;
+    // Ordered by when the data was taken (see SnapshotInfo.createdAt), not when the snapshot object was made.
     for (const type of source.types) {
       for (const snapshot of await this.snapshotsOf(source.instance, type)) {
         if (newest === undefined || snapshot.createdAt > newest.createdAt) newest = snapshot;
@@ -84,19 +90,24 @@ export class AwsRds implements RdsPort {
     await this.call(`RemoveTagsFromResource ${arn}`, () => this.client.send(new RemoveTagsFromResourceCommand({ ResourceName: arn, TagKeys: [...keys] })));
   }
 
-  /** The explicit snapshot, as given (an id or an ARN), provided it exists and is available. */
+  /**
+   * The explicit snapshot, as given (an id or an ARN), provided it exists and is available. DescribeDBSnapshots finds
+   * an automated (or AWS Backup) snapshot by id only when SnapshotType says so (API reference, DBSnapshotIdentifier).
+   */
   private async explicitSnapshot(reference: string): Promise<SnapshotInfo> {
+    const typed = EXPLICIT_TYPE_PREFIXES.find(([prefix]) => reference.startsWith(prefix))?.[1];
     const input: DescribeDBSnapshotsCommandInput = SNAPSHOT_ARN.test(reference)
       ? { DBSnapshotIdentifier: reference, IncludeShared: true }
-      : { DBSnapshotIdentifier: reference };
+      : { DBSnapshotIdentifier: reference, ...(typed ? { SnapshotType: typed } : {}) };
     const out = await this.call(`DescribeDBSnapshots ${reference}`, () => this.client.send(new DescribeDBSnapshotsCommand(input)));
     const snapshot = out.DBSnapshots?.[0];
     if (snapshot === undefined) throw new SnapshotNotFoundError(`snapshot ${reference} not found`);
     if (snapshot.Status !== "available") {
       throw new SnapshotNotFoundError(`snapshot ${reference} is ${snapshot.Status ?? "of unknown status"}, not available`);
     }
-    if (snapshot.SnapshotCreateTime === undefined) throw new SnapshotNotFoundError(`snapshot ${reference} has no creation time`);
-    return { ...snapshotInfo(snapshot, snapshot.SnapshotCreateTime), id: reference };
+    const info = snapshotInfo(snapshot);
+    if (info === undefined) throw new SnapshotNotFoundError(`snapshot ${reference} has no creation time`);
+    return { ...info, id: reference };
   }
 
   /**
@@ -113,8 +124,8 @@ export class AwsRds implements RdsPort {
       for await (const page of paginateDescribeDBSnapshots({ client: this.client }, input)) {
         for (const snapshot of page.DBSnapshots ?? []) {
           if (snapshot.DBInstanceIdentifier?.toLowerCase() !== instance.toLowerCase()) continue;
-          if (snapshot.Status !== "available" || snapshot.SnapshotCreateTime === undefined) continue;
-          const info = snapshotInfo(snapshot, snapshot.SnapshotCreateTime);
+          const info = snapshotInfo(snapshot);
+          if (snapshot.Status !== "available" || info === undefined) continue;
           // Another account's snapshot can only be restored by its ARN.
           found.push(type === "shared" && snapshot.DBSnapshotArn ? { ...info, id: snapshot.DBSnapshotArn } : info);
         }
@@ -135,13 +146,20 @@ export class AwsRds implements RdsPort {
   }
 }
 
-function snapshotInfo(snapshot: DBSnapshot, createdAt: Date): SnapshotInfo {
+/** The port's view of a snapshot; undefined for one that reports no time at all (never seen in practice). */
+function snapshotInfo(snapshot: DBSnapshot): SnapshotInfo | undefined {
+  const createdAt = snapshot.SnapshotDatabaseTime ?? snapshot.OriginalSnapshotCreateTime ?? snapshot.SnapshotCreateTime;
+  if (createdAt === undefined) return undefined;
+  const encrypted = snapshot.Encrypted === true;
   return {
     id: snapshot.DBSnapshotIdentifier ?? snapshot.DBSnapshotArn ?? "",
     arn: snapshot.DBSnapshotArn,
     type: snapshot.SnapshotType ?? "unknown",
     createdAt,
     status: snapshot.Status ?? "unknown",
+    encrypted,
+    ...(encrypted && snapshot.KmsKeyId ? { kmsKeyId: snapshot.KmsKeyId } : {}),
+    ...(snapshot.Engine ? { engine: snapshot.Engine } : {}),
   };
 }
 
@@ -163,8 +181,14 @@ export function toInstanceInfo(instance: DBInstance): InstanceInfo | undefined {
   };
 }
 
-/** A parameter group waiting for a reboot, or any pending modification (an empty PendingModifiedValues is none). */
+/**
+ * Parameter group apply statuses that leave something to do: `pending-reboot`, and `applying` (RDS is still applying
+ * the group; static parameters in it end up waiting for a reboot, so "nothing pending" cannot be concluded yet).
+ */
+const PENDING_APPLY_STATUSES = new Set(["pending-reboot", "applying"]);
+
+/** A parameter group not in sync yet, or any pending modification (an empty PendingModifiedValues is none). */
 function pendingReboot(instance: DBInstance): boolean {
-  if (instance.DBParameterGroups?.some((g) => g.ParameterApplyStatus === "pending-reboot")) return true;
+  if (instance.DBParameterGroups?.some((g) => PENDING_APPLY_STATUSES.has(g.ParameterApplyStatus ?? ""))) return true;
   return Object.values(instance.PendingModifiedValues ?? {}).some((v) => v !== undefined && v !== null);
 }

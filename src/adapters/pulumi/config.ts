@@ -15,18 +15,25 @@ export const SETTINGS_KEYS = {
   stage: configKey(CONFIG_KEYS.stage),
   snapshot: configKey(CONFIG_KEYS.snapshot),
   zoneId: configKey(CONFIG_KEYS.zoneId),
+  storageEncrypted: configKey(CONFIG_KEYS.storageEncrypted),
+  kmsKeyId: configKey(CONFIG_KEYS.kmsKeyId),
 } as const;
+
+/** Settings keys that may be absent (a stack pinned before they existed, or one without a looked-up zone). */
+const OPTIONAL_KEYS = [SETTINGS_KEYS.zoneId, SETTINGS_KEYS.storageEncrypted, SETTINGS_KEYS.kmsKeyId] as const;
 
 const MANAGED_KEYS: readonly string[] = Object.values(SETTINGS_KEYS);
 const RESERVED_SECRET_NAMES: readonly string[] = Object.values(CONFIG_KEYS);
 
-/** The settings as plaintext config values; `zoneId` only when set. */
+/** The settings as plaintext config values; the optional ones only when set. */
 export function settingsToConfig(settings: GenerationSettings): ConfigMap {
   return {
     [SETTINGS_KEYS.echo]: { value: settings.echo },
     [SETTINGS_KEYS.stage]: { value: settings.stage },
     [SETTINGS_KEYS.snapshot]: { value: settings.snapshot },
     ...(settings.zoneId !== undefined ? { [SETTINGS_KEYS.zoneId]: { value: settings.zoneId } } : {}),
+    ...(settings.storageEncrypted !== undefined ? { [SETTINGS_KEYS.storageEncrypted]: { value: String(settings.storageEncrypted) } } : {}),
+    ...(settings.kmsKeyId !== undefined ? { [SETTINGS_KEYS.kmsKeyId]: { value: settings.kmsKeyId } } : {}),
   };
 }
 
@@ -60,11 +67,19 @@ export function settingsFromConfig(stack: string, config: ConfigMap): Generation
   const stage = required(SETTINGS_KEYS.stage);
   if (!isProgramStage(stage)) throw new Error(`stack ${stack}: config ${SETTINGS_KEYS.stage} is "${stage}", not a stage rds-echo knows`);
   const zoneId = plain(SETTINGS_KEYS.zoneId);
+  const encrypted = plain(SETTINGS_KEYS.storageEncrypted);
+  if (encrypted !== undefined && encrypted !== "true" && encrypted !== "false") {
+    throw new Error(`stack ${stack}: config ${SETTINGS_KEYS.storageEncrypted} is "${encrypted}", not true or false`);
+  }
+  const kmsKeyId = plain(SETTINGS_KEYS.kmsKeyId);
   return {
     echo: required(SETTINGS_KEYS.echo),
     stage,
     snapshot: required(SETTINGS_KEYS.snapshot),
     ...(zoneId ? { zoneId } : {}),
+    // Absent in stacks pinned before rds-echo recorded it: left undefined, so the program declares what it did then.
+    ...(encrypted !== undefined ? { storageEncrypted: encrypted === "true" } : {}),
+    ...(kmsKeyId ? { kmsKeyId } : {}),
   };
 }
 
@@ -97,7 +112,8 @@ export function configChange(current: ConfigMap, wanted: ConfigMap): ConfigChang
 export function stackFileWithSettings(text: string, settings: GenerationSettings): string {
   const document = parseDocument(text);
   if (document.errors.length > 0) throw new Error(`the stack config file is not valid YAML: ${document.errors[0]?.message}`);
-  for (const [key, { value }] of Object.entries(settingsToConfig(settings))) document.setIn(["config", key], value);
-  if (settings.zoneId === undefined) document.deleteIn(["config", SETTINGS_KEYS.zoneId]);
+  const config = settingsToConfig(settings);
+  for (const [key, { value }] of Object.entries(config)) document.setIn(["config", key], value);
+  for (const key of OPTIONAL_KEYS) if (config[key] === undefined) document.deleteIn(["config", key]);
   return document.toString();
 }

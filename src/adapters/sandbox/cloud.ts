@@ -7,6 +7,8 @@ import { createHash } from "node:crypto";
 import type { Clock } from "../../ports.js";
 import { INSTANCE_TYPE, RECORD_TYPE } from "../../program/resource-types.js";
 import { OUT_OF_BAND_TAG_PREFIXES } from "../../program/tags.js";
+import { tagsProblem } from "../../definition/tags.js";
+import { isUsable } from "../../lifecycle/rds-status.js";
 import type { Faults } from "./faults.js";
 import { settle, type SimInstance, type SimWorld, type StoredResource } from "./world.js";
 
@@ -93,6 +95,7 @@ export class SandboxCloud {
     if (this.world.rds.instances[id]) throw new Error(`DBInstanceAlreadyExists: ${id}`);
     const region = this.#region();
     const { tags, ...settings } = inputs;
+    refuseBadTags(tags);
     const instance: SimInstance = {
       id,
       arn: `arn:aws:rds:${region}:${this.world.account}:db:${id}`,
@@ -107,6 +110,7 @@ export class SandboxCloud {
       settings,
       tags: { ...(tags as Record<string, string> | undefined) },
       pendingReboot: false,
+      ...(snapshot.encrypted ? { encrypted: true, ...(snapshot.kmsKeyId ? { kmsKeyId: snapshot.kmsKeyId } : {}) } : {}),
     };
     this.world.rds.instances[id] = instance;
     // The cloud keeps what it created whatever happens to this process next.
@@ -122,8 +126,10 @@ export class SandboxCloud {
     const id = String(stored.inputs["identifier"]);
     const instance = this.world.rds.instances[id];
     if (!instance) throw new Error(`DBInstanceNotFound: ${id}`);
-    if (instance.status !== "available") throw new Error(`InvalidDBInstanceState: ${id} is ${instance.status}`);
+    // RDS takes modifications during a storage optimisation (only another storage change must wait for its end).
+    if (!isUsable(instance.status)) throw new Error(`InvalidDBInstanceState: ${id} is ${instance.status}`);
     const { tags, ...settings } = inputs;
+    refuseBadTags(tags);
     // The program's provider ignores out-of-band tags (approval requests and decisions): an update keeps them.
     const kept = Object.entries(instance.tags).filter(([k]) => OUT_OF_BAND_TAG_PREFIXES.some((p) => k.startsWith(p)));
     instance.tags = { ...Object.fromEntries(kept), ...(tags as Record<string, string> | undefined) };
@@ -199,10 +205,37 @@ export class SandboxCloud {
   }
 }
 
+/** RDS refuses a request whose tags break its rules (reserved prefixes, characters, lengths, 50 per resource). */
+export function refuseBadTags(tags: unknown): void {
+  const problem = tagsProblem((tags ?? {}) as Record<string, string>);
+  if (problem) throw new Error(`InvalidParameterValue: ${problem}`);
+}
+
 function recordId(inputs: Inputs): string {
   return `${String(inputs["zoneId"])}_${String(inputs["name"])}_${String(inputs["type"])}`;
 }
 
 function instanceOutputs(i: SimInstance): Inputs {
-  return { id: i.resourceId ?? i.id, resourceId: i.resourceId, identifier: i.id, address: i.address, port: i.port, arn: i.arn, status: i.status, endpoint: `${i.address}:${i.port}` };
+  return {
+    id: i.resourceId ?? i.id,
+    resourceId: i.resourceId,
+    identifier: i.id,
+    address: i.address,
+    port: i.port,
+    arn: i.arn,
+    status: i.status,
+    endpoint: `${i.address}:${i.port}`,
+    storageEncrypted: i.encrypted === true,
+    ...(i.kmsKeyId ? { kmsKeyId: i.kmsKeyId } : {}),
+  };
+}
+
+/**
+ * What the provider's read after a create writes into state for inputs that were not declared. `storageEncrypted` is
+ * optional, force-new and not computed in the provider's schema: once read back `true`, a later plan that does not
+ * declare it sees a change, hence a replacement. (`kmsKeyId` is computed: leaving it undeclared is no change.)
+ */
+export function readBackInputs(type: string, declared: Inputs, outputs: Inputs): Inputs {
+  if (type !== INSTANCE_TYPE || declared["storageEncrypted"] !== undefined || outputs["storageEncrypted"] !== true) return {};
+  return { storageEncrypted: true };
 }

@@ -27,7 +27,7 @@ import type {
   UpdateResult,
 } from "../../ports.js";
 import { SimulatedCrash, type Faults } from "./faults.js";
-import { SandboxCloud } from "./cloud.js";
+import { readBackInputs, SandboxCloud } from "./cloud.js";
 import { INSTANCE_TYPE, RECORD_TYPE } from "../../program/resource-types.js";
 import type { SimHistoryEntry, SimStack, SimWorld, StoredResource } from "./world.js";
 
@@ -251,6 +251,8 @@ export class SandboxEngine implements StackEngine {
           stage: settings.stage,
           snapshot: settings.snapshot,
           ...(settings.zoneId ? { zoneId: settings.zoneId } : {}),
+          ...(settings.storageEncrypted !== undefined ? { storageEncrypted: settings.storageEncrypted } : {}),
+          ...(settings.kmsKeyId ? { kmsKeyId: settings.kmsKeyId } : {}),
           ...(password !== undefined ? { masterPassword: password } : {}),
         }),
       state: (d) => this.#stateOf(d, preview),
@@ -332,6 +334,7 @@ export class SandboxEngine implements StackEngine {
     }
     resource.id = created.id;
     resource.outputs = created.outputs;
+    resource.inputs = { ...resource.inputs, ...readBackInputs(resource.type, resource.inputs, created.outputs) };
     this.#faults.checkpoint("engine:before-finish");
     stack.pending = stack.pending.filter((p) => p.urn !== resource.urn);
     stack.resources.push(resource);

@@ -1,8 +1,9 @@
 /** The sandbox's RDS: the lifecycle's rds port over the simulated world. */
 import { SnapshotNotFoundError } from "../../errors.js";
 import type { InstanceInfo, RdsPort, SnapshotInfo, SnapshotSource } from "../../ports.js";
+import { refuseBadTags } from "./cloud.js";
 import type { Faults } from "./faults.js";
-import { settle, type SimInstance, type SimWorld } from "./world.js";
+import { REBOOT_STATUS_LAG_MS, settle, type SimInstance, type SimSnapshot, type SimWorld } from "./world.js";
 
 /** DescribeDBInstances returns at most this many instances per call, as in RDS. */
 export const DESCRIBE_PAGE_SIZE = 100;
@@ -25,7 +26,8 @@ export class SandboxRds implements RdsPort {
     }
     const candidates = snapshots
       .filter((s) => s.instance === source.instance && source.types.includes(s.type) && s.status === "available")
-      .sort((a, b) => b.createdAt - a.createdAt);
+      // By when the data was taken: a fresh copy of an old snapshot is not the latest data.
+      .sort((a, b) => dataTime(b) - dataTime(a));
     const newest = candidates[0];
     if (!newest) {
       throw new SnapshotNotFoundError(`no available ${source.types.join("/")} snapshot of ${source.instance}`);
@@ -59,15 +61,18 @@ export class SandboxRds implements RdsPort {
     const instance = this.world.rds.instances[id];
     if (!instance) throw new Error(`DBInstanceNotFound: ${id}`);
     if (instance.status !== "available") throw new Error(`InvalidDBInstanceState: ${id} is ${instance.status}`);
-    instance.status = "rebooting";
-    instance.readyAt = this.world.now + this.world.timings.rebootMs;
+    // RDS accepts the reboot and only a moment later reports `rebooting`: a poll in between still reads `available`.
+    instance.next = { status: "rebooting", at: this.world.now + REBOOT_STATUS_LAG_MS };
+    instance.readyAt = this.world.now + REBOOT_STATUS_LAG_MS + this.world.timings.rebootMs;
     instance.pendingReboot = false;
   }
 
   async addTags(arn: string, tags: Readonly<Record<string, string>>): Promise<void> {
     this.faults.enter("rds.AddTagsToResource");
     const instance = this.#byArn(arn);
-    instance.tags = { ...instance.tags, ...tags };
+    const merged = { ...instance.tags, ...tags };
+    refuseBadTags(merged);
+    instance.tags = merged;
   }
 
   async removeTags(arn: string, keys: readonly string[]): Promise<void> {
@@ -83,8 +88,21 @@ export class SandboxRds implements RdsPort {
   }
 }
 
-function snapshotInfo(s: SimWorld["rds"]["snapshots"][number]): SnapshotInfo {
-  return { id: s.type === "shared" ? s.arn : s.id, arn: s.arn, type: s.type, createdAt: new Date(s.createdAt), status: s.status };
+function dataTime(s: SimSnapshot): number {
+  return s.originalCreatedAt ?? s.createdAt;
+}
+
+function snapshotInfo(s: SimSnapshot): SnapshotInfo {
+  return {
+    id: s.type === "shared" ? s.arn : s.id,
+    arn: s.arn,
+    type: s.type,
+    createdAt: new Date(dataTime(s)),
+    status: s.status,
+    encrypted: s.encrypted === true,
+    ...(s.encrypted && s.kmsKeyId ? { kmsKeyId: s.kmsKeyId } : {}),
+    ...(s.engine ? { engine: s.engine } : {}),
+  };
 }
 
 function instanceInfo(i: SimInstance): InstanceInfo {

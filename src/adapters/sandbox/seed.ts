@@ -32,7 +32,8 @@ export function seed(world: SimWorld, definition: EchoDefinition): void {
       if (at > world.now) continue;
       const d = new Date(at);
       const id = `rds:${source}-${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}-03-10`;
-      world.rds.snapshots.push({ id, arn: `arn:aws:rds:${region}:${account}:snapshot:${id}`, instance: source, type: "automated", status: "available", createdAt: at, port: 5432 });
+      // Production is encrypted with a customer key, as production databases usually are.
+      world.rds.snapshots.push({ id, arn: `arn:aws:rds:${region}:${account}:snapshot:${id}`, instance: source, type: "automated", status: "available", createdAt: at, port: 5432, engine: "postgres", encrypted: true, kmsKeyId: productionKey(region, account) });
     }
     const manual = `${source}-before-upgrade`;
     world.rds.snapshots.push({ id: manual, arn: `arn:aws:rds:${region}:${account}:snapshot:${manual}`, instance: source, type: "manual", status: "available", createdAt: today - 10 * DAY_MS, port: 5432 });
@@ -47,6 +48,11 @@ export function seed(world: SimWorld, definition: EchoDefinition): void {
       world.route53.zones.push({ id, name: zoneName, private: false, records: {} });
     }
   }
+}
+
+/** The (simulated) customer-managed KMS key production's storage is encrypted with. */
+export function productionKey(region: string, account: string): string {
+  return `arn:aws:kms:${region}:${account}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`;
 }
 
 function hash(text: string): string {

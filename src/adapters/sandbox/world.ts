@@ -20,6 +20,9 @@ export const DEFAULT_TIMINGS: SimTimings = {
   deleteMs: 10 * 60_000,
 };
 
+/** How long RDS keeps reporting `available` after it accepted a reboot. */
+export const REBOOT_STATUS_LAG_MS = 10_000;
+
 export interface SimInstance {
   id: string;
   arn: string;
@@ -39,16 +42,33 @@ export interface SimInstance {
   pendingReboot: boolean;
   /** Set while the instance is being deleted; it disappears at `readyAt`. */
   deleting?: boolean;
+  /** Inherited from the snapshot it was restored from, whatever the restore call said. */
+  encrypted?: boolean;
+  kmsKeyId?: string;
+  /**
+   * A status RDS reports only a little after the call that caused it returned (RebootDBInstance answers while the
+   * instance still reads `available`): it takes over at `at`.
+   */
+  next?: { status: string; at: number };
 }
 
 export interface SimSnapshot {
   id: string;
   arn: string;
   instance: string;
-  type: "automated" | "manual" | "shared";
+  type: "automated" | "manual" | "shared" | "awsbackup";
   status: string;
+  /** When this snapshot object was made (a copy: when it was copied). */
   createdAt: number;
+  /** When the data was taken, for a copy of an older snapshot (RDS's OriginalSnapshotCreateTime). */
+  originalCreatedAt?: number;
   port: number;
+  /** Encrypted with `kmsKeyId`; an instance restored from it is encrypted with the same key. */
+  encrypted?: boolean;
+  kmsKeyId?: string;
+  engine?: string;
+  /** Tags copied from the instance (copyTagsToSnapshot) onto a final snapshot. */
+  tags?: Record<string, string>;
 }
 
 export interface SimRecord {
@@ -143,6 +163,10 @@ export function sandboxSigner(): SimWorld["approval"] {
 /** Brings transitional states up to date with the simulated clock (creating -> available, deleting -> gone). */
 export function settle(world: SimWorld): void {
   for (const instance of Object.values(world.rds.instances)) {
+    if (instance.next && instance.next.at <= world.now) {
+      instance.status = instance.next.status;
+      delete instance.next;
+    }
     if (instance.readyAt === undefined || instance.readyAt > world.now) continue;
     if (instance.deleting) {
       delete world.rds.instances[instance.id];

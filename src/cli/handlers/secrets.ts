@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { EchoDefinition } from "../../definition/schema.js";
+import { masterPasswordProblem } from "../../definition/password.js";
 import { UsageError } from "../../errors.js";
 
 export function secretEnvName(key: string): string {
@@ -17,6 +18,8 @@ export function secretsFor(definition: EchoDefinition, env: NodeJS.ProcessEnv, s
   const key = definition.modify.masterPassword?.secret;
   if (!key) return {};
   const value = env[secretEnvName(key)];
+  const problem = value ? masterPasswordProblem(value) : undefined;
+  if (problem) throw new UsageError(`${secretEnvName(key)}: RDS would refuse this master password: it ${problem}`);
   if (value) return { [key]: value };
   if (sandbox) {
     warn(`sandbox: ${secretEnvName(key)} is not set; using a random value for the secret "${key}"`);

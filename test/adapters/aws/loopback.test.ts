@@ -171,7 +171,7 @@ beforeEach(() => {
 });
 
 describe("AwsRds through the SDK's real deserialiser", () => {
-  it("parses DescribeDBSnapshots XML across pages: id, millisecond timestamp, status, type", async () => {
+  it("parses DescribeDBSnapshots XML across pages: id, millisecond timestamp, status, type, encryption, engine", async () => {
     const found = await rds.latestSnapshot({ instance: "production-db", types: ["automated", "manual"] });
     expect(found).toEqual({
       id: "rds:production-db-2026-11-24-03-10",
@@ -179,6 +179,9 @@ describe("AwsRds through the SDK's real deserialiser", () => {
       type: "automated",
       status: "available",
       createdAt: new Date("2026-11-24T03:10:00.123Z"),
+      encrypted: true,
+      kmsKeyId: "arn:aws:kms:eu-west-1:111111111111:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+      engine: "postgres",
     });
     expect(requests.map((p) => [p.get("SnapshotType"), p.get("Marker"), p.get("DBInstanceIdentifier")])).toEqual([
       ["automated", null, "production-db"],

@@ -122,6 +122,56 @@ describe("AwsRds.latestSnapshot", () => {
     await expect(failure).rejects.toThrow("snapshot half-done is creating, not available");
   });
 
+  it("orders by when the data was taken: a fresh copy of an old snapshot does not win", async () => {
+    snapshotPages({
+      "automated:": { DBSnapshots: [snap("rds:production-db-2026-11-24", "automated", "2026-11-24T03:00:00Z")] },
+      "manual:": {
+        DBSnapshots: [
+          // Copied yesterday evening from a snapshot of last week: SnapshotCreateTime is the copy's.
+          { ...snap("copy-of-last-week", "manual", "2026-11-24T20:00:00Z"), OriginalSnapshotCreateTime: new Date("2026-11-17T03:00:00Z") },
+          { ...snap("database-time", "manual", "2026-11-24T21:00:00Z"), SnapshotDatabaseTime: new Date("2026-11-18T03:00:00Z") },
+        ],
+      },
+    });
+    const found = await rds.latestSnapshot({ instance: "production-db", types: ["automated", "manual"] });
+    expect(found).toMatchObject({ id: "rds:production-db-2026-11-24", createdAt: new Date("2026-11-24T03:00:00Z") });
+  });
+
+  it("asks for an explicit automated or AWS Backup snapshot with its SnapshotType, as the API requires", async () => {
+    const sent: object[] = [];
+    rdsMock.on(DescribeDBSnapshotsCommand).callsFake((input: DescribeDBSnapshotsCommandInput) => {
+      sent.push(input);
+      return { DBSnapshots: [snap(input.DBSnapshotIdentifier!, input.SnapshotType ?? "manual", "2026-11-24T03:00:00Z")] };
+    });
+    await rds.latestSnapshot({ instance: "production-db", types: ["manual"], explicit: "rds:production-db-2026-11-24-03-10" });
+    await rds.latestSnapshot({ instance: "production-db", types: ["manual"], explicit: "awsbackup:job-0123abcd" });
+    await rds.latestSnapshot({ instance: "production-db", types: ["manual"], explicit: "before-migration" });
+    expect(sent).toEqual([
+      { DBSnapshotIdentifier: "rds:production-db-2026-11-24-03-10", SnapshotType: "automated" },
+      { DBSnapshotIdentifier: "awsbackup:job-0123abcd", SnapshotType: "awsbackup" },
+      { DBSnapshotIdentifier: "before-migration" },
+    ]);
+  });
+
+  it("lists awsbackup snapshots of the instance when that type is configured", async () => {
+    const inputs = snapshotPages({ "awsbackup:": { DBSnapshots: [snap("awsbackup:job-0123abcd", "awsbackup", "2026-11-24T05:00:00Z")] } });
+    const found = await rds.latestSnapshot({ instance: "production-db", types: ["awsbackup"] });
+    expect(found).toMatchObject({ id: "awsbackup:job-0123abcd", type: "awsbackup" });
+    expect(inputs).toEqual([{ DBInstanceIdentifier: "production-db", SnapshotType: "awsbackup" }]);
+  });
+
+  it("reports the snapshot's encryption and KMS key (to pin them), and its engine", async () => {
+    const key = "arn:aws:kms:eu-west-1:111111111111:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
+    snapshotPages({
+      "automated:": { DBSnapshots: [{ ...snap("rds:production-db-2026-11-24", "automated", "2026-11-24T03:00:00Z"), Encrypted: true, KmsKeyId: key, Engine: "postgres" }] },
+      "manual:": { DBSnapshots: [{ ...snap("plain", "manual", "2026-11-20T03:00:00Z"), Encrypted: false }] },
+    });
+    expect(await rds.latestSnapshot({ instance: "production-db", types: ["automated"] })).toMatchObject({ encrypted: true, kmsKeyId: key, engine: "postgres" });
+    const plain = await rds.latestSnapshot({ instance: "production-db", types: ["manual"] });
+    expect(plain.encrypted).toBe(false);
+    expect(plain.kmsKeyId).toBeUndefined();
+  });
+
   it("maps the SDK's DBSnapshotNotFoundFault for a missing explicit snapshot to SnapshotNotFoundError", async () => {
     rdsMock.on(DescribeDBSnapshotsCommand).rejects(new DBSnapshotNotFoundFault({ message: "DBSnapshot gone not found.", $metadata: {} }));
     const failure = rds.latestSnapshot({ instance: "production-db", types: ["manual"], explicit: "gone" });
@@ -163,7 +213,7 @@ describe("AwsRds.describeInstance(s)", () => {
     });
   });
 
-  it("reports a pending reboot from a parameter group's apply status, and from pending modified values", async () => {
+  it("reports a pending reboot from a parameter group pending-reboot or still applying, and from pending modified values", async () => {
     rdsMock.on(DescribeDBInstancesCommand).resolves({
       DBInstances: [
         instance("a", { DBParameterGroups: [{ ParameterApplyStatus: "in-sync" }, { ParameterApplyStatus: "pending-reboot" }] }),
@@ -173,7 +223,7 @@ describe("AwsRds.describeInstance(s)", () => {
       ],
     });
     const found = await rds.describeInstances(["a", "b", "c", "d"]);
-    expect([...found].map(([id, i]) => [id, i.pendingReboot])).toEqual([["a", true], ["b", true], ["c", false], ["d", false]]);
+    expect([...found].map(([id, i]) => [id, i.pendingReboot])).toEqual([["a", true], ["b", true], ["c", true], ["d", false]]);
   });
 
   it("returns undefined when RDS raises DBInstanceNotFoundFault", async () => {

@@ -29,6 +29,22 @@ describe("settings <-> stack config", () => {
     expect(settingsFromConfig(GENERATION, JSON.parse(CONFIG_JSON) as ConfigMap)).toEqual(rebooted);
   });
 
+  it("pins the snapshot's encryption as rds-echo:storageEncrypted and rds-echo:kmsKeyId, both ways", () => {
+    const key = "arn:aws:kms:eu-west-1:123456789012:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
+    const encrypted: GenerationSettings = { ...rebooted, storageEncrypted: true, kmsKeyId: key };
+    expect(settingsToConfig(encrypted)).toMatchObject({ "rds-echo:storageEncrypted": { value: "true" }, "rds-echo:kmsKeyId": { value: key } });
+    expect(settingsFromConfig(GENERATION, settingsToConfig(encrypted))).toEqual(encrypted);
+    const plain: GenerationSettings = { ...rebooted, storageEncrypted: false };
+    expect(settingsFromConfig(GENERATION, settingsToConfig(plain))).toEqual(plain);
+    expect(() => settingsFromConfig(GENERATION, { ...settingsToConfig(plain), "rds-echo:storageEncrypted": { value: "yes" } })).toThrow(/"yes", not true or false/);
+  });
+
+  it("reads a stack pinned before the encryption was recorded as unknown (no key), so its program declares nothing new", () => {
+    const old = settingsFromConfig(GENERATION, JSON.parse(CONFIG_JSON) as ConfigMap);
+    expect(old).not.toHaveProperty("storageEncrypted");
+    expect(old).not.toHaveProperty("kmsKeyId");
+  });
+
   it("round-trips every stage with a zone", () => {
     expect(settingsFromConfig(GENERATION, settingsToConfig(promoted))).toEqual(promoted);
   });

@@ -1,0 +1,100 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../helpers/definitions.js";
+
+interface Statement {
+  Sid: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+const policy = JSON.parse(readFileSync(path.join(REPO_ROOT, "policy/driver-policy.json"), "utf8")) as { Statement: Statement[] };
+const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
+const actions = new Set(policy.Statement.flatMap((s) => list(s.Action)));
+
+/** IAM service prefixes of the SDK clients rds-echo uses. */
+const SERVICE_OF_CLIENT: Record<string, string> = { "client-rds": "rds", "client-route-53": "route53", "client-sesv2": "ses" };
+
+/** Every AWS SDK operation the code sends: `new XxxCommand(` and `paginateXxx(` of an @aws-sdk client it imports. */
+function sdkActions(): Set<string> {
+  const found = new Set<string>();
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => {
+      const file = path.join(dir, name);
+      return statSync(file).isDirectory() ? walk(file) : file.endsWith(".ts") ? [file] : [];
+    });
+  for (const file of walk(path.join(REPO_ROOT, "src"))) {
+    const text = readFileSync(file, "utf8");
+    // Which client each imported name comes from (static imports and `await import(...)` destructuring alike).
+    const serviceOf = new Map<string, string>();
+    for (const m of text.matchAll(/\{([^{}]*)\}\s*(?:from\s*|=\s*await import\()"@aws-sdk\/(client-[a-z0-9-]+)"/g)) {
+      const service = SERVICE_OF_CLIENT[m[2]!];
+      if (service) for (const name of m[1]!.split(",")) serviceOf.set(name.replace(/^\s*type\s+/, "").trim(), service);
+    }
+    const add = (name: string, operation: string) => {
+      const service = serviceOf.get(name);
+      expect(service, `${file}: ${name} comes from an @aws-sdk client`).toBeDefined();
+      found.add(`${service}:${operation}`);
+    };
+    for (const m of text.matchAll(/new (([A-Z][A-Za-z0-9]+)Command)\(/g)) add(m[1]!, m[2]!);
+    for (const m of text.matchAll(/\b(paginate([A-Z][A-Za-z0-9]+))\(/g)) add(m[1]!, m[2]!);
+  }
+  return found;
+}
+
+/**
+ * What the AWS provider calls for the resources the program declares (terraform-provider-aws
+ * internal/service/rds/instance.go: restore, follow-up modify and reboot, read with tags, delete with a final
+ * snapshot; internal/service/route53/record.go: change, wait for the change, read the zone and the record).
+ */
+const PROVIDER_ACTIONS = [
+  "rds:RestoreDBInstanceFromDBSnapshot",
+  "rds:ModifyDBInstance",
+  "rds:RebootDBInstance",
+  "rds:DescribeDBInstances",
+  "rds:DeleteDBInstance",
+  "rds:CreateDBSnapshot",
+  "rds:ListTagsForResource",
+  "rds:AddTagsToResource",
+  "rds:RemoveTagsFromResource",
+  "route53:ChangeResourceRecordSets",
+  "route53:GetChange",
+  "route53:GetHostedZone",
+  "route53:ListResourceRecordSets",
+];
+/** Permissions RDS checks on the caller's behalf: passing the monitoring role, using a customer-managed key. */
+const DELEGATED_ACTIONS = ["iam:PassRole", "kms:CreateGrant", "kms:DescribeKey"];
+
+describe("policy/driver-policy.json", () => {
+  it("allows every AWS operation the code sends", () => {
+    const sent = sdkActions();
+    expect(sent).toEqual(new Set(["rds:DescribeDBInstances", "rds:DescribeDBSnapshots", "rds:RebootDBInstance", "rds:AddTagsToResource", "rds:RemoveTagsFromResource", "route53:ListResourceRecordSets", "route53:ListHostedZones", "ses:SendEmail"]));
+    for (const action of sent) expect(actions, action).toContain(action);
+  });
+
+  it("allows what the AWS provider calls for the program's resources, and what RDS checks on the caller's behalf", () => {
+    for (const action of [...PROVIDER_ACTIONS, ...DELEGATED_ACTIONS]) expect(actions, action).toContain(action);
+  });
+
+  it("allows nothing else, and no wildcard action", () => {
+    const needed = new Set([...sdkActions(), ...PROVIDER_ACTIONS, ...DELEGATED_ACTIONS]);
+    expect([...actions].filter((a) => !needed.has(a))).toEqual([]);
+    for (const action of actions) expect(action).not.toContain("*");
+    for (const s of policy.Statement) expect(s.Effect).toBe("Allow");
+  });
+
+  it("scopes every change to RDS instances by the echo's name and echo:managed tag", () => {
+    for (const s of policy.Statement.filter((x) => list(x.Resource).some((r) => r.includes(":db:${Echo}-*")))) {
+      const tag = s.Condition?.["StringEquals"]?.["aws:ResourceTag/echo:managed"] ?? s.Condition?.["StringEquals"]?.["aws:RequestTag/echo:managed"];
+      expect(tag, s.Sid).toBe("${Echo}");
+    }
+    const changes = ["rds:ModifyDBInstance", "rds:RebootDBInstance", "rds:DeleteDBInstance", "rds:RemoveTagsFromResource"];
+    for (const s of policy.Statement.filter((x) => list(x.Action).some((a) => changes.includes(a)))) {
+      for (const r of list(s.Resource).filter((x) => x.includes(":db:"))) expect(r, s.Sid).toBe("arn:aws:rds:${Region}:${Account}:db:${Echo}-*");
+    }
+    const passRole = policy.Statement.find((s) => list(s.Action).includes("iam:PassRole"))!;
+    expect(passRole.Resource).toBe("${MonitoringRoleArn}");
+  });
+});
