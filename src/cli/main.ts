@@ -6,9 +6,18 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { configCommand } from "./commands/config.js";
-import { lifecycleCommands } from "./commands/lifecycle.js";
+import { approvalsCommand } from "./commands/approvals.js";
+import { historyCommand } from "./commands/history.js";
+import { modifyCommand } from "./commands/modify.js";
+import { newCommand } from "./commands/new.js";
 import { planCommand } from "./commands/plan.js";
+import { previewCommand } from "./commands/preview.js";
+import { promoteCommand } from "./commands/promote.js";
+import { rebootCommand } from "./commands/reboot.js";
+import { retireCommand } from "./commands/retire.js";
 import { sandboxCommand } from "./commands/sandbox.js";
+import { statusCommand } from "./commands/status.js";
+import { upCommand } from "./commands/up.js";
 import { Reporter } from "./reporter.js";
 
 await yargs(hideBin(process.argv))
@@ -19,7 +28,16 @@ await yargs(hideBin(process.argv))
   .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no progress output", global: true })
   .command(configCommand)
   .command(planCommand)
-  .command(lifecycleCommands)
+  .command(newCommand)
+  .command(modifyCommand)
+  .command(rebootCommand)
+  .command(promoteCommand)
+  .command(retireCommand)
+  .command(upCommand)
+  .command(previewCommand)
+  .command(statusCommand)
+  .command(historyCommand)
+  .command(approvalsCommand)
   .command(sandboxCommand)
   .demandCommand(1, "name a command; see rds-echo --help")
   .recommendCommands()

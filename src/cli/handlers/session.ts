@@ -1,0 +1,55 @@
+/**
+ * The effectful shell every lifecycle command runs in: load and check the definition, gather the secrets a new
+ * generation stores, open the ports (sandbox or real), run the command's body, close the ports. Everything a person
+ * could get wrong is checked here, before the first cloud call.
+ */
+import { loadDefinition } from "../../definition/load.js";
+import type { EchoDefinition } from "../../definition/schema.js";
+import { UsageError } from "../../errors.js";
+import type { StepContext, StepReport } from "../../lifecycle/context.js";
+import { loadEchoState, type EchoState } from "../../lifecycle/echo-state.js";
+import type { CommandContext } from "../context.js";
+import { printSteps } from "../steps.js";
+import { openPorts, sandboxSpeed, type EngineFlags } from "./ports.js";
+import { secretsFor } from "./secrets.js";
+
+/** What a lifecycle command was asked to do, parsed and validated at the CLI edge. */
+export interface EchoRequest {
+  readonly echo: string;
+  readonly engine: EngineFlags;
+  /** `--yes`: do not ask. */
+  readonly yes?: boolean;
+  /** `--force`: override the step's guard. */
+  readonly force?: boolean;
+  /** The command may create a generation, so it needs the secrets a new generation stores. */
+  readonly createsGeneration?: boolean;
+  /** The command may promote, so the definition needs a promote section. */
+  readonly promotes?: boolean;
+}
+
+export async function withEcho<T>(command: CommandContext, request: EchoRequest, body: (ctx: StepContext) => Promise<T>): Promise<T> {
+  return withDefinition(command, await loadDefinition(command.root, request.echo), request, body);
+}
+
+export async function withDefinition<T>(command: CommandContext, definition: EchoDefinition, request: EchoRequest, body: (ctx: StepContext) => Promise<T>): Promise<T> {
+  if (request.promotes && !definition.promote) {
+    throw new UsageError(`${definition.echo} has no promote section in stacks/${definition.echo}.yaml, so it cannot be promoted`);
+  }
+  if (request.engine.sandbox) sandboxSpeed(process.env);
+  const secrets = request.createsGeneration ? secretsFor(definition, process.env, request.engine.sandbox, (l) => command.reporter.warn(l)) : {};
+  const { ports, close } = await openPorts(command, definition, request.engine);
+  try {
+    return await body({ ports, definition, options: { yes: request.yes ?? false, force: request.force ?? false, secrets } });
+  } finally {
+    await close();
+  }
+}
+
+/** Runs steps that change the echo and prints what they did (text, or `{ echo, steps }` with --json). */
+export async function runSteps(command: CommandContext, request: EchoRequest, body: (ctx: StepContext, state: EchoState) => Promise<StepReport[]>): Promise<number> {
+  return withEcho(command, request, async (ctx) => {
+    const reports = await body(ctx, await loadEchoState(ctx.ports, ctx.definition));
+    printSteps(command.reporter, ctx.definition.echo, reports);
+    return 0;
+  });
+}
