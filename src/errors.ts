@@ -32,7 +32,18 @@ export class DefinitionError extends UsageError {
 
 /** A guard refused the step (wrong stage, too young, not available, no confirmation). Exit code 2. */
 export class GuardError extends UsageError {
-  override readonly name = "GuardError";
+  override readonly name: string = "GuardError";
+}
+
+/**
+ * A person answered "no" at a confirmation prompt. Not a failure: the command reports what it did before the prompt
+ * and that the declined step was skipped, and exits 0. Nothing was changed by the declined step.
+ */
+export class DeclinedError extends GuardError {
+  override readonly name = "DeclinedError";
+  constructor(readonly title: string) {
+    super(`${title}: declined at the prompt; nothing was changed by it`);
+  }
 }
 
 /** Exit code for an error: 2 for usage errors and refused guards, 1 for everything else. */

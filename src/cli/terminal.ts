@@ -31,13 +31,17 @@ export class TerminalPrompt implements Prompt {
 
 export class ReporterOutput implements LifecycleOutput {
   #lastProgress = "";
+  /** Titles of the diffs shown: the step that applies a diff announces itself by the same words, said once. */
+  readonly #shown = new Set<string>();
   constructor(private readonly reporter: Reporter) {}
   step(message: string): void {
+    if (this.#shown.delete(message)) return;
     this.reporter.note(message);
   }
   changes(title: string, set: ChangeSet): void {
     // Diffs are the audit of what is about to change: shown even with --quiet (on stderr, so --json stays clean).
     for (const line of formatChanges(title, set)) this.reporter.always(line);
+    this.#shown.add(title);
   }
   progress(id: string, status: string, elapsedMs: number): void {
     const line = `  ${id}: ${status} (${formatElapsed(elapsedMs)} elapsed)`;

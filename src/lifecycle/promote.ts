@@ -10,14 +10,14 @@ import { approvalOf } from "./approval.js";
 import { confirmChanges } from "./confirm.js";
 import type { StepContext, StepReport } from "./context.js";
 import { byCondition, type EchoState, type Generation } from "./echo-state.js";
-import { generationIn, requireAvailable } from "./guards.js";
+import { promotableGeneration, requireAvailable } from "./guards.js";
 import { promotionTarget } from "./zone.js";
 import { applyMove, previewMove, settingsAt } from "./stage-update.js";
 
 export async function promoteGeneration(ctx: StepContext, state: EchoState): Promise<StepReport[]> {
   const { ports, definition } = ctx;
   if (!definition.promote) throw new GuardError(`promote: ${definition.echo} has no promote section in its definition`);
-  const generation = generationIn(state, "promote", "rebooted");
+  const generation = promotableGeneration(state, "promote");
   const fresh = await ports.rds.describeInstance(generation.name);
   requireAvailable({ ...generation, ...(fresh ? { instance: fresh } : {}) }, "promote");
   // Approval is read from this generation's own instance: nothing granted for another generation can count here.

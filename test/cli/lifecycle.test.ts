@@ -64,7 +64,9 @@ describe("the lifecycle through the CLI on the sandbox (subprocess)", () => {
 
     const again = cli("up", "development", "--sandbox", "--promote", "--yes");
     expect(again.status).toBe(0);
-    expect(again.stdout.trim()).toBe("development: nothing to do");
+    // Nothing to do, and why: the next generation is not due yet, and when it will be.
+    expect(again.stdout).toMatch(/^development: nothing to do\nwaiting  the next generation is due at \S+ \(guard\.minAgeHours: 20 h after development-\d{8}-\d{4}\); to move it: /);
+    expect(again.stderr).not.toContain("nothing to do");
 
     expect(cli("sandbox", "advance", "21h").status).toBe(0);
     const secondRun = cli("up", "development", "--sandbox", "--promote", "--yes", "--json");
@@ -96,7 +98,9 @@ describe("the lifecycle through the CLI on the sandbox (subprocess)", () => {
     ]);
     const text = cli("status", "development", "--sandbox");
     expect(text.stdout).toContain(`* ${b}  promoted`);
-    expect(text.stdout).toContain(`${a}  retired`);
+    // Retired generations are history: listed only with --all.
+    expect(text.stdout).not.toContain(a);
+    expect(cli("status", "development", "--sandbox", "--all").stdout).toContain(`${a}  retired`);
   });
 
   it("refuses to change anything without a TTY unless --yes (exit 2)", () => {

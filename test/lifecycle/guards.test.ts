@@ -77,7 +77,7 @@ describe("new", () => {
   it("asks on a TTY and changes nothing when the answer is no", async () => {
     const w = sandboxWorld();
     const prompt = new ScriptedPrompt(true, false);
-    await refused(w, async () => newGeneration(w.ctx({ yes: false }, prompt), await state(w)), /not confirmed; nothing was changed/);
+    await refused(w, async () => newGeneration(w.ctx({ yes: false }, prompt), await state(w)), /declined at the prompt; nothing was changed by it/);
     expect(prompt.questions[0]).toMatch(/^new development-20261125-1230 from rds:production-db-2026-11-25-03-10\?$/);
     const yes = new ScriptedPrompt(true, true);
     expect((await newGeneration(w.ctx({ yes: false }, yes), await state(w))).step).toBe("new");

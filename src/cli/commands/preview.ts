@@ -16,17 +16,25 @@ export const previewCommand: CommandModule<GlobalArgs, PreviewArgs> = {
   builder: (y) => upOptions(echoCommandOptions(y), "consider: ").example("$0 preview development --promote", "the next step, promotion included"),
   handler: (args) =>
     run(args, async () => {
-      const [{ withEcho }, { previewNext }, { formatChanges }] = await Promise.all([
+      const [{ withEcho }, { previewNext }, { loadEchoState }, { whatWaits }, { formatChanges }] = await Promise.all([
         import("../handlers/session.js"),
         import("../../lifecycle/preview.js"),
+        import("../../lifecycle/echo-state.js"),
+        import("../../lifecycle/waiting.js"),
         import("../terminal.js"),
       ]);
       const command = contextFrom(args);
       const request = { echo: args.echo, engine: engineFlags(args), promotes: args.promote };
-      const preview = await withEcho(command, request, (ctx) => previewNext(ctx, { promote: args.promote, retire: args.retire }));
-      command.reporter.data(preview);
-      if (!preview.step) command.reporter.text(`${args.echo}: nothing to do`);
+      const options = { promote: args.promote, retire: args.retire };
+      const { preview, waiting } = await withEcho(command, request, async (ctx) => {
+        const next = await previewNext(ctx, options);
+        // What waits matters most when there is no next step; it is said either way, as `up` would.
+        return { preview: next, waiting: whatWaits(ctx, await loadEchoState(ctx.ports, ctx.definition), options) };
+      });
+      command.reporter.data({ ...preview, waiting });
+      if (!preview.step) command.reporter.text(`${args.echo}: nothing to do${waiting.length ? "" : " (and nothing waits)"}`);
       for (const c of preview.changes) for (const line of formatChanges(c.label, c.set)) command.reporter.text(line);
+      for (const w of waiting) command.reporter.text(`waiting  ${w.generation ? `${w.generation}  ` : ""}${w.reason}; to move it: ${w.next}`);
       return 0;
     }),
 };

@@ -32,7 +32,7 @@ export const promoteCommand: CommandModule<GlobalArgs, PromoteArgs> = {
       const request = { echo: args.echo, engine: engineFlags(args), yes: args.yes, promotes: true };
       if (args.request) return openRequest(contextFrom(args), request, requestOptions(args));
       const [{ runSteps }, { promoteGeneration }] = await Promise.all([import("../handlers/session.js"), import("../../lifecycle/promote.js")]);
-      return runSteps(contextFrom(args), request, (ctx, state) => promoteGeneration(ctx, state));
+      return runSteps(contextFrom(args), request, (ctx, state) => promoteGeneration(ctx, state), { promote: true, retire: false });
     }),
 };
 

@@ -29,6 +29,6 @@ export const retireCommand: CommandModule<GlobalArgs, RetireArgs> = {
       }
       const [{ runSteps }, { retireGenerations }] = await Promise.all([import("../handlers/session.js"), import("../../lifecycle/retire.js")]);
       const request = { echo: args.echo, engine: engineFlags(args), yes: args.yes, force: args.force };
-      return runSteps(contextFrom(args), request, (ctx, state) => retireGenerations(ctx, state, generation !== undefined ? { generation } : {}));
+      return runSteps(contextFrom(args), request, (ctx, state) => retireGenerations(ctx, state, generation !== undefined ? { generation } : {}), { promote: false, retire: true });
     }),
 };

@@ -8,6 +8,7 @@ import { echoCommandOptions, engineFlags, type EngineArgs } from "./options.js";
 
 interface StatusArgs extends EngineArgs {
   echo?: string;
+  all: boolean;
 }
 
 export const statusCommand: CommandModule<GlobalArgs, StatusArgs> = {
@@ -15,6 +16,7 @@ export const statusCommand: CommandModule<GlobalArgs, StatusArgs> = {
   describe: "Every generation: stage, RDS status, endpoint, snapshot, age, and which one the CNAME serves",
   builder: (y) =>
     echoCommandOptions(y, true)
+      .option("all", { type: "boolean", default: false, describe: "also list retired generations" })
       .example("$0 status development --json", "as JSON")
       .example("$0 status", "every echo in stacks/"),
   handler: (args) =>
@@ -32,7 +34,9 @@ export const statusCommand: CommandModule<GlobalArgs, StatusArgs> = {
       const definitions = await Promise.all(echoes.map((echo) => loadDefinition(command.root, echo)));
       const statuses: EchoStatus[] = [];
       for (const definition of definitions) {
-        statuses.push(await withDefinition(command, definition, { echo: definition.echo, engine: engineFlags(args) }, (ctx) => echoStatus(ctx.ports, ctx.definition)));
+        const status = await withDefinition(command, definition, { echo: definition.echo, engine: engineFlags(args) }, (ctx) => echoStatus(ctx.ports, ctx.definition));
+        // Retired generations keep their stacks forever (the audit trail); the everyday view leaves them out.
+        statuses.push(args.all ? status : { ...status, generations: status.generations.filter((g) => g.stage !== "retired") });
       }
       command.reporter.data(args.echo !== undefined ? statuses[0] : statuses);
       for (const s of statuses) printStatus(command.reporter, s);

@@ -5,9 +5,10 @@
  */
 import { loadDefinition } from "../../definition/load.js";
 import type { EchoDefinition } from "../../definition/schema.js";
-import { UsageError } from "../../errors.js";
+import { DeclinedError, UsageError } from "../../errors.js";
 import type { StepContext, StepReport } from "../../lifecycle/context.js";
 import { loadEchoState, type EchoState } from "../../lifecycle/echo-state.js";
+import { whatWaits, type WaitOptions } from "../../lifecycle/waiting.js";
 import type { CommandContext } from "../context.js";
 import { printSteps } from "../steps.js";
 import { openPorts, sandboxSpeed, type EngineFlags } from "./ports.js";
@@ -45,11 +46,27 @@ export async function withDefinition<T>(command: CommandContext, definition: Ech
   }
 }
 
-/** Runs steps that change the echo and prints what they did (text, or `{ echo, steps }` with --json). */
-export async function runSteps(command: CommandContext, request: EchoRequest, body: (ctx: StepContext, state: EchoState) => Promise<StepReport[]>): Promise<number> {
+/**
+ * Runs steps that change the echo and prints what they did and what waits (text, or `{ echo, steps, waiting }`).
+ * A "no" at a prompt is reported as the step skipped, exit 0: it is the person's choice, not a failure.
+ * @param waits what the command would go on to do (`--promote`, `--retire`), for what waits; none: waits not shown.
+ */
+export async function runSteps(
+  command: CommandContext,
+  request: EchoRequest,
+  body: (ctx: StepContext, state: EchoState) => Promise<StepReport[]>,
+  waits?: WaitOptions,
+): Promise<number> {
   return withEcho(command, request, async (ctx) => {
-    const reports = await body(ctx, await loadEchoState(ctx.ports, ctx.definition));
-    printSteps(command.reporter, ctx.definition.echo, reports);
+    let reports: StepReport[];
+    try {
+      reports = await body(ctx, await loadEchoState(ctx.ports, ctx.definition));
+    } catch (error) {
+      if (!(error instanceof DeclinedError)) throw error;
+      reports = [{ step: "skipped", generation: "-", detail: `declined at the prompt (${error.title}); nothing was changed` }];
+    }
+    const waiting = waits ? whatWaits(ctx, await loadEchoState(ctx.ports, ctx.definition), waits) : [];
+    printSteps(command.reporter, ctx.definition.echo, reports, waiting);
     return 0;
   });
 }
