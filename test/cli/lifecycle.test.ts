@@ -50,7 +50,10 @@ describe("the lifecycle through the CLI on the sandbox (subprocess)", () => {
     const up = cli("up", "development", "--sandbox", "--promote", "--yes", "--json");
     // The password went into the generation (stack config, instance): never into what a person or a log sees.
     expect(up.stdout + up.stderr).not.toContain(env.RDS_ECHO_SECRET_MASTER_PASSWORD);
-    expect(up.stderr).toMatch(/~ aws:rds\/instance:Instance {2}db \(.*password.*\)/);
+    // The confirmation shows values, old -> new, per changed input; a secret only as [secret].
+    expect(up.stderr).toContain("      password: (unset) -> [secret]");
+    expect(up.stderr).toContain("      parameterGroupName: (unset) -> development-postgres16");
+    expect(up.stderr).toContain('      tags["echo:stage"]: new -> modified');
     const first = json<{ steps: { step: string; generation: string }[] }>(up);
     expect(first.steps.map((s) => s.step)).toEqual(["new", "modify", "reboot", "promote"]);
     const a = first.steps[0]!.generation;
@@ -74,6 +77,10 @@ describe("the lifecycle through the CLI on the sandbox (subprocess)", () => {
     expect(secondRun.stderr).toMatch(/- aws:route53\/record:Record {2}cname {2}\(retained: leaves this stack only; the live resource stays\)/);
     const second = json<{ steps: { step: string; generation: string }[] }>(secondRun);
     const b = second.steps[0]!.generation;
+    // The flip, as a person reads it before confirming: the name, where it points now, where it will point.
+    const addressOf = (id: string) => w.instances.find((i) => i.id === id)!.address;
+    w = world();
+    expect(secondRun.stderr).toContain(`  ~ ${CNAME}: ${addressOf(a)} -> ${addressOf(b)}`);
     expect(second.steps.map((s) => `${s.step} ${s.generation}`)).toEqual([`new ${b}`, `modify ${b}`, `reboot ${b}`, `promote ${b}`, `forget ${a}`]);
     w = world();
     expect(servedInstance(w).id).toBe(b);
