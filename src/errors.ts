@@ -11,9 +11,13 @@ export class UsageError extends Error {
 
 /** One problem in an echo definition: where it is and what is expected. */
 export interface DefinitionIssue {
-  /** Dotted key path inside the file, e.g. `modify.masterPassword`; empty for the whole document. */
+  /** Dotted key path inside the file, e.g. `modify.masterPassword (line 31)`; empty for the whole document. */
   readonly path: string;
   readonly message: string;
+  /** The key path alone (`modify.masterPassword`), when `path` carries a line too. */
+  readonly key?: string;
+  /** The line of the key (or of the YAML error) in the file, when known. */
+  readonly line?: number;
 }
 
 /** An echo definition that does not validate. Carries every issue, each with its key path. */

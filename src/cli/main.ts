@@ -3,6 +3,9 @@
  * rds-echo's command line. This module and the command modules it registers stay light: handlers import their
  * work (Pulumi, the AWS SDK) only when they run, so `rds-echo --help` starts fast.
  */
+// The AWS SDK warns on every command that Node 20 will be unsupported by its 2027 releases; the README says which
+// Node versions rds-echo supports, so the warning only repeats that on every run. Set before the SDK loads.
+process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { configCommand } from "./commands/config.js";
@@ -19,6 +22,15 @@ import { sandboxCommand } from "./commands/sandbox.js";
 import { statusCommand } from "./commands/status.js";
 import { upCommand } from "./commands/up.js";
 import { Reporter } from "./reporter.js";
+
+// A reader that stops early (`rds-echo plan development | head -1`) closes the pipe: that is its choice, not a
+// failure of ours. End quietly, as other command-line tools do, instead of an EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
+}
 
 await yargs(hideBin(process.argv))
   .scriptName("rds-echo")

@@ -57,7 +57,22 @@ describe("rds-echo plan (subprocess)", () => {
   it("reports errors as JSON with --json", () => {
     const r = rdsEcho(["plan", "nosuch", "--json"]);
     expect(r.status).toBe(2);
-    expect(JSON.parse(r.stdout)).toEqual({ error: expect.stringContaining("rds-echo config nosuch"), exitCode: 2 });
+    const message = expect.stringContaining("rds-echo config nosuch");
+    expect(JSON.parse(r.stdout)).toEqual({ error: message, exitCode: 2, problems: [{ message }] });
+  });
+
+  it("reports a definition's problems as a list with file, key path and line", async () => {
+    await mkdir(path.join(dir, "stacks"), { recursive: true });
+    await writeFile(path.join(dir, "stacks/broken.yaml"), developmentYaml.replace("class: db.t3.medium", "klass: db.t3.medium"));
+    const r = rdsEcho(["plan", "broken", "--dir", dir, "--json"]);
+    expect(r.status).toBe(2);
+    const { problems } = JSON.parse(r.stdout);
+    const file = expect.stringMatching(/stacks\/broken\.yaml$/);
+    expect(problems).toEqual([
+      // A missing key points at its nearest existing parent's line.
+      { file, path: "instance.class", line: expect.any(Number), message: expect.stringContaining("is required") },
+      { file, path: "instance.klass", line: expect.any(Number), message: expect.stringContaining("unknown key") },
+    ]);
   });
 });
 

@@ -36,9 +36,16 @@ export async function withDefinition<T>(command: CommandContext, definition: Ech
   if (request.promotes && !definition.promote) {
     throw new UsageError(`${definition.echo} has no promote section in stacks/${definition.echo}.yaml, so it cannot be promoted`);
   }
-  if (request.engine.sandbox) sandboxSpeed(process.env);
-  const secrets = request.createsGeneration ? secretsFor(definition, process.env, request.engine.sandbox, (l) => command.reporter.warn(l)) : {};
-  const { ports, close } = await openPorts(command, definition, request.engine);
+  let engine = request.engine;
+  if (engine.sandbox) sandboxSpeed(process.env);
+  else {
+    // Everything the real adapters need, checked together before the first call.
+    const { checkPrerequisites } = await import("./preflight.js");
+    const { pulumiCommand } = await checkPrerequisites(command.root, definition, { installPulumi: engine.installPulumi, needsSecrets: request.createsGeneration ?? false, env: process.env });
+    engine = { ...engine, pulumiCommand };
+  }
+  const secrets = request.createsGeneration ? secretsFor(definition, process.env, engine.sandbox, (l) => command.reporter.warn(l)) : {};
+  const { ports, close } = await openPorts(command, definition, engine);
   try {
     return await body({ ports, definition, options: { yes: request.yes ?? false, force: request.force ?? false, secrets } });
   } finally {
