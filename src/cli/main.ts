@@ -22,6 +22,27 @@ import { sandboxCommand } from "./commands/sandbox.js";
 import { statusCommand } from "./commands/status.js";
 import { upCommand } from "./commands/up.js";
 import { Reporter } from "./reporter.js";
+import { explainUsage } from "./usage-errors.js";
+
+/** Every long flag of every command, for "did you mean" (yargs does not hand the failing command's own to .fail). */
+const KNOWN_FLAGS = ["dir", "json", "quiet", "help", "version", "sandbox", "backend", "install-pulumi", "yes", "force", "promote", "retire", "generation", "request", "approver", "required", "expires", "all", "stage", "port"];
+
+const EPILOGUE = [
+  "Environment:",
+  "  RDS_ECHO_SECRET_<KEY>        a secret the definition references, e.g. RDS_ECHO_SECRET_MASTER_PASSWORD",
+  "  PULUMI_CONFIG_PASSPHRASE     encrypts each generation's secrets (or PULUMI_CONFIG_PASSPHRASE_FILE)",
+  "  PULUMI_BACKEND_URL           Pulumi backend (default file://<dir>/.rds-echo/state)",
+  "  AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY   AWS credentials (or profile: in the definition)",
+  "  RDS_ECHO_SIGNER_ACCESS_KEY_ID, RDS_ECHO_SIGNER_SECRET_ACCESS_KEY   long-term keys that sign approval links",
+  "  RDS_ECHO_SANDBOX_SPEED       --sandbox: simulated ms per real ms (default 5400; max: never wait)",
+  "",
+  "Exit codes:",
+  "  0  done; nothing to do (what waits is said); or \"n\" at a prompt (that step is listed as skipped)",
+  "  1  failed (an AWS or engine error): rerun up to converge",
+  "  2  bad input, a missing prerequisite, or a guard that refuses; nothing was changed by that step",
+  "",
+  "More: README.md, docs/design.md",
+].join("\n");
 
 // A reader that stops early (`rds-echo plan development | head -1`) closes the pipe: that is its choice, not a
 // failure of ours. End quietly, as other command-line tools do, instead of an EPIPE stack trace.
@@ -51,17 +72,19 @@ await yargs(hideBin(process.argv))
   .command(historyCommand)
   .command(approvalsCommand)
   .command(sandboxCommand)
-  .demandCommand(1, "name a command; see rds-echo --help")
+  .demandCommand(1, "name a command")
   .recommendCommands()
   .strict()
   .help()
   .alias("help", "h")
   .version()
   .wrap(Math.min(120, process.stdout.columns || 100))
+  .epilogue(EPILOGUE)
   .fail((message, error) => {
     if (error) throw error;
     // Bad flags or arguments: nothing was touched. Exit 2, like every other input error.
-    new Reporter({ json: process.argv.includes("--json"), quiet: false }).error(`${message} (see rds-echo --help)`, 2);
+    const argv = hideBin(process.argv);
+    new Reporter({ json: argv.includes("--json"), quiet: false }).error(`${explainUsage(message, argv, KNOWN_FLAGS)} (see rds-echo --help)`, 2);
     process.exit(2);
   })
   .parseAsync();

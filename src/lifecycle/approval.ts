@@ -58,6 +58,12 @@ export function requestSettings(definition: EchoDefinition, options: RequestOpti
   const minutes = parseDuration(expires);
   if (minutes === undefined) throw new UsageError(`--expires "${expires}" is not a duration such as 3d or 12h`);
   const settings = { approvers, required: options.required ?? approval?.required ?? 1, expiresInSeconds: minutes * 60 };
+  if (settings.required > approvers.length) {
+    throw new UsageError(
+      `promote --request: ${settings.required} approvals required but only ${approvers.length} approver${approvers.length === 1 ? "" : "s"} named ` +
+        `(${approvers.join(", ")}); name more with --approver, or ask for at most ${approvers.length} with --required`,
+    );
+  }
   // The same validation the real request gets, on a stand-in id and generation.
   openRequest({ id: "r20000101t0000-0000", generation: `${definition.echo}-20000101-0000`, now, ...settings });
   return settings;

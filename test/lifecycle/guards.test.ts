@@ -63,7 +63,7 @@ describe("new", () => {
     const w = sandboxWorld();
     await up(w.ctx(), { promote: false, retire: false });
     w.sandbox.clock.advance(21 * HOUR);
-    await refused(w, async () => newGeneration(w.ctx(), await state(w)), /is still rebooted \(not promoted\); promote it, or retire it with `retire --generation \S+ --force`/);
+    await refused(w, async () => newGeneration(w.ctx(), await state(w)), /is still rebooted \(not promoted\); promote it \(`rds-echo promote development`\), or retire it with `retire --generation \S+ --force`/);
   });
 
   it("refuses without a TTY unless --yes, and leaves no stack behind", async () => {

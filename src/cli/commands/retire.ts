@@ -24,6 +24,10 @@ export const retireCommand: CommandModule<GlobalArgs, RetireArgs> = {
   handler: (args) =>
     run(args, async () => {
       const generation = args.generation;
+      // --force only ever widens what one named generation may be; on its own it would be silently ignored.
+      if (args.force && generation === undefined) {
+        throw new UsageError("retire --force needs --generation <name>: it retires that one unpromoted generation (a failed restore), nothing else");
+      }
       if (generation !== undefined && !isGenerationOf(args.echo, generation)) {
         throw new UsageError(`--generation "${generation}" is not a generation of ${args.echo} (expected ${args.echo}-<yyyymmdd>-<hhmm>)`);
       }

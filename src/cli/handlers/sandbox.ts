@@ -1,6 +1,7 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { loadWorld, saveWorld, SANDBOX_FILE, startRdsEndpoint, type SimWorld } from "../../adapters/sandbox/index.js";
+import { settle } from "../../adapters/sandbox/world.js";
 import { parseDuration } from "../../definition/duration.js";
 import { UsageError } from "../../errors.js";
 import type { CommandContext } from "../context.js";
@@ -53,6 +54,8 @@ export async function sandboxAction({ root, reporter }: CommandContext, action: 
   const world = await loadWorld(root, undefined, new Date());
   if (minutes !== undefined) {
     world.now += minutes * 60_000;
+    // What the simulated time brings by itself: restores finishing, production's daily snapshots.
+    settle(world);
     await saveWorld(root, world);
     reporter.note(`sandbox clock advanced by ${duration}`);
   }
