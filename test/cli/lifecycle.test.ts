@@ -1,7 +1,7 @@
-import { mkdtemp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { developmentYaml } from "../helpers/definitions.js";
 import { rdsEcho, type CliResult } from "../helpers/cli.js";
 
@@ -44,6 +44,7 @@ beforeAll(async () => {
   await mkdir(path.join(dir, "stacks"));
   await writeFile(path.join(dir, "stacks/development.yaml"), developmentYaml.replace("keep: 1", "keep: 0"));
 });
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe("the lifecycle through the CLI on the sandbox (subprocess)", () => {
   it("runs two generations: A promoted; B promoted and A forgotten; A retired", () => {
