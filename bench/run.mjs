@@ -40,6 +40,17 @@ rows.push(["rds-echo --help", help, `${(help / baseline).toFixed(2)}x baseline (
 const plan = medianOf(Math.max(3, Math.floor(runs / 3)), [cli, "plan", "development"]);
 rows.push(["rds-echo plan development", plan, `${(plan / baseline).toFixed(2)}x baseline`]);
 
+/** `rds-echo plan` with no echo plans every definition in one process: 50 copies of the example against one. */
+const many = mkdtempSync(path.join(os.tmpdir(), "rds-echo-bench-plan-"));
+mkdirSync(path.join(many, "stacks"));
+const example = readFileSync(path.join(root, "stacks/development.yaml"), "utf8");
+for (let i = 1; i <= 50; i++) writeFileSync(path.join(many, "stacks", `echo${String(i).padStart(2, "0")}.yaml`), example);
+const planRuns = Math.max(3, Math.floor(runs / 3));
+const planOne = medianOf(planRuns, [cli, "plan", "echo01", "--dir", many]);
+const planAll = medianOf(planRuns, [cli, "plan", "--dir", many]);
+rmSync(many, { recursive: true, force: true });
+rows.push(["rds-echo plan (50 echoes, one process)", planAll, `${(planAll / planOne).toFixed(2)}x one echo (goal <= 3x)`]);
+
 /**
  * The two-generation lifecycle through the CLI on the sandbox (A promoted; B promoted, A forgotten; A retired), as
  * separate processes the way cron would run them. Simulated waits take no real time (RDS_ECHO_SANDBOX_SPEED=max), so

@@ -11,9 +11,13 @@ export class UsageError extends Error {
 
 /** One problem in an echo definition: where it is and what is expected. */
 export interface DefinitionIssue {
-  /** Dotted key path inside the file, e.g. `modify.masterPassword`; empty for the whole document. */
+  /** Dotted key path inside the file, e.g. `modify.masterPassword (line 31)`; empty for the whole document. */
   readonly path: string;
   readonly message: string;
+  /** The key path alone (`modify.masterPassword`), when `path` carries a line too. */
+  readonly key?: string;
+  /** The line of the key (or of the YAML error) in the file, when known. */
+  readonly line?: number;
 }
 
 /** An echo definition that does not validate. Carries every issue, each with its key path. */
@@ -32,7 +36,18 @@ export class DefinitionError extends UsageError {
 
 /** A guard refused the step (wrong stage, too young, not available, no confirmation). Exit code 2. */
 export class GuardError extends UsageError {
-  override readonly name = "GuardError";
+  override readonly name: string = "GuardError";
+}
+
+/**
+ * A person answered "no" at a confirmation prompt. Not a failure: the command reports what it did before the prompt
+ * and that the declined step was skipped, and exits 0. Nothing was changed by the declined step.
+ */
+export class DeclinedError extends GuardError {
+  override readonly name = "DeclinedError";
+  constructor(readonly title: string) {
+    super(`${title}: declined at the prompt; nothing was changed by it`);
+  }
 }
 
 /** Exit code for an error: 2 for usage errors and refused guards, 1 for everything else. */

@@ -47,7 +47,22 @@ export interface ResourceChange {
   readonly keys?: readonly string[];
   /** A delete that only drops the resource from this stack (retainOnDelete): the live resource stays. */
   readonly retained?: boolean;
+  /**
+   * The changed inputs with their values, for a person confirming the change: `old -> new` per key (a nested key as
+   * `tags["echo:stage"]`), secrets as `[secret]`. Optional: an engine that cannot tell gives `keys` only.
+   */
+  readonly diffs?: readonly ValueDiff[];
 }
+
+/** One changed input, as display text (never a secret's value). Absent `old`/`new`: the key is added/removed. */
+export interface ValueDiff {
+  readonly key: string;
+  readonly old?: string;
+  readonly new?: string;
+}
+
+/** The change type of the CNAME flip shown before a promotion: `<cname>: <old target> -> <new target>`. */
+export const CNAME_FLIP_TYPE = "route53:cname-flip";
 
 export interface ChangeSet {
   readonly changes: readonly ResourceChange[];

@@ -15,5 +15,5 @@ export interface CommandContext {
 }
 
 export function contextFrom(args: GlobalArgs): CommandContext {
-  return { root: path.resolve(args.dir), reporter: new Reporter({ json: args.json, quiet: args.quiet }) };
+  return { root: path.resolve(args.dir), reporter: new Reporter({ json: args.json, quiet: args.quiet, dir: args.dir }) };
 }

@@ -2,11 +2,15 @@
  * The one place output goes through. Commands describe what happened; the reporter decides how it is shown:
  * human text on stdout, progress and notes on stderr, or one JSON document with `--json` (and nothing else on stdout).
  */
+import path from "node:path";
 import { stringify } from "yaml";
+import { DefinitionError } from "../errors.js";
 
 export interface ReporterOptions {
   readonly json: boolean;
   readonly quiet: boolean;
+  /** `--dir` as given: commands suggested in messages (`rds-echo …` in backquotes) get it, so they work as printed. */
+  readonly dir?: string;
   readonly out?: NodeJS.WritableStream;
   readonly err?: NodeJS.WritableStream;
 }
@@ -17,21 +21,26 @@ export class Reporter {
   readonly #out: NodeJS.WritableStream;
   readonly #err: NodeJS.WritableStream;
 
+  readonly #dirFlag: string | undefined;
+
   constructor(options: ReporterOptions) {
     this.json = options.json;
     this.quiet = options.quiet;
     this.#out = options.out ?? process.stdout;
     this.#err = options.err ?? process.stderr;
+    // Run from elsewhere than the project root, a suggested command needs the same --dir to work.
+    const dir = options.dir;
+    this.#dirFlag = dir !== undefined && path.resolve(dir) !== process.cwd() ? ` --dir ${/^[\w./~-]+$/.test(dir) ? dir : JSON.stringify(dir)}` : undefined;
   }
 
   /** The command's main text result; suppressed in JSON mode (use `data`). */
   text(line = ""): void {
-    if (!this.json) this.#out.write(`${line}\n`);
+    if (!this.json) this.#out.write(`${this.#withDir(line)}\n`);
   }
 
   /** Progress and notes for a person: stderr, so pipes and `--json` stay clean; silent with `--quiet`. */
   note(line: string): void {
-    if (!this.quiet) this.#err.write(`${line}\n`);
+    if (!this.quiet) this.#err.write(`${this.#withDir(line)}\n`);
   }
 
   /** A line for a person that even `--quiet` shows (a diff about to be confirmed). */
@@ -41,7 +50,7 @@ export class Reporter {
 
   /** A warning: shown even with `--quiet`. */
   warn(line: string): void {
-    this.#err.write(`warning: ${line}\n`);
+    this.#err.write(`warning: ${this.#withDir(line)}\n`);
   }
 
   /** The machine-readable result; written only in JSON mode. */
@@ -49,11 +58,41 @@ export class Reporter {
     if (this.json) this.#out.write(`${JSON.stringify(value, null, 2)}\n`);
   }
 
-  /** An error, in the mode's format. */
-  error(message: string, exitCode: number): void {
-    if (this.json) this.#out.write(`${JSON.stringify({ error: message, exitCode }, null, 2)}\n`);
-    else this.#err.write(`rds-echo: ${message}\n`);
+  /**
+   * An error, in the mode's format. With --json: `{ error, exitCode, problems }`, where `problems` lists each
+   * problem apart (`file`, `path`, `line` where known, `message`): a definition's every issue, or the one message.
+   */
+  error(message: string, exitCode: number, cause?: unknown): void {
+    const text = this.#withDir(message);
+    if (this.json) this.#out.write(`${JSON.stringify({ error: text, exitCode, problems: problemsOf(cause, text) }, null, 2)}\n`);
+    else this.#err.write(`rds-echo: ${text}\n`);
   }
+
+  /** A problem that does not end the command (one bad definition among several): stderr, like an error. */
+  problem(message: string): void {
+    this.#err.write(`rds-echo: ${this.#withDir(message)}\n`);
+  }
+
+  #withDir(line: string): string {
+    const flag = this.#dirFlag;
+    if (!flag) return line;
+    return line.replace(/`(rds-echo [^`]*)`/g, (whole, command: string) => (command.includes("--dir") ? whole : `\`${command}${flag}\``));
+  }
+}
+
+export interface Problem {
+  readonly file?: string;
+  readonly path?: string;
+  readonly line?: number;
+  readonly message: string;
+}
+
+/** The problems of an error, one per issue of a definition error, else its one message. */
+export function problemsOf(cause: unknown, message = cause instanceof Error ? cause.message : String(cause)): Problem[] {
+  if (cause instanceof DefinitionError) {
+    return cause.issues.map((i) => ({ file: cause.file, path: i.key ?? i.path, ...(i.line !== undefined ? { line: i.line } : {}), message: i.message }));
+  }
+  return [{ message }];
 }
 
 /** Indented YAML for nested values in human output. */

@@ -2,7 +2,7 @@
  * Loading `stacks/<echo>.yaml`: YAML parse errors and schema errors both become one DefinitionError that names the
  * file, the line and the key path of every problem.
  */
-import { readFile, readdir } from "node:fs/promises";
+import { readFile, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { LineCounter, parseDocument, isMap, isNode, type Document } from "yaml";
 import type { z } from "zod";
@@ -33,6 +33,7 @@ export async function loadDefinition(root: string, echo: string): Promise<EchoDe
     text = await readFile(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      if (!(await isDirectory(path.dirname(file)))) throw noStacksDir(root);
       throw new UsageError(`${relative(file)}: no such echo definition; create one with \`rds-echo config ${echo}\``);
     }
     throw error;
@@ -48,7 +49,7 @@ export function parseDefinition(text: string, file: string, echo: string): EchoD
   if (doc.errors.length > 0) {
     throw new DefinitionError(
       file,
-      doc.errors.map((e) => ({ path: "", message: `line ${lines.linePos(e.pos[0]).line}: ${e.message.split("\n")[0]}` })),
+      doc.errors.map((e) => ({ path: "", line: lines.linePos(e.pos[0]).line, message: `line ${lines.linePos(e.pos[0]).line}: ${e.message.split("\n")[0]}` })),
     );
   }
   const data: unknown = doc.toJS();
@@ -60,6 +61,22 @@ export function parseDefinition(text: string, file: string, echo: string): EchoD
     throw new DefinitionError(file, result.error.issues.flatMap((issue) => describeIssue(issue, doc, lines)));
   }
   return { echo, ...result.data };
+}
+
+/** Run from the wrong directory: say where we looked, not "create a definition". */
+export function noStacksDir(root: string): UsageError {
+  return new UsageError(
+    `no ${STACKS_DIR}/ directory under ${path.resolve(root)} (the project root, --dir): run rds-echo from the directory that holds ` +
+      `${STACKS_DIR}/ and Pulumi.yaml, or pass --dir <that directory>`,
+  );
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  try {
+    return (await stat(dir)).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Lists the echoes that have a definition under a project root. */
@@ -79,7 +96,7 @@ function describeIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounte
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((key) => {
       const at = [...issue.path, key];
-      return { path: dotted(at, doc, lines), message: "unknown key (check the spelling; `rds-echo config <echo>` writes every key with comments)" };
+      return { ...located(at, doc, lines), message: "unknown key (check the spelling; `rds-echo config <echo>` writes every key with comments)" };
     });
   }
   let message = issue.message.replace(/^Invalid input: /, "");
@@ -90,7 +107,17 @@ function describeIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounte
   } else if (issue.code === "invalid_value" && "values" in issue) {
     message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
   }
-  return [{ path: dotted(issue.path, doc, lines), message }];
+  return [{ ...located(issue.path, doc, lines), message }];
+}
+
+/** Where an issue is: the display path (with its line), and the key path and line apart, for --json. */
+function located(at: Path, doc: Document, lines: LineCounter): Pick<DefinitionIssue, "path" | "key" | "line"> {
+  const line = lineOf(at, doc, lines);
+  return { path: dotted(at, doc, lines), key: keyPath(at), ...(line === undefined ? {} : { line }) };
+}
+
+function keyPath(at: Path): string {
+  return at.reduce<string>((acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), "");
 }
 
 /** `modify.vpcSecurityGroupIds[0] (line 31)`: the key path, with the line when the key exists in the file. */

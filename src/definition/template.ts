@@ -1,6 +1,8 @@
 /**
  * The commented template written by `rds-echo config <echo>`. Required values are left empty (`""`) so that the
  * definition does not validate until someone fills them; everything optional is shown commented out with its default.
+ * A section that is all optional is commented out with its header, so uncommenting a key (and its header) is valid
+ * YAML: no `{}` placeholder that a key below would contradict.
  */
 export const REQUIRED_KEYS = ["region", "source.instance", "instance.class"] as const;
 
@@ -33,7 +35,7 @@ instance:                        # restore-time settings (RDS accepts these when
 #   tags:                        # your tags; echo:* tags are added by rds-echo
 #     team: platform
 
-modify: {}                       # settings RDS only accepts after create (applied by \`rds-echo modify\`)
+# modify:                        # settings RDS only accepts after create (applied by \`rds-echo modify\`)
 #   parameterGroup: my-params
 #   vpcSecurityGroupIds: [sg-0123456789abcdef0]
 #   backupRetentionPeriod: 0
@@ -48,6 +50,12 @@ modify: {}                       # settings RDS only accepts after create (appli
 #   zoneId: Z0123456789ABCDEFGHIJ  # or zoneName: db.example.com; omitted: looked up from the cname
 #   ttl: 60
 #   tags: {}                     # tags added to the instance while it is promoted
+#   approval:                    # ask before promoting: \`rds-echo promote ${echo} --request\` sends signed links
+#     approvers: [alice@example.com]   # who may approve when --approver names nobody
+#     required: 1                # approvals needed
+#     expires: 3d                # how long the links stay valid (at most 7d)
+#     email:
+#       from: rds-echo@example.com     # a verified SES identity; set it to e-mail the links
 
 # retire:
 #   skipFinalSnapshot: false     # true: no final snapshot when a forgotten generation is destroyed

@@ -25,7 +25,7 @@ import type { InstanceInfo } from "../ports.js";
 import { confirmChanges } from "./confirm.js";
 import type { StepContext } from "./context.js";
 import type { EchoState } from "./echo-state.js";
-import { generationIn, requireAvailable } from "./guards.js";
+import { promotableGeneration, requireAvailable } from "./guards.js";
 
 /** When rds-echo first saw each decision of a request: RDS tags carry no time, so rds-echo records it. */
 const SEEN_PREFIX = "echo:seen:";
@@ -58,6 +58,12 @@ export function requestSettings(definition: EchoDefinition, options: RequestOpti
   const minutes = parseDuration(expires);
   if (minutes === undefined) throw new UsageError(`--expires "${expires}" is not a duration such as 3d or 12h`);
   const settings = { approvers, required: options.required ?? approval?.required ?? 1, expiresInSeconds: minutes * 60 };
+  if (settings.required > approvers.length) {
+    throw new UsageError(
+      `promote --request: ${settings.required} approvals required but only ${approvers.length} approver${approvers.length === 1 ? "" : "s"} named ` +
+        `(${approvers.join(", ")}); name more with --approver, or ask for at most ${approvers.length} with --required`,
+    );
+  }
   // The same validation the real request gets, on a stand-in id and generation.
   openRequest({ id: "r20000101t0000-0000", generation: `${definition.echo}-20000101-0000`, now, ...settings });
   return settings;
@@ -68,7 +74,7 @@ export async function requestPromotion(ctx: StepContext, state: EchoState, optio
   const promote = definition.promote;
   if (!promote?.cname) throw new GuardError(`promote --request: ${definition.echo} has no promote section in its definition`);
   const settings = requestSettings(definition, options, ports.clock.now());
-  const generation = generationIn(state, "promote --request", "rebooted");
+  const generation = promotableGeneration(state, "promote --request");
   requireAvailable(generation, "promote --request");
   const instance = await ports.rds.describeInstance(generation.name);
   if (!instance?.arn) throw new GuardError(`promote --request: ${generation.name} has no ARN in RDS`);
@@ -116,6 +122,8 @@ export interface ApprovalView extends ApprovalStatus {
   readonly required: boolean;
   /** When rds-echo first saw each decision of the open request, by approver (ISO time). */
   readonly seen: Readonly<Record<string, string>>;
+  /** The newer, promoted generation that overtook this one: its approval no longer promotes anything. */
+  readonly supersededBy?: string;
 }
 
 /**
@@ -139,13 +147,16 @@ export async function approvalOf(ctx: StepContext, generation: string, instance:
   return { ...status, generation, required, seen };
 }
 
-/** The open request of each generation waiting for promotion (stage `rebooted`), newest first. */
+/**
+ * The open request of each generation waiting for promotion (stage `rebooted`), newest first, and of each superseded
+ * one (marked so: a late approval of it promotes nothing).
+ */
 export async function approvalsOf(ctx: StepContext, state: EchoState): Promise<ApprovalView[]> {
   const views: ApprovalView[] = [];
   for (const g of [...state.generations].reverse()) {
-    if (!g.instance || g.condition !== "rebooted") continue;
+    if (!g.instance || (g.condition !== "rebooted" && g.condition !== "superseded")) continue;
     const view = await approvalOf(ctx, g.name, g.instance);
-    if (view.request) views.push(view);
+    if (view.request) views.push(g.supersededBy ? { ...view, granted: false, supersededBy: g.supersededBy } : view);
   }
   return views;
 }

@@ -1,8 +1,8 @@
 /**
  * Preview before change: every mutating step shows its diff, then asks a person on a TTY; without a TTY it refuses
- * unless `--yes`. A refusal is a GuardError (exit 2): nothing was changed.
+ * unless `--yes` (a GuardError, exit 2). A "no" from the person is a DeclinedError: nothing was changed by that step.
  */
-import { GuardError } from "../errors.js";
+import { DeclinedError, GuardError } from "../errors.js";
 import { INSTANCE_TYPE } from "../program/resource-types.js";
 import type { ChangeSet, Ports } from "../ports.js";
 
@@ -25,7 +25,7 @@ export async function confirmChanges(
   if (!ports.prompt.interactive) {
     throw new GuardError(`${title}: refusing to change anything without confirmation (no TTY); rerun with --yes`);
   }
-  if (!(await ports.prompt.confirm(`${title}?`))) throw new GuardError(`${title}: not confirmed; nothing was changed`);
+  if (!(await ports.prompt.confirm(`${title}?`))) throw new DeclinedError(title);
 }
 
 /**

@@ -21,9 +21,10 @@ export interface StepContext {
 export interface StepReport {
   /**
    * `wait`: the step could not be taken yet and nothing changed (a promotion waiting for approval);
-   * `busy`: another run holds one of the echo's stacks, so this run did nothing at all.
+   * `busy`: another run holds one of the echo's stacks, so this run did nothing at all;
+   * `skipped`: the person declined the step at the prompt, so it (and what would follow it) was not done.
    */
-  readonly step: "new" | "resume" | "modify" | "reboot" | "promote" | "forget" | "retire" | "wait" | "busy";
+  readonly step: "new" | "resume" | "modify" | "reboot" | "promote" | "forget" | "retire" | "wait" | "busy" | "skipped";
   readonly generation: string;
   readonly detail: string;
 }

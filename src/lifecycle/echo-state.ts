@@ -10,9 +10,14 @@ import type { InstanceInfo, Ports, StackSummary } from "../ports.js";
 
 /**
  * A generation's condition. Beyond the stages: `incomplete` (a stack whose instance does not exist yet, e.g. a run
- * died before or during the restore) and `foreign` (an instance by that name that this echo did not create).
+ * died before or during the restore), `foreign` (an instance by that name that this echo did not create) and
+ * `superseded` (an unpromoted generation older than the promoted one: promoting it would move the CNAME backwards,
+ * so it never is; it is retired like a forgotten one).
  */
-export type Condition = Stage | "incomplete" | "foreign";
+export type Condition = Stage | "incomplete" | "foreign" | "superseded";
+
+/** The stages of a generation on its way to promotion. */
+export const UNPROMOTED_STAGES: readonly Condition[] = ["new", "modified", "rebooted"];
 
 export interface Generation {
   readonly name: string;
@@ -20,6 +25,8 @@ export interface Generation {
   readonly stack: StackSummary;
   readonly instance?: InstanceInfo;
   readonly condition: Condition;
+  /** For a superseded generation: the newer, promoted one that overtook it. */
+  readonly supersededBy?: string;
 }
 
 export interface EchoState {
@@ -44,6 +51,7 @@ export async function loadEchoState(ports: Pick<Ports, "engine" | "rds">, defini
       condition: conditionOf(echo, stack, instance),
     };
   });
+  markSuperseded(generations);
   // An empty stack that has been operated on is retired, or is a `new` that failed before creating anything. Only
   // the newest can be the latter (an older one would have been resumed), so only it costs a history read.
   const newest = generations.at(-1);
@@ -52,6 +60,18 @@ export async function loadEchoState(ports: Pick<Ports, "engine" | "rds">, defini
     if (!(last?.kind === "destroy" && last.result === "succeeded")) generations[generations.length - 1] = { ...newest, condition: "incomplete" };
   }
   return { echo, generations };
+}
+
+/**
+ * The CNAME only ever moves forward: an unpromoted generation older than the newest promoted one (a late approval,
+ * a `new --force` that overtook it) can never be promoted, whatever its stage tag says.
+ */
+function markSuperseded(generations: Generation[]): void {
+  const newestPromoted = generations.map((g) => g.condition).lastIndexOf("promoted");
+  for (let i = 0; i < newestPromoted; i++) {
+    const g = generations[i]!;
+    if (UNPROMOTED_STAGES.includes(g.condition)) generations[i] = { ...g, condition: "superseded", supersededBy: generations[newestPromoted]!.name };
+  }
 }
 
 function conditionOf(echo: string, stack: StackSummary, instance: InstanceInfo | undefined): Condition {

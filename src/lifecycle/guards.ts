@@ -21,3 +21,23 @@ export function requireAvailable(generation: Generation, step: string): void {
     throw new GuardError(`${step}: ${generation.name} is ${status}, not available; wait for it (rds-echo status) and retry`);
   }
 }
+
+/**
+ * The generation a promotion (or an approval request) is for: the newest `rebooted` one, and never one older than
+ * the promoted generation, which would move the CNAME backwards. A superseded generation is named in the refusal.
+ */
+export function promotableGeneration(state: EchoState, step: string): Generation {
+  const rebooted = [...state.generations].reverse().find((g) => g.condition === "rebooted");
+  const superseded = [...state.generations].reverse().find((g) => g.condition === "superseded");
+  if (!rebooted && superseded) {
+    throw new GuardError(
+      `${step}: ${superseded.name} is superseded by ${superseded.supersededBy}, which is newer and promoted; promoting it would move ` +
+        `the CNAME backwards, so it never is (going back is a rollback). Retire it with \`rds-echo retire ${state.echo}\``,
+    );
+  }
+  const generation = generationIn(state, step, "rebooted");
+  const newerPromoted = state.generations.find((g) => g.condition === "promoted" && g.createdAt.getTime() > generation.createdAt.getTime());
+  // loadEchoState already marks such a generation superseded; this is the invariant said once more where it matters.
+  if (newerPromoted) throw new GuardError(`${step}: ${newerPromoted.name} is newer than ${generation.name} and promoted; the CNAME only moves forward`);
+  return generation;
+}

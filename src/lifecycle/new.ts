@@ -15,7 +15,9 @@ const HOUR_MS = 3_600_000;
 export function newGenerationBlockers(ctx: StepContext, state: EchoState): string[] {
   const blockers: string[] = [];
   for (const g of byCondition(state, "new", "modified", "rebooted")) {
-    blockers.push(`${g.name} is still ${g.condition} (not promoted); promote it, or retire it with \`retire --generation ${g.name} --force\``);
+    // What moves it on depends on where it stands: only a rebooted generation can be promoted right away.
+    const onward = g.condition === "rebooted" ? `promote it (\`rds-echo promote ${ctx.definition.echo}\`)` : `finish it with \`rds-echo up ${ctx.definition.echo}\` (it is not rebooted yet, so it cannot be promoted)`;
+    blockers.push(`${g.name} is still ${g.condition} (not promoted); ${onward}, or retire it with \`retire --generation ${g.name} --force\``);
   }
   const newest = newestLive(state);
   const minAgeHours = ctx.definition.guard.minAgeHours;

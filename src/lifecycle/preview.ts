@@ -4,6 +4,7 @@ import type { ChangeSet } from "../ports.js";
 import type { StepContext } from "./context.js";
 import { byCondition, loadEchoState } from "./echo-state.js";
 import { unfinishedGeneration } from "./resume.js";
+import { retireCandidates } from "./retire.js";
 import { nextStep, type NextStep, type UpOptions } from "./up.js";
 import { promotionTarget } from "./zone.js";
 
@@ -30,8 +31,7 @@ export async function previewNext(ctx: StepContext, options: UpOptions): Promise
     return { step, generation: name, changes: [{ label: `new ${name}: restore the latest snapshot of ${ctx.definition.source.instance}`, set: { changes } }] };
   }
   if (step === "retire") {
-    const forgotten = byCondition(state, "forgotten");
-    const oldest = forgotten[0]!;
+    const oldest = retireCandidates(state, ctx.definition.retire.keep)[0]!;
     return { step, generation: oldest.name, changes: [{ label: `retire ${oldest.name}`, set: await engine.previewDestroy(oldest.name) }] };
   }
   if (step === "resume" || step === "finish-promotion") {

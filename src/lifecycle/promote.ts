@@ -6,18 +6,19 @@
  *    the live record is untouched.
  */
 import { GuardError } from "../errors.js";
+import { CNAME_FLIP_TYPE, type ResourceChange } from "../ports.js";
 import { approvalOf } from "./approval.js";
 import { confirmChanges } from "./confirm.js";
 import type { StepContext, StepReport } from "./context.js";
 import { byCondition, type EchoState, type Generation } from "./echo-state.js";
-import { generationIn, requireAvailable } from "./guards.js";
+import { promotableGeneration, requireAvailable } from "./guards.js";
 import { promotionTarget } from "./zone.js";
 import { applyMove, previewMove, settingsAt } from "./stage-update.js";
 
 export async function promoteGeneration(ctx: StepContext, state: EchoState): Promise<StepReport[]> {
   const { ports, definition } = ctx;
   if (!definition.promote) throw new GuardError(`promote: ${definition.echo} has no promote section in its definition`);
-  const generation = generationIn(state, "promote", "rebooted");
+  const generation = promotableGeneration(state, "promote");
   const fresh = await ports.rds.describeInstance(generation.name);
   requireAvailable({ ...generation, ...(fresh ? { instance: fresh } : {}) }, "promote");
   // Approval is read from this generation's own instance: nothing granted for another generation can count here.
@@ -32,10 +33,12 @@ export async function promoteGeneration(ctx: StepContext, state: EchoState): Pro
   const message = `promote ${generation.name}`;
   const settings = await settingsAt(ctx, generation.name, "promoted", { zoneId });
   const demotions = await Promise.all(previous.map(async (g) => ({ g, settings: await settingsAt(ctx, g.name, "forgotten"), message: forgetMessage(g, generation.name) })));
+  const flip = await flipChange(ctx, zoneId, cname, fresh!.address);
+  const move = await previewMove(ctx, generation.name, settings, message);
   await confirmChanges(
     ports,
     message,
-    [await previewMove(ctx, generation.name, settings, message), ...(await Promise.all(demotions.map((d) => previewMove(ctx, d.g.name, d.settings, d.message))))],
+    [{ ...move, set: { changes: [flip, ...move.set.changes] } }, ...(await Promise.all(demotions.map((d) => previewMove(ctx, d.g.name, d.settings, d.message))))],
     ctx.options,
   );
 
@@ -98,6 +101,12 @@ export async function demoteStale(ctx: StepContext, state: EchoState, options: {
     reports.push({ step: "forget", generation: m.g.name, detail: `demoted; ${serving.name} serves ${cname}` });
   }
   return reports;
+}
+
+/** The flip as a person reads it: `<cname>: <old target> -> <new target>`. */
+async function flipChange(ctx: StepContext, zoneId: string, cname: string, target: string | undefined): Promise<ResourceChange> {
+  const live = await ctx.ports.dns.readCname(zoneId, cname);
+  return { op: live ? "update" : "create", type: CNAME_FLIP_TYPE, name: cname, diffs: [{ key: "target", ...(live ? { old: live.target } : {}), ...(target ? { new: target } : {}) }] };
 }
 
 /** Demotion only ever follows a CNAME that provably names the new generation. */

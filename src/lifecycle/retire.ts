@@ -1,5 +1,5 @@
 /**
- * `retire`: destroy forgotten generations beyond `retire.keep`, oldest first. Never a promoted one, never one demoted
+ * `retire`: destroy forgotten generations beyond `retire.keep`, and superseded ones, oldest first. Never a promoted one, never one demoted
  * less than the CNAME's TTL ago, never one without this echo's tags, never one whose address the live CNAME serves.
  * `--generation X --force` also retires an unpromoted generation (a restore that failed, or one nobody wants).
  * Every guard is checked before anything is destroyed, and one confirmation covers them all.
@@ -23,11 +23,9 @@ const UNPROMOTED: readonly Condition[] = ["new", "modified", "rebooted", "incomp
 export async function retireGenerations(ctx: StepContext, state: EchoState, options: RetireOptions = {}): Promise<StepReport[]> {
   const { ports, definition } = ctx;
   const named = options.generation !== undefined;
-  const candidates = named ? [namedCandidate(state, options.generation!, ctx.options.force)] : beyondKeep(state, definition.retire.keep);
-  if (candidates.length === 0) {
-    ports.output.step(`retire: nothing to retire (keeping ${definition.retire.keep} forgotten generation(s) for rollback)`);
-    return [];
-  }
+  const candidates = named ? [namedCandidate(state, options.generation!, ctx.options.force)] : retireCandidates(state, definition.retire.keep);
+  // Nothing to retire is said by the caller, with what waits (see waiting.ts): not here as well.
+  if (candidates.length === 0) return [];
 
   // Every guard first: a refusal must never come after something was already destroyed.
   const target = await promotionTarget(ports, definition);
@@ -35,6 +33,7 @@ export async function retireGenerations(ctx: StepContext, state: EchoState, opti
   const ttlMs = Math.max(definition.promote?.ttl ?? 0, live?.ttl ?? 0) * 1000;
   const now = ports.clock.now().getTime();
   const chosen: Generation[] = [];
+  const waits: StepReport[] = [];
   for (const g of candidates) {
     if (g.stack.updateInProgress) {
       if (named) throw new GuardError(`retire: ${g.name} is being updated by another run`);
@@ -49,25 +48,32 @@ export async function retireGenerations(ctx: StepContext, state: EchoState, opti
     // No time for the last update means none is known: count it as demoted just now, never as long ago.
     const sinceDemotion = now - (g.stack.lastUpdate?.getTime() ?? now);
     if (g.condition === "forgotten" && sinceDemotion < ttlMs) {
-      ports.output.step(`retire: ${g.name} was demoted ${Math.round(sinceDemotion / 1000)} s ago, less than the CNAME's TTL (${ttlMs / 1000} s); resolvers may still hand out its address. Later.`);
+      // Not a refusal but a wait: time alone lifts it, so it is reported (exit 0) with when it lifts.
+      const after = new Date(now - sinceDemotion + ttlMs).toISOString();
+      waits.push({
+        step: "wait",
+        generation: g.name,
+        detail: `demoted ${Math.round(sinceDemotion / 1000)} s ago, less than the CNAME's TTL (${ttlMs / 1000} s): resolvers may still hand out its address; it can be retired after ${after}`,
+      });
       continue;
     }
     chosen.push(g);
   }
-  if (chosen.length === 0) return [];
+  if (chosen.length === 0) return waits;
 
   const previews: { label: string; set: ChangeSet }[] = [];
-  const lifts = new Map<string, GenerationSettings>();
+  const forgets = new Map<string, { settings: GenerationSettings; message: string }>();
   for (const g of chosen) {
     // What a dead run left (an instance it created but never recorded) is adopted first, so the diff shows every
     // database this will delete.
     await recoverPending(ctx, g.name);
-    if (holdsDeletionProtection(ctx, g)) {
-      // RDS refuses to delete a protected instance: an unpromoted one is demoted to `forgotten` first, where the
-      // program lifts the protection, exactly as a demoted generation has it lifted.
+    // A superseded generation is forgotten first, as a demoted one is; so is an unpromoted one that holds deletion
+    // protection (RDS refuses to delete it): `forgotten` is where the program lifts the protection.
+    const forgetting = g.condition === "superseded" ? forgetMessage(g) : holdsDeletionProtection(ctx, g) ? liftMessage(g.name) : undefined;
+    if (forgetting) {
       const settings = await settingsAt(ctx, g.name, "forgotten");
-      lifts.set(g.name, settings);
-      previews.push(await previewMove(ctx, g.name, settings, liftMessage(g.name)));
+      forgets.set(g.name, { settings, message: forgetting });
+      previews.push(await previewMove(ctx, g.name, settings, forgetting));
     }
     previews.push({ label: `retire ${g.name}`, set: await ports.engine.previewDestroy(g.name) });
   }
@@ -75,14 +81,14 @@ export async function retireGenerations(ctx: StepContext, state: EchoState, opti
 
   const reports: StepReport[] = [];
   for (const g of chosen) {
-    const lift = lifts.get(g.name);
-    if (lift) await applyMove(ctx, g.name, lift, liftMessage(g.name));
     const message = `retire ${g.name}`;
+    const forget = forgets.get(g.name);
+    if (forget) await applyMove(ctx, g.name, forget.settings, forget.message);
     ports.output.step(message);
     await ports.engine.destroy(g.name, { message });
     reports.push({ step: "retire", generation: g.name, detail: definition.retire.skipFinalSnapshot ? "no final snapshot" : "final snapshot taken" });
   }
-  return reports;
+  return [...reports, ...waits];
 }
 
 /** An unpromoted generation past `new` carries the definition's deletion protection (from `modified` on). */
@@ -105,10 +111,14 @@ function refusalOf(ctx: StepContext, g: Generation, liveTarget: string | undefin
   return undefined;
 }
 
+function forgetMessage(g: Generation): string {
+  return `forget ${g.name}: superseded by ${g.supersededBy}`;
+}
+
 function namedCandidate(state: EchoState, name: string, force: boolean): Generation {
   const g = state.generations.find((x) => x.name === name);
   if (!g) throw new GuardError(`retire: ${name} is not a generation of ${state.echo}`);
-  if (g.condition === "forgotten") return g;
+  if (g.condition === "forgotten" || g.condition === "superseded") return g;
   if (force && UNPROMOTED.includes(g.condition)) return g;
   if (UNPROMOTED.includes(g.condition)) {
     throw new GuardError(`retire: ${name} is ${g.condition}, not forgotten; --force retires an unpromoted generation (e.g. a failed restore)`);
@@ -116,8 +126,12 @@ function namedCandidate(state: EchoState, name: string, force: boolean): Generat
   throw new GuardError(`retire: ${name} is ${g.condition}; only forgotten generations are retired`);
 }
 
-/** Forgotten generations beyond the newest `keep`, oldest first. */
-function beyondKeep(state: EchoState, keep: number): Generation[] {
+/**
+ * Forgotten generations beyond the newest `keep`, and every superseded one (it never served, so it is no rollback
+ * target), oldest first.
+ */
+export function retireCandidates(state: EchoState, keep: number): Generation[] {
   const forgotten = byCondition(state, "forgotten");
-  return forgotten.slice(0, Math.max(0, forgotten.length - keep));
+  const beyond = new Set(forgotten.slice(0, Math.max(0, forgotten.length - keep)));
+  return state.generations.filter((g) => beyond.has(g) || g.condition === "superseded");
 }

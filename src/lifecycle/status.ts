@@ -18,6 +18,8 @@ export interface GenerationStatus {
   readonly createdAt: string;
   readonly ageHours: number;
   readonly serving: boolean;
+  /** A superseded generation: the newer, promoted one that overtook it (it will never be promoted). */
+  readonly supersededBy?: string;
 }
 
 export interface EchoStatus {
@@ -47,6 +49,7 @@ export async function echoStatus(ports: Pick<Ports, "engine" | "rds" | "dns" | "
       createdAt: g.createdAt.toISOString(),
       ageHours: Math.round(((now - g.createdAt.getTime()) / 3_600_000) * 10) / 10,
       serving: live !== undefined && g.instance?.address === live.target,
+      ...(g.supersededBy ? { supersededBy: g.supersededBy } : {}),
     };
   });
   const servedBy = generations.find((g) => g.serving)?.generation;

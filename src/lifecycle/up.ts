@@ -3,7 +3,7 @@
  * half-done promotion, start a new generation when one is due, then modify, reboot and, when asked, promote and retire.
  * A second run right after does nothing and says so.
  */
-import { StackLockedError } from "../errors.js";
+import { DeclinedError, StackLockedError } from "../errors.js";
 import type { StepContext, StepReport } from "./context.js";
 import { busyGeneration, byCondition, loadEchoState, type EchoState, type Generation } from "./echo-state.js";
 import { modifyGeneration } from "./modify.js";
@@ -11,7 +11,7 @@ import { newGeneration, newGenerationBlockers } from "./new.js";
 import { demoteStale, promoteGeneration } from "./promote.js";
 import { rebootGeneration } from "./reboot.js";
 import { resumeGeneration, unfinishedGeneration } from "./resume.js";
-import { retireGenerations } from "./retire.js";
+import { retireCandidates, retireGenerations } from "./retire.js";
 
 export interface UpOptions {
   readonly promote: boolean;
@@ -35,6 +35,7 @@ export function nextStep(ctx: StepContext, state: EchoState, options: UpOptions,
 
 export async function up(ctx: StepContext, options: UpOptions): Promise<StepReport[]> {
   const reports: StepReport[] = [];
+  let triedRetire = false;
   for (const g of (await load(ctx)).generations) {
     if (g.condition === "foreign") ctx.ports.output.warn(`${g.name}: an instance by that name exists without this echo's tags; leaving it alone`);
   }
@@ -55,16 +56,20 @@ export async function up(ctx: StepContext, options: UpOptions): Promise<StepRepo
     try {
       taken = unfinished ? [await resumeGeneration(ctx, unfinished)] : await take(ctx, state, step as Exclude<NextStep, "resume">, options);
     } catch (error) {
+      if (error instanceof DeclinedError) {
+        // The person said no: what was done stays done and is reported; this step and the rest are skipped.
+        return [...reports, { step: "skipped", generation: subjectOf(state, step, unfinished), detail: `declined at the prompt (${error.title}); not done, nor anything after it` }];
+      }
       if (!(error instanceof StackLockedError)) throw error;
       return [...reports, busyReport(ctx, error.stackName)];
     }
     reports.push(...taken);
+    triedRetire ||= step === "retire";
     // Retire is the last step; a promotion waiting for approval stays waiting until the next run.
     if (step === "retire" || taken.some((r) => r.step === "wait")) break;
   }
-  if (reports.length === 0) ctx.ports.output.step(`${ctx.definition.echo}: nothing to do`);
   // A promotion waiting for approval does not hold up retiring what is already forgotten.
-  if (options.retire && reports.at(-1)?.step === "wait") {
+  if (options.retire && !triedRetire && reports.at(-1)?.step === "wait") {
     const state = await load(ctx);
     if (retireDue(ctx, state)) reports.push(...(await retireGenerations(ctx, state)));
   }
@@ -72,8 +77,7 @@ export async function up(ctx: StepContext, options: UpOptions): Promise<StepRepo
 }
 
 /** Another run holds a stack of this echo: say so and stop (exit 0), doing nothing else this run, retire included. */
-function busyReport(ctx: StepContext, generation: string): StepReport {
-  ctx.ports.output.step(`${generation} is being updated by another run; nothing to do until it finishes`);
+function busyReport(_ctx: StepContext, generation: string): StepReport {
   return { step: "busy", generation, detail: "another run is updating it" };
 }
 
@@ -95,8 +99,17 @@ async function take(ctx: StepContext, state: EchoState, step: Exclude<NextStep, 
   }
 }
 
+/** The generation a step is about, for the report of a declined one ("-" for a generation not created yet). */
+function subjectOf(state: EchoState, step: NextStep, unfinished: Generation | undefined): string {
+  if (unfinished) return unfinished.name;
+  if (step === "finish-promotion") return byCondition(state, "promoted").at(-1)?.name ?? "-";
+  if (step === "retire") return retireCandidates(state, 0)[0]?.name ?? "-";
+  if (step === "new") return "-";
+  return byCondition(state, "new", "modified", "rebooted").at(-1)?.name ?? "-";
+}
+
 function retireDue(ctx: StepContext, state: EchoState): boolean {
-  return byCondition(state, "forgotten").length > ctx.definition.retire.keep;
+  return retireCandidates(state, ctx.definition.retire.keep).length > 0;
 }
 
 function load(ctx: StepContext): Promise<EchoState> {

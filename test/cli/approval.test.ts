@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, mkdir, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,8 +21,9 @@ beforeAll(async () => {
   await writeFile(path.join(dir, "stacks/development.yaml"), definition);
 });
 
-afterAll(() => {
+afterAll(async () => {
   server?.kill("SIGTERM");
+  await rm(dir, { recursive: true, force: true });
 });
 
 /** Starts `rds-echo sandbox serve` on a free loopback port and resolves with its URL. */

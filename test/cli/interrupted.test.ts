@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { developmentYaml } from "../helpers/definitions.js";
 import { CLI, rdsEcho } from "../helpers/cli.js";
 
@@ -14,6 +14,7 @@ beforeAll(async () => {
   await mkdir(path.join(dir, "stacks"));
   await writeFile(path.join(dir, "stacks/development.yaml"), developmentYaml);
 });
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 async function world() {
   return JSON.parse(await readFile(path.join(dir, ".rds-echo/sandbox.json"), "utf8"));

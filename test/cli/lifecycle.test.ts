@@ -1,7 +1,7 @@
-import { mkdtemp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { developmentYaml } from "../helpers/definitions.js";
 import { rdsEcho, type CliResult } from "../helpers/cli.js";
 
@@ -44,13 +44,17 @@ beforeAll(async () => {
   await mkdir(path.join(dir, "stacks"));
   await writeFile(path.join(dir, "stacks/development.yaml"), developmentYaml.replace("keep: 1", "keep: 0"));
 });
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe("the lifecycle through the CLI on the sandbox (subprocess)", () => {
   it("runs two generations: A promoted; B promoted and A forgotten; A retired", () => {
     const up = cli("up", "development", "--sandbox", "--promote", "--yes", "--json");
     // The password went into the generation (stack config, instance): never into what a person or a log sees.
     expect(up.stdout + up.stderr).not.toContain(env.RDS_ECHO_SECRET_MASTER_PASSWORD);
-    expect(up.stderr).toMatch(/~ aws:rds\/instance:Instance {2}db \(.*password.*\)/);
+    // The confirmation shows values, old -> new, per changed input; a secret only as [secret].
+    expect(up.stderr).toContain("      password: (unset) -> [secret]");
+    expect(up.stderr).toContain("      parameterGroupName: (unset) -> development-postgres16");
+    expect(up.stderr).toContain('      tags["echo:stage"]: new -> modified');
     const first = json<{ steps: { step: string; generation: string }[] }>(up);
     expect(first.steps.map((s) => s.step)).toEqual(["new", "modify", "reboot", "promote"]);
     const a = first.steps[0]!.generation;
@@ -64,7 +68,9 @@ describe("the lifecycle through the CLI on the sandbox (subprocess)", () => {
 
     const again = cli("up", "development", "--sandbox", "--promote", "--yes");
     expect(again.status).toBe(0);
-    expect(again.stdout.trim()).toBe("development: nothing to do");
+    // Nothing to do, and why: the next generation is not due yet, and when it will be.
+    expect(again.stdout).toMatch(/^development: nothing to do\nwaiting  the next generation is due at \S+ \(guard\.minAgeHours: 20 h after development-\d{8}-\d{4}\); to move it: /);
+    expect(again.stderr).not.toContain("nothing to do");
 
     expect(cli("sandbox", "advance", "21h").status).toBe(0);
     const secondRun = cli("up", "development", "--sandbox", "--promote", "--yes", "--json");
@@ -72,6 +78,10 @@ describe("the lifecycle through the CLI on the sandbox (subprocess)", () => {
     expect(secondRun.stderr).toMatch(/- aws:route53\/record:Record {2}cname {2}\(retained: leaves this stack only; the live resource stays\)/);
     const second = json<{ steps: { step: string; generation: string }[] }>(secondRun);
     const b = second.steps[0]!.generation;
+    // The flip, as a person reads it before confirming: the name, where it points now, where it will point.
+    const addressOf = (id: string) => w.instances.find((i) => i.id === id)!.address;
+    w = world();
+    expect(secondRun.stderr).toContain(`  ~ ${CNAME}: ${addressOf(a)} -> ${addressOf(b)}`);
     expect(second.steps.map((s) => `${s.step} ${s.generation}`)).toEqual([`new ${b}`, `modify ${b}`, `reboot ${b}`, `promote ${b}`, `forget ${a}`]);
     w = world();
     expect(servedInstance(w).id).toBe(b);
@@ -96,7 +106,9 @@ describe("the lifecycle through the CLI on the sandbox (subprocess)", () => {
     ]);
     const text = cli("status", "development", "--sandbox");
     expect(text.stdout).toContain(`* ${b}  promoted`);
-    expect(text.stdout).toContain(`${a}  retired`);
+    // Retired generations are history: listed only with --all.
+    expect(text.stdout).not.toContain(a);
+    expect(cli("status", "development", "--sandbox", "--all").stdout).toContain(`${a}  retired`);
   });
 
   it("refuses to change anything without a TTY unless --yes (exit 2)", () => {

@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, writeFile, mkdir } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, developmentYaml } from "../helpers/definitions.js";
 import { spawnSync } from "node:child_process";
 import { CLI, rdsEcho } from "../helpers/cli.js";
@@ -10,6 +10,7 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "rds-echo-cli-"));
 });
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe("rds-echo plan (subprocess)", () => {
   it("prints the instance restored from the snapshot, offline, and exits 0", () => {
@@ -47,7 +48,7 @@ describe("rds-echo plan (subprocess)", () => {
 
   it("exits 2 for a bad echo name, a missing definition, a bad stage and a bad generation", () => {
     expect(rdsEcho(["plan", "Dev_Env"]).stderr).toContain('echo name "Dev_Env" must start with a lower-case letter');
-    for (const args of [["plan", "Dev_Env"], ["plan", "nosuch"], ["plan", "development", "--stage", "live"], ["plan", "development", "--generation", "staging-20261125-1230"], ["plan"], ["frobnicate"]]) {
+    for (const args of [["plan", "Dev_Env"], ["plan", "nosuch"], ["plan", "development", "--stage", "live"], ["plan", "development", "--generation", "staging-20261125-1230"], ["frobnicate"]]) {
       const r = rdsEcho(args);
       expect(r.status, args.join(" ")).toBe(2);
       expect(r.stderr, args.join(" ")).toMatch(/^rds-echo: /m);
@@ -57,7 +58,42 @@ describe("rds-echo plan (subprocess)", () => {
   it("reports errors as JSON with --json", () => {
     const r = rdsEcho(["plan", "nosuch", "--json"]);
     expect(r.status).toBe(2);
-    expect(JSON.parse(r.stdout)).toEqual({ error: expect.stringContaining("rds-echo config nosuch"), exitCode: 2 });
+    const message = expect.stringContaining("rds-echo config nosuch");
+    expect(JSON.parse(r.stdout)).toEqual({ error: message, exitCode: 2, problems: [{ message }] });
+  });
+
+  it("reports a definition's problems as a list with file, key path and line", async () => {
+    await mkdir(path.join(dir, "stacks"), { recursive: true });
+    await writeFile(path.join(dir, "stacks/broken.yaml"), developmentYaml.replace("class: db.t3.medium", "klass: db.t3.medium"));
+    const r = rdsEcho(["plan", "broken", "--dir", dir, "--json"]);
+    expect(r.status).toBe(2);
+    const { problems } = JSON.parse(r.stdout);
+    const file = expect.stringMatching(/stacks\/broken\.yaml$/);
+    expect(problems).toEqual([
+      // A missing key points at its nearest existing parent's line.
+      { file, path: "instance.class", line: expect.any(Number), message: expect.stringContaining("is required") },
+      { file, path: "instance.klass", line: expect.any(Number), message: expect.stringContaining("unknown key") },
+    ]);
+  });
+});
+
+describe("rds-echo plan with no echo (subprocess)", () => {
+  it("plans every definition in one process, reports a bad one after the others, exit 2", async () => {
+    const many = await mkdtemp(path.join(os.tmpdir(), "rds-echo-plan-all-"));
+    try {
+      await mkdir(path.join(many, "stacks"));
+      for (const echo of ["alpha", "beta", "gamma"]) await writeFile(path.join(many, `stacks/${echo}.yaml`), developmentYaml);
+      const fine = rdsEcho(["plan", "--dir", many, "--json"]);
+      expect(fine.status, fine.stderr).toBe(0);
+      expect(JSON.parse(fine.stdout).plans.map((p: { echo: string }) => p.echo)).toEqual(["alpha", "beta", "gamma"]);
+      await writeFile(path.join(many, "stacks/broken.yaml"), developmentYaml.replace("class: db.t3.medium", "klass: db.t3.medium"));
+      const text = rdsEcho(["plan", "--dir", many]);
+      expect(text.status).toBe(2);
+      expect(text.stdout.match(/^Plan: echo (alpha|beta|gamma),/gm)).toHaveLength(3);
+      expect(text.stderr).toMatch(/broken\.yaml: 2 problems/);
+    } finally {
+      await rm(many, { recursive: true, force: true });
+    }
   });
 });
 

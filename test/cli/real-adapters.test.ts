@@ -1,30 +1,61 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { rdsEcho } from "../helpers/cli.js";
 
-// A PATH with no pulumi on it (the CLI is started by absolute path, so node itself is not needed on PATH).
+// A PATH with no pulumi on it (the CLI is started by absolute path, so node itself is not needed on PATH), and no AWS
+// credentials anywhere the SDK looks (no instance metadata either: this is not an EC2 instance).
 const emptyPath = mkdtempSync(path.join(os.tmpdir(), "rds-echo-no-pulumi-"));
-const env = { PATH: emptyPath, PULUMI_CONFIG_PASSPHRASE: "x", RDS_ECHO_SECRET_MASTER_PASSWORD: undefined };
+afterAll(() => rmSync(emptyPath, { recursive: true, force: true }));
+const noAws = {
+  AWS_ACCESS_KEY_ID: undefined,
+  AWS_SECRET_ACCESS_KEY: undefined,
+  AWS_SESSION_TOKEN: undefined,
+  AWS_PROFILE: undefined,
+  AWS_SHARED_CREDENTIALS_FILE: path.join(emptyPath, "credentials"),
+  AWS_CONFIG_FILE: path.join(emptyPath, "config"),
+  AWS_EC2_METADATA_DISABLED: "true",
+  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+  AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+  AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+};
+const env = { PATH: emptyPath, PULUMI_CONFIG_PASSPHRASE: "x", RDS_ECHO_SECRET_MASTER_PASSWORD: undefined, ...noAws };
 
 describe("without --sandbox the real adapters are used, and what they need is checked first (exit 2)", () => {
-  it("says how to get the Pulumi CLI when there is none", () => {
-    const r = rdsEcho(["status", "development"], { env });
+  it("lists everything missing at once, each with its fix, and points at --sandbox", () => {
+    const r = rdsEcho(["up", "development", "--yes"], { env: { ...env, PULUMI_CONFIG_PASSPHRASE: undefined } });
     expect(r.status).toBe(2);
+    expect(r.stderr).toContain("4 things missing before rds-echo can talk to AWS and Pulumi");
+    expect(r.stderr).toContain("set RDS_ECHO_SECRET_MASTER_PASSWORD");
     expect(r.stderr).toContain("the Pulumi CLI was not found");
     expect(r.stderr).toContain("--install-pulumi");
+    expect(r.stderr).toContain("export PULUMI_CONFIG_PASSPHRASE");
+    expect(r.stderr).toMatch(/AWS credentials: none found .*AWS_PROFILE.*`profile:`/);
+    expect(r.stderr).toContain("add --sandbox");
+    // Neither the SDK's Node-version warning nor a raw CLI dump.
+    expect(r.stderr).not.toMatch(/NodeVersionSupportWarning|code: -2|stdout:/);
   });
 
-  it("asks for the referenced secret before anything else when a generation may be created", () => {
-    const r = rdsEcho(["up", "development", "--yes"], { env });
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain("set RDS_ECHO_SECRET_MASTER_PASSWORD");
+  it("names the definition's profile when it has one", async () => {
+    const { mkdir, writeFile } = await import("node:fs/promises");
+    const { developmentYaml } = await import("../helpers/definitions.js");
+    const dir = mkdtempSync(path.join(os.tmpdir(), "rds-echo-profile-"));
+    try {
+      await mkdir(path.join(dir, "stacks"));
+      await writeFile(path.join(dir, "stacks/development.yaml"), developmentYaml.replace("region: eu-west-1", "region: eu-west-1\nprofile: team-dev"));
+      const r = rdsEcho(["status", "development", "--dir", dir], { env });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain('the profile "team-dev"');
+      expect(r.stderr).not.toContain("RDS_ECHO_SECRET_MASTER_PASSWORD"); // status creates no generation
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("never falls back to the sandbox", () => {
     const r = rdsEcho(["history", "development", "--json"], { env });
     expect(r.status).toBe(2);
-    expect(JSON.parse(r.stdout)).toEqual({ error: expect.stringContaining("Pulumi CLI"), exitCode: 2 });
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: expect.stringContaining("Pulumi CLI"), exitCode: 2 });
   });
 });

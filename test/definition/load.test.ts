@@ -46,7 +46,7 @@ describe("echo definitions", () => {
     data.modify.parameterGrup = "typo";
     const error = problems(data);
     expect(error.file).toBe("stacks/development.yaml");
-    expect(error.issues).toEqual([{ path: expect.stringMatching(/^modify\.parameterGrup \(line \d+\)$/), message: expect.stringContaining("unknown key") }]);
+    expect(error.issues).toEqual([{ path: expect.stringMatching(/^modify\.parameterGrup \(line \d+\)$/), key: "modify.parameterGrup", line: expect.any(Number), message: expect.stringContaining("unknown key") }]);
     expect(error.message).toContain("stacks/development.yaml");
     expect(error.message).toContain("modify.parameterGrup");
   });
@@ -225,8 +225,10 @@ describe("echo definitions", () => {
 
   it("says how to create a missing definition", async () => {
     const root = await mkdtemp(path.join(os.tmpdir(), "rds-echo-"));
-    await expect(loadDefinition(root, "staging")).rejects.toThrow(/rds-echo config staging/);
+    // No stacks/ at all: the wrong directory, said as such (with the absolute path), not "create a definition".
+    await expect(loadDefinition(root, "staging")).rejects.toThrow(`no stacks/ directory under ${root}`);
     await mkdir(path.join(root, "stacks"));
+    await expect(loadDefinition(root, "staging")).rejects.toThrow(/rds-echo config staging/);
     await writeFile(path.join(root, "stacks/staging.yaml"), "region: eu-west-1\n");
     await expect(loadDefinition(root, "staging")).rejects.toBeInstanceOf(DefinitionError);
   });

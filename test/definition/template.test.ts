@@ -2,6 +2,7 @@ import { parseDocument } from "yaml";
 import { describe, expect, it } from "vitest";
 import { parseDefinition } from "../../src/definition/load.js";
 import { REQUIRED_KEYS, definitionTemplate } from "../../src/definition/template.js";
+import { definitionSchema } from "../../src/definition/schema.js";
 import { DefinitionError } from "../../src/errors.js";
 
 describe("the config template", () => {
@@ -35,7 +36,6 @@ describe("the config template", () => {
       .split("\n")
       .map((l) => (/^# +[A-Za-z]+:/.test(l) ? l.slice(2) : l))
       .join("\n")
-      .replace("modify: {}", "modify:")
       .replace('region: ""', "region: eu-west-1")
       .replace('instance: ""', "instance: production-db")
       .replace('class: ""', "class: db.t3.medium")
@@ -45,5 +45,40 @@ describe("the config template", () => {
     expect(d.promote?.cname).toBe("staging.db.example.com");
     expect(d.instance.tags).toEqual({ team: "platform" });
     expect(d.retire.finalSnapshotName).toBe("{generation}-final");
+    expect(d.promote?.approval).toMatchObject({ approvers: ["alice@example.com"], required: 1, expires: "3d", email: { from: "rds-echo@example.com" } });
+
+    // And it shows every setting the schema knows: each key path of the schema is in the uncommented document.
+    const shown = new Set(keyPaths(parseDocument(uncommented).toJS()));
+    const missing = schemaKeyPaths(definitionSchema).filter((k) => !shown.has(k) && k !== "promote.zoneId");
+    expect(missing).toEqual([]);
+  });
+
+  it("uncommenting one key of an optional section, with the section's line, is valid YAML that validates", () => {
+    const lines = filledTemplate().split("\n");
+    const at = (text: string) => lines.findIndex((l) => l.startsWith(text));
+    for (const [header, key] of [["# modify:", "#   parameterGroup:"], ["# retire:", "#   keep:"], ["# guard:", "#   minAgeHours:"]] as const) {
+      const edited = [...lines];
+      edited[at(header)] = edited[at(header)]!.slice(2);
+      edited[at(key)] = edited[at(key)]!.slice(2);
+      expect(() => parseDefinition(edited.join("\n"), "stacks/staging.yaml", "staging"), `${header} ${key}`).not.toThrow();
+    }
   });
 });
+
+function filledTemplate(): string {
+  return definitionTemplate("staging").replace('region: ""', "region: eu-west-1").replace('instance: ""', "instance: production-db").replace('class: ""', "class: db.t3.medium");
+}
+
+/** Dotted key paths of plain data, maps only (what a definition file's keys are). */
+function keyPaths(value: unknown, prefix = ""): string[] {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return [];
+  return Object.entries(value).flatMap(([k, v]) => [`${prefix}${k}`, ...(k === "tags" ? [] : keyPaths(v, `${prefix}${k}.`))]);
+}
+
+/** Dotted key paths the schema accepts, through its optional, default and refinement wrappers. */
+function schemaKeyPaths(schema: unknown, prefix = ""): string[] {
+  let def = (schema as { _zod: { def: Record<string, any> } })._zod.def;
+  while (def["innerType"] || def["in"]) def = (def["innerType"] ?? def["in"])._zod.def;
+  if (def["type"] !== "object") return [];
+  return Object.entries(def["shape"] as Record<string, unknown>).flatMap(([k, v]) => [`${prefix}${k}`, ...schemaKeyPaths(v, `${prefix}${k}.`)]);
+}

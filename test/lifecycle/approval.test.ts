@@ -3,6 +3,7 @@ import { startRdsEndpoint } from "../../src/adapters/sandbox/index.js";
 import { approvalsOf, requestPromotion } from "../../src/lifecycle/approval.js";
 import { loadEchoState } from "../../src/lifecycle/echo-state.js";
 import { promoteGeneration } from "../../src/lifecycle/promote.js";
+import { newGeneration } from "../../src/lifecycle/new.js";
 import { up } from "../../src/lifecycle/up.js";
 import { sandboxWorld, testDefinition, type World } from "../helpers/sandbox.js";
 
@@ -161,5 +162,27 @@ describe("promotion approval by signed links (sandbox RDS over loopback HTTP)", 
     expect(refused.body).toContain("<Code>AccessDenied</Code>");
     expect(source.tags).toEqual({ environment: "production" });
     expect(g.tags[`echo:approval:${opened.request.id}:${ALICE}`]).toBeUndefined();
+  });
+
+  it("a late approval of a generation a newer one has overtaken never moves the CNAME back: it is superseded", async () => {
+    const w = await approvalWorld();
+    const a = await generation(w);
+    const opened = await open(w);
+    // B overtakes A: started with --force, promoted with its own approval.
+    w.sandbox.clock.advance(21 * HOUR);
+    const b = (await newGeneration(w.ctx({ force: true }), await state(w))).generation;
+    await up(w.ctx(), { promote: false, retire: false });
+    await click(linkOf(await open(w), ALICE).approve);
+    expect((await promoteGeneration(w.ctx(), await state(w)))[0]).toMatchObject({ step: "promote", generation: b });
+    const cname = () => w.sandbox.world.route53.zones[0]!.records["development.db.example.com"]!.values[0];
+    const servedByB = cname();
+
+    // Now A's approval arrives, late.
+    expect((await click(linkOf(opened, ALICE).approve)).status).toBe(200);
+    const [view] = await approvalsOf(w.ctx(), await state(w));
+    expect(view).toMatchObject({ generation: a.name, approvedBy: [ALICE], granted: false, supersededBy: b });
+    await expect(promoteGeneration(w.ctx(), await state(w))).rejects.toThrow(`${a.name} is superseded by ${b}`);
+    expect(await up(w.ctx(), { promote: true, retire: false })).toEqual([]);
+    expect(cname()).toBe(servedByB);
   });
 });

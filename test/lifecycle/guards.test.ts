@@ -71,7 +71,7 @@ describe("new", () => {
     const w = sandboxWorld();
     await up(w.ctx(), { promote: false, retire: false });
     w.sandbox.clock.advance(21 * HOUR);
-    await refused(w, async () => newGeneration(w.ctx(), await state(w)), /is still rebooted \(not promoted\); promote it, or retire it with `retire --generation \S+ --force`/);
+    await refused(w, async () => newGeneration(w.ctx(), await state(w)), /is still rebooted \(not promoted\); promote it \(`rds-echo promote development`\), or retire it with `retire --generation \S+ --force`/);
   });
 
   it("refuses without a TTY unless --yes, and leaves no stack behind", async () => {
@@ -85,7 +85,7 @@ describe("new", () => {
   it("asks on a TTY and changes nothing when the answer is no", async () => {
     const w = sandboxWorld();
     const prompt = new ScriptedPrompt(true, false);
-    await refused(w, async () => newGeneration(w.ctx({ yes: false }, prompt), await state(w)), /not confirmed; nothing was changed/);
+    await refused(w, async () => newGeneration(w.ctx({ yes: false }, prompt), await state(w)), /declined at the prompt; nothing was changed by it/);
     expect(prompt.questions[0]).toMatch(/^new development-20261125-1230 from rds:production-db-2026-11-25-03-10\?$/);
     const yes = new ScriptedPrompt(true, true);
     expect((await newGeneration(w.ctx({ yes: false }, yes), await state(w))).step).toBe("new");

@@ -5,7 +5,7 @@
  * (simulated ms / speed) of real time, so a person watching the sandbox sees a restore take seconds, not zero.
  */
 import type { Clock } from "../../ports.js";
-import type { SimWorld } from "./world.js";
+import { takeDailySnapshots, type SimWorld } from "./world.js";
 
 interface Sleeper {
   readonly wake: number;
@@ -56,6 +56,8 @@ export class SimClock implements Clock {
   /** Moves simulated time forward without anyone sleeping (the sandbox's `advance` command). */
   advance(ms: number): void {
     this.#world.now += Math.max(0, ms);
+    // What time brings by itself, at once: production's daily snapshots.
+    takeDailySnapshots(this.#world);
   }
 
   #schedule(): void {

@@ -25,6 +25,7 @@ import type {
   StackEngine,
   StackSummary,
   UpdateResult,
+  ValueDiff,
 } from "../../ports.js";
 import { SimulatedCrash, type Faults } from "./faults.js";
 import { readBackInputs, SandboxCloud } from "./cloud.js";
@@ -281,10 +282,12 @@ export class SandboxEngine implements StackEngine {
         planned.push({ change: { op: "create", ...base }, declaration });
         continue;
       }
-      const keys = changedKeys(stored.inputs, toStored(declaration.inputs));
+      const declared = toStored(declaration.inputs);
+      const keys = changedKeys(stored.inputs, declared);
       const replace = keys.some((k) => REPLACE_KEYS[declaration.type]?.includes(k));
       const op: ChangeOp = keys.length === 0 ? "same" : replace ? "replace" : "update";
-      planned.push({ change: { op, ...base, ...(keys.length ? { keys } : {}) }, declaration, stored });
+      const diffs = keys.flatMap((k) => valueDiffs(k, stored.inputs[k], declared[k]));
+      planned.push({ change: { op, ...base, ...(keys.length ? { keys, diffs } : {}) }, declaration, stored });
     }
     for (const stored of stack.resources) {
       if (!declaredUrns.has(stored.urn)) {
@@ -367,6 +370,27 @@ function toStored(value: Value): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toStored(v)]));
   }
   return value;
+}
+
+/** A changed input as display text: maps one level deep (`tags["echo:stage"]`), secrets as `[secret]`. */
+function valueDiffs(key: string, before: unknown, after: unknown): ValueDiff[] {
+  if (isPlainMap(before) && isPlainMap(after) && !isSecret(before) && !isSecret(after)) {
+    return changedKeys(before, after).map((k) => ({ key: `${key}[${JSON.stringify(k)}]`, ...shown("old", before[k]), ...shown("new", after[k]) }));
+  }
+  return [{ key, ...shown("old", before), ...shown("new", after) }];
+}
+
+function shown(side: "old" | "new", value: unknown): Partial<ValueDiff> {
+  if (value === undefined) return {};
+  return { [side]: isSecret(value) ? "[secret]" : typeof value === "string" ? value : JSON.stringify(value) };
+}
+
+function isPlainMap(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function isSecret(value: unknown): boolean {
+  return isPlainMap(value) && "__secret" in value;
 }
 
 function changedKeys(before: Record<string, unknown>, after: Record<string, unknown>): string[] {

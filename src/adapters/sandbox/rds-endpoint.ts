@@ -87,7 +87,14 @@ export async function startRdsEndpoint(options: RdsEndpointOptions): Promise<{ u
       }
     })();
   });
-  await new Promise<void>((resolve) => server.listen(options.port, host, resolve));
+  // A port in use (or any listen failure) rejects here, for the caller to explain, instead of an unhandled 'error'.
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
   return { url: `http://${host}:${port}`, server, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };

@@ -5,7 +5,7 @@
  */
 import type { EchoDefinition } from "../../definition/schema.js";
 import { createHash } from "node:crypto";
-import type { SimWorld } from "./world.js";
+import { SOURCE_SNAPSHOTS_KEPT, type SimWorld } from "./world.js";
 
 const DAY_MS = 86_400_000;
 const pad = (n: number) => String(n).padStart(2, "0");
@@ -27,7 +27,8 @@ export function seed(world: SimWorld, definition: EchoDefinition): void {
       pendingReboot: false,
     };
     const today = Math.floor(world.now / DAY_MS) * DAY_MS;
-    for (let daysAgo = 7; daysAgo >= 0; daysAgo--) {
+    // The last 7 days' automated snapshots (RDS keeps SOURCE_SNAPSHOTS_KEPT); takeDailySnapshots adds one a day.
+    for (let daysAgo = SOURCE_SNAPSHOTS_KEPT - 1; daysAgo >= 0; daysAgo--) {
       const at = today - daysAgo * DAY_MS + (3 * 60 + 10) * 60_000;
       if (at > world.now) continue;
       const d = new Date(at);

@@ -160,8 +160,34 @@ export function sandboxSigner(): SimWorld["approval"] {
   return { accessKeyId: "AKIASANDBOXSIGNER001", secretAccessKey: "sandbox/only/not/a/real/secret/key/000000", endpoint: `http://127.0.0.1:${DEFAULT_SANDBOX_PORT}` };
 }
 
+const DAY_MS = 86_400_000;
+/** Automated snapshots RDS keeps of a source in the sandbox (its backup retention, in days). */
+export const SOURCE_SNAPSHOTS_KEPT = 7;
+
+/**
+ * Production takes its automated snapshot every (simulated) day at 03:10 UTC and keeps the last 7, as RDS does with
+ * a 7-day backup retention; so each new generation restores a fresher snapshot than the one before.
+ */
+export function takeDailySnapshots(world: SimWorld): void {
+  const automated = world.rds.snapshots.filter((s) => s.type === "automated");
+  for (const source of new Set(automated.map((s) => s.instance))) {
+    const instance = world.rds.instances[source];
+    if (!instance || instance.tags["echo:managed"] !== undefined) continue;
+    const own = automated.filter((s) => s.instance === source);
+    let next = Math.max(...own.map((s) => s.createdAt)) + DAY_MS;
+    for (; next <= world.now; next += DAY_MS) {
+      const d = new Date(next);
+      const id = `rds:${source}-${d.toISOString().slice(0, 10)}-03-10`;
+      world.rds.snapshots.push({ id, arn: `arn:aws:rds:${world.region}:${world.account}:snapshot:${id}`, instance: source, type: "automated", status: "available", createdAt: next, port: instance.port });
+    }
+    const kept = new Set(world.rds.snapshots.filter((s) => s.type === "automated" && s.instance === source).sort((a, b) => b.createdAt - a.createdAt).slice(0, SOURCE_SNAPSHOTS_KEPT));
+    world.rds.snapshots = world.rds.snapshots.filter((s) => s.type !== "automated" || s.instance !== source || kept.has(s));
+  }
+}
+
 /** Brings transitional states up to date with the simulated clock (creating -> available, deleting -> gone). */
 export function settle(world: SimWorld): void {
+  takeDailySnapshots(world);
   for (const instance of Object.values(world.rds.instances)) {
     if (instance.next && instance.next.at <= world.now) {
       instance.status = instance.next.status;

@@ -14,6 +14,8 @@ export interface EngineFlags {
   readonly sandbox: boolean;
   readonly backend?: string | undefined;
   readonly installPulumi: boolean;
+  /** A Pulumi CLI already found by the preflight check (see preflight.ts). */
+  readonly pulumiCommand?: import("@pulumi/pulumi/automation/index.js").PulumiCommand;
 }
 
 export interface OpenedPorts {
@@ -56,7 +58,7 @@ export async function openPorts(command: CommandContext, definition: EchoDefinit
     import("../../adapters/pulumi/engine.js"),
     import("../../adapters/pulumi/cli.js"),
   ]);
-  const pulumiCommand = await ensurePulumiCli({ install: flags.installPulumi, root: command.root });
+  const pulumiCommand = flags.pulumiCommand ?? (await ensurePulumiCli({ install: flags.installPulumi, root: command.root }));
   const engine = new AutomationEngine({
     root: command.root,
     definitionFor,

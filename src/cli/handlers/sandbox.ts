@@ -1,6 +1,7 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { loadWorld, saveWorld, SANDBOX_FILE, startRdsEndpoint, type SimWorld } from "../../adapters/sandbox/index.js";
+import { settle } from "../../adapters/sandbox/world.js";
 import { parseDuration } from "../../definition/duration.js";
 import { UsageError } from "../../errors.js";
 import type { CommandContext } from "../context.js";
@@ -9,22 +10,32 @@ import type { CommandContext } from "../context.js";
 export async function serve({ root, reporter }: CommandContext, port?: number): Promise<number> {
   const initial = await loadWorld(root, undefined, new Date());
   const endpoint = new URL(initial.approval.endpoint);
-  const server = await startRdsEndpoint({
-    port: port ?? Number(endpoint.port),
-    load: () => loadWorld(root, undefined, new Date()),
-    save: (world) => saveWorld(root, world),
-  });
+  const chosen = port ?? Number(endpoint.port);
+  let server: Awaited<ReturnType<typeof startRdsEndpoint>>;
+  try {
+    server = await startRdsEndpoint({ port: chosen, load: () => loadWorld(root, undefined, new Date()), save: (world) => saveWorld(root, world) });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+    throw new UsageError(`port ${chosen} on 127.0.0.1 is in use (another \`rds-echo sandbox serve\`?); stop that one, or choose another port with --port <n> (0: any free port)`);
+  }
   if (server.url !== initial.approval.endpoint) {
     // Links are signed for the endpoint's host and port: new links must name this one.
     initial.approval.endpoint = server.url;
     await saveWorld(root, initial);
   }
   reporter.text(`sandbox RDS endpoint listening on ${server.url} (Ctrl-C to stop); approval links of --sandbox requests point here`);
+  // Stopped by Ctrl-C, by SIGTERM, or when whoever started it goes away: `kill $!` on `npx rds-echo sandbox serve &`
+  // ends npm, not this process, which is then re-parented; it must not keep serving as an orphan.
+  const parent = process.ppid;
+  let watch: NodeJS.Timeout | undefined;
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
+    watch = setInterval(() => process.ppid !== parent && resolve(), 500);
   });
+  clearInterval(watch);
   await server.close();
+  reporter.note("sandbox RDS endpoint stopped");
   return 0;
 }
 
@@ -43,6 +54,8 @@ export async function sandboxAction({ root, reporter }: CommandContext, action: 
   const world = await loadWorld(root, undefined, new Date());
   if (minutes !== undefined) {
     world.now += minutes * 60_000;
+    // What the simulated time brings by itself: restores finishing, production's daily snapshots.
+    settle(world);
     await saveWorld(root, world);
     reporter.note(`sandbox clock advanced by ${duration}`);
   }

@@ -1,0 +1,69 @@
+/**
+ * `rds-echo promote <echo>`: the CNAME flip (once approved, when approval is asked for), or with `--request` an
+ * approval request whose signed links are printed (or e-mailed).
+ */
+import type { CommandModule } from "yargs";
+import type { RequestOptions } from "../../lifecycle/approval.js";
+import { contextFrom, type CommandContext, type GlobalArgs } from "../context.js";
+import { run } from "../run.js";
+import { confirmOptions, echoCommandOptions, engineFlags, type ConfirmArgs, type EngineArgs } from "./options.js";
+
+interface PromoteArgs extends EngineArgs, ConfirmArgs {
+  echo: string;
+  request: boolean;
+  approver?: string[];
+  required?: number;
+  expires?: string;
+}
+
+export const promoteCommand: CommandModule<GlobalArgs, PromoteArgs> = {
+  command: "promote <echo>",
+  describe: "Point the echo's CNAME at the rebooted generation (the previous one becomes forgotten), or --request approval",
+  builder: (y) =>
+    confirmOptions(echoCommandOptions(y))
+      .option("request", { type: "boolean", default: false, describe: "open an approval request and print (or e-mail) signed approve/cancel links" })
+      .option("approver", { type: "string", array: true, describe: "who may approve (repeat); default promote.approval.approvers" })
+      .option("required", { type: "number", describe: "approvals needed (default promote.approval.required, else 1)" })
+      .option("expires", { type: "string", describe: "how long the links stay valid, at most 7d (default promote.approval.expires, else 3d)" })
+      .example("$0 promote development", "the CNAME flip (once approved, when approval is asked for)")
+      .example("$0 promote development --request --approver alice@example.com --approver bob@example.com --required 1 --expires 2d", "send approval links"),
+  handler: (args) =>
+    run(args, async () => {
+      const request = { echo: args.echo, engine: engineFlags(args), yes: args.yes, promotes: true };
+      if (args.request) return openRequest(contextFrom(args), request, requestOptions(args));
+      const [{ runSteps }, { promoteGeneration }] = await Promise.all([import("../handlers/session.js"), import("../../lifecycle/promote.js")]);
+      return runSteps(contextFrom(args), request, (ctx, state) => promoteGeneration(ctx, state), { promote: true, retire: false });
+    }),
+};
+
+function requestOptions(args: PromoteArgs): RequestOptions {
+  return {
+    ...(args.approver ? { approvers: args.approver } : {}),
+    ...(args.required !== undefined ? { required: args.required } : {}),
+    ...(args.expires !== undefined ? { expires: args.expires } : {}),
+  };
+}
+
+async function openRequest(command: CommandContext, request: import("../handlers/session.js").EchoRequest, options: RequestOptions): Promise<number> {
+  const [{ withDefinition }, { loadDefinition }, { requestSettings, requestPromotion }, { loadEchoState }] = await Promise.all([
+    import("../handlers/session.js"),
+    import("../../definition/load.js"),
+    import("../../lifecycle/approval.js"),
+    import("../../lifecycle/echo-state.js"),
+  ]);
+  const definition = await loadDefinition(command.root, request.echo);
+  // Everything `--request` is given is checked before any cloud call: approvers, counts, expiry, signer keys.
+  requestSettings(definition, options, new Date());
+  if (!request.engine.sandbox) (await import("../../adapters/aws/approvals.js")).signerCredentials(process.env);
+  const opened = await withDefinition(command, definition, request, async (ctx) => requestPromotion(ctx, await loadEchoState(ctx.ports, ctx.definition), options));
+  const { reporter } = command;
+  const r = opened.request;
+  reporter.data({ request: { ...r, createdAt: r.createdAt.toISOString(), expiresAt: r.expiresAt.toISOString() }, links: opened.links, emailed: opened.emailed });
+  reporter.text(`request ${r.id} for ${r.generation}: ${r.required} of ${r.approvers.length} approval(s) needed, links valid until ${r.expiresAt.toISOString()}`);
+  for (const l of opened.links) {
+    reporter.text(`\n${l.approver}${opened.emailed.includes(l.approver) ? " (e-mailed)" : ""}`);
+    reporter.text(`  approve: ${l.approve}`);
+    reporter.text(`  cancel:  ${l.cancel}`);
+  }
+  return 0;
+}

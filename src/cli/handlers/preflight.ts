@@ -1,0 +1,84 @@
+/**
+ * Before the first real call (no `--sandbox`): everything this machine must provide, checked together, so a newcomer
+ * meets the whole list at once, each with its fix, instead of one missing thing per run.
+ */
+import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
+import type { EchoDefinition } from "../../definition/schema.js";
+import { EnvironmentError } from "../../errors.js";
+import { secretEnvName } from "./secrets.js";
+
+export interface Prerequisites {
+  readonly pulumiCommand: PulumiCommand;
+}
+
+/** How long resolving AWS credentials may take (the chain may ask an instance metadata service). */
+const CREDENTIALS_TIMEOUT_MS = 10_000;
+
+export async function checkPrerequisites(
+  root: string,
+  definition: EchoDefinition,
+  options: { installPulumi: boolean; needsSecrets: boolean; env: NodeJS.ProcessEnv },
+): Promise<Prerequisites> {
+  const missing: string[] = [];
+  const secret = definition.modify.masterPassword?.secret;
+  if (options.needsSecrets && secret && !options.env[secretEnvName(secret)]) {
+    missing.push(
+      `the master password: modify.masterPassword references the secret "${secret}"; set ${secretEnvName(secret)} ` +
+        `(stored encrypted as the Pulumi secret rds-echo:${secret} of each new generation)`,
+    );
+  }
+  const [{ ensurePulumiCli }, { assertPassphrase, DEFAULT_SECRETS_PROVIDER }] = await Promise.all([
+    import("../../adapters/pulumi/cli.js"),
+    import("../../adapters/pulumi/workspace.js"),
+  ]);
+  let pulumiCommand: PulumiCommand | undefined;
+  try {
+    pulumiCommand = await ensurePulumiCli({ install: options.installPulumi, root });
+  } catch (error) {
+    if (!(error instanceof EnvironmentError)) throw error;
+    missing.push(error.message);
+  }
+  try {
+    assertPassphrase(DEFAULT_SECRETS_PROVIDER, options.env);
+  } catch (error) {
+    if (!(error instanceof EnvironmentError)) throw error;
+    missing.push(error.message);
+  }
+  const credentials = await credentialsProblem(definition);
+  if (credentials) missing.push(credentials);
+
+  if (missing.length > 0 || !pulumiCommand) {
+    throw new EnvironmentError(
+      `${missing.length} thing${missing.length === 1 ? "" : "s"} missing before rds-echo can talk to AWS and Pulumi:\n` +
+        missing.map((m) => `  - ${m}`).join("\n") +
+        `\nTo try rds-echo offline first (no AWS account, no Pulumi CLI), add --sandbox.`,
+    );
+  }
+  return { pulumiCommand };
+}
+
+/** Why the SDK's credential chain (for the definition's profile, if any) finds no credentials; undefined when it does. */
+async function credentialsProblem(definition: EchoDefinition): Promise<string | undefined> {
+  const { createRdsClient } = await import("../../adapters/aws/clients.js");
+  const client = createRdsClient({ region: definition.region, ...(definition.profile ? { profile: definition.profile } : {}) });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      client.config.credentials(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${CREDENTIALS_TIMEOUT_MS / 1000} s`)), CREDENTIALS_TIMEOUT_MS);
+      }),
+    ]);
+    return undefined;
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+    const where = definition.profile ? `the profile "${definition.profile}" (the definition's profile: key)` : "the default credential chain";
+    return (
+      `AWS credentials: none found through ${where} (${reason}). Set AWS_PROFILE to a profile of ~/.aws/config, or ` +
+      "`profile:` in the definition, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+    );
+  } finally {
+    clearTimeout(timer);
+    client.destroy();
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The effectful shell every lifecycle command runs in: load and check the definition, gather the secrets a new
+ * generation stores, open the ports (sandbox or real), run the command's body, close the ports. Everything a person
+ * could get wrong is checked here, before the first cloud call.
+ */
+import { loadDefinition } from "../../definition/load.js";
+import type { EchoDefinition } from "../../definition/schema.js";
+import { DeclinedError, UsageError } from "../../errors.js";
+import type { StepContext, StepReport } from "../../lifecycle/context.js";
+import { loadEchoState, type EchoState } from "../../lifecycle/echo-state.js";
+import { whatWaits, type WaitOptions } from "../../lifecycle/waiting.js";
+import type { CommandContext } from "../context.js";
+import { printSteps } from "../steps.js";
+import { openPorts, sandboxSpeed, type EngineFlags } from "./ports.js";
+import { secretsFor } from "./secrets.js";
+
+/** What a lifecycle command was asked to do, parsed and validated at the CLI edge. */
+export interface EchoRequest {
+  readonly echo: string;
+  readonly engine: EngineFlags;
+  /** `--yes`: do not ask. */
+  readonly yes?: boolean;
+  /** `--force`: override the step's guard. */
+  readonly force?: boolean;
+  /** The command may create a generation, so it needs the secrets a new generation stores. */
+  readonly createsGeneration?: boolean;
+  /** The command may promote, so the definition needs a promote section. */
+  readonly promotes?: boolean;
+}
+
+export async function withEcho<T>(command: CommandContext, request: EchoRequest, body: (ctx: StepContext) => Promise<T>): Promise<T> {
+  return withDefinition(command, await loadDefinition(command.root, request.echo), request, body);
+}
+
+export async function withDefinition<T>(command: CommandContext, definition: EchoDefinition, request: EchoRequest, body: (ctx: StepContext) => Promise<T>): Promise<T> {
+  if (request.promotes && !definition.promote) {
+    throw new UsageError(`${definition.echo} has no promote section in stacks/${definition.echo}.yaml, so it cannot be promoted`);
+  }
+  let engine = request.engine;
+  if (engine.sandbox) sandboxSpeed(process.env);
+  else {
+    // Everything the real adapters need, checked together before the first call.
+    const { checkPrerequisites } = await import("./preflight.js");
+    const { pulumiCommand } = await checkPrerequisites(command.root, definition, { installPulumi: engine.installPulumi, needsSecrets: request.createsGeneration ?? false, env: process.env });
+    engine = { ...engine, pulumiCommand };
+  }
+  const secrets = request.createsGeneration ? secretsFor(definition, process.env, engine.sandbox, (l) => command.reporter.warn(l)) : {};
+  const { ports, close } = await openPorts(command, definition, engine);
+  try {
+    return await body({ ports, definition, options: { yes: request.yes ?? false, force: request.force ?? false, secrets } });
+  } finally {
+    await close();
+  }
+}
+
+/**
+ * Runs steps that change the echo and prints what they did and what waits (text, or `{ echo, steps, waiting }`).
+ * A "no" at a prompt is reported as the step skipped, exit 0: it is the person's choice, not a failure.
+ * @param waits what the command would go on to do (`--promote`, `--retire`), for what waits; none: waits not shown.
+ */
+export async function runSteps(
+  command: CommandContext,
+  request: EchoRequest,
+  body: (ctx: StepContext, state: EchoState) => Promise<StepReport[]>,
+  waits?: WaitOptions,
+): Promise<number> {
+  return withEcho(command, request, async (ctx) => {
+    let reports: StepReport[];
+    try {
+      reports = await body(ctx, await loadEchoState(ctx.ports, ctx.definition));
+    } catch (error) {
+      if (!(error instanceof DeclinedError)) throw error;
+      reports = [{ step: "skipped", generation: "-", detail: `declined at the prompt (${error.title}); nothing was changed` }];
+    }
+    const waiting = waits ? whatWaits(ctx, await loadEchoState(ctx.ports, ctx.definition), waits) : [];
+    printSteps(command.reporter, ctx.definition.echo, reports, waiting);
+    return 0;
+  });
+}

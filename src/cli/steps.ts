@@ -1,0 +1,17 @@
+/**
+ * The printer of what lifecycle steps did, and of what waits: one line per step, then why the echo is not further
+ * along and what would move it; or `{ echo, steps, waiting }` with --json. Every "nothing to do" comes with its why.
+ */
+import type { StepReport } from "../lifecycle/context.js";
+import type { Waiting } from "../lifecycle/waiting.js";
+import type { Reporter } from "./reporter.js";
+
+export function printSteps(reporter: Reporter, echo: string, reports: readonly StepReport[], waiting: readonly Waiting[] = []): void {
+  // A generation whose wait a step already reported (an approval, a TTL) is not repeated.
+  const reported = new Set(reports.filter((r) => r.step === "wait" || r.step === "busy").map((r) => r.generation));
+  const rest = waiting.filter((w) => w.generation === undefined || !reported.has(w.generation));
+  reporter.data({ echo, steps: reports, waiting: rest });
+  if (reports.length === 0) reporter.text(`${echo}: nothing to do${rest.length ? "" : " (and nothing waits)"}`);
+  for (const r of reports) reporter.text(`${r.step.padEnd(8)} ${r.generation}  ${r.detail}`);
+  for (const w of rest) reporter.text(`waiting  ${w.generation ? `${w.generation}  ` : ""}${w.reason}; to move it: ${w.next}`);
+}
