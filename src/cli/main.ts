@@ -6,6 +6,7 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { configCommand } from "./commands/config.js";
+import { hooksCommand } from "./commands/hooks.js";
 import { lifecycleCommands } from "./commands/lifecycle.js";
 import { planCommand } from "./commands/plan.js";
 import { sandboxCommand } from "./commands/sandbox.js";
@@ -23,6 +24,7 @@ await yargs(hideBin(process.argv))
   .command(configCommand)
   .command(planCommand)
   .command(lifecycleCommands)
+  .command(hooksCommand)
   .command(sandboxCommand)
   .demandCommand(1, "name a command; see rds-echo --help")
   .recommendCommands()

@@ -13,6 +13,7 @@ import {
 import { parseDuration } from "./duration.js";
 import { APPROVER_EMAIL } from "../approval/requests.js";
 import { CONFIG_KEY_PATTERN, CONFIG_KEYS } from "../program/stack-config.js";
+import { hooksPasswordProblem, hooksSchema } from "../hooks/schema.js";
 
 /** Adds a zod issue from a `problem` function that returns a message or undefined. */
 const rule = (problem: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
@@ -197,6 +198,10 @@ export const definitionSchema = z.strictObject({
   timeouts: z
     .strictObject({ create: duration.default("48h"), update: duration.default("8h"), delete: duration.default("4h") })
     .default({ create: "48h", update: "8h", delete: "4h" }),
+  hooks: hooksSchema.optional(),
+}).superRefine((d, ctx) => {
+  const problem = hooksPasswordProblem(d);
+  if (problem) ctx.addIssue({ code: "custom", path: ["hooks"], message: problem });
 });
 
 /** A validated echo definition (defaults applied), plus the echo's name taken from its file name. */

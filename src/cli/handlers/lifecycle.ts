@@ -3,7 +3,8 @@
  * open the ports, run the step, print what happened. Returns the exit code.
  */
 import { isGenerationOf } from "../../definition/identifiers.js";
-import { listEchoes, loadDefinition } from "../../definition/load.js";
+import path from "node:path";
+import { listEchoes, loadDefinition, STACKS_DIR } from "../../definition/load.js";
 import type { EchoDefinition } from "../../definition/schema.js";
 import { UsageError } from "../../errors.js";
 import type { StepContext, StepReport } from "../../lifecycle/context.js";
@@ -32,8 +33,9 @@ export async function runLifecycle(command: CommandContext, name: LifecycleComma
   if (name === "promote" && args.request) await checkRequestInput(definitions[0]!, args);
   checkFlags(definitions[0]!, name, args);
   if (args.sandbox) sandboxSpeed(process.env);
-  // Only a command that may create a generation needs the secrets it will store.
-  return withPorts(command, definitions[0]!, args, name === "new" || name === "up", (ctx) => step(command, name, args, ctx));
+  // Only a command that may create a generation needs the secrets it will store (and hooks connect with them).
+  const needsSecrets = name === "new" || name === "up" || (name === "promote" && hasHooks(definitions[0]!));
+  return withPorts(command, definitions[0]!, args, needsSecrets, (ctx) => step(command, name, args, ctx));
 }
 
 /** Flags that name things, checked against the definition before any cloud call. */
@@ -63,12 +65,18 @@ function requestOptions(args: LifecycleArgs) {
 
 async function withPorts<T>(command: CommandContext, definition: EchoDefinition, args: LifecycleArgs, needsSecrets: boolean, body: (ctx: StepContext) => Promise<T>): Promise<T> {
   const secrets = needsSecrets ? secretsFor(definition, process.env, args.sandbox, (l) => command.reporter.warn(l)) : {};
+  // The files hooks name are read (and a missing one refused, exit 2) before any cloud call.
+  const hooks = hasHooks(definition) ? await (await import("../../hooks/load.js")).loadHookSet(path.join(command.root, STACKS_DIR), definition) : undefined;
   const { ports, close } = await openPorts(command, definition, { sandbox: args.sandbox, backend: args.backend, installPulumi: args.installPulumi });
   try {
-    return await body({ ports, definition, options: { yes: args.yes ?? false, force: args.force ?? false, secrets } });
+    return await body({ ports, definition, options: { yes: args.yes ?? false, force: args.force ?? false, secrets }, ...(hooks ? { hooks } : {}) });
   } finally {
     await close();
   }
+}
+
+function hasHooks(definition: EchoDefinition): boolean {
+  return (definition.hooks?.afterRestore.length ?? 0) + (definition.hooks?.beforePromote.length ?? 0) > 0;
 }
 
 async function status(ctx: StepContext): Promise<EchoStatus> {
