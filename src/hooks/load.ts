@@ -22,7 +22,7 @@ export async function loadHookSet(stacksDir: string, definition: EchoDefinition)
       // A run: command's first word may be a program on PATH rather than a script here; only SQL files must exist.
       if (text !== undefined) files.set(ref, text);
       else if (spec.sql !== undefined && isSqlFile(spec.sql)) {
-        problems.push({ path: `hooks.${phase}.${index}.sql`, message: `no such file ${path.join(path.basename(stacksDir), ref)} (paths are relative to ${path.basename(stacksDir)}/)` });
+        problems.push({ path: `hooks.${phase}[${index}].sql`, message: `no such file ${path.join(path.basename(stacksDir), ref)} (paths are relative to ${path.basename(stacksDir)}/)` });
       }
     }
   }

@@ -74,6 +74,6 @@ describe("rds-echo up on the sandbox's PostgreSQL", () => {
     const r = rdsEcho(["hooks", "typo", "--sandbox", "--yes", "--dir", dir], { env: { RDS_ECHO_SANDBOX_POSTGRES: "postgres://nobody@127.0.0.1:1/none" } });
     rmSync(path.join(dir, "stacks/typo.yaml"));
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/hooks\.afterRestore\.0\.sql: no such file stacks\/scrub\/missing.sql/);
+    expect(r.stderr).toMatch(/hooks\.afterRestore\[0\]\.sql: no such file stacks\/scrub\/missing.sql/);
   });
 });
