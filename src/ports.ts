@@ -25,6 +25,10 @@ export interface GenerationSettings {
   readonly storageEncrypted?: boolean;
   /** The snapshot's KMS key ARN, when it is encrypted. */
   readonly kmsKeyId?: string;
+  /** Digests of the `afterRestore` hooks that have succeeded, in order, comma-separated (see src/hooks/plan.ts). */
+  readonly hooksDone?: string;
+  /** The digest of the whole `afterRestore` hook list once every hook succeeded: the generation may be promoted. */
+  readonly scrubbed?: string;
 }
 
 /** A stack as one listing shows it (no per-stack call needed). */
@@ -182,6 +186,12 @@ export interface InstanceInfo {
   /** RDS reports a change that waits for a reboot (pending modified values or a parameter group pending-reboot). */
   readonly pendingReboot: boolean;
   readonly createdAt?: Date;
+  /** RDS's engine (`postgres`, `mysql`, `mariadb`, `aurora-postgresql`, …): which client the hooks use. */
+  readonly engine?: string;
+  /** The master user name, restored from the snapshot: who the hooks connect as. */
+  readonly masterUsername?: string;
+  /** The initial database (DBName), when the source had one. */
+  readonly dbName?: string;
 }
 
 export interface RdsPort {
@@ -219,6 +229,60 @@ export interface ApprovalPort {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Databases (hooks)
+
+export type DatabaseEngine = "postgres" | "mysql";
+
+/** Everything a client needs to reach one generation's database. Holds the password: never print it. */
+export interface DatabaseConnection {
+  readonly engine: DatabaseEngine;
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly database: string;
+  /** Verify the server against these PEM CA certificates; `false`: no TLS (the sandbox's local server only). */
+  readonly tls: { readonly ca: string } | false;
+  /** `postgres://user@host:port/database`, for messages: never the password. */
+  readonly label: string;
+}
+
+export interface ConnectionRequest {
+  readonly generation: string;
+  readonly instance: InstanceInfo;
+  readonly password: string;
+  readonly user?: string;
+  readonly database?: string;
+  readonly tls: boolean;
+  /** PEM CA certificates instead of the bundled RDS CA bundle. */
+  readonly ca?: string;
+}
+
+export interface SqlResult {
+  /** The first value of the first row of the last statement that returned rows, as text. */
+  readonly firstValue?: string;
+  /** A short account of what ran: command tags with row counts, notices. */
+  readonly output: string;
+}
+
+export interface CommandResult {
+  /** undefined when the command was killed (timeout). */
+  readonly exitCode?: number;
+  readonly timedOut: boolean;
+  /** stdout and stderr, interleaved as they came. */
+  readonly output: string;
+}
+
+/** Running hooks against a generation's database. SQL errors are thrown as DatabaseError (src/hooks/errors.ts). */
+export interface DatabasePort {
+  /** Where a generation's database answers, or why hooks cannot run here (the sandbox without a database). */
+  connect(request: ConnectionRequest): Promise<DatabaseConnection | { readonly unavailable: string }>;
+  runSql(connection: DatabaseConnection, sql: string, options: { readonly timeoutMs: number; readonly transaction: boolean }): Promise<SqlResult>;
+  /** Runs a command line with the connection in the standard environment variables (the password only there). */
+  runCommand(connection: DatabaseConnection, command: string, options: { readonly timeoutMs: number; readonly cwd: string }): Promise<CommandResult>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Time, people
 
 export interface Clock {
@@ -250,6 +314,8 @@ export interface Ports {
   readonly rds: RdsPort;
   readonly dns: DnsPort;
   readonly approvals: ApprovalPort;
+  /** Hooks' way to the databases; absent means no data plane (hooks are skipped, loudly, and only on the sandbox). */
+  readonly databases?: DatabasePort;
   readonly clock: Clock;
   readonly prompt: Prompt;
   readonly output: LifecycleOutput;

@@ -13,6 +13,7 @@ import { approvalsCommand } from "./commands/approvals.js";
 import { historyCommand } from "./commands/history.js";
 import { modifyCommand } from "./commands/modify.js";
 import { newCommand } from "./commands/new.js";
+import { hooksCommand } from "./commands/hooks.js";
 import { planCommand } from "./commands/plan.js";
 import { previewCommand } from "./commands/preview.js";
 import { promoteCommand } from "./commands/promote.js";
@@ -26,7 +27,7 @@ import { Reporter } from "./reporter.js";
 import { explainUsage } from "./usage-errors.js";
 
 /** Every long flag of every command, for "did you mean" (yargs does not hand the failing command's own to .fail). */
-const KNOWN_FLAGS = ["dir", "json", "quiet", "help", "version", "sandbox", "backend", "install-pulumi", "yes", "force", "promote", "retire", "generation", "request", "approver", "required", "expires", "all", "stage", "port"];
+const KNOWN_FLAGS = ["dir", "json", "quiet", "help", "version", "sandbox", "backend", "install-pulumi", "yes", "force", "promote", "retire", "generation", "request", "approver", "required", "expires", "all", "stage", "port", "rerun", "before-promote"];
 
 const EPILOGUE = [
   "Environment:",
@@ -74,6 +75,7 @@ await yargs(hideBin(process.argv))
   .command(statusCommand)
   .command(historyCommand)
   .command(approvalsCommand)
+  .command(hooksCommand)
   .command(sandboxCommand)
   .demandCommand(1, "name a command")
   .recommendCommands()

@@ -14,6 +14,7 @@ import { parseDuration } from "./duration.js";
 import { MAX_TAGS_PER_RESOURCE, tagKeyProblem, tagValueProblem } from "./tags.js";
 import { APPROVER_EMAIL } from "../approval/requests.js";
 import { CONFIG_KEY_PATTERN, CONFIG_KEYS } from "../program/stack-config.js";
+import { hooksPasswordProblem, hooksSchema } from "../hooks/schema.js";
 
 /** Adds a zod issue from a `problem` function that returns a message or undefined. */
 const rule = (problem: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
@@ -209,8 +210,11 @@ export const definitionSchema = z
   timeouts: z
     .strictObject({ create: duration.default("48h"), update: duration.default("8h"), delete: duration.default("4h") })
     .default({ create: "48h", update: "8h", delete: "4h" }),
+  hooks: hooksSchema.optional(),
   })
   .superRefine((d, ctx) => {
+    const hooksProblem = hooksPasswordProblem(d);
+    if (hooksProblem) ctx.addIssue({ code: "custom", path: ["hooks"], message: hooksProblem });
     if (d.instance.multiAz && d.instance.availabilityZone !== undefined) {
       ctx.addIssue({ code: "custom", path: ["instance", "availabilityZone"], message: "cannot be set with multiAz: true (RDS places a Multi-AZ instance itself); remove one of them" });
     }

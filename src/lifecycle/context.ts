@@ -1,5 +1,6 @@
 /** What every lifecycle step gets: the ports, the echo's definition, and the person's choices. */
 import type { EchoDefinition } from "../definition/schema.js";
+import type { HookSet } from "../hooks/plan.js";
 import type { Ports } from "../ports.js";
 
 export interface StepOptions {
@@ -15,6 +16,8 @@ export interface StepContext {
   readonly ports: Ports;
   readonly definition: EchoDefinition;
   readonly options: StepOptions;
+  /** The definition's hooks with the files they name, read at the CLI edge (src/hooks/load.ts); absent: none. */
+  readonly hooks?: HookSet;
 }
 
 /** What a step did, for `up`'s summary and `--json`. */
@@ -24,7 +27,7 @@ export interface StepReport {
    * `busy`: another run holds one of the echo's stacks, so this run did nothing at all;
    * `skipped`: the person declined the step at the prompt, so it (and what would follow it) was not done.
    */
-  readonly step: "new" | "resume" | "modify" | "reboot" | "promote" | "forget" | "retire" | "wait" | "busy" | "skipped";
+  readonly step: "new" | "resume" | "modify" | "reboot" | "hooks" | "promote" | "forget" | "retire" | "wait" | "busy" | "skipped";
   readonly generation: string;
   readonly detail: string;
 }

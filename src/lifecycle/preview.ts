@@ -5,7 +5,7 @@ import type { StepContext } from "./context.js";
 import { byCondition, loadEchoState } from "./echo-state.js";
 import { unfinishedGeneration } from "./resume.js";
 import { retireCandidates } from "./retire.js";
-import { nextStep, type NextStep, type UpOptions } from "./up.js";
+import { hooksPending, nextStep, type NextStep, type UpOptions } from "./up.js";
 import { promotionTarget } from "./zone.js";
 
 export interface PreviewReport {
@@ -20,8 +20,14 @@ export async function previewNext(ctx: StepContext, options: UpOptions): Promise
   const { engine } = ctx.ports;
   const state = await loadEchoState(ctx.ports, ctx.definition);
   const unfinished = await unfinishedGeneration(ctx, state);
-  const step = nextStep(ctx, state, options, unfinished);
+  const step = nextStep(ctx, state, options, unfinished, await hooksPending(ctx, state));
   if (!step) return { changes: [] };
+  if (step === "hooks") {
+    // Hooks change data, not resources: the preview lists the hooks the step would run.
+    const g = byCondition(state, "rebooted").at(-1)!;
+    const changes = (ctx.hooks?.afterRestore ?? []).map((h) => ({ op: "update" as const, type: `hook:${h.kind}`, name: h.label }));
+    return { step, generation: g.name, changes: [{ label: `hooks ${g.name}: afterRestore hooks (the step runs from the first that has not succeeded)`, set: { changes } }] };
+  }
   if (step === "new") {
     // No stack exists yet, so there is nothing to diff against: everything the program declares would be created.
     const name = generationName(ctx.definition.echo, ctx.ports.clock.now());

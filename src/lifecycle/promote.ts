@@ -12,6 +12,7 @@ import { confirmChanges } from "./confirm.js";
 import type { StepContext, StepReport } from "./context.js";
 import { byCondition, type EchoState, type Generation } from "./echo-state.js";
 import { promotableGeneration, requireAvailable } from "./guards.js";
+import { requireScrubbed, runBeforePromote } from "./hooks.js";
 import { promotionTarget } from "./zone.js";
 import { applyMove, previewMove, settingsAt } from "./stage-update.js";
 
@@ -21,6 +22,7 @@ export async function promoteGeneration(ctx: StepContext, state: EchoState): Pro
   const generation = promotableGeneration(state, "promote");
   const fresh = await ports.rds.describeInstance(generation.name);
   requireAvailable({ ...generation, ...(fresh ? { instance: fresh } : {}) }, "promote");
+  await requireScrubbed(ctx, generation.name);
   // Approval is read from this generation's own instance: nothing granted for another generation can count here.
   const approval = await approvalOf(ctx, generation.name, fresh!);
   if (approval.required && !approval.granted) {
@@ -42,6 +44,8 @@ export async function promoteGeneration(ctx: StepContext, state: EchoState): Pro
     ctx.options,
   );
 
+  // The health check runs last, as close to the flip as it can: a failure blocks it with nothing changed.
+  await runBeforePromote(ctx, generation, fresh!);
   await applyMove(ctx, generation.name, settings, message);
   await assertServes(ctx, zoneId, cname, generation.name, previous);
   const address = (await ports.rds.describeInstance(generation.name))?.address;
@@ -92,6 +96,7 @@ export async function demoteStale(ctx: StepContext, state: EchoState, options: {
     ctx.options,
   );
   if (!flipped) {
+    await runBeforePromote(ctx, serving, serving.instance!);
     await applyMove(ctx, serving.name, settings, message);
     await assertServes(ctx, zoneId, cname, serving.name, stale);
     reports.push({ step: "promote", generation: serving.name, detail: `${cname} -> ${address} (interrupted promotion finished)` });

@@ -8,6 +8,7 @@ import type { StepContext, StepReport } from "./context.js";
 import { busyGeneration, byCondition, loadEchoState, type EchoState, type Generation } from "./echo-state.js";
 import { modifyGeneration } from "./modify.js";
 import { newGeneration, newGenerationBlockers } from "./new.js";
+import { runAfterRestore, scrubDue } from "./hooks.js";
 import { demoteStale, promoteGeneration } from "./promote.js";
 import { rebootGeneration } from "./reboot.js";
 import { resumeGeneration, unfinishedGeneration } from "./resume.js";
@@ -19,16 +20,21 @@ export interface UpOptions {
 }
 
 /** The next step `up` would take for an echo, or undefined when it has nothing to do. */
-export type NextStep = "resume" | "finish-promotion" | "new" | "modify" | "reboot" | "promote" | "retire";
+export type NextStep = "resume" | "finish-promotion" | "new" | "modify" | "reboot" | "hooks" | "promote" | "retire";
 
-/** @param unfinished a generation a dead run left behind (see `unfinishedGeneration`), which comes first. */
-export function nextStep(ctx: StepContext, state: EchoState, options: UpOptions, unfinished?: Generation): NextStep | undefined {
+/**
+ * @param unfinished a generation a dead run left behind (see `unfinishedGeneration`), which comes first.
+ * @param scrubbing the rebooted generation's afterRestore hooks have not all succeeded yet (see `hooksPending`).
+ */
+export function nextStep(ctx: StepContext, state: EchoState, options: UpOptions, unfinished?: Generation, scrubbing = false): NextStep | undefined {
   if (unfinished) return "resume";
   if (byCondition(state, "promoted").length > 1) return "finish-promotion";
   const inFlight = byCondition(state, "new", "modified", "rebooted").at(-1);
   if (!inFlight) return newGenerationBlockers(ctx, state).length === 0 ? "new" : options.retire && retireDue(ctx, state) ? "retire" : undefined;
   if (inFlight.condition === "new") return "modify";
   if (inFlight.condition === "modified") return "reboot";
+  // Scrubbing is a step of its own, with or without --promote: an unscrubbed copy is never left waiting for a flip.
+  if (scrubbing) return "hooks";
   if (options.promote) return "promote";
   return options.retire && retireDue(ctx, state) ? "retire" : undefined;
 }
@@ -47,7 +53,7 @@ export async function up(ctx: StepContext, options: UpOptions): Promise<StepRepo
     const busy = busyGeneration(state);
     if (busy) return [...reports, busyReport(ctx, busy.name)];
     const unfinished = await unfinishedGeneration(ctx, state);
-    const step = nextStep(ctx, state, options, unfinished);
+    const step = nextStep(ctx, state, options, unfinished, await hooksPending(ctx, state));
     if (!step) break;
     // One new generation per run: with a short guard the one just promoted could otherwise be followed at once by
     // another restore (a new minute, a new name), and cron would restore in a loop.
@@ -92,6 +98,8 @@ async function take(ctx: StepContext, state: EchoState, step: Exclude<NextStep, 
       return [await modifyGeneration(ctx, state)];
     case "reboot":
       return [await rebootGeneration(ctx, state)];
+    case "hooks":
+      return [await runAfterRestore(ctx, state)];
     case "promote":
       return promoteGeneration(ctx, state);
     case "retire":
@@ -106,6 +114,12 @@ function subjectOf(state: EchoState, step: NextStep, unfinished: Generation | un
   if (step === "retire") return retireCandidates(state, 0)[0]?.name ?? "-";
   if (step === "new") return "-";
   return byCondition(state, "new", "modified", "rebooted").at(-1)?.name ?? "-";
+}
+
+/** Whether the newest in-flight generation is rebooted and still needs its afterRestore hooks (one settings read). */
+export async function hooksPending(ctx: StepContext, state: EchoState): Promise<boolean> {
+  const inFlight = byCondition(state, "new", "modified", "rebooted").at(-1);
+  return inFlight?.condition === "rebooted" && (await scrubDue(ctx, inFlight.name));
 }
 
 function retireDue(ctx: StepContext, state: EchoState): boolean {

@@ -12,6 +12,9 @@ export const CONFIG_KEYS = {
   /** `true` or `false`, pinned at `new` from the snapshot; absent in stacks pinned before it was recorded. */
   storageEncrypted: "storageEncrypted",
   kmsKeyId: "kmsKeyId",
+  /** Digests of the afterRestore hooks that succeeded, and the digest of the whole list once all did (src/hooks). */
+  hooksDone: "hooksDone",
+  scrubbed: "scrubbed",
 } as const;
 
 /** What a secret's config key may look like (`masterPassword`): the definition and the Pulumi adapter both check it. */

@@ -21,7 +21,9 @@ export function snapshotFromTag(value: string): string {
   return value.startsWith(AUTOMATED_TAG_PREFIX) ? `rds:${value.slice(AUTOMATED_TAG_PREFIX.length)}` : value;
 }
 /**
- * Tags written outside the program: approval requests (by rds-echo), decisions (by clicked links), and when rds-echo
- * first saw a decision. The AWS provider is told to ignore them, so no update ever removes them.
+ * Tags written outside the program: approval requests (by rds-echo), decisions (by clicked links), when rds-echo
+ * first saw a decision, and the scrub mark (by the hooks step). The AWS provider is told to ignore them, so no update ever removes them.
  */
-export const OUT_OF_BAND_TAG_PREFIXES = ["echo:approval:", "echo:request:", "echo:seen:"] as const;
+export const OUT_OF_BAND_TAG_PREFIXES = ["echo:approval:", "echo:request:", "echo:seen:", "echo:scrubbed"] as const;
+/** The digest of the afterRestore hooks that all succeeded on this generation (mirrors its stack's `scrubbed` mark). */
+export const TAG_SCRUBBED = "echo:scrubbed";

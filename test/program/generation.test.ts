@@ -79,8 +79,8 @@ describe("the generation program", () => {
   it("uses an explicit provider for the definition's region, and long custom timeouts", async () => {
     const { declarations, instance } = await declare("new");
     expect(declarations[0]).toMatchObject({ type: "pulumi:providers:aws", name: "aws", inputs: { region: "eu-west-1" } });
-    // Approval requests and decisions are tags set outside Pulumi: the provider must never remove them.
-    expect(JSON.parse(String(declarations[0]?.inputs["ignoreTags"]))).toEqual({ keyPrefixes: ["echo:approval:", "echo:request:", "echo:seen:"] });
+    // Approval requests, decisions and the scrub mark are tags set outside Pulumi: the provider must never remove them.
+    expect(JSON.parse(String(declarations[0]?.inputs["ignoreTags"]))).toEqual({ keyPrefixes: ["echo:approval:", "echo:request:", "echo:seen:", "echo:scrubbed"] });
     expect(instance.provider).toBe("aws");
     expect(instance.customTimeouts).toEqual({ create: "2880m", update: "480m", delete: "240m" });
   });

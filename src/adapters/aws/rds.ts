@@ -178,6 +178,10 @@ export function toInstanceInfo(instance: DBInstance): InstanceInfo | undefined {
     tags,
     pendingReboot: pendingReboot(instance),
     createdAt: instance.InstanceCreateTime,
+    // What hooks connect with: the client follows the engine, the user is the master user restored from the snapshot.
+    engine: instance.Engine,
+    masterUsername: instance.MasterUsername,
+    dbName: instance.DBName,
   };
 }
 

@@ -10,6 +10,7 @@ import { OUT_OF_BAND_TAG_PREFIXES } from "../../program/tags.js";
 import { tagsProblem } from "../../definition/tags.js";
 import { isUsable } from "../../lifecycle/rds-status.js";
 import type { Faults } from "./faults.js";
+import type { SandboxPostgres } from "./postgres.js";
 import { settle, type SimInstance, type SimWorld, type StoredResource } from "./world.js";
 
 
@@ -29,6 +30,8 @@ export class SandboxCloud {
     private readonly world: SimWorld,
     private readonly faults: Faults,
     private readonly clock: Clock,
+    /** The real database behind each instance, when the sandbox has a PostgreSQL server. */
+    private readonly dataPlane?: SandboxPostgres,
   ) {}
 
   /** The live outputs of a resource, or undefined when it does not exist in the cloud. */
@@ -115,6 +118,7 @@ export class SandboxCloud {
     this.world.rds.instances[id] = instance;
     // The cloud keeps what it created whatever happens to this process next.
     await persist();
+    await this.dataPlane?.restore(snapshot, id);
     this.faults.checkpoint("engine:after-create-call");
     await this.#waitSettled(id);
     return { id: instance.resourceId!, outputs: instanceOutputs(instance) };
@@ -164,6 +168,7 @@ export class SandboxCloud {
         port: instance.port,
       });
     }
+    await this.dataPlane?.destroy(id, stored.inputs["skipFinalSnapshot"] !== true ? String(stored.inputs["finalSnapshotIdentifier"]) : undefined);
     instance.status = "deleting";
     instance.deleting = true;
     instance.readyAt = this.world.now + this.world.timings.deleteMs;

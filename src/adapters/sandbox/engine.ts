@@ -29,6 +29,7 @@ import type {
 } from "../../ports.js";
 import { SimulatedCrash, type Faults } from "./faults.js";
 import { readBackInputs, SandboxCloud } from "./cloud.js";
+import type { SandboxPostgres } from "./postgres.js";
 import { INSTANCE_TYPE, RECORD_TYPE } from "../../program/resource-types.js";
 import type { SimHistoryEntry, SimStack, SimWorld, StoredResource } from "./world.js";
 
@@ -45,6 +46,8 @@ export interface SandboxEngineOptions {
   readonly definitionFor: (echo: string) => Promise<EchoDefinition>;
   /** Called whenever the real engine would have written its state (checkpoints); the CLI saves the world there. */
   readonly persist?: () => Promise<void>;
+  /** The real PostgreSQL behind the simulated instances, when there is one. */
+  readonly dataPlane?: SandboxPostgres;
 }
 
 interface Planned {
@@ -63,7 +66,7 @@ export class SandboxEngine implements StackEngine {
     this.#options = options;
     this.#world = options.world;
     this.#faults = options.faults;
-    this.#cloud = new SandboxCloud(options.world, options.faults, options.clock);
+    this.#cloud = new SandboxCloud(options.world, options.faults, options.clock, options.dataPlane);
   }
 
   async list(): Promise<StackSummary[]> {

@@ -12,12 +12,14 @@ import { SandboxDns } from "./dns.js";
 import { SandboxEngine } from "./engine.js";
 import { Faults } from "./faults.js";
 import { SandboxRds } from "./rds.js";
+import { SandboxPostgres } from "./postgres.js";
 import { seed } from "./seed.js";
 import { emptyWorld, sandboxSigner, type SimWorld } from "./world.js";
 
 export { Faults, SimulatedCrash, CRASH_POINTS, type CrashPoint } from "./faults.js";
 export { startRdsEndpoint, handleQuery } from "./rds-endpoint.js";
 export type { SimWorld } from "./world.js";
+export { sandboxPostgresUrl, SandboxPostgres } from "./postgres.js";
 
 export interface Sandbox {
   readonly world: SimWorld;
@@ -27,6 +29,8 @@ export interface Sandbox {
   readonly rds: SandboxRds;
   readonly dns: SandboxDns;
   readonly approvals: SandboxApprovals;
+  /** Hooks' databases: present only with a PostgreSQL server (`postgres`); without one hooks are skipped, loudly. */
+  readonly databases?: SandboxPostgres;
 }
 
 export interface SandboxOptions {
@@ -35,13 +39,25 @@ export interface SandboxOptions {
   /** Simulated ms per real ms (Infinity: never wait for real time). */
   readonly speed?: number;
   readonly persist?: () => Promise<void>;
+  /** A PostgreSQL server URL: the instances become real databases on it (see ./postgres.ts). */
+  readonly postgres?: string;
 }
 
 export function createSandbox(world: SimWorld, options: SandboxOptions): Sandbox {
   const faults = options.faults ?? new Faults();
   const clock = new SimClock(world, options.speed);
-  const engine = new SandboxEngine({ world, faults, clock, definitionFor: options.definitionFor, ...(options.persist ? { persist: options.persist } : {}) });
-  return { world, faults, clock, engine, rds: new SandboxRds(world, faults), dns: new SandboxDns(world, faults), approvals: new SandboxApprovals(world, faults) };
+  const dataPlane = options.postgres ? new SandboxPostgres(options.postgres, world) : undefined;
+  const engine = new SandboxEngine({ world, faults, clock, definitionFor: options.definitionFor, ...(options.persist ? { persist: options.persist } : {}), ...(dataPlane ? { dataPlane } : {}) });
+  return {
+    world,
+    faults,
+    clock,
+    engine,
+    rds: new SandboxRds(world, faults),
+    dns: new SandboxDns(world, faults),
+    approvals: new SandboxApprovals(world, faults),
+    ...(dataPlane ? { databases: dataPlane } : {}),
+  };
 }
 
 /** A fresh world seeded for a definition, starting at `now`. */

@@ -116,5 +116,8 @@ function instanceInfo(i: SimInstance): InstanceInfo {
     tags: { ...i.tags },
     pendingReboot: i.pendingReboot,
     createdAt: new Date(i.createdAt),
+    // The simulated source is PostgreSQL; its master user comes along in every snapshot.
+    engine: "postgres",
+    masterUsername: "master",
   };
 }

@@ -135,6 +135,8 @@ export interface SimWorld {
   approval: { accessKeyId: string; secretAccessKey: string; endpoint: string };
   /** E-mails the simulated SES accepted, newest last. */
   outbox: { from: string; to: string; subject: string; text: string }[];
+  /** Settings a person may write into .rds-echo/sandbox.json: `postgres` is the data plane's server URL. */
+  sandbox?: { postgres?: string };
 }
 
 /** Where `rds-echo sandbox serve` listens by default (loopback only). */

@@ -39,24 +39,26 @@ export async function openPorts(command: CommandContext, definition: EchoDefinit
   const output = new ReporterOutput(command.reporter);
   const definitionFor = async (echo: string) => (echo === definition.echo ? definition : loadDefinition(command.root, echo));
   if (flags.sandbox) {
-    const { createSandbox, loadWorld, saveWorld } = await import("../../adapters/sandbox/index.js");
+    const { createSandbox, loadWorld, saveWorld, sandboxPostgresUrl } = await import("../../adapters/sandbox/index.js");
     const world = await loadWorld(command.root, definition, new Date());
     const persist = () => saveWorld(command.root, world);
-    const sandbox = createSandbox(world, { definitionFor, speed: sandboxSpeed(process.env), persist });
+    const postgres = sandboxPostgresUrl(process.env, world);
+    const sandbox = createSandbox(world, { definitionFor, speed: sandboxSpeed(process.env), persist, ...(postgres ? { postgres } : {}) });
     // A run that changed nothing (it only looked, or waited for another run) must not write back the world it read:
     // that would undo what the other run has saved since.
     const loaded = JSON.stringify(world);
     return {
-      ports: { engine: sandbox.engine, rds: sandbox.rds, dns: sandbox.dns, approvals: sandbox.approvals, clock: sandbox.clock, prompt, output },
+      ports: { engine: sandbox.engine, rds: sandbox.rds, dns: sandbox.dns, approvals: sandbox.approvals, ...(sandbox.databases ? { databases: sandbox.databases } : {}), clock: sandbox.clock, prompt, output },
       close: async () => {
         if (JSON.stringify(world) !== loaded) await persist();
       },
     };
   }
-  const [{ createAwsPorts }, { AutomationEngine }, { ensurePulumiCli }] = await Promise.all([
+  const [{ createAwsPorts }, { AutomationEngine }, { ensurePulumiCli }, { RdsDatabases }] = await Promise.all([
     import("../../adapters/aws/index.js"),
     import("../../adapters/pulumi/engine.js"),
     import("../../adapters/pulumi/cli.js"),
+    import("../../adapters/database/index.js"),
   ]);
   const pulumiCommand = flags.pulumiCommand ?? (await ensurePulumiCli({ install: flags.installPulumi, root: command.root }));
   const engine = new AutomationEngine({
@@ -69,7 +71,7 @@ export async function openPorts(command: CommandContext, definition: EchoDefinit
     track: interrupt.track,
   });
   const aws = createAwsPorts({ region: definition.region, ...(definition.profile ? { profile: definition.profile } : {}), signer: process.env });
-  return { ports: { engine, ...aws, clock: realClock, prompt, output }, close: async () => {} };
+  return { ports: { engine, ...aws, databases: new RdsDatabases(), clock: realClock, prompt, output }, close: async () => {} };
 }
 
 const realClock: Clock = {

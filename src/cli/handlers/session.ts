@@ -3,7 +3,8 @@
  * generation stores, open the ports (sandbox or real), run the command's body, close the ports. Everything a person
  * could get wrong is checked here, before the first cloud call.
  */
-import { loadDefinition } from "../../definition/load.js";
+import path from "node:path";
+import { loadDefinition, STACKS_DIR } from "../../definition/load.js";
 import type { EchoDefinition } from "../../definition/schema.js";
 import { DeclinedError, UsageError } from "../../errors.js";
 import type { StepContext, StepReport } from "../../lifecycle/context.js";
@@ -44,13 +45,21 @@ export async function withDefinition<T>(command: CommandContext, definition: Ech
     const { pulumiCommand } = await checkPrerequisites(command.root, definition, { installPulumi: engine.installPulumi, needsSecrets: request.createsGeneration ?? false, env: process.env });
     engine = { ...engine, pulumiCommand };
   }
-  const secrets = request.createsGeneration ? secretsFor(definition, process.env, engine.sandbox, (l) => command.reporter.warn(l)) : {};
+  // Hooks connect with the master password, so a command that may promote an echo with hooks needs it too.
+  const needsSecrets = (request.createsGeneration ?? false) || (request.promotes === true && hasHooks(definition));
+  const secrets = needsSecrets ? secretsFor(definition, process.env, engine.sandbox, (l) => command.reporter.warn(l)) : {};
+  // The files hooks name are read (and a missing one refused, exit 2) before any cloud call.
+  const hooks = hasHooks(definition) ? await (await import("../../hooks/load.js")).loadHookSet(path.join(command.root, STACKS_DIR), definition) : undefined;
   const { ports, close } = await openPorts(command, definition, engine);
   try {
-    return await body({ ports, definition, options: { yes: request.yes ?? false, force: request.force ?? false, secrets } });
+    return await body({ ports, definition, options: { yes: request.yes ?? false, force: request.force ?? false, secrets }, ...(hooks ? { hooks } : {}) });
   } finally {
     await close();
   }
+}
+
+export function hasHooks(definition: EchoDefinition): boolean {
+  return (definition.hooks?.afterRestore.length ?? 0) + (definition.hooks?.beforePromote.length ?? 0) > 0;
 }
 
 /**

@@ -201,6 +201,9 @@ describe("AwsRds through the SDK's real deserialiser", () => {
       tags: { "echo:managed": "development", "echo:generation": "development-20261125-1230", "echo:stage": "new" },
       pendingReboot: true,
       createdAt: new Date("2026-11-25T12:31:07.456Z"),
+      // What hooks connect with, from the real response body.
+      engine: "postgres",
+      masterUsername: "postgres",
     });
     expect(found.get("development-20261126-1230")?.pendingReboot).toBe(true);
     expect(found.get("development-20261127-1230")?.pendingReboot).toBe(false);

@@ -114,3 +114,13 @@ describe("stackFileWithSettings (the preview's config file)", () => {
     expect(() => stackFileWithSettings("config: [unclosed", rebooted)).toThrow(/not valid YAML/);
   });
 });
+
+describe("the hooks' progress in stack config", () => {
+  it("round-trips hooksDone and scrubbed, so the scrub mark survives on the real engine", () => {
+    const settings = { echo: "development", stage: "rebooted", snapshot: "production-db-2026-11-25", hooksDone: "a1,b2", scrubbed: "c3" } as const;
+    const config = settingsToConfig(settings);
+    expect(config["rds-echo:hooksDone"]).toEqual({ value: "a1,b2" });
+    expect(config["rds-echo:scrubbed"]).toEqual({ value: "c3" });
+    expect(settingsFromConfig("development-20261125-1230", config)).toEqual(settings);
+  });
+});

@@ -1,0 +1,46 @@
+/** `sql:` hooks on MySQL and MariaDB through mysql2 (imported when a hook runs, never at start-up). */
+import type { DatabaseConnection, SqlResult } from "../../ports.js";
+import { DatabaseError } from "../../hooks/errors.js";
+import { redact } from "../../hooks/plan.js";
+import { firstValueOf, messageOf } from "./postgres.js";
+
+export async function runMysqlSql(c: DatabaseConnection, sql: string, options: { timeoutMs: number; transaction: boolean }): Promise<SqlResult> {
+  const mysql = await import("mysql2/promise");
+  let connection: Awaited<ReturnType<typeof mysql.createConnection>>;
+  try {
+    connection = await mysql.createConnection({
+      host: c.host,
+      port: c.port,
+      user: c.user,
+      password: c.password,
+      database: c.database,
+      ...(c.tls ? { ssl: { ca: c.tls.ca, rejectUnauthorized: true } } : {}),
+      // A file may hold many statements, as in the mysql client.
+      multipleStatements: true,
+      connectTimeout: Math.min(options.timeoutMs, 30_000),
+    });
+  } catch (error) {
+    throw new DatabaseError(`cannot connect to ${c.label}: ${redact(messageOf(error), [c.password])}`);
+  }
+  connection.on("error", () => undefined);
+  try {
+    // DDL commits implicitly in MySQL: the transaction covers the data changes, as far as the engine allows.
+    if (options.transaction) await connection.query("START TRANSACTION");
+    const [raw] = await connection.query({ sql, timeout: options.timeoutMs });
+    if (options.transaction) await connection.query("COMMIT");
+    const results: unknown[] = Array.isArray(raw) && raw.some((r) => Array.isArray(r) || isHeader(r)) ? raw : [raw];
+    const lines = results.filter(isHeader).map((r) => `OK ${r.affectedRows} row(s)`);
+    const rowSets = results.filter((r): r is unknown[] => Array.isArray(r) && r.length > 0);
+    const firstValue = firstValueOf(rowSets.at(-1)?.[0]);
+    return { output: lines.join("\n"), ...(firstValue !== undefined ? { firstValue } : {}) };
+  } catch (error) {
+    if (options.transaction) await connection.query("ROLLBACK").catch(() => undefined);
+    throw new DatabaseError(redact(messageOf(error), [c.password]));
+  } finally {
+    await connection.end().catch(() => undefined);
+  }
+}
+
+function isHeader(value: unknown): value is { affectedRows: number } {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && "affectedRows" in value;
+}

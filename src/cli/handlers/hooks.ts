@@ -1,0 +1,43 @@
+/** Runs `rds-echo hooks`: definition, flags, secrets and hook files checked before any cloud call; then the step. */
+import path from "node:path";
+import { isGenerationOf } from "../../definition/identifiers.js";
+import { loadDefinition, STACKS_DIR } from "../../definition/load.js";
+import { UsageError } from "../../errors.js";
+import { loadHookSet } from "../../hooks/load.js";
+import { loadEchoState } from "../../lifecycle/echo-state.js";
+import type { HooksArgs } from "../commands/hooks.js";
+import type { CommandContext } from "../context.js";
+import { openPorts, sandboxSpeed } from "./ports.js";
+import { secretsFor } from "./secrets.js";
+
+export async function runHooks(command: CommandContext, args: HooksArgs): Promise<number> {
+  const definition = await loadDefinition(command.root, args.echo);
+  if (args.generation !== undefined && !isGenerationOf(definition.echo, args.generation)) {
+    throw new UsageError(`--generation "${args.generation}" is not a generation of ${definition.echo} (expected ${definition.echo}-<yyyymmdd>-<hhmm>)`);
+  }
+  const phase = args.beforePromote ? "beforePromote" : "afterRestore";
+  if ((definition.hooks?.[phase].length ?? 0) === 0) throw new UsageError(`${definition.echo} has no hooks.${phase} in stacks/${definition.echo}.yaml`);
+  if (args.sandbox) sandboxSpeed(process.env);
+  const hooks = await loadHookSet(path.join(command.root, STACKS_DIR), definition);
+  const secrets = secretsFor(definition, process.env, args.sandbox, (l) => command.reporter.warn(l));
+  const { ports, close } = await openPorts(command, definition, { sandbox: args.sandbox, backend: args.backend, installPulumi: args.installPulumi });
+  try {
+    const ctx = { ports, definition, hooks, options: { yes: args.yes, force: false, secrets } };
+    const lifecycle = await import("../../lifecycle/hooks.js");
+    const state = await loadEchoState(ports, definition);
+    if (args.beforePromote) {
+      const generation = args.generation ? state.generations.find((g) => g.name === args.generation) : state.generations.filter((g) => g.instance).at(-1);
+      if (!generation?.instance) throw new UsageError(`hooks --before-promote: ${args.generation ?? definition.echo} has no live generation`);
+      await lifecycle.runBeforePromote(ctx, generation, generation.instance);
+      command.reporter.data({ echo: definition.echo, generation: generation.name, beforePromote: "passed" });
+      command.reporter.text(`beforePromote checks passed on ${generation.name}`);
+      return 0;
+    }
+    const report = await lifecycle.runAfterRestore(ctx, state, { ...(args.generation ? { generation: args.generation } : {}), rerun: args.rerun });
+    command.reporter.data({ echo: definition.echo, steps: [report] });
+    command.reporter.text(`${report.step.padEnd(8)} ${report.generation}  ${report.detail}`);
+    return 0;
+  } finally {
+    await close();
+  }
+}
