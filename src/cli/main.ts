@@ -42,6 +42,7 @@ const EPILOGUE = [
   "  0  done; nothing to do (what waits is said); or \"n\" at a prompt (that step is listed as skipped)",
   "  1  failed (an AWS or engine error): rerun up to converge",
   "  2  bad input, a missing prerequisite, or a guard that refuses; nothing was changed by that step",
+  "  130, 143  interrupted by SIGINT or SIGTERM (an operation in flight cancelled cleanly): rerun up",
   "",
   "More: README.md, docs/design.md",
 ].join("\n");

@@ -62,6 +62,17 @@ instance:                        # restore-time settings (RDS accepts these when
 #   finalSnapshotName: "{generation}-final"   # placeholders: {echo}, {generation}
 #   keep: 1                      # forgotten generations kept for rollback
 
+# hooks:                         # run against each new generation before it can be promoted (README: Hooks)
+#   # The scrub: once, after reboot, in order; a failed hook is rerun by the next up. sql: a file under stacks/ (or
+#   # inline SQL), one transaction where the engine allows; run: any command, given PGHOST… or MYSQL_HOST….
+#   afterRestore: [{ sql: scrub/anonymize.sql }, { run: ./scrub/extra.sh }]
+#   # The health check, at every promotion attempt.
+#   beforePromote: [{ sql: "select count(*) from users", timeout: 60s }]
+#   database: app                # default: the instance's DBName, else postgres / mysql
+#   user: postgres               # default: the instance's master user
+#   tls: true                    # verify the server against the RDS CA bundle
+#   ca: certs/my-ca.pem          # another CA bundle instead
+
 # guard:
 #   minAgeHours: 20              # no new generation while the newest is younger than this
 

@@ -50,7 +50,7 @@ describe("the hooks step", () => {
     const reports = await up(w.ctx(), { promote: true, retire: false });
     expect(reports.map((r) => r.step)).toEqual(["new", "modify", "reboot", "hooks", "promote"]);
     expect(db.ran).toEqual(["update users set email = 'x'", "select count(*) from users"]);
-    expect(db.passwords).toEqual(["correct horse battery staple", "correct horse battery staple"]);
+    expect(db.passwords).toEqual(["correct-horse-battery-staple", "correct-horse-battery-staple"]);
     const name = reports[0]!.generation;
     expect(w.sandbox.world.rds.instances[name]!.tags[TAG_SCRUBBED]).toBe(hooks.scrubDigest);
     expect(w.sandbox.world.stacks[name]!.settings).toMatchObject({ stage: "promoted", scrubbed: hooks.scrubDigest });
