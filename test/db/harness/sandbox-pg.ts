@@ -14,7 +14,7 @@ import type { StepContext } from "../../../src/lifecycle/context.js";
 import type { Ports } from "../../../src/ports.js";
 import { RecordingOutput, ScriptedPrompt, START } from "../../helpers/sandbox.js";
 
-export const MASTER_PASSWORD = "correct horse battery staple";
+export const MASTER_PASSWORD = "correct-horse-battery-staple";
 export const CNAME = "development.db.example.com";
 
 export interface PgWorld {
