@@ -19,6 +19,7 @@ import type {
   StackSummary,
 } from "../../ports.js";
 import { isProgramStage } from "../../program/stages.js";
+import { isPlainMap, valueDiffs } from "../value-diffs.js";
 
 /** The root component every stack has; it is bookkeeping, never a change worth showing. */
 export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -56,14 +57,30 @@ export function changeFromEvent(event: EngineEvent): UrnChange | undefined {
   const op = STEP_OPS[metadata.op];
   if (op === undefined) return undefined;
   const keys = op === "update" || op === "replace" ? (metadata.diffs ?? metadata.keys ?? []) : [];
+  const before: unknown = metadata.old?.inputs;
+  const after: unknown = metadata.new?.inputs;
+  // The values behind each changed key, for the person confirming: the engine's events carry both sides' inputs.
+  const diffs =
+    isPlainMap(before) && isPlainMap(after)
+      ? keys.flatMap((key) => valueDiffs(key, before[key], after[key], isPulumiSecret)).filter((d) => d.old !== d.new || d.old === "[secret]")
+      : [];
   const change: ResourceChange = {
     op,
     type: metadata.type,
     name: nameFromUrn(metadata.urn),
     ...(keys.length > 0 ? { keys: [...keys] } : {}),
+    ...(diffs.length > 0 ? { diffs } : {}),
     ...(op === "delete" && metadata.old?.retainOnDelete === true ? { retained: true } : {}),
   };
   return { urn: metadata.urn, change };
+}
+
+/** Pulumi's secret signature in serialized values; engine events show a secret as `[secret]` instead. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** A secret as the engine's events carry it (masked, or as a signed secret value): never shown. */
+export function isPulumiSecret(value: unknown): boolean {
+  return value === "[secret]" || (isPlainMap(value) && SECRET_SIG in value);
 }
 
 /**
@@ -89,7 +106,15 @@ export class ChangeCollector {
 function merge(a: ResourceChange, b: ResourceChange): ResourceChange {
   const op = a.op === "replace" || b.op === "replace" ? "replace" : a.op;
   const keys = [...new Set([...(a.keys ?? []), ...(b.keys ?? [])])];
-  return { op, type: a.type, name: a.name, ...(keys.length > 0 ? { keys } : {}), ...(a.retained || b.retained ? { retained: true } : {}) };
+  const diffs = a.diffs?.length ? a.diffs : b.diffs;
+  return {
+    op,
+    type: a.type,
+    name: a.name,
+    ...(keys.length > 0 ? { keys } : {}),
+    ...(diffs?.length ? { diffs } : {}),
+    ...(a.retained || b.retained ? { retained: true } : {}),
+  };
 }
 
 const KINDS: Record<string, OperationKind> = { update: "update", destroy: "destroy", refresh: "refresh", import: "import" };

@@ -28,6 +28,7 @@ import type {
   ValueDiff,
 } from "../../ports.js";
 import { SimulatedCrash, type Faults } from "./faults.js";
+import { changedKeys, isPlainMap, valueDiffs } from "../value-diffs.js";
 import { readBackInputs, SandboxCloud } from "./cloud.js";
 import type { SandboxPostgres } from "./postgres.js";
 import { INSTANCE_TYPE, RECORD_TYPE } from "../../program/resource-types.js";
@@ -289,7 +290,7 @@ export class SandboxEngine implements StackEngine {
       const keys = changedKeys(stored.inputs, declared);
       const replace = keys.some((k) => REPLACE_KEYS[declaration.type]?.includes(k));
       const op: ChangeOp = keys.length === 0 ? "same" : replace ? "replace" : "update";
-      const diffs = keys.flatMap((k) => valueDiffs(k, stored.inputs[k], declared[k]));
+      const diffs = keys.flatMap((k) => valueDiffs(k, stored.inputs[k], declared[k], isSecret));
       planned.push({ change: { op, ...base, ...(keys.length ? { keys, diffs } : {}) }, declaration, stored });
     }
     for (const stored of stack.resources) {
@@ -375,37 +376,8 @@ function toStored(value: Value): unknown {
   return value;
 }
 
-/** A changed input as display text: maps one level deep (`tags["echo:stage"]`), secrets as `[secret]`. */
-function valueDiffs(key: string, before: unknown, after: unknown): ValueDiff[] {
-  if (isPlainMap(before) && isPlainMap(after) && !isSecret(before) && !isSecret(after)) {
-    return changedKeys(before, after).map((k) => ({ key: `${key}[${JSON.stringify(k)}]`, ...shown("old", before[k]), ...shown("new", after[k]) }));
-  }
-  return [{ key, ...shown("old", before), ...shown("new", after) }];
-}
-
-function shown(side: "old" | "new", value: unknown): Partial<ValueDiff> {
-  if (value === undefined) return {};
-  return { [side]: isSecret(value) ? "[secret]" : typeof value === "string" ? value : JSON.stringify(value) };
-}
-
-function isPlainMap(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
 function isSecret(value: unknown): boolean {
   return isPlainMap(value) && "__secret" in value;
-}
-
-function changedKeys(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((k) => canonical(before[k]) !== canonical(after[k])).sort();
-}
-
-/** JSON with sorted keys, so equal objects compare equal whatever order their keys were written in. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
-  );
 }
 
 function countChanges(changes: readonly ResourceChange[]): Partial<Record<ChangeOp, number>> {

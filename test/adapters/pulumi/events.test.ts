@@ -28,6 +28,26 @@ function collect(events: ReturnType<typeof promoteEvents>) {
 }
 
 describe("engine events -> resource changes", () => {
+  it("shows old -> new for each changed input, tags key by key, and a secret only as [secret]", () => {
+    const state = (inputs: Record<string, unknown>) => ({ type: "aws:rds/instance:Instance", urn: INSTANCE_URN, custom: true, id: "db-1", parent: STACK_URN, inputs, outputs: {}, provider: "" });
+    const event = preEvent("update", INSTANCE_URN, {
+      diffs: ["parameterGroupName", "password", "tags"],
+      old: state({ tags: { "echo:stage": "new", team: "platform" } }),
+      new: state({ parameterGroupName: "development-postgres16", password: "[secret]", tags: { "echo:stage": "modified", team: "platform" } }),
+    });
+    expect(changeFromEvent(event)?.change.diffs).toEqual([
+      { key: "parameterGroupName", new: "development-postgres16" },
+      { key: "password", new: "[secret]" },
+      { key: 'tags["echo:stage"]', old: "new", new: "modified" },
+    ]);
+    const signed = preEvent("update", INSTANCE_URN, {
+      diffs: ["password"],
+      old: state({}),
+      new: state({ password: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:abc" } }),
+    });
+    expect(changeFromEvent(signed)?.change.diffs).toEqual([{ key: "password", new: "[secret]" }]);
+  });
+
   it("names a resource by the last segment of its URN", () => {
     expect(nameFromUrn(INSTANCE_URN)).toBe("db");
     expect(nameFromUrn("no-separator")).toBe("no-separator");
