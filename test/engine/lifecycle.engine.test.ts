@@ -43,6 +43,11 @@ describe("two generations through the real engine", () => {
     expect(a!.DBParameterGroups?.[0]?.DBParameterGroupName).toBe("development-postgres16");
     expect(a!.BackupRetentionPeriod).toBe(1);
     expect(await cnameTarget(zoneId, CNAME)).toBe(a!.Endpoint?.Address);
+    // The confirmations show values from the real engine's events: old -> new per input, the secret masked, the flip.
+    const said = first.stdout + first.stderr;
+    expect(said).toContain("parameterGroupName: (unset) -> development-postgres16");
+    expect(said).toContain("password: (unset) -> [secret]");
+    expect(said).toContain(`${CNAME}: (no record) -> ${a!.Endpoint?.Address}`);
 
     await nextMinute();
     const forced = await env.run(["new", "development", "--force", "--yes"]);

@@ -2,6 +2,7 @@
  * The stand-in `aws` provider: a `Provider` (@pulumi/pulumi/provider) that dispatches on the resource type to the
  * two resources rds-echo's program declares, and refuses any other type.
  */
+import { changedKeysByUrn } from "./server-hooks.js";
 import type { CheckResult, CreateResult, DiffResult, Provider, ReadResult, UpdateResult } from "@pulumi/pulumi/provider/index.js";
 import { clientsFor, type AwsClients } from "./clients.js";
 import { EMPTY_CONFIG, type ProviderConfig } from "./config.js";
@@ -55,9 +56,10 @@ export function standInProvider(initial: ProviderConfig = EMPTY_CONFIG): StandIn
     },
     async diff(_id, urn, olds, news): Promise<DiffResult> {
       const type = typeOfUrn(urn);
-      if (type === INSTANCE_TYPE) return diffInstance(bag(olds), bag(news));
-      if (type === RECORD_TYPE) return diffRecord(bag(olds), bag(news));
-      throw unsupported(urn);
+      const result = type === INSTANCE_TYPE ? diffInstance(bag(olds), bag(news)) : type === RECORD_TYPE ? diffRecord(bag(olds), bag(news)) : undefined;
+      if (result === undefined) throw unsupported(urn);
+      changedKeysByUrn.set(urn, result.diffs);
+      return result;
     },
     async create(urn, inputs): Promise<CreateResult> {
       const type = typeOfUrn(urn);

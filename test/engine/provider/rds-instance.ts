@@ -65,11 +65,12 @@ export function checkInstance(news: PropertyBag): CheckResult {
   return { inputs: news, failures };
 }
 
-export function diffInstance(olds: PropertyBag, news: PropertyBag): DiffResult {
+export function diffInstance(olds: PropertyBag, news: PropertyBag): DiffResult & { readonly diffs: string[] } {
   const { changed, replaces } = plannedChanges(INSTANCE_RULES, olds, news);
   // GUESS: no deleteBeforeReplace. The bridge does not ask for it for aws_db_instance, so a replacement with a
   // fixed identifier is create-before-delete and fails on the name, as it would for real.
-  return { changes: changed.length > 0, replaces };
+  // `diffs`: the changed properties, which the bridge's Diff reports and the engine passes on in its events.
+  return { changes: changed.length > 0, replaces, diffs: changed };
 }
 
 /** The outputs after a create or update: what RDS reports, plus the inputs RDS never reports, defaults applied. */

@@ -55,9 +55,10 @@ export function checkRecord(news: PropertyBag): CheckResult {
   return { inputs: news, failures };
 }
 
-export function diffRecord(olds: PropertyBag, news: PropertyBag): DiffResult {
+export function diffRecord(olds: PropertyBag, news: PropertyBag): DiffResult & { readonly diffs: string[] } {
   const { changed, replaces } = plannedChanges(RECORD_RULES, olds, news);
-  return { changes: changed.length > 0, replaces };
+  // `diffs`: the changed properties, which the bridge's Diff reports and the engine passes on in its events.
+  return { changes: changed.length > 0, replaces, diffs: changed };
 }
 
 /** `expandRecordName`: a name not ending in the zone's name gets it appended. */

@@ -9,7 +9,9 @@
  * the SDK's internals: if they change, Configure still answers, and `onConfigure` is simply not called (the
  * provider then fails loudly on its first call without a region rather than guessing one).
  *
- * The same wrap records each Read request's `inputs` (read-inputs.ts), which the SDK's server also drops.
+ * The same wrap records each Read request's `inputs` (read-inputs.ts), which the SDK's server also drops, and puts the
+ * changed property names of a Diff into its response (`diffs`): the SDK's DiffResult has no field for them, while the
+ * real provider (the bridge) reports them and the engine passes them on in its events.
  */
 import { createRequire } from "node:module";
 
@@ -31,6 +33,14 @@ export interface ServerHooks {
   onRead(urn: string, id: string, inputs: unknown): void;
 }
 
+/** The changed properties of each resource's latest Diff, set by the provider, read by the Diff handler's wrap. */
+export const changedKeysByUrn = new Map<string, string[]>();
+
+interface DiffRequest {
+  getUrn(): string;
+}
+type DiffCallback = (error: unknown, response?: { setDiffsList(keys: string[]): void }) => void;
+
 export function hookServer(hooks: ServerHooks): void {
   const requireFromPulumi = createRequire(createRequire(import.meta.url).resolve("@pulumi/pulumi"));
   const grpc = requireFromPulumi("@grpc/grpc-js") as { Server: { prototype: { addService(service: unknown, implementation: Record<string, unknown>): void } } };
@@ -51,6 +61,17 @@ export function hookServer(hooks: ServerHooks): void {
       implementation["read"] = function (this: unknown, call: { request: ReadRequest }, callback: unknown) {
         hooks.onRead(call.request.getUrn(), call.request.getId(), call.request.getInputs()?.toJavaScript());
         return handler.call(this, call, callback);
+      };
+    }
+    const diff = implementation["diff"];
+    if (typeof diff === "function") {
+      const handler = diff as (call: { request: DiffRequest }, callback: DiffCallback) => unknown;
+      implementation["diff"] = function (this: unknown, call: { request: DiffRequest }, callback: DiffCallback) {
+        return handler.call(this, call, (error, response) => {
+          const keys = changedKeysByUrn.get(call.request.getUrn());
+          if (!error && response && keys) response.setDiffsList(keys);
+          callback(error, response);
+        });
       };
     }
     return original.call(this, service, implementation);
