@@ -1,7 +1,7 @@
-import { mkdtemp, mkdir, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { loadDefinition, parseDefinition } from "../../src/definition/load.js";
 import { DefinitionError, UsageError } from "../../src/errors.js";
 import { REPO_ROOT, definitionFrom, developmentData } from "../helpers/definitions.js";
@@ -225,6 +225,7 @@ describe("echo definitions", () => {
 
   it("says how to create a missing definition", async () => {
     const root = await mkdtemp(path.join(os.tmpdir(), "rds-echo-"));
+    onTestFinished(() => rm(root, { recursive: true, force: true }));
     // No stacks/ at all: the wrong directory, said as such (with the absolute path), not "create a definition".
     await expect(loadDefinition(root, "staging")).rejects.toThrow(`no stacks/ directory under ${root}`);
     await mkdir(path.join(root, "stacks"));
