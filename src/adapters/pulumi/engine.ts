@@ -4,7 +4,7 @@
  * pure, tested function (config.ts, events.ts, deployment.ts, workspace.ts) and every SDK error is mapped once
  * (errors.ts). This is the only module, with those, that imports `@pulumi/pulumi/automation`.
  */
-import { access, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -38,7 +38,7 @@ import { mapPulumiError, withoutSecrets } from "./errors.js";
 import { ChangeCollector, historyEntryFromSummary, outputsFromMap, stackSummaryFrom } from "./events.js";
 import { pagedHistory } from "./history.js";
 import { LineSplitter } from "./lines.js";
-import { describeLock, fileBackendDir, heldLocks } from "./locks.js";
+import { fileBackendDir, heldLocks } from "./locks.js";
 import { exportDeployment, importDeployment, setSecretConfig, type CliTarget } from "./stack-io.js";
 import {
   assertBackendExists,
@@ -46,7 +46,7 @@ import {
   chooseBackend,
   DEFAULT_SECRETS_PROVIDER,
   projectFileCheck,
-  stackFilePath,
+  readStackFile,
   workspaceDir,
   workspaceEnv,
 } from "./workspace.js";
@@ -345,19 +345,4 @@ export class AutomationEngine implements StackEngine {
       lines.flush();
     }
   }
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function readStackFile(workDir: string, generation: string): Promise<string> {
-  const file = stackFilePath(workDir, generation);
-  if (!(await exists(file))) throw new Error(`stack ${generation} has no config file (${file}); it was created elsewhere and never deployed`);
-  return readFile(file, "utf8");
 }

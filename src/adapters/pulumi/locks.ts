@@ -71,13 +71,3 @@ async function lockContent(file: string): Promise<Omit<StackLock, "stack">> {
   const pid = field("pid");
   return { ...(typeof pid === "number" ? { pid } : {}), ...text("hostname"), ...text("username"), ...text("timestamp") };
 }
-
-/** A short description of who holds a lock, for the busy message ("pid 4242 on ci-runner-3 since …"). */
-export function describeLock(lock: StackLock): string {
-  const parts = [
-    lock.pid !== undefined ? `pid ${lock.pid}` : undefined,
-    lock.hostname ? `on ${lock.hostname}` : undefined,
-    lock.timestamp ? `since ${lock.timestamp}` : undefined,
-  ].filter((part) => part !== undefined);
-  return parts.length > 0 ? parts.join(" ") : "a lock file";
-}

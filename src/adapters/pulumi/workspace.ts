@@ -128,3 +128,13 @@ export function workspaceEnv(env: NodeJS.ProcessEnv, backendUrl: string): Record
   vars["PULUMI_BACKEND_URL"] = backendUrl;
   return vars;
 }
+
+/** A generation's stack config file; a stack created elsewhere and never deployed has none here to read. */
+export async function readStackFile(workDir: string, generation: string): Promise<string> {
+  const file = stackFilePath(workDir, generation);
+  try {
+    return await readFile(file, "utf8");
+  } catch {
+    throw new Error(`stack ${generation} has no config file (${file}); it was created elsewhere and never deployed`);
+  }
+}

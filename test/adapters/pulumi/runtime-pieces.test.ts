@@ -3,8 +3,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
+import { assertMinimumVersion } from "../../../src/adapters/pulumi/cli.js";
 import { pagedHistory } from "../../../src/adapters/pulumi/history.js";
-import { describeLock, fileBackendDir, heldLocks } from "../../../src/adapters/pulumi/locks.js";
+import { fileBackendDir, heldLocks } from "../../../src/adapters/pulumi/locks.js";
 import { runCli } from "../../../src/adapters/pulumi/process.js";
 import { assertBackendExists } from "../../../src/adapters/pulumi/workspace.js";
 
@@ -48,7 +50,6 @@ describe("file backend locks", () => {
     writeFileSync(path.join(state, ".pulumi/locks/organization/billing/other/1.json"), "{}");
     const locks = await heldLocks(state, "rds-echo");
     expect(locks).toEqual([{ stack: "development-20261125-1230", pid: 4242, username: "ci", hostname: "runner-3", timestamp: "2026-11-25T12:30:00Z" }]);
-    expect(describeLock(locks[0]!)).toBe("pid 4242 on runner-3 since 2026-11-25T12:30:00Z");
     expect(await heldLocks(tempDir(), "rds-echo")).toEqual([]);
   });
 
@@ -91,5 +92,21 @@ describe("runCli", () => {
   it("reports a binary that cannot be started as a spawn error, not a throw", async () => {
     const result = await runCli(path.join(tempDir(), "missing"), [], { cwd: os.tmpdir(), env: {} });
     expect(result.err).toMatchObject({ code: "ENOENT" });
+  });
+});
+
+describe("assertMinimumVersion", () => {
+  const cli = (version: string | null) =>
+    ({ command: "/opt/pulumi/bin/pulumi", version: version === null ? null : { version, compare: (other: string) => compareVersions(version, other) } }) as unknown as PulumiCommand;
+  const compareVersions = (a: string, b: string) => {
+    const [x, y] = [a, b].map((v) => v.split(".").map(Number));
+    for (let i = 0; i < 3; i++) if (x![i] !== y![i]) return x![i]! < y![i]! ? -1 : 1;
+    return 0;
+  };
+
+  it("refuses a CLI older than 3.181 (inline refresh and destroy), naming both versions; lets newer ones and dev builds through", () => {
+    expect(() => assertMinimumVersion(cli("3.180.0"))).toThrow(/\/opt\/pulumi\/bin\/pulumi is v3\.180\.0; rds-echo needs v3\.181\.0 or newer/);
+    expect(assertMinimumVersion(cli("3.248.0")).command).toBe("/opt/pulumi/bin/pulumi");
+    expect(assertMinimumVersion(cli(null)).version).toBeNull();
   });
 });
