@@ -5,6 +5,7 @@
 import path from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { EnvironmentError } from "../../errors.js";
+import { cachedPulumiCommand, rememberPulumiVersion } from "./cli-version-cache.js";
 import { CLI_NOT_FOUND, isCliMissing } from "./errors.js";
 import { inOwnProcessGroup } from "./process.js";
 import { LOCAL_DIR } from "./workspace.js";
@@ -50,11 +51,21 @@ export function assertMinimumVersion(command: PulumiCommand): PulumiCommand {
   return command;
 }
 
+/** Where the version of the CLI on PATH is remembered between runs (see cli-version-cache.ts). */
+export function versionCacheFile(root: string): string {
+  return path.resolve(root, LOCAL_DIR, "pulumi-version.json");
+}
+
 async function findPulumiCli(options: EnsurePulumiCliOptions): Promise<PulumiCommand> {
   const local = installRoot(options.root);
+  const cacheFile = versionCacheFile(options.root);
+  const cached = await cachedPulumiCommand(cacheFile);
+  if (cached) return cached;
   let onPath: unknown;
   try {
-    return await PulumiCommand.get();
+    const found = await PulumiCommand.get();
+    await rememberPulumiVersion(cacheFile, found);
+    return found;
   } catch (error) {
     onPath = error;
   }

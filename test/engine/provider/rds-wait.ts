@@ -4,8 +4,10 @@
  * Pending and target statuses are the upstream lists; any other status fails the wait, as StateChangeConf does
  * ("unexpected state"). `ContinuousTargetOccurence: 3` is kept: a target status must be seen three polls in a row.
  *
- * Deviation, on purpose: upstream waits 1 min before the first poll and polls every 10 s; the stand-in starts at once
- * and polls every RDS_ECHO_STANDIN_POLL_MS (default 250 ms), so a suite against moto takes seconds. The timeouts are
+ * Deviation, on purpose: upstream waits 1 min before the first poll (`Delay`) and polls every 10 s; the stand-in
+ * waits RDS_ECHO_STANDIN_FIRST_POLL_MS (default 0) and polls every RDS_ECHO_STANDIN_POLL_MS (default 250 ms), so a
+ * suite against moto takes seconds. A case that must catch the provider mid-operation (a kill during a create or an
+ * update) sets the first delay: moto makes an instance available at once, where real RDS takes minutes. The timeouts are
  * the schema's defaults (create 40 min, update 80 min, delete 60 min): @pulumi/pulumi/provider does not pass a
  * resource's customTimeouts to a Node provider.
  */
@@ -29,10 +31,15 @@ const CONTINUOUS_TARGET_OCCURRENCE = 3;
 /** StateChangeConf's default `NotFoundChecks`: how many "not found" polls a wait for a target state tolerates. */
 const NOT_FOUND_CHECKS = 20;
 
-function pollMs(): number {
-  const fromEnv = Number(process.env["RDS_ECHO_STANDIN_POLL_MS"]);
-  return Number.isFinite(fromEnv) && fromEnv >= 0 ? fromEnv : 250;
+function msFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const fromEnv = raw === undefined || raw === "" ? NaN : Number(raw);
+  return Number.isFinite(fromEnv) && fromEnv >= 0 ? fromEnv : fallback;
 }
+
+const pollMs = () => msFromEnv("RDS_ECHO_STANDIN_POLL_MS", 250);
+/** Upstream's `Delay` before a waiter's first poll. */
+const firstPollMs = () => msFromEnv("RDS_ECHO_STANDIN_FIRST_POLL_MS", 0);
 
 const DBI_RESOURCE_ID = /^db-[0-9A-Za-z]{2,255}$/;
 
@@ -80,6 +87,7 @@ export function isNotFound(error: unknown): boolean {
 
 export async function waitAvailable(rds: RDSClient, id: string, timeoutMs: number, identifier?: string): Promise<DBInstance> {
   const deadline = Date.now() + timeoutMs;
+  await sleep(firstPollMs());
   let seen = 0;
   let notFound = 0;
   for (;;) {
@@ -102,6 +110,7 @@ export async function waitAvailable(rds: RDSClient, id: string, timeoutMs: numbe
 
 export async function waitDeleted(rds: RDSClient, id: string, timeoutMs: number, identifier?: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  await sleep(firstPollMs());
   for (;;) {
     const instance = await findInstance(rds, id, identifier);
     if (!instance) return;
