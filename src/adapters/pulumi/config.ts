@@ -2,8 +2,8 @@
  * A generation's settings and secrets as Pulumi stack config (`rds-echo:echo`, `rds-echo:stage`, …), both ways.
  * Pure: the engine reads and writes config through the Automation API and uses these to translate.
  */
-import type { ConfigMap, ConfigValue } from "@pulumi/pulumi/automation/index.js";
-import { parseDocument } from "yaml";
+import type { ConfigMap } from "@pulumi/pulumi/automation/index.js";
+import { parse, parseDocument } from "yaml";
 import { UsageError } from "../../errors.js";
 import type { GenerationSettings } from "../../ports.js";
 import { CONFIG_KEY_PATTERN, CONFIG_KEYS, configKey } from "../../program/stack-config.js";
@@ -24,7 +24,6 @@ export const SETTINGS_KEYS = {
 /** Settings keys that may be absent (a stack pinned before they existed, or one without a looked-up zone). */
 const OPTIONAL_KEYS = [SETTINGS_KEYS.zoneId, SETTINGS_KEYS.storageEncrypted, SETTINGS_KEYS.kmsKeyId, SETTINGS_KEYS.hooksDone, SETTINGS_KEYS.scrubbed] as const;
 
-const MANAGED_KEYS: readonly string[] = Object.values(SETTINGS_KEYS);
 const RESERVED_SECRET_NAMES: readonly string[] = Object.values(CONFIG_KEYS);
 
 /** The settings as plaintext config values; the optional ones only when set. */
@@ -91,27 +90,6 @@ export function settingsFromConfig(stack: string, config: ConfigMap): Generation
   };
 }
 
-/** What to write so that the settings keys of `current` become those of `wanted`; other keys are never touched. */
-export interface ConfigChange {
-  readonly set: ConfigMap;
-  readonly remove: readonly string[];
-}
-
-function sameValue(a: ConfigValue | undefined, b: ConfigValue): boolean {
-  return a !== undefined && a.value === b.value && (a.secret ?? false) === (b.secret ?? false);
-}
-
-/** The minimal change from `current` to `wanted` over the settings keys (empty when they already agree). */
-export function configChange(current: ConfigMap, wanted: ConfigMap): ConfigChange {
-  const set: ConfigMap = {};
-  for (const key of MANAGED_KEYS) {
-    const value = wanted[key];
-    if (value !== undefined && !sameValue(current[key], value)) set[key] = value;
-  }
-  const remove = MANAGED_KEYS.filter((key) => current[key] !== undefined && wanted[key] === undefined);
-  return { set, remove };
-}
-
 /**
  * A copy of a stack's config file (`Pulumi.<stack>.yaml`) with other settings: what a preview runs with (through
  * `--config-file`), so previewing never writes the stack's own file. Everything else in the file (secrets provider,
@@ -124,4 +102,27 @@ export function stackFileWithSettings(text: string, settings: GenerationSettings
   for (const [key, { value }] of Object.entries(config)) document.setIn(["config", key], value);
   for (const key of OPTIONAL_KEYS) if (config[key] === undefined) document.deleteIn(["config", key]);
   return document.toString();
+}
+
+/**
+ * The config a stack's file (`Pulumi.<stack>.yaml`) holds, as `pulumi config --json` would list it but read in
+ * process: plaintext values as they are, secure ones marked secret without their value (rds-echo never needs it back).
+ */
+export function configFromStackFile(text: string): ConfigMap {
+  let parsed: unknown;
+  try {
+    parsed = parse(text);
+  } catch (error) {
+    throw new Error(`the stack config file is not valid YAML: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const section = typeof parsed === "object" && parsed !== null ? Reflect.get(parsed, "config") : undefined;
+  if (section === undefined || section === null) return {};
+  if (typeof section !== "object" || Array.isArray(section)) throw new Error("the stack config file's `config` is not a mapping");
+  const config: ConfigMap = {};
+  for (const [key, value] of Object.entries(section as Record<string, unknown>)) {
+    if (typeof value === "object" && value !== null && "secure" in value) config[key] = { value: "", secret: true };
+    else if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") config[key] = { value: String(value) };
+    // Structured values (objects, lists) are never rds-echo's settings; they are left out, not guessed at.
+  }
+  return config;
 }

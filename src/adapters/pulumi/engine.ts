@@ -4,7 +4,7 @@
  * pure, tested function (config.ts, events.ts, deployment.ts, workspace.ts) and every SDK error is mapped once
  * (errors.ts). This is the only module, with those, that imports `@pulumi/pulumi/automation`.
  */
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -13,6 +13,7 @@ import {
   LocalWorkspace,
   Stack,
   StackNotFoundError as PulumiStackNotFoundError,
+  type Deployment,
   type PulumiCommand,
   type PulumiFn,
 } from "@pulumi/pulumi/automation/index.js";
@@ -32,14 +33,14 @@ import type {
 import { programFromStackConfig } from "../../program/from-config.js";
 import { PROJECT } from "../../program/project.js";
 import { CONFIG_KEYS, CONFIG_NAMESPACE } from "../../program/stack-config.js";
-import { configChange, secretsToConfig, settingsFromConfig, settingsToConfig, stackFileWithSettings } from "./config.js";
+import { configFromStackFile, secretsToConfig, settingsFromConfig, stackFileWithSettings } from "./config.js";
 import { pendingOperationsIn, resolvePendingInDeployment } from "./deployment.js";
 import { mapPulumiError, withoutSecrets } from "./errors.js";
 import { ChangeCollector, historyEntryFromSummary, outputsFromMap, stackSummaryFrom } from "./events.js";
 import { pagedHistory } from "./history.js";
 import { LineSplitter } from "./lines.js";
 import { fileBackendDir, heldLocks } from "./locks.js";
-import { exportDeployment, importDeployment, setSecretConfig, type CliTarget } from "./stack-io.js";
+import { exportDeployment, importDeployment, refreshConfigFile, setSecretConfig, type CliTarget } from "./stack-io.js";
 import {
   assertBackendExists,
   assertPassphrase,
@@ -47,6 +48,7 @@ import {
   DEFAULT_SECRETS_PROVIDER,
   projectFileCheck,
   readStackFile,
+  stackFilePath,
   workspaceDir,
   workspaceEnv,
 } from "./workspace.js";
@@ -97,8 +99,16 @@ export class AutomationEngine implements StackEngine {
   #workspace: Promise<LocalWorkspace> | undefined;
   /** Every secret value this run handed to the CLI: redacted from any error text that leaves the adapter. */
   readonly #secrets = new Set<string>();
-  /** Generations whose local config file was re-synced from the backend in this run (once each is enough). */
-  readonly #synced = new Set<string>();
+  /** Stacks this run created or selected (and re-synced): once per run per generation is enough. */
+  readonly #stacks = new Map<string, Stack>();
+  /**
+   * The project's stacks as `pulumi stack ls` listed them earlier in this run, until this run changes one. `up`
+   * re-reads the echo's state before every step; another run's work shows in its lock (read fresh every time), and
+   * is caught by the stack's lock if it starts in between.
+   */
+  #listing: Promise<StackSummary[]> | undefined;
+  /** Each generation's exported deployment, read once and kept until this run operates on the stack again. */
+  readonly #deployments = new Map<string, Promise<Deployment>>();
 
   constructor(options: AutomationEngineOptions) {
     this.#options = options;
@@ -113,7 +123,11 @@ export class AutomationEngine implements StackEngine {
 
   async list(): Promise<StackSummary[]> {
     return this.#run(PROJECT, async (workspace) => {
-      const stacks = (await workspace.listStacks()).map(stackSummaryFrom);
+      this.#listing ??= workspace.listStacks().then((listed) => listed.map(stackSummaryFrom));
+      const stacks = await this.#listing.catch((error: unknown) => {
+        this.#listing = undefined;
+        throw error;
+      });
       // A file backend's listing never says "update in progress": its lock files do.
       const stateDir = fileBackendDir(workspace.envVars["PULUMI_BACKEND_URL"] ?? "");
       if (stateDir === undefined) return stacks;
@@ -126,9 +140,12 @@ export class AutomationEngine implements StackEngine {
     const secretConfig = secretsToConfig(secrets);
     for (const { value } of Object.values(secretConfig)) this.#secrets.add(value);
     await this.#run(generation, async (workspace) => {
+      this.#listing = undefined;
       const stack = await Stack.create(generation, workspace);
+      this.#stacks.set(generation, stack);
       try {
-        await stack.setAllConfig(settingsToConfig(settings));
+        // The settings go into the stack's file in process (no CLI call); `stack init` has just written it.
+        await this.#writeSettings(workspace, generation, settings);
         // Secrets one by one on stdin: `setAllConfig` would put them in the CLI's arguments.
         for (const [key, { value }] of Object.entries(secretConfig)) await setSecretConfig(this.#target(workspace), generation, key, value);
         // An empty refresh records the settings in the backend (its history keeps the config), so another machine
@@ -138,9 +155,9 @@ export class AutomationEngine implements StackEngine {
         // A stack without its settings is of no use and would block a rerun; it has no update yet, so remove it.
         // Best effort: the error worth reporting is the one that got us here.
         await workspace.removeStack(generation).catch(() => undefined);
+        this.#forget(generation);
         throw error;
       }
-      this.#synced.add(generation);
     });
   }
 
@@ -150,19 +167,20 @@ export class AutomationEngine implements StackEngine {
       const updates = (await stack.history(1, 1, false)).filter((entry) => entry.kind !== "refresh");
       if (updates.length > 0) throw new Error(`stack ${generation} has history; it is never removed`);
       await workspace.removeStack(generation);
+      this.#forget(generation);
     });
   }
 
   async settings(generation: string): Promise<GenerationSettings | undefined> {
     return this.#run(generation, async (workspace) => {
-      let stack: Stack;
       try {
-        stack = await this.#select(workspace, generation);
+        await this.#select(workspace, generation);
       } catch (error) {
         if (error instanceof PulumiStackNotFoundError) return undefined;
         throw error;
       }
-      return settingsFromConfig(generation, await stack.getAllConfig());
+      // Read in process from the file #select has just re-synced: the same values `pulumi config --json` lists.
+      return settingsFromConfig(generation, configFromStackFile(await readStackFile(workspace.workDir, generation)));
     });
   }
 
@@ -191,9 +209,8 @@ export class AutomationEngine implements StackEngine {
     return this.#run(generation, async (workspace) => {
       const stack = await this.#select(workspace, generation);
       await this.#assertNoPending(workspace, generation);
-      const { set, remove } = configChange(await stack.getAllConfig(), settingsToConfig(settings));
-      if (Object.keys(set).length > 0) await stack.setAllConfig(set);
-      if (remove.length > 0) await stack.removeAllConfig([...remove]);
+      this.#changing(generation);
+      await this.#writeSettings(workspace, generation, settings);
       const changes = new ChangeCollector();
       const result = await this.#withOutput((output) =>
         this.#operation(() => stack.up({ message: options.message, onEvent: changes.onEvent, ...NO_SECRETS, ...output, ...this.#signal() })),
@@ -217,6 +234,7 @@ export class AutomationEngine implements StackEngine {
     return this.#run(generation, async (workspace) => {
       const stack = await this.#select(workspace, generation);
       await this.#assertNoPending(workspace, generation);
+      this.#changing(generation);
       const changes = new ChangeCollector();
       // No `remove`: the stack, its config and its history stay (the audit trail of a retired generation).
       await this.#withOutput((output) =>
@@ -239,15 +257,16 @@ export class AutomationEngine implements StackEngine {
   }
 
   async pendingOperations(generation: string): Promise<PendingOperation[]> {
-    return this.#run(generation, async (workspace) => pendingOperationsIn(await exportDeployment(this.#target(workspace), generation)));
+    return this.#run(generation, async (workspace) => pendingOperationsIn(await this.#exported(workspace, generation)));
   }
 
   async resolvePending(generation: string, imports: ReadonlyMap<string, string>, options: OperationOptions): Promise<void> {
     await this.#run(generation, async (workspace) => {
       const stack = await this.#select(workspace, generation);
       const target = this.#target(workspace);
-      const deployment = await exportDeployment(target, generation);
+      const deployment = await this.#exported(workspace, generation);
       if (pendingOperationsIn(deployment).length === 0) return;
+      this.#changing(generation);
       await this.#operation(() => importDeployment(target, generation, resolvePendingInDeployment(deployment, imports)));
       // Reads the adopted resources' real state, and records the repair (with its message) in the history.
       await this.#withOutput((output) => this.#operation(() => stack.refresh({ message: options.message, ...NO_SECRETS, ...output, ...this.#signal() })));
@@ -282,8 +301,46 @@ export class AutomationEngine implements StackEngine {
    * the port's contract is that they are resolved first, so an update or destroy refuses while any are left.
    */
   async #assertNoPending(workspace: LocalWorkspace, generation: string): Promise<void> {
-    const pending = pendingOperationsIn(await exportDeployment(this.#target(workspace), generation));
+    const pending = pendingOperationsIn(await this.#exported(workspace, generation));
     if (pending.length > 0) throw new PendingOperationsError(generation, pending.length);
+  }
+
+  /**
+   * The stack's deployment as exported earlier in this run, or now. Only this run's own operations change it while
+   * rds-echo works (another run would hold the stack's lock), and each of those (update, destroy, resolvePending) forgets it first.
+   */
+  #exported(workspace: LocalWorkspace, generation: string): Promise<Deployment> {
+    let deployment = this.#deployments.get(generation);
+    if (deployment === undefined) {
+      deployment = exportDeployment(this.#target(workspace), generation);
+      this.#deployments.set(generation, deployment);
+      deployment.catch(() => this.#deployments.delete(generation));
+    }
+    return deployment;
+  }
+
+  /**
+   * Writes the settings into the stack's config file in process: what `pulumi config set-all` would write, without
+   * a CLI process. Written aside and renamed, so a killed run leaves the old file or the new one, never half of one.
+   */
+  async #writeSettings(workspace: LocalWorkspace, generation: string, settings: GenerationSettings): Promise<void> {
+    const file = stackFilePath(workspace.workDir, generation);
+    const text = stackFileWithSettings(await readStackFile(workspace.workDir, generation), settings);
+    const aside = `${file}.${process.pid}.tmp`;
+    await writeFile(aside, text, { mode: (await stat(file)).mode & 0o777 });
+    await rename(aside, file);
+  }
+
+  /** This run is about to change a stack: what it read of it (and the listing) may no longer hold. */
+  #changing(generation: string): void {
+    this.#listing = undefined;
+    this.#deployments.delete(generation);
+  }
+
+  #forget(generation: string): void {
+    this.#listing = undefined;
+    this.#stacks.delete(generation);
+    this.#deployments.delete(generation);
   }
 
   /** The workspace, opened once; a failed opening (no passphrase, no CLI) is retried on the next call. */
@@ -322,17 +379,21 @@ export class AutomationEngine implements StackEngine {
    * has nothing to sync from, and its local file (if any) is the only copy.
    */
   async #select(workspace: LocalWorkspace, generation: string): Promise<Stack> {
-    const stack = await Stack.select(generation, workspace);
-    if (!this.#synced.has(generation)) {
-      try {
-        await stack.refreshConfig();
-      } catch (error) {
-        if (!(error instanceof CommandError) || error instanceof PulumiStackNotFoundError) throw error;
-      }
-      this.#synced.add(generation);
+    const known = this.#stacks.get(generation);
+    if (known) return known;
+    try {
+      await refreshConfigFile(this.#target(workspace), generation);
+    } catch (error) {
+      // No previous deployment (a stack created but never deployed) is fine: its local file is the only copy.
+      if (!(error instanceof CommandError) || error instanceof PulumiStackNotFoundError) throw error;
     }
+    // The refresh has just shown the stack exists; the SDK's `Stack.select` would spawn `pulumi stack select` to
+    // check it again. Every command the Stack runs names its stack with `--stack`, so selecting adds nothing.
+    const stack = await Stack.select(generation, withoutSelect(workspace));
+    this.#stacks.set(generation, stack);
     return stack;
   }
+
 
   /** Gives a command's output to `onOutput` line by line (and nothing when no one listens). */
   async #withOutput<T>(run: (output: OutputOption) => Promise<T>): Promise<T> {
@@ -345,4 +406,12 @@ export class AutomationEngine implements StackEngine {
       lines.flush();
     }
   }
+}
+
+/**
+ * The workspace, seen by a Stack, with `selectStack` a no-op: everything else is the workspace itself (reads go
+ * through the prototype chain), so the Stack runs its commands exactly as it would on the workspace.
+ */
+function withoutSelect(workspace: LocalWorkspace): LocalWorkspace {
+  return Object.create(workspace, { selectStack: { value: async () => undefined } }) as LocalWorkspace;
 }

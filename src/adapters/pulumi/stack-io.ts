@@ -55,3 +55,12 @@ export async function importDeployment(target: CliTarget, stack: string, deploym
 export async function setSecretConfig(target: CliTarget, stack: string, key: string, value: string): Promise<void> {
   await run(target, ["config", "set", "--secret", "--raw", "--stack", stack, key], value);
 }
+
+/**
+ * Re-syncs the stack's config file from the backend's last deployment. The SDK's `refreshConfig` runs the same
+ * command and then `config --show-secrets --json`, decrypting every secret only for rds-echo to ignore them.
+ * Fails with the SDK's StackNotFoundError when there is no such stack.
+ */
+export async function refreshConfigFile(target: CliTarget, stack: string): Promise<void> {
+  await run(target, ["config", "refresh", "--force", "--stack", stack]);
+}

@@ -2,7 +2,7 @@ import type { ConfigMap } from "@pulumi/pulumi/automation/index.js";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import {
-  configChange,
+  configFromStackFile,
   secretsToConfig,
   settingsFromConfig,
   settingsToConfig,
@@ -71,28 +71,6 @@ describe("secrets", () => {
   });
 });
 
-describe("configChange", () => {
-  const current = JSON.parse(CONFIG_JSON) as ConfigMap;
-
-  it("writes nothing when the settings already match", () => {
-    expect(configChange(current, settingsToConfig(rebooted))).toEqual({ set: {}, remove: [] });
-  });
-
-  it("writes only what differs and never touches the secrets", () => {
-    expect(configChange(current, settingsToConfig(promoted))).toEqual({
-      set: { "rds-echo:stage": { value: "promoted" }, "rds-echo:zoneId": { value: "Z0123456789ABCDEFGHIJ" } },
-      remove: [],
-    });
-  });
-
-  it("removes a zone the new settings no longer have", () => {
-    expect(configChange(settingsToConfig(promoted), settingsToConfig({ ...rebooted, stage: "forgotten" }))).toEqual({
-      set: { "rds-echo:stage": { value: "forgotten" } },
-      remove: ["rds-echo:zoneId"],
-    });
-  });
-});
-
 describe("stackFileWithSettings (the preview's config file)", () => {
   it("carries the new settings and keeps the secrets provider, salt and encrypted secrets", () => {
     const original = parse(STACK_FILE) as Record<string, Record<string, unknown>>;
@@ -122,5 +100,39 @@ describe("the hooks' progress in stack config", () => {
     expect(config["rds-echo:hooksDone"]).toEqual({ value: "a1,b2" });
     expect(config["rds-echo:scrubbed"]).toEqual({ value: "c3" });
     expect(settingsFromConfig("development-20261125-1230", config)).toEqual(settings);
+  });
+});
+
+describe("configFromStackFile", () => {
+  it("reads plaintext values as strings and marks secure ones secret, without their ciphertext", () => {
+    const text = [
+      "encryptionsalt: v1:abc",
+      "config:",
+      "  rds-echo:stage: promoted",
+      '  rds-echo:storageEncrypted: "true"',
+      "  rds-echo:port: 5432",
+      "  rds-echo:masterPassword:",
+      "    secure: v1:ciphertext",
+      "  rds-echo:structured:",
+      "    nested: [1, 2]",
+      "",
+    ].join("\n");
+    expect(configFromStackFile(text)).toEqual({
+      "rds-echo:stage": { value: "promoted" },
+      "rds-echo:storageEncrypted": { value: "true" },
+      "rds-echo:port": { value: "5432" },
+      "rds-echo:masterPassword": { value: "", secret: true },
+    });
+  });
+
+  it("reads a file without config as empty, and refuses one that is not YAML or whose config is not a mapping", () => {
+    expect(configFromStackFile("encryptionsalt: v1:abc\n")).toEqual({});
+    expect(() => configFromStackFile("config: [\n")).toThrow(/not valid YAML/);
+    expect(() => configFromStackFile("config: [a, b]\n")).toThrow(/not a mapping/);
+  });
+
+  it("round-trips what stackFileWithSettings writes", () => {
+    const settings = { echo: "development", stage: "modified" as const, snapshot: "snap-1", storageEncrypted: false, zoneId: "Z1" };
+    expect(settingsFromConfig("g", configFromStackFile(stackFileWithSettings("encryptionsalt: v1:abc\n", settings)))).toEqual(settings);
   });
 });

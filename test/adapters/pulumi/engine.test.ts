@@ -117,11 +117,14 @@ describe("AutomationEngine with a scripted CLI", () => {
   });
 
   it("creates a stack with a passphrase secrets provider, its settings in plaintext and its secrets on stdin, never in argv", async () => {
-    script({ "stack init": {}, "config set-all": {}, "config set": {}, refresh: {}, "stack history": { stdout: HISTORY_JSON } });
+    script({ "stack init": {}, "config set": {}, refresh: {}, "stack history": { stdout: HISTORY_JSON } });
     await engine().create(GENERATION, { ...rebooted, stage: "new" }, { masterPassword: PASSWORD });
-    const [init, setAll, setSecret, refresh] = calls(fake);
+    const [init, setSecret, refresh] = calls(fake);
     expect(init?.args.slice(0, 5)).toEqual(["stack", "init", GENERATION, "--secrets-provider", "passphrase"]);
-    expect(setAll?.args).toEqual(expect.arrayContaining(["--plaintext", "rds-echo:stage=new"]));
+    // The settings are written into the file `stack init` made, in process, keeping its encryption salt.
+    const file = readFileSync(path.join(workspace(), `Pulumi.${GENERATION}.yaml`), "utf8");
+    expect(file).toMatch(/encryptionsalt: v1:/);
+    expect(file).toMatch(/rds-echo:stage: new/);
     expect(setSecret?.args).toEqual(expect.arrayContaining(["config", "set", "--secret", "--raw", "rds-echo:masterPassword"]));
     expect(setSecret?.stdin).toBe(PASSWORD);
     for (const call of calls(fake)) expect(call.args.join(" ")).not.toContain(PASSWORD);
@@ -130,7 +133,7 @@ describe("AutomationEngine with a scripted CLI", () => {
   });
 
   it("keeps a secret out of any error it reports", async () => {
-    script({ "stack init": {}, "config set-all": {}, "config set": { stderr: `error: could not encrypt ${PASSWORD}\n`, code: 1 }, "stack rm": {} });
+    script({ "stack init": {}, "config set": { stderr: `error: could not encrypt ${PASSWORD}\n`, code: 1 }, "stack rm": {} });
     const failure = await engine().create(GENERATION, { ...rebooted, stage: "new" }, { masterPassword: PASSWORD }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(Error);
     expect(String((failure as Error).message)).toContain("[secret]");
@@ -146,16 +149,16 @@ describe("AutomationEngine with a scripted CLI", () => {
 
   it("reads settings back, and says undefined for a stack that does not exist", async () => {
     existingStack();
-    script({ "stack select": {}, config: { stdout: CONFIG_JSON } });
+    script({ "config refresh": {} });
     expect(await engine().settings(GENERATION)).toEqual(rebooted);
 
-    script({ "stack select": { stderr: "error: no stack named 'development-20261126-1230' found\n", code: 255 } });
+    script({ "config refresh": { stderr: "error: no stack named 'development-20261126-1230' found\n", code: 255 } });
     expect(await engine().settings("development-20261126-1230")).toBeUndefined();
   });
 
   it("previews with a copy of the config carrying the new settings, leaving the stack's own config untouched", async () => {
     existingStack();
-    script({ "stack select": {}, preview: { events: promoteEvents() } });
+    script({ "config refresh": {}, preview: { events: promoteEvents() } });
     const result = await engine().preview(GENERATION, promoted, { message: `promote ${GENERATION}` });
     expect(result.changes.filter((c) => c.op !== "same")).toEqual([
       { op: "update", type: "aws:rds/instance:Instance", name: "db", keys: ["tags", "tagsAll"] },
@@ -166,20 +169,18 @@ describe("AutomationEngine with a scripted CLI", () => {
     expect(preview?.configFile).toMatch(/rds-echo:zoneId: Z0123456789ABCDEFGHIJ/);
     expect(preview?.args).toEqual(expect.arrayContaining(["--message", `promote ${GENERATION}`]));
     // Nothing wrote the stack's config: only the re-sync from the backend ran, and the file is as it was.
-    expect(commands()).toEqual(["stack select", "config refresh", "preview"]);
+    expect(commands()).toEqual(["config refresh", "preview"]);
     expect(readFileSync(path.join(workspace(), `Pulumi.${GENERATION}.yaml`), "utf8")).toBe(STACK_FILE);
   });
 
-  it("updates: writes only the settings that changed, runs up, returns changes and outputs without secrets", async () => {
+  it("updates: writes the settings into the stack file before up, returns changes and outputs without secrets", async () => {
     existingStack();
     const settled = { ...interruptedDeployment() };
     delete settled.deployment.pending_operations;
     const outputs = { instanceId: GENERATION, port: 5432, stage: "promoted", cname: "db.dev.example.com" };
     script({
-      "stack select": {},
+      "config refresh": {},
       "stack export": { stdout: JSON.stringify(settled) },
-      config: { stdout: CONFIG_JSON },
-      "config set-all": {},
       up: { events: promoteEvents(), stdout: `Updating (${GENERATION})\n\n ~ aws:rds:Instance db updating\nResources:\n    ~ 1 updated` },
       "stack output": [
         { stdout: JSON.stringify({ ...outputs, masterPassword: "[secret]" }) },
@@ -191,15 +192,18 @@ describe("AutomationEngine with a scripted CLI", () => {
     expect(result.outputs).toEqual(outputs);
     expect(JSON.stringify(result)).not.toContain(PASSWORD);
     expect(result.changes.map((c) => `${c.op} ${c.name}`)).toEqual(["same aws", "update db", "create cname"]);
-    const setAll = calls(fake).find((c) => c.command === "config set-all");
-    expect(setAll?.args.filter((a) => a.startsWith("rds-echo:"))).toEqual(["rds-echo:stage=promoted", "rds-echo:zoneId=Z0123456789ABCDEFGHIJ"]);
-    expect(commands().indexOf("config set-all")).toBeLessThan(commands().indexOf("up"));
+    // No config process: the file the CLI read already held the new settings, and the rest of it is unchanged.
+    expect(commands()).toEqual(["config refresh", "stack export", "up", "stack output", "stack output", "stack history"]);
+    const seen = calls(fake).find((c) => c.command === "up")?.stackFile ?? "";
+    expect(seen).toMatch(/rds-echo:stage: promoted/);
+    expect(seen).toMatch(/rds-echo:zoneId: Z0123456789ABCDEFGHIJ/);
+    expect(seen.replace(/rds-echo:stage: promoted/, "rds-echo:stage: rebooted").replace(/\n\s*rds-echo:zoneId: Z0123456789ABCDEFGHIJ/, "")).toBe(STACK_FILE);
     expect(output).toEqual([`Updating (${GENERATION})`, "", " ~ aws:rds:Instance db updating", "Resources:", "    ~ 1 updated"]);
   });
 
   it("refuses to update or destroy while an interrupted operation is pending", async () => {
     existingStack();
-    script({ "stack select": {}, "stack export": { stdout: JSON.stringify(interruptedDeployment()) } });
+    script({ "config refresh": {}, "stack export": { stdout: JSON.stringify(interruptedDeployment()) } });
     await expect(engine().update(GENERATION, promoted, { message: "promote" })).rejects.toBeInstanceOf(PendingOperationsError);
     await expect(engine().destroy(GENERATION, { message: "retire" })).rejects.toBeInstanceOf(PendingOperationsError);
     expect(commands()).not.toContain("up");
@@ -208,7 +212,7 @@ describe("AutomationEngine with a scripted CLI", () => {
 
   it("previews a destroy as deletes", async () => {
     existingStack();
-    script({ "stack select": {}, destroy: { events: [preEvent("delete", INSTANCE_URN), preEvent("delete", PROVIDER_URN)] } });
+    script({ "config refresh": {}, destroy: { events: [preEvent("delete", INSTANCE_URN), preEvent("delete", PROVIDER_URN)] } });
     const result = await engine().previewDestroy(GENERATION);
     expect(result.changes.map((c) => `${c.op} ${c.name}`)).toEqual(["delete db", "delete aws"]);
     expect(calls(fake).find((c) => c.command === "destroy")?.args).toContain("--preview-only");
@@ -217,7 +221,7 @@ describe("AutomationEngine with a scripted CLI", () => {
   it("resolves a pending create by importing the repaired state, then refreshing with the message", async () => {
     existingStack();
     script({
-      "stack select": {},
+      "config refresh": {},
       "stack export": { stdout: JSON.stringify(interruptedDeployment()) },
       "stack import": {},
       refresh: { stdout: "Refreshing\n" },
@@ -225,22 +229,22 @@ describe("AutomationEngine with a scripted CLI", () => {
     });
     await engine().resolvePending(GENERATION, new Map([[INSTANCE_URN, GENERATION]]), { message: `recover ${GENERATION}` });
     // The last call is the SDK fetching the refresh's summary, told not to decrypt anything.
-    expect(commands()).toEqual(["stack select", "config refresh", "stack export", "stack import", "refresh", "stack history"]);
+    expect(commands()).toEqual(["config refresh", "stack export", "stack import", "refresh", "stack history"]);
     for (const call of calls(fake)) expect(call.args).not.toContain("--show-secrets");
-    const importCall = calls(fake)[3];
+    const importCall = calls(fake).find((c) => c.command === "stack import");
     // Written for the CLI alone (0600, in a private directory), and gone afterwards.
     expect(importCall?.fileMode).toBe(0o600);
     expect(importCall?.args[importCall.args.indexOf("--file") + 1]).toMatch(/rds-echo-import-/);
     const imported = JSON.parse(importCall?.file ?? "{}") as { deployment: { resources: Array<{ urn: string; id?: string }>; pending_operations?: unknown } };
     expect(imported.deployment.resources.at(-1)).toMatchObject({ urn: INSTANCE_URN, id: GENERATION });
     expect(imported.deployment.pending_operations).toBeUndefined();
-    expect(calls(fake)[4]?.args).toEqual(expect.arrayContaining(["--message", `recover ${GENERATION}`]));
+    expect(calls(fake).find((c) => c.command === "refresh")?.args).toEqual(expect.arrayContaining(["--message", `recover ${GENERATION}`]));
     expect(output).toEqual(["Refreshing"]);
   });
 
   it("reports a stack locked by another update as StackLockedError", async () => {
     existingStack();
-    script({ "stack select": {}, "stack export": { stdout: JSON.stringify(interruptedDeployment()) }, "stack import": { stderr: LOCK_ERROR, code: 255 } });
+    script({ "config refresh": {}, "stack export": { stdout: JSON.stringify(interruptedDeployment()) }, "stack import": { stderr: LOCK_ERROR, code: 255 } });
     const failure = engine().resolvePending(GENERATION, new Map(), { message: "recover" });
     await expect(failure).rejects.toBeInstanceOf(StackLockedError);
     await expect(failure).rejects.toMatchObject({ stackName: GENERATION });
@@ -249,7 +253,7 @@ describe("AutomationEngine with a scripted CLI", () => {
 
   it("reads history without asking the CLI to decrypt secrets, in pages, and only the newest when asked", async () => {
     existingStack();
-    script({ "stack select": {}, "stack history": { stdout: HISTORY_JSON } });
+    script({ "config refresh": {}, "stack history": { stdout: HISTORY_JSON } });
     const history = await engine().history(GENERATION);
     expect(history.map((h) => `${h.version} ${h.kind} ${h.result}`)).toEqual(["4 update succeeded", "3 refresh failed", "2 other in-progress", "1 update succeeded"]);
     const read = calls(fake).find((c) => c.command === "stack history");

@@ -30,6 +30,8 @@ export interface FakeCall {
   readonly file?: string;
   /** The permission bits of the `--file` file while the CLI read it. */
   readonly fileMode?: number;
+  /** For `up`: the stack's config file in the workspace as the CLI read it. */
+  readonly stackFile?: string;
   /** What a `config set --raw` read on standard input. */
   readonly stdin?: string;
 }
@@ -52,6 +54,10 @@ if (configFile) call.configFile = fs.readFileSync(configFile, "utf8");
 const file = flag("--file");
 if (file) { call.file = fs.readFileSync(file, "utf8"); call.fileMode = fs.statSync(file).mode & 0o777; }
 if (args.includes("--raw")) call.stdin = fs.readFileSync(0, "utf8");
+// What the real CLI keeps in the workspace: the stack file \`stack init\` writes, and the one \`up\` reads.
+const stackFile = (name) => path.join(process.cwd(), "Pulumi." + name + ".yaml");
+if (command === "stack init" && !fs.existsSync(stackFile(args[2]))) fs.writeFileSync(stackFile(args[2]), "encryptionsalt: v1:ZmFrZQ==:v1:ZmFrZS1zYWx0\n");
+if (command === "up" && flag("--stack") && fs.existsSync(stackFile(flag("--stack")))) call.stackFile = fs.readFileSync(stackFile(flag("--stack")), "utf8");
 fs.appendFileSync(path.join(dir, "calls.jsonl"), JSON.stringify(call) + "\n");
 const countsFile = path.join(dir, "counts.json");
 const counts = fs.existsSync(countsFile) ? JSON.parse(fs.readFileSync(countsFile, "utf8")) : {};
