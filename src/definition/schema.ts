@@ -166,10 +166,15 @@ const retire = z
     skipFinalSnapshot: z.boolean().default(false),
     finalSnapshotName: z.string().optional(),
     keep: z.number().int().min(0).max(100).default(1),
+    /** The newest N final snapshots of this echo are kept; rds-echo deletes older ones after a retire. Absent: all kept. */
+    keepFinalSnapshots: z.number().int().min(1, "must be at least 1 (for none, set skipFinalSnapshot: true)").max(100).optional(),
   })
   .superRefine((r, ctx) => {
     if (r.skipFinalSnapshot && r.finalSnapshotName !== undefined) {
       ctx.addIssue({ code: "custom", path: ["finalSnapshotName"], message: "makes no sense with skipFinalSnapshot: true; remove one of them" });
+    }
+    if (r.skipFinalSnapshot && r.keepFinalSnapshots !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["keepFinalSnapshots"], message: "makes no sense with skipFinalSnapshot: true; remove one of them" });
     }
     if (r.finalSnapshotName !== undefined && !r.finalSnapshotName.includes("{generation}")) {
       ctx.addIssue({
@@ -215,6 +220,15 @@ export const definitionSchema = z
   .superRefine((d, ctx) => {
     const hooksProblem = hooksPasswordProblem(d);
     if (hooksProblem) ctx.addIssue({ code: "custom", path: ["hooks"], message: hooksProblem });
+    if (d.retire.keepFinalSnapshots !== undefined && !d.instance.copyTagsToSnapshot) {
+      // A final snapshot carries the instance's echo: tags only through CopyTagsToSnapshot; without them rds-echo
+      // cannot tell its own final snapshots from anyone else's, so it would never delete any.
+      ctx.addIssue({
+        code: "custom",
+        path: ["retire", "keepFinalSnapshots"],
+        message: "needs instance.copyTagsToSnapshot: true (the default): rds-echo recognises its final snapshots by the echo: tags copied from the instance",
+      });
+    }
     if (d.instance.multiAz && d.instance.availabilityZone !== undefined) {
       ctx.addIssue({ code: "custom", path: ["instance", "availabilityZone"], message: "cannot be set with multiAz: true (RDS places a Multi-AZ instance itself); remove one of them" });
     }

@@ -61,6 +61,7 @@ instance:                        # restore-time settings (RDS accepts these when
 #   skipFinalSnapshot: false     # true: no final snapshot when a forgotten generation is destroyed
 #   finalSnapshotName: "{generation}-final"   # placeholders: {echo}, {generation}
 #   keep: 1                      # forgotten generations kept for rollback
+#   keepFinalSnapshots: 3        # keep this echo's newest 3 final snapshots, delete older ones after a retire (default: keep all)
 
 # hooks:                         # run against each new generation before it can be promoted (README: Hooks)
 #   # The scrub: once, after reboot, in order; a failed hook is rerun by the next up. sql: a file under stacks/ (or
