@@ -34,6 +34,20 @@ const tags = z.record(tagKey, z.string().superRefine(rule(tagValueProblem)));
 const parameterGroupName = z.string().superRefine(rule((v) => (/^default\.[a-z0-9.-]+$/.test(v) ? undefined : identifierProblem(v, 255))));
 const optionGroupName = z.string().superRefine(rule((v) => (/^default:[a-z0-9-]+$/.test(v) ? undefined : identifierProblem(v, 255))));
 
+/** The confirmation page's public address: https (http only on loopback, for the sandbox), with no fragment of its own. */
+function pageUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be the URL where the confirmation page is published, e.g. "https://approvals.example.com/rds-echo.html"';
+  }
+  const loopback = url.hostname === "127.0.0.1" || url.hostname === "localhost";
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) return "must be an https URL (http only on 127.0.0.1 or localhost)";
+  if (value.includes("#")) return "must not contain a fragment (#…): rds-echo puts the signed link there";
+  return undefined;
+}
+
 const duration = z.string().superRefine(
   rule((v) => (parseDuration(v) === undefined ? 'must be a duration such as "48h", "90m", "2d" or "1d12h"' : undefined)),
 );
@@ -132,6 +146,8 @@ const approval = z.strictObject({
     .refine((v) => (parseDuration(v) ?? 0) <= 7 * 1440, { message: "must be at most 7d (a presigned link lives at most 7 days)" })
     .default("3d"),
   email: z.strictObject({ from: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an e-mail address (a verified SES identity)") }).optional(),
+  /** Where the confirmation page (`rds-echo approval page`) is published; e-mails link to it instead of signed URLs. */
+  pageUrl: z.string().superRefine(rule(pageUrlProblem)).optional(),
 });
 
 const promote = z

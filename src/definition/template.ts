@@ -56,6 +56,8 @@ instance:                        # restore-time settings (RDS accepts these when
 #     expires: 3d                # how long the links stay valid (at most 7d)
 #     email:
 #       from: rds-echo@example.com     # a verified SES identity; set it to e-mail the links
+#     pageUrl: https://approvals.example.com/rds-echo.html   # the confirmation page (\`rds-echo approval page\`): e-mails
+#                                # link to it, so a mail scanner opening links decides nothing; unset: e-mails carry the signed links
 
 # retire:
 #   skipFinalSnapshot: false     # true: no final snapshot when a forgotten generation is destroyed
