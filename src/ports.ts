@@ -194,6 +194,18 @@ export interface InstanceInfo {
   readonly dbName?: string;
 }
 
+/** A manual DB snapshot of the account and region, as listed with its tags (final snapshots are manual ones). */
+export interface ManualSnapshot {
+  readonly id: string;
+  readonly arn?: string;
+  /** The instance it was taken of (for a final snapshot: the retired generation). */
+  readonly instance?: string;
+  /** When the snapshot was taken; undefined while RDS is still creating it. */
+  readonly createdAt?: Date;
+  readonly status: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
 export interface RdsPort {
   /** The newest available snapshot of the source (all pages, the configured types), or the explicit one. */
   latestSnapshot(source: SnapshotSource): Promise<SnapshotInfo>;
@@ -205,6 +217,10 @@ export interface RdsPort {
   /** Sets tags on a resource by ARN (approval requests and their bookkeeping; never the program's own tags). */
   addTags(arn: string, tags: Readonly<Record<string, string>>): Promise<void>;
   removeTags(arn: string, keys: readonly string[]): Promise<void>;
+  /** Every manual snapshot of the account in the region, all pages, with tags: where final snapshots are found. */
+  manualSnapshots(): Promise<ManualSnapshot[]>;
+  /** Deletes one manual snapshot (a final snapshot beyond `retire.keepFinalSnapshots`). */
+  deleteSnapshot(id: string): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,8 +1,11 @@
 /**
  * The approval e-mail: one message per approver, saying exactly what a click will promote (generation, CNAME,
  * snapshot) and until when the links work, with both links. Sent through SES v2; building is pure, sending is not.
+ * With a confirmation page (`promote.approval.pageUrl`, see page.ts) the links open the page, the signed URL only in
+ * their fragment, so a mail scanner that fetches every link decides nothing; the signed URL appears nowhere else.
  */
 import type { SendEmailCommandInput, SESv2Client } from "@aws-sdk/client-sesv2";
+import { confirmationLink } from "./page.js";
 
 export interface ApprovalEmailInput {
   /** A verified SES identity. */
@@ -18,6 +21,8 @@ export interface ApprovalEmailInput {
   approve: string;
   /** This approver's presigned cancel link. */
   cancel: string;
+  /** The published confirmation page (`promote.approval.pageUrl`); absent: the e-mail carries the signed links. */
+  pageUrl?: string;
 }
 
 const html = (text: string) =>
@@ -27,9 +32,21 @@ const when = (at: Date) => at.toISOString().replace(/:\d{2}\.\d{3}Z$/, " UTC").r
 
 /** The SES v2 input for one approver: plain text and HTML bodies with the same content. */
 export function approvalEmail(input: ApprovalEmailInput): SendEmailCommandInput {
-  const { echo, generation, cname, snapshot, expiresAt, approve, cancel } = input;
+  const { echo, generation, cname, snapshot, expiresAt, pageUrl } = input;
+  const approve = pageUrl ? confirmationLink(pageUrl, "approved", input.approve) : input.approve;
+  const cancel = pageUrl ? confirmationLink(pageUrl, "cancelled", input.cancel) : input.cancel;
   const until = when(expiresAt);
   const subject = `Approve promoting ${generation} behind ${cname}?`;
+  const explanation = pageUrl
+    ? [
+        "Each link opens a confirmation page; nothing is decided until you press its button (so a mail scanner that",
+        "opens links decides nothing). Then Amazon RDS answers with XML (AddTagsToResourceResponse). That is expected: it",
+        "means your decision was recorded as a tag on the DB instance. rds-echo checks the tags before it promotes.",
+      ]
+    : [
+        "Clicking a link shows an XML response from Amazon RDS (AddTagsToResourceResponse). That is expected: it means",
+        "your decision was recorded as a tag on the DB instance. rds-echo checks the tags before it promotes.",
+      ];
   const text = [
     `rds-echo asks you to approve a promotion for the echo "${echo}".`,
     "",
@@ -42,8 +59,7 @@ export function approvalEmail(input: ApprovalEmailInput): SendEmailCommandInput 
     "",
     `Cancel (blocks this promotion, whatever others decide): ${cancel}`,
     "",
-    "Clicking a link shows an XML response from Amazon RDS (AddTagsToResourceResponse). That is expected: it means",
-    "your decision was recorded as a tag on the DB instance. rds-echo checks the tags before it promotes.",
+    ...explanation,
     "The links are personal; do not forward this message.",
   ].join("\n");
   const body = `<!doctype html>
@@ -57,8 +73,7 @@ export function approvalEmail(input: ApprovalEmailInput): SendEmailCommandInput 
 </table>
 <p><a href="${html(approve)}">Approve</a></p>
 <p><a href="${html(cancel)}">Cancel</a> (blocks this promotion, whatever others decide)</p>
-<p>Clicking a link shows an XML response from Amazon RDS (<code>AddTagsToResourceResponse</code>). That is expected:
-it means your decision was recorded as a tag on the DB instance. rds-echo checks the tags before it promotes.
+<p>${html(explanation.join(" "))}
 The links are personal; do not forward this message.</p>
 </body></html>`;
   return {

@@ -9,6 +9,7 @@ process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { configCommand } from "./commands/config.js";
+import { approvalCommand } from "./commands/approval.js";
 import { approvalsCommand } from "./commands/approvals.js";
 import { historyCommand } from "./commands/history.js";
 import { modifyCommand } from "./commands/modify.js";
@@ -27,7 +28,7 @@ import { Reporter } from "./reporter.js";
 import { explainUsage } from "./usage-errors.js";
 
 /** Every long flag of every command, for "did you mean" (yargs does not hand the failing command's own to .fail). */
-const KNOWN_FLAGS = ["dir", "json", "quiet", "help", "version", "sandbox", "backend", "install-pulumi", "yes", "force", "promote", "retire", "generation", "request", "approver", "required", "expires", "all", "stage", "port", "rerun", "before-promote"];
+const KNOWN_FLAGS = ["dir", "json", "quiet", "help", "version", "sandbox", "backend", "install-pulumi", "yes", "force", "promote", "retire", "generation", "request", "approver", "required", "expires", "all", "stage", "port", "rerun", "before-promote", "out"];
 
 const EPILOGUE = [
   "Environment:",
@@ -76,6 +77,7 @@ await yargs(hideBin(process.argv))
   .command(statusCommand)
   .command(historyCommand)
   .command(approvalsCommand)
+  .command(approvalCommand)
   .command(hooksCommand)
   .command(sandboxCommand)
   .demandCommand(1, "name a command")

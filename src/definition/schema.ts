@@ -34,6 +34,20 @@ const tags = z.record(tagKey, z.string().superRefine(rule(tagValueProblem)));
 const parameterGroupName = z.string().superRefine(rule((v) => (/^default\.[a-z0-9.-]+$/.test(v) ? undefined : identifierProblem(v, 255))));
 const optionGroupName = z.string().superRefine(rule((v) => (/^default:[a-z0-9-]+$/.test(v) ? undefined : identifierProblem(v, 255))));
 
+/** The confirmation page's public address: https (http only on loopback, for the sandbox), with no fragment of its own. */
+function pageUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be the URL where the confirmation page is published, e.g. "https://approvals.example.com/rds-echo.html"';
+  }
+  const loopback = url.hostname === "127.0.0.1" || url.hostname === "localhost";
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) return "must be an https URL (http only on 127.0.0.1 or localhost)";
+  if (value.includes("#")) return "must not contain a fragment (#…): rds-echo puts the signed link there";
+  return undefined;
+}
+
 const duration = z.string().superRefine(
   rule((v) => (parseDuration(v) === undefined ? 'must be a duration such as "48h", "90m", "2d" or "1d12h"' : undefined)),
 );
@@ -132,6 +146,8 @@ const approval = z.strictObject({
     .refine((v) => (parseDuration(v) ?? 0) <= 7 * 1440, { message: "must be at most 7d (a presigned link lives at most 7 days)" })
     .default("3d"),
   email: z.strictObject({ from: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an e-mail address (a verified SES identity)") }).optional(),
+  /** Where the confirmation page (`rds-echo approval page`) is published; e-mails link to it instead of signed URLs. */
+  pageUrl: z.string().superRefine(rule(pageUrlProblem)).optional(),
 });
 
 const promote = z
@@ -166,10 +182,15 @@ const retire = z
     skipFinalSnapshot: z.boolean().default(false),
     finalSnapshotName: z.string().optional(),
     keep: z.number().int().min(0).max(100).default(1),
+    /** The newest N final snapshots of this echo are kept; rds-echo deletes older ones after a retire. Absent: all kept. */
+    keepFinalSnapshots: z.number().int().min(1, "must be at least 1 (for none, set skipFinalSnapshot: true)").max(100).optional(),
   })
   .superRefine((r, ctx) => {
     if (r.skipFinalSnapshot && r.finalSnapshotName !== undefined) {
       ctx.addIssue({ code: "custom", path: ["finalSnapshotName"], message: "makes no sense with skipFinalSnapshot: true; remove one of them" });
+    }
+    if (r.skipFinalSnapshot && r.keepFinalSnapshots !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["keepFinalSnapshots"], message: "makes no sense with skipFinalSnapshot: true; remove one of them" });
     }
     if (r.finalSnapshotName !== undefined && !r.finalSnapshotName.includes("{generation}")) {
       ctx.addIssue({
@@ -215,6 +236,15 @@ export const definitionSchema = z
   .superRefine((d, ctx) => {
     const hooksProblem = hooksPasswordProblem(d);
     if (hooksProblem) ctx.addIssue({ code: "custom", path: ["hooks"], message: hooksProblem });
+    if (d.retire.keepFinalSnapshots !== undefined && !d.instance.copyTagsToSnapshot) {
+      // A final snapshot carries the instance's echo: tags only through CopyTagsToSnapshot; without them rds-echo
+      // cannot tell its own final snapshots from anyone else's, so it would never delete any.
+      ctx.addIssue({
+        code: "custom",
+        path: ["retire", "keepFinalSnapshots"],
+        message: "needs instance.copyTagsToSnapshot: true (the default): rds-echo recognises its final snapshots by the echo: tags copied from the instance",
+      });
+    }
     if (d.instance.multiAz && d.instance.availabilityZone !== undefined) {
       ctx.addIssue({ code: "custom", path: ["instance", "availabilityZone"], message: "cannot be set with multiAz: true (RDS places a Multi-AZ instance itself); remove one of them" });
     }

@@ -56,11 +56,14 @@ instance:                        # restore-time settings (RDS accepts these when
 #     expires: 3d                # how long the links stay valid (at most 7d)
 #     email:
 #       from: rds-echo@example.com     # a verified SES identity; set it to e-mail the links
+#     pageUrl: https://approvals.example.com/rds-echo.html   # the confirmation page (\`rds-echo approval page\`): e-mails
+#                                # link to it, so a mail scanner opening links decides nothing; unset: e-mails carry the signed links
 
 # retire:
 #   skipFinalSnapshot: false     # true: no final snapshot when a forgotten generation is destroyed
 #   finalSnapshotName: "{generation}-final"   # placeholders: {echo}, {generation}
 #   keep: 1                      # forgotten generations kept for rollback
+#   keepFinalSnapshots: 3        # keep this echo's newest 3 final snapshots, delete older ones after a retire (default: keep all)
 
 # hooks:                         # run against each new generation before it can be promoted (README: Hooks)
 #   # The scrub: once, after reboot, in order; a failed hook is rerun by the next up. sql: a file under stacks/ (or

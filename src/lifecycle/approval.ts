@@ -98,6 +98,13 @@ export async function requestPromotion(ctx: StepContext, state: EchoState, optio
   const from = promote.approval?.email?.from;
   const emailed: string[] = [];
   if (from) {
+    const pageUrl = promote.approval?.pageUrl;
+    if (!pageUrl) {
+      ports.output.warn(
+        "promote.approval.pageUrl is not set: the e-mails carry the signed links themselves, and a mail scanner that opens links " +
+          "can approve or cancel with them; publish the confirmation page (`rds-echo approval page`) and set pageUrl (README, Approving a promotion)",
+      );
+    }
     const messages: ApprovalEmailInput[] = links.map((l) => ({
       from,
       to: l.approver,
@@ -108,6 +115,7 @@ export async function requestPromotion(ctx: StepContext, state: EchoState, optio
       expiresAt: request.expiresAt,
       approve: l.approve,
       cancel: l.cancel,
+      ...(pageUrl ? { pageUrl } : {}),
     }));
     await ports.approvals.send(messages);
     emailed.push(...messages.map((m) => m.to));

@@ -4,7 +4,8 @@ import type { ChangeSet } from "../ports.js";
 import type { StepContext } from "./context.js";
 import { byCondition, loadEchoState } from "./echo-state.js";
 import { unfinishedGeneration } from "./resume.js";
-import { retireCandidates } from "./retire.js";
+import { deletionPreview, plannedDeletions } from "./final-snapshots.js";
+import { comingFinalSnapshots, retireCandidates } from "./retire.js";
 import { hooksPending, nextStep, type NextStep, type UpOptions } from "./up.js";
 import { promotionTarget } from "./zone.js";
 
@@ -37,8 +38,12 @@ export async function previewNext(ctx: StepContext, options: UpOptions): Promise
     return { step, generation: name, changes: [{ label: `new ${name}: restore the latest snapshot of ${ctx.definition.source.instance}`, set: { changes } }] };
   }
   if (step === "retire") {
-    const oldest = retireCandidates(state, ctx.definition.retire.keep)[0]!;
-    return { step, generation: oldest.name, changes: [{ label: `retire ${oldest.name}`, set: await engine.previewDestroy(oldest.name) }] };
+    const candidates = retireCandidates(state, ctx.definition.retire.keep);
+    const oldest = candidates[0]!;
+    // The snapshots a retire of every candidate would leave beyond retire.keepFinalSnapshots (a TTL wait may hold some back).
+    const doomed = await plannedDeletions(ctx, comingFinalSnapshots(ctx, candidates));
+    const changes = [{ label: `retire ${oldest.name}`, set: await engine.previewDestroy(oldest.name) }];
+    return { step, generation: oldest.name, changes: doomed.length > 0 ? [...changes, deletionPreview(ctx.definition, doomed)] : changes };
   }
   if (step === "resume" || step === "finish-promotion") {
     const g = step === "resume" ? unfinished! : byCondition(state, "promoted")[0]!;

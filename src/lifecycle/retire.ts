@@ -9,6 +9,7 @@ import { GuardError } from "../errors.js";
 import type { ChangeSet, GenerationSettings } from "../ports.js";
 import { confirmChanges } from "./confirm.js";
 import type { StepContext, StepReport } from "./context.js";
+import { deleteOldFinalSnapshots, deletionPreview, finalSnapshotOf, plannedDeletions } from "./final-snapshots.js";
 import { byCondition, isManagedBy, type Condition, type EchoState, type Generation } from "./echo-state.js";
 import { applyMove, previewMove, recoverPending, settingsAt } from "./stage-update.js";
 import { promotionTarget } from "./zone.js";
@@ -77,6 +78,9 @@ export async function retireGenerations(ctx: StepContext, state: EchoState, opti
     }
     previews.push({ label: `retire ${g.name}`, set: await ports.engine.previewDestroy(g.name) });
   }
+  const coming = comingFinalSnapshots(ctx, chosen);
+  const doomed = await plannedDeletions(ctx, coming);
+  if (doomed.length > 0) previews.push(deletionPreview(definition, doomed));
   await confirmChanges(ports, `retire ${chosen.map((g) => g.name).join(", ")}`, previews, { ...ctx.options, destroys: true });
 
   const reports: StepReport[] = [];
@@ -88,7 +92,15 @@ export async function retireGenerations(ctx: StepContext, state: EchoState, opti
     await ports.engine.destroy(g.name, { message });
     reports.push({ step: "retire", generation: g.name, detail: definition.retire.skipFinalSnapshot ? "no final snapshot" : "final snapshot taken" });
   }
+  // Listed again rather than trusting the plan: another run may have deleted or made snapshots meanwhile.
+  reports.push(...(await deleteOldFinalSnapshots(ctx, coming)));
   return [...reports, ...waits];
+}
+
+/** The final snapshots destroying these generations makes: one per generation that has an instance, unless skipped. */
+export function comingFinalSnapshots(ctx: StepContext, generations: readonly Generation[]): string[] {
+  if (ctx.definition.retire.skipFinalSnapshot) return [];
+  return generations.filter((g) => g.instance !== undefined).map((g) => finalSnapshotOf(ctx.definition, g.name));
 }
 
 /** An unpromoted generation past `new` carries the definition's deletion protection (from `modified` on). */

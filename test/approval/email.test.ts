@@ -42,6 +42,33 @@ describe("approval e-mails", () => {
     expect(html).not.toMatch(/href="[^"]*&(?!amp;)/);
   });
 
+  it("with a confirmation page, link only to the page, the signed URL in the fragment and nowhere a scanner would fetch", () => {
+    const pageUrl = "https://approvals.example.com/rds-echo/approve.html";
+    const signed = {
+      approve: `${links("a@example.com").approve}&X-Amz-Signature=0123abcd`,
+      cancel: `${links("a@example.com").cancel}&X-Amz-Signature=4567ef01`,
+    };
+    const message = approvalEmail({ ...base, to: "a@example.com", ...signed, pageUrl });
+    const text = message.Content?.Simple?.Body?.Text?.Data ?? "";
+    const html = message.Content?.Simple?.Body?.Html?.Data ?? "";
+    expect(text).toContain("nothing is decided until you press its button");
+    // Every URL in either body is the page; what a GET of it sends to a server (all before '#') carries no signature.
+    for (const body of [text, html.replaceAll("&amp;", "&")]) {
+      const urls = body.match(/https?:\/\/[^\s"<>]+/g) ?? [];
+      expect(urls).toHaveLength(2);
+      for (const url of urls) {
+        expect(url.startsWith(`${pageUrl}#`)).toBe(true);
+        expect(url.split("#")[0]).toBe(pageUrl);
+      }
+      expect(body).not.toContain("X-Amz-Signature=");
+      expect(body).not.toContain("rds.eu-west-1.amazonaws.com");
+    }
+    // The fragments decode to the exact signed URLs, approve and cancel each under its own key.
+    const hrefs = [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replaceAll("&amp;", "&"));
+    expect(hrefs.map((h) => h.slice(h.indexOf("#") + 1).split("=")[0])).toEqual(["approve", "cancel"]);
+    expect(hrefs.map((h) => Buffer.from(h.slice(h.indexOf("=") + 1), "base64url").toString("utf8"))).toEqual([signed.approve, signed.cancel]);
+  });
+
   it("escapes HTML in the facts", () => {
     const message = approvalEmail({ ...base, cname: "<b>x</b>.example.com", to: "a@example.com", ...links("a@example.com") });
     expect(message.Content?.Simple?.Body?.Html?.Data).toContain("&lt;b&gt;x&lt;/b&gt;.example.com");

@@ -52,6 +52,8 @@ describe("approval through the CLI on the sandbox (subprocesses)", () => {
     expect(opened.status, opened.stderr).toBe(0);
     const { links, emailed, request } = JSON.parse(opened.stdout);
     expect(emailed).toEqual(["alice@example.com"]);
+    // No confirmation page configured: today's direct links are e-mailed, with a warning saying what that risks.
+    expect(opened.stderr).toContain("promote.approval.pageUrl is not set: the e-mails carry the signed links themselves");
     expect(links[0].approve.startsWith(`${url}/?`)).toBe(true);
     expect(links[0].approve).toContain("Action=AddTagsToResource");
     expect(links[0].approve).toContain("X-Amz-Signature=");

@@ -152,6 +152,19 @@ describe("echo definitions", () => {
     expect(problems(data).issues[0]?.path).toMatch(/^retire\.finalSnapshotName/);
   });
 
+  it("accepts retire.keepFinalSnapshots, and refuses it where rds-echo could not recognise or would not make final snapshots", () => {
+    const data = developmentData();
+    data.retire.keepFinalSnapshots = 3;
+    expect(definitionFrom(data).retire.keepFinalSnapshots).toBe(3);
+    data.retire.keepFinalSnapshots = 0;
+    expect(problems(data).issues[0]).toMatchObject({ path: expect.stringMatching(/^retire\.keepFinalSnapshots/), message: expect.stringContaining("skipFinalSnapshot: true") });
+    data.retire = { skipFinalSnapshot: true, keepFinalSnapshots: 2 };
+    expect(problems(data).issues[0]).toMatchObject({ path: expect.stringMatching(/^retire\.keepFinalSnapshots/), message: expect.stringContaining("makes no sense with skipFinalSnapshot") });
+    data.retire = { keepFinalSnapshots: 2 };
+    data.instance.copyTagsToSnapshot = false;
+    expect(problems(data).issues[0]).toMatchObject({ path: expect.stringMatching(/^retire\.keepFinalSnapshots/), message: expect.stringContaining("needs instance.copyTagsToSnapshot: true") });
+  });
+
   it("rejects reserved tag prefixes, bad durations and monitoring without a role", () => {
     const data = developmentData();
     data.instance.tags["echo:stage"] = "x";

@@ -70,7 +70,7 @@ const DELEGATED_ACTIONS = ["iam:PassRole", "kms:CreateGrant", "kms:DescribeKey"]
 describe("policy/driver-policy.json", () => {
   it("allows every AWS operation the code sends", () => {
     const sent = sdkActions();
-    expect(sent).toEqual(new Set(["rds:DescribeDBInstances", "rds:DescribeDBSnapshots", "rds:RebootDBInstance", "rds:AddTagsToResource", "rds:RemoveTagsFromResource", "route53:ListResourceRecordSets", "route53:ListHostedZones", "ses:SendEmail"]));
+    expect(sent).toEqual(new Set(["rds:DescribeDBInstances", "rds:DescribeDBSnapshots", "rds:RebootDBInstance", "rds:AddTagsToResource", "rds:RemoveTagsFromResource", "rds:DeleteDBSnapshot", "route53:ListResourceRecordSets", "route53:ListHostedZones", "ses:SendEmail"]));
     for (const action of sent) expect(actions, action).toContain(action);
   });
 
@@ -94,6 +94,11 @@ describe("policy/driver-policy.json", () => {
     for (const s of policy.Statement.filter((x) => list(x.Action).some((a) => changes.includes(a)))) {
       for (const r of list(s.Resource).filter((x) => x.includes(":db:"))) expect(r, s.Sid).toBe("arn:aws:rds:${Region}:${Account}:db:${Echo}-*");
     }
+    // Deleting snapshots (retire.keepFinalSnapshots): only final snapshots named after the echo's generations that carry its tag.
+    const deletes = policy.Statement.filter((x) => list(x.Action).includes("rds:DeleteDBSnapshot"));
+    expect(deletes).toHaveLength(1);
+    expect(deletes[0]!.Resource).toBe("arn:aws:rds:${Region}:${Account}:snapshot:*${Echo}-*");
+    expect(deletes[0]!.Condition).toEqual({ StringEquals: { "aws:ResourceTag/echo:managed": "${Echo}" } });
     const passRole = policy.Statement.find((s) => list(s.Action).includes("iam:PassRole"))!;
     expect(passRole.Resource).toBe("${MonitoringRoleArn}");
   });

@@ -99,6 +99,21 @@ describe("sandbox fidelity", () => {
     }
   });
 
+  it("a final snapshot carries the instance's tags only with copyTagsToSnapshot, as RDS copies them", async () => {
+    for (const copy of [true, false]) {
+      const w = sandboxWorld(testDefinition((d) => (d.instance.copyTagsToSnapshot = copy)));
+      const { up } = await import("../../src/lifecycle/up.js");
+      const [a] = await up(w.ctx(), { promote: true, retire: false });
+      w.sandbox.clock.advance(21 * 3_600_000);
+      await up(w.ctx(), { promote: true, retire: false });
+      w.sandbox.clock.advance(5 * 60_000);
+      await up(w.ctx(), { promote: true, retire: true });
+      const [final] = w.sandbox.world.rds.snapshots.filter((s) => s.instance === a!.generation);
+      if (copy) expect(final?.tags).toMatchObject({ "echo:managed": "development", "echo:generation": a!.generation, team: "platform" });
+      else expect(final?.tags).toBeUndefined();
+    }
+  });
+
   it("retires a generation that had deletion protection (lifted at demotion)", async () => {
     const w = sandboxWorld(testDefinition((d) => (d.modify.deletionProtection = true)));
     const { up } = await import("../../src/lifecycle/up.js");

@@ -1,4 +1,5 @@
 import {
+  DeleteDBSnapshotCommand,
   DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
   AddTagsToResourceCommand,
@@ -11,7 +12,7 @@ import {
   type RDSClient,
 } from "@aws-sdk/client-rds";
 import { SnapshotNotFoundError } from "../../errors.js";
-import type { InstanceInfo, RdsPort, SnapshotInfo, SnapshotSource } from "../../ports.js";
+import type { InstanceInfo, ManualSnapshot, RdsPort, SnapshotInfo, SnapshotSource } from "../../ports.js";
 import type { SnapshotType } from "../../definition/schema.js";
 import { InstanceNotFoundError, mapAwsError } from "./errors.js";
 
@@ -90,6 +91,39 @@ export class AwsRds implements RdsPort {
     await this.call(`RemoveTagsFromResource ${arn}`, () => this.client.send(new RemoveTagsFromResourceCommand({ ResourceName: arn, TagKeys: [...keys] })));
   }
 
+  /** DescribeDBSnapshots returns each snapshot's TagList, so one listing (all pages) tells which ones are an echo's. */
+  async manualSnapshots(): Promise<ManualSnapshot[]> {
+    const found: ManualSnapshot[] = [];
+    try {
+      for await (const page of paginateDescribeDBSnapshots({ client: this.client }, { SnapshotType: "manual", MaxRecords: BATCH })) {
+        for (const snapshot of page.DBSnapshots ?? []) {
+          if (snapshot.DBSnapshotIdentifier === undefined) continue;
+          found.push({
+            id: snapshot.DBSnapshotIdentifier,
+            arn: snapshot.DBSnapshotArn,
+            instance: snapshot.DBInstanceIdentifier,
+            // When this snapshot object was made: for a final snapshot, the retire (its data time is the same moment).
+            createdAt: snapshot.SnapshotCreateTime,
+            status: snapshot.Status ?? "unknown",
+            tags: tagMap(snapshot.TagList),
+          });
+        }
+      }
+    } catch (error) {
+      throw mapAwsError(error, "DescribeDBSnapshots manual");
+    }
+    return found;
+  }
+
+  /** Gone already (another run deleted it) counts as deleted. */
+  async deleteSnapshot(id: string): Promise<void> {
+    try {
+      await this.call(`DeleteDBSnapshot ${id}`, () => this.client.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: id })));
+    } catch (error) {
+      if (!(error instanceof SnapshotNotFoundError)) throw error;
+    }
+  }
+
   /**
    * The explicit snapshot, as given (an id or an ARN), provided it exists and is available. DescribeDBSnapshots finds
    * an automated (or AWS Backup) snapshot by id only when SnapshotType says so (API reference, DBSnapshotIdentifier).
@@ -166,8 +200,7 @@ function snapshotInfo(snapshot: DBSnapshot): SnapshotInfo | undefined {
 /** The port's view of an instance; undefined for a record without an identifier (never seen in practice). */
 export function toInstanceInfo(instance: DBInstance): InstanceInfo | undefined {
   if (instance.DBInstanceIdentifier === undefined) return undefined;
-  const tags: Record<string, string> = {};
-  for (const tag of instance.TagList ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? "";
+  const tags = tagMap(instance.TagList);
   return {
     id: instance.DBInstanceIdentifier,
     arn: instance.DBInstanceArn,
@@ -183,6 +216,12 @@ export function toInstanceInfo(instance: DBInstance): InstanceInfo | undefined {
     masterUsername: instance.MasterUsername,
     dbName: instance.DBName,
   };
+}
+
+function tagMap(list: readonly { Key?: string; Value?: string }[] | undefined): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const tag of list ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? "";
+  return tags;
 }
 
 /**

@@ -166,6 +166,8 @@ export class SandboxCloud {
         status: "available",
         createdAt: this.world.now,
         port: instance.port,
+        // RDS copies the instance's tags onto its snapshots, the final one included, only with CopyTagsToSnapshot.
+        ...(stored.inputs["copyTagsToSnapshot"] === true ? { tags: { ...instance.tags } } : {}),
       });
     }
     await this.dataPlane?.destroy(id, stored.inputs["skipFinalSnapshot"] !== true ? String(stored.inputs["finalSnapshotIdentifier"]) : undefined);

@@ -53,7 +53,7 @@ export function createSandbox(world: SimWorld, options: SandboxOptions): Sandbox
     faults,
     clock,
     engine,
-    rds: new SandboxRds(world, faults),
+    rds: new SandboxRds(world, faults, dataPlane),
     dns: new SandboxDns(world, faults),
     approvals: new SandboxApprovals(world, faults),
     ...(dataPlane ? { databases: dataPlane } : {}),

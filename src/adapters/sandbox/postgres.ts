@@ -73,6 +73,11 @@ export class SandboxPostgres implements DatabasePort {
     });
   }
 
+  /** A deleted (final) snapshot's template database goes with it. */
+  async dropSnapshot(id: string): Promise<void> {
+    await this.#admin((c) => c.query(`DROP DATABASE IF EXISTS ${ident(snapshotDatabase(id))}`));
+  }
+
   async connect(request: ConnectionRequest): Promise<DatabaseConnection> {
     const stack = this.world.stacks[request.generation];
     const digest = createHash("sha256").update(request.password).digest("hex");

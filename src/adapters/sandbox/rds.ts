@@ -1,6 +1,6 @@
 /** The sandbox's RDS: the lifecycle's rds port over the simulated world. */
 import { SnapshotNotFoundError } from "../../errors.js";
-import type { InstanceInfo, RdsPort, SnapshotInfo, SnapshotSource } from "../../ports.js";
+import type { InstanceInfo, ManualSnapshot, RdsPort, SnapshotInfo, SnapshotSource } from "../../ports.js";
 import { refuseBadTags } from "./cloud.js";
 import type { Faults } from "./faults.js";
 import { REBOOT_STATUS_LAG_MS, settle, type SimInstance, type SimSnapshot, type SimWorld } from "./world.js";
@@ -12,6 +12,8 @@ export class SandboxRds implements RdsPort {
   constructor(
     private readonly world: SimWorld,
     private readonly faults: Faults,
+    /** The data plane, when there is one: a deleted snapshot's template database goes with it. */
+    private readonly dataPlane?: { dropSnapshot(id: string): Promise<void> },
   ) {}
 
   async latestSnapshot(source: SnapshotSource): Promise<SnapshotInfo> {
@@ -79,6 +81,21 @@ export class SandboxRds implements RdsPort {
     this.faults.enter("rds.RemoveTagsFromResource");
     const instance = this.#byArn(arn);
     instance.tags = Object.fromEntries(Object.entries(instance.tags).filter(([k]) => !keys.includes(k)));
+  }
+
+  async manualSnapshots(): Promise<ManualSnapshot[]> {
+    this.faults.enter("rds.DescribeDBSnapshots");
+    settle(this.world);
+    return this.world.rds.snapshots
+      .filter((s) => s.type === "manual")
+      .map((s) => ({ id: s.id, arn: s.arn, instance: s.instance, createdAt: new Date(s.createdAt), status: s.status, tags: { ...s.tags } }));
+  }
+
+  async deleteSnapshot(id: string): Promise<void> {
+    this.faults.enter("rds.DeleteDBSnapshot", id);
+    // Gone already counts as deleted, as in the AWS adapter.
+    this.world.rds.snapshots = this.world.rds.snapshots.filter((s) => !(s.id === id && s.type === "manual"));
+    await this.dataPlane?.dropSnapshot(id);
   }
 
   #byArn(arn: string): SimInstance {
