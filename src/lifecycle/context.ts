@@ -27,7 +27,7 @@ export interface StepReport {
    * `busy`: another run holds one of the echo's stacks, so this run did nothing at all;
    * `skipped`: the person declined the step at the prompt, so it (and what would follow it) was not done.
    */
-  readonly step: "new" | "resume" | "modify" | "reboot" | "hooks" | "promote" | "forget" | "retire" | "wait" | "busy" | "skipped";
+  readonly step: "new" | "adopt" | "resume" | "modify" | "reboot" | "hooks" | "promote" | "forget" | "retire" | "wait" | "busy" | "skipped";
   readonly generation: string;
   readonly detail: string;
 }
