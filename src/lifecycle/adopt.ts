@@ -50,7 +50,7 @@ export async function planAdoption(ctx: StepContext, state: EchoState, legacyNam
   const stageOf = (i: InstanceInfo) => i.tags[legacyStageTag(legacyName)];
 
   const promotedByUs = state.generations.find((g) => g.condition === "promoted");
-  if (served && promotedByUs) {
+  if (served && promotedByUs && promotedByUs.instance?.id !== served.id) {
     throw new GuardError(`adopt: ${target!.cname} serves the original's ${served.id}, yet ${promotedByUs.name} is promoted by rds-echo; resolve that by hand first`);
   }
   const unserved = legacy.filter((i) => i !== served && stageOf(i) === "promoted" && i.status !== "deleting");
