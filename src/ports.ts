@@ -29,6 +29,21 @@ export interface GenerationSettings {
   readonly hooksDone?: string;
   /** The digest of the whole `afterRestore` hook list once every hook succeeded: the generation may be promoted. */
   readonly scrubbed?: string;
+  /**
+   * The RDS identifier of an instance the original (Java) rds-echo restored, imported into this generation by
+   * `migrate --adopt` (its name is not the generation's). The program then declares it as found: only rds-echo's
+   * tags, the CNAME while promoted, and its deletion at retire are ever changed.
+   */
+  readonly adopted?: string;
+}
+
+/** A live resource to import into a generation's stack, under the logical name the program declares it with. */
+export interface ImportedResource {
+  readonly type: string;
+  /** The program's logical name (`db`, `cname`). */
+  readonly name: string;
+  /** The provider's import id: the DbiResourceId of an instance, `<zoneId>_<name>_CNAME` of a record. */
+  readonly id: string;
 }
 
 /** A stack as one listing shows it (no per-stack call needed). */
@@ -140,6 +155,12 @@ export interface StackEngine {
    * the given cloud id (then refreshed), every other pending operation is cleared.
    */
   resolvePending(generation: string, imports: ReadonlyMap<string, string>, options: OperationOptions): Promise<void>;
+  /**
+   * Creates the stack with its settings (when missing) and imports live resources into its state as they are,
+   * changing nothing in the cloud; resources already in the state are left alone, so a rerun converges. The
+   * program's next update then declares what rds-echo manages on them (its tags).
+   */
+  importGeneration(generation: string, settings: GenerationSettings, resources: readonly ImportedResource[], options: OperationOptions): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -221,6 +242,8 @@ export interface RdsPort {
   manualSnapshots(): Promise<ManualSnapshot[]>;
   /** Deletes one manual snapshot (a final snapshot beyond `retire.keepFinalSnapshots`). */
   deleteSnapshot(id: string): Promise<void>;
+  /** Every instance carrying the tag `key` = `value` (all DescribeDBInstances pages; their tags come with them). */
+  instancesTagged(key: string, value: string): Promise<InstanceInfo[]>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import { configCommand } from "./commands/config.js";
 import { approvalCommand } from "./commands/approval.js";
 import { approvalsCommand } from "./commands/approvals.js";
 import { historyCommand } from "./commands/history.js";
+import { migrateCommand } from "./commands/migrate.js";
 import { modifyCommand } from "./commands/modify.js";
 import { newCommand } from "./commands/new.js";
 import { hooksCommand } from "./commands/hooks.js";
@@ -28,7 +29,7 @@ import { Reporter } from "./reporter.js";
 import { explainUsage } from "./usage-errors.js";
 
 /** Every long flag of every command, for "did you mean" (yargs does not hand the failing command's own to .fail). */
-const KNOWN_FLAGS = ["dir", "json", "quiet", "help", "version", "sandbox", "backend", "install-pulumi", "yes", "force", "promote", "retire", "generation", "request", "approver", "required", "expires", "all", "stage", "port", "rerun", "before-promote", "out"];
+const KNOWN_FLAGS = ["dir", "json", "quiet", "help", "version", "sandbox", "backend", "install-pulumi", "yes", "force", "promote", "retire", "generation", "request", "approver", "required", "expires", "all", "stage", "port", "rerun", "before-promote", "out", "name", "adopt", "legacy-name", "preview"];
 
 const EPILOGUE = [
   "Environment:",
@@ -37,6 +38,7 @@ const EPILOGUE = [
   "  PULUMI_BACKEND_URL           Pulumi backend (default file://<dir>/.rds-echo/state)",
   "  AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY   AWS credentials (or profile: in the definition)",
   "  RDS_ECHO_SIGNER_ACCESS_KEY_ID, RDS_ECHO_SIGNER_SECRET_ACCESS_KEY   long-term keys that sign approval links",
+  "  RDS_ECHO_OPTS                migrate: the original rds-echo's -Dkey=value overrides, read with its properties file",
   "  RDS_ECHO_SANDBOX_SPEED       --sandbox: simulated ms per real ms (default 5400; max: never wait)",
   "",
   "Exit codes:",
@@ -79,6 +81,7 @@ await yargs(hideBin(process.argv))
   .command(approvalsCommand)
   .command(approvalCommand)
   .command(hooksCommand)
+  .command(migrateCommand)
   .command(sandboxCommand)
   .demandCommand(1, "name a command")
   .recommendCommands()

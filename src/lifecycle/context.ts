@@ -28,7 +28,7 @@ export interface StepReport {
    * `prune`: a final snapshot beyond `retire.keepFinalSnapshots` was deleted (its generation is the one it was of);
    * `skipped`: the person declined the step at the prompt, so it (and what would follow it) was not done.
    */
-  readonly step: "new" | "resume" | "modify" | "reboot" | "hooks" | "promote" | "forget" | "retire" | "prune" | "wait" | "busy" | "skipped";
+  readonly step: "new" | "adopt" | "resume" | "modify" | "reboot" | "hooks" | "promote" | "forget" | "retire" | "prune" | "wait" | "busy" | "skipped";
   readonly generation: string;
   readonly detail: string;
 }

@@ -41,6 +41,7 @@ export async function loadEchoState(ports: Pick<Ports, "engine" | "rds">, defini
     .filter((s) => parseGenerationName(s.name)?.echo === echo)
     .sort((a, b) => parseGenerationName(a.name)!.createdAt.getTime() - parseGenerationName(b.name)!.createdAt.getTime());
   const instances = await ports.rds.describeInstances(stacks.map((s) => s.name));
+  await findAdopted(ports, stacks, instances);
   const generations = stacks.map((stack): Generation => {
     const instance = instances.get(stack.name);
     return {
@@ -60,6 +61,20 @@ export async function loadEchoState(ports: Pick<Ports, "engine" | "rds">, defini
     if (!(last?.kind === "destroy" && last.result === "succeeded")) generations[generations.length - 1] = { ...newest, condition: "incomplete" };
   }
   return { echo, generations };
+}
+
+/**
+ * A generation adopted from the original rds-echo (`migrate --adopt`) keeps its instance's own name, so it is not
+ * found by the stack's. Only a stack that holds resources but whose instance was not found is asked for its settings:
+ * one read per live adopted generation (and per unfinished restore), until it is retired.
+ */
+async function findAdopted(ports: Pick<Ports, "engine" | "rds">, stacks: readonly StackSummary[], instances: Map<string, InstanceInfo>): Promise<void> {
+  for (const stack of stacks) {
+    if (instances.has(stack.name) || stack.resourceCount === 0) continue;
+    const adopted = (await ports.engine.settings(stack.name))?.adopted;
+    const instance = adopted !== undefined ? await ports.rds.describeInstance(adopted) : undefined;
+    if (instance) instances.set(stack.name, instance);
+  }
 }
 
 /**

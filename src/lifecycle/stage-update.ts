@@ -39,7 +39,7 @@ export async function applyMove(ctx: StepContext, generation: string, settings: 
     await recoverPending(ctx, generation);
     result = await updateWatching(ctx, generation, settings, message);
   }
-  await waitForAvailable(ctx.ports, generation, { timeoutMs: timeoutMs(ctx) });
+  await waitForAvailable(ctx.ports, instanceIdOf(generation, settings), { timeoutMs: timeoutMs(ctx) });
   return result;
 }
 
@@ -58,7 +58,7 @@ export async function recoverPending(ctx: StepContext, generation: string): Prom
   const { engine, rds, output } = ctx.ports;
   const pending = await engine.pendingOperations(generation);
   if (pending.length === 0) return;
-  const instance = await rds.describeInstance(generation);
+  const instance = await rds.describeInstance(instanceIdOf(generation, await engine.settings(generation)));
   if (instance && !isManagedBy(ctx.definition.echo, generation, instance)) {
     throw new GuardError(`${generation}: an instance by that name exists but does not carry this echo's tags; refusing to adopt it`);
   }
@@ -73,10 +73,15 @@ export async function recoverPending(ctx: StepContext, generation: string): Prom
   await engine.resolvePending(generation, imports, { message: `recover ${generation}: ${what}` });
 }
 
+/** The RDS identifier of a generation's instance: its own name, or the one an adopted instance kept (migrate --adopt). */
+export function instanceIdOf(generation: string, settings: GenerationSettings | undefined): string {
+  return settings?.adopted ?? generation;
+}
+
 /** Runs the engine update while a watcher reports the instance's RDS status (a restore can take a day). */
 async function updateWatching(ctx: StepContext, generation: string, settings: GenerationSettings, message: string): Promise<UpdateResult> {
   const watch = new AbortController();
-  const watcher = waitForAvailable(ctx.ports, generation, { timeoutMs: timeoutMs(ctx), signal: watch.signal, missingOk: true }).catch(() => undefined);
+  const watcher = waitForAvailable(ctx.ports, instanceIdOf(generation, settings), { timeoutMs: timeoutMs(ctx), signal: watch.signal, missingOk: true }).catch(() => undefined);
   try {
     return await ctx.ports.engine.update(generation, settings, { message });
   } finally {

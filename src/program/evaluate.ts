@@ -17,6 +17,8 @@ export interface Declaration {
   readonly provider?: string;
   readonly retainOnDelete: boolean;
   readonly customTimeouts?: { create?: string; update?: string; delete?: string };
+  /** Inputs whose changes the engine ignores (the `ignoreChanges` option): they keep the value in state. */
+  readonly ignoreChanges?: readonly string[];
 }
 
 /** What the cloud says about a resource: its id and output properties. */
@@ -57,6 +59,7 @@ interface PendingOptions {
   provider?: string;
   retainOnDelete: boolean;
   customTimeouts?: Declaration["customTimeouts"];
+  ignoreChanges?: readonly string[];
 }
 
 async function evaluate<Outputs extends object>(options: EvaluateOptions<Outputs>): Promise<Evaluation> {
@@ -95,8 +98,10 @@ async function evaluate<Outputs extends object>(options: EvaluateOptions<Outputs
   monitor.registerResource = (request, callback) => {
     const timeouts = request.getCustomtimeouts()?.toObject();
     const providerUrn = request.getProvider();
+    const ignoreChanges = request.getIgnorechangesList();
     pendingOptions.set(request.getName(), {
       retainOnDelete: request.getRetainondelete(),
+      ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}),
       ...(providerUrn ? { provider: providerUrn.split("::").at(-2) ?? providerUrn } : {}),
       ...(timeouts && (timeouts.create || timeouts.update || timeouts.pb_delete)
         ? { customTimeouts: definedOnly({ create: timeouts.create, update: timeouts.update, delete: timeouts.pb_delete }) }
@@ -131,6 +136,7 @@ interface RegisterRequest {
   getName(): string;
   getProvider(): string;
   getRetainondelete(): boolean;
+  getIgnorechangesList(): string[];
   getCustomtimeouts(): { toObject(): { create: string; update: string; pb_delete: string } } | undefined;
 }
 

@@ -15,12 +15,10 @@ import { parseDuration, pulumiTimeout } from "../definition/duration.js";
 import { finalSnapshotName } from "../definition/identifiers.js";
 import { DEFAULT_FINAL_SNAPSHOT_NAME, type EchoDefinition } from "../definition/schema.js";
 import { hasModifications, type ProgramStage } from "./stages.js";
-import { OUT_OF_BAND_TAG_PREFIXES, snapshotTagValue, TAG_GENERATION, TAG_MANAGED, TAG_SNAPSHOT, TAG_STAGE } from "./tags.js";
+import { LEGACY_TAG_PREFIXES, OUT_OF_BAND_TAG_PREFIXES, snapshotTagValue, TAG_GENERATION, TAG_MANAGED, TAG_SNAPSHOT, TAG_STAGE } from "./tags.js";
 
-/** Logical names: fixed forever, since renaming one would make Pulumi replace the resource. */
-export const INSTANCE_RESOURCE = "db";
-export const CNAME_RESOURCE = "cname";
-export const PROVIDER_RESOURCE = "aws";
+import { CNAME_RESOURCE, INSTANCE_RESOURCE, PROVIDER_RESOURCE } from "./resource-types.js";
+export { CNAME_RESOURCE, INSTANCE_RESOURCE, PROVIDER_RESOURCE };
 
 export interface GenerationSpec {
   readonly definition: EchoDefinition;
@@ -36,6 +34,25 @@ export interface GenerationSpec {
   /** The pinned snapshot's encryption (see GenerationSettings): declared when known, so no stage plans a replacement. */
   readonly storageEncrypted?: boolean;
   readonly kmsKeyId?: string;
+  /** An instance adopted from the original rds-echo (GenerationSettings.adopted): its identifier. */
+  readonly adopted?: string;
+}
+
+/**
+ * Inputs the provider stores only in state (no RDS call changes them): an adopted instance still follows the
+ * definition's final snapshot, and its modifications would apply immediately if there were any.
+ */
+const STATE_ONLY_INPUTS = ["applyImmediately", "skipFinalSnapshot", "finalSnapshotIdentifier"] as const;
+
+/**
+ * What an adopted instance ignores: every restore-time and post-create input, so it stays as the original left it.
+ * Only the tags (and the state-only inputs) are rds-echo's to change; and its deletion, once retired.
+ */
+export function adoptedIgnoredInputs(definition: EchoDefinition): string[] {
+  const keys = new Set([...Object.keys(restoreArgs({ definition, generation: "g", snapshot: "s", storageEncrypted: true, kmsKeyId: "k" })), ...Object.keys(modificationArgs(definition, "p"))]);
+  for (const key of STATE_ONLY_INPUTS) keys.delete(key);
+  keys.delete("identifier");
+  return [...keys].sort();
 }
 
 export interface GenerationOutputs {
@@ -53,11 +70,12 @@ export interface GenerationOutputs {
  * with the snapshot's encryption, the provider reads it back into state, so leaving them undeclared would plan a
  * replacement at the next stage.
  */
-export function restoreArgs(spec: Pick<GenerationSpec, "definition" | "generation" | "snapshot" | "storageEncrypted" | "kmsKeyId">) {
+export function restoreArgs(spec: Pick<GenerationSpec, "definition" | "generation" | "snapshot" | "storageEncrypted" | "kmsKeyId" | "adopted">) {
   const { definition: d, generation, snapshot } = spec;
   return {
-    identifier: generation,
-    snapshotIdentifier: snapshot,
+    identifier: spec.adopted ?? generation,
+    // An adopted instance was restored by the original, from a snapshot nobody recorded: nothing to declare.
+    ...(spec.adopted === undefined ? { snapshotIdentifier: snapshot } : {}),
     ...(spec.storageEncrypted !== undefined ? { storageEncrypted: spec.storageEncrypted } : {}),
     ...(spec.storageEncrypted && spec.kmsKeyId ? { kmsKeyId: spec.kmsKeyId } : {}),
     instanceClass: d.instance.class,
@@ -101,11 +119,13 @@ export function modificationArgs<Secret>(definition: EchoDefinition, masterPassw
 }
 
 /** The instance's tags at a stage: the user's, rds-echo's bookkeeping, and the promotion tags while promoted. */
-export function instanceTags(spec: Pick<GenerationSpec, "definition" | "generation" | "stage" | "snapshot">): Record<string, string> {
+export function instanceTags(spec: Pick<GenerationSpec, "definition" | "generation" | "stage" | "snapshot" | "adopted">): Record<string, string> {
   const { definition, generation, stage, snapshot } = spec;
+  // The original put its promotion tags on and never took them off: an adopted instance keeps them once demoted.
+  const promoted = stage === "promoted" || (spec.adopted !== undefined && stage === "forgotten");
   return {
     ...definition.instance.tags,
-    ...(stage === "promoted" ? definition.promote?.tags : {}),
+    ...(promoted ? definition.promote?.tags : {}),
     [TAG_MANAGED]: definition.echo,
     [TAG_GENERATION]: generation,
     [TAG_STAGE]: stage,
@@ -116,13 +136,13 @@ export function instanceTags(spec: Pick<GenerationSpec, "definition" | "generati
 /** Declares the generation's resources. Must run inside a Pulumi program (real engine or mock runtime). */
 export function generationProgram(spec: GenerationSpec): GenerationOutputs {
   const { definition: d, generation, stage } = spec;
-  if (d.modify.masterPassword && hasModifications(stage) && spec.masterPassword === undefined) {
+  if (d.modify.masterPassword && hasModifications(stage) && spec.masterPassword === undefined && spec.adopted === undefined) {
     throw new Error(`${generation}: modify.masterPassword references secret "${d.modify.masterPassword.secret}" but no value was given`);
   }
   const provider = new Provider(PROVIDER_RESOURCE, {
     region: d.region,
     profile: d.profile,
-    ignoreTags: { keyPrefixes: [...OUT_OF_BAND_TAG_PREFIXES] },
+    ignoreTags: { keyPrefixes: [...OUT_OF_BAND_TAG_PREFIXES, ...(spec.adopted !== undefined ? LEGACY_TAG_PREFIXES : [])] },
   });
   const minutes = (text: string) => pulumiTimeout(parseDuration(text) ?? 0);
 
@@ -130,11 +150,12 @@ export function generationProgram(spec: GenerationSpec): GenerationOutputs {
     INSTANCE_RESOURCE,
     {
       ...restoreArgs(spec),
-      ...(hasModifications(stage) ? modificationArgs(d, spec.masterPassword && pulumi.secret(spec.masterPassword), stage) : {}),
+      ...(hasModifications(stage) && spec.adopted === undefined ? modificationArgs(d, spec.masterPassword && pulumi.secret(spec.masterPassword), stage) : {}),
       tags: instanceTags(spec),
     },
     {
       provider,
+      ...(spec.adopted !== undefined ? { ignoreChanges: adoptedIgnoredInputs(d) } : {}),
       customTimeouts: { create: minutes(d.timeouts.create), update: minutes(d.timeouts.update), delete: minutes(d.timeouts.delete) },
     },
   );

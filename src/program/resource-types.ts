@@ -2,3 +2,8 @@
 export const INSTANCE_TYPE = "aws:rds/instance:Instance";
 export const RECORD_TYPE = "aws:route53/record:Record";
 export const PROVIDER_TYPE = "pulumi:providers:aws";
+
+/** Logical names: fixed forever, since renaming one would make Pulumi replace the resource. */
+export const INSTANCE_RESOURCE = "db";
+export const CNAME_RESOURCE = "cname";
+export const PROVIDER_RESOURCE = "aws";

@@ -15,6 +15,8 @@ export const CONFIG_KEYS = {
   /** Digests of the afterRestore hooks that succeeded, and the digest of the whole list once all did (src/hooks). */
   hooksDone: "hooksDone",
   scrubbed: "scrubbed",
+  /** The identifier of an instance adopted from the original rds-echo (`migrate --adopt`). */
+  adopted: "adopted",
 } as const;
 
 /** What a secret's config key may look like (`masterPassword`): the definition and the Pulumi adapter both check it. */

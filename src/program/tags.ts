@@ -25,5 +25,10 @@ export function snapshotFromTag(value: string): string {
  * first saw a decision, and the scrub mark (by the hooks step). The AWS provider is told to ignore them, so no update ever removes them.
  */
 export const OUT_OF_BAND_TAG_PREFIXES = ["echo:approval:", "echo:request:", "echo:seen:", "echo:scrubbed"] as const;
+/**
+ * The original rds-echo's own tags (`rdsecho:<name>:managed`, `rdsecho:<name>:stage`) on an instance adopted from it:
+ * its provider ignores them, so adopting changes none of them.
+ */
+export const LEGACY_TAG_PREFIXES = ["rdsecho:"] as const;
 /** The digest of the afterRestore hooks that all succeeded on this generation (mirrors its stack's `scrubbed` mark). */
 export const TAG_SCRUBBED = "echo:scrubbed";

@@ -77,6 +77,25 @@ export class AwsRds implements RdsPort {
     return result;
   }
 
+  /**
+   * DescribeDBInstances has no tag filter, but every instance comes with its TagList: all pages, filtered here. One
+   * call per 100 instances of the account and region; only `migrate --adopt` asks.
+   */
+  async instancesTagged(key: string, value: string): Promise<InstanceInfo[]> {
+    const found: InstanceInfo[] = [];
+    let marker: string | undefined;
+    do {
+      const input = { MaxRecords: BATCH, Marker: marker };
+      const out = await this.call(`DescribeDBInstances (tag ${key})`, () => this.client.send(new DescribeDBInstancesCommand(input)));
+      for (const instance of out.DBInstances ?? []) {
+        const info = toInstanceInfo(instance);
+        if (info !== undefined && info.tags[key] === value) found.push(info);
+      }
+      marker = out.Marker;
+    } while (marker);
+    return found;
+  }
+
   async reboot(id: string): Promise<void> {
     await this.call(`RebootDBInstance ${id}`, () => this.client.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: id })));
   }

@@ -19,10 +19,11 @@ export const SETTINGS_KEYS = {
   kmsKeyId: configKey(CONFIG_KEYS.kmsKeyId),
   hooksDone: configKey(CONFIG_KEYS.hooksDone),
   scrubbed: configKey(CONFIG_KEYS.scrubbed),
+  adopted: configKey(CONFIG_KEYS.adopted),
 } as const;
 
 /** Settings keys that may be absent (a stack pinned before they existed, or one without a looked-up zone). */
-const OPTIONAL_KEYS = [SETTINGS_KEYS.zoneId, SETTINGS_KEYS.storageEncrypted, SETTINGS_KEYS.kmsKeyId, SETTINGS_KEYS.hooksDone, SETTINGS_KEYS.scrubbed] as const;
+const OPTIONAL_KEYS = [SETTINGS_KEYS.zoneId, SETTINGS_KEYS.storageEncrypted, SETTINGS_KEYS.kmsKeyId, SETTINGS_KEYS.hooksDone, SETTINGS_KEYS.scrubbed, SETTINGS_KEYS.adopted] as const;
 
 const RESERVED_SECRET_NAMES: readonly string[] = Object.values(CONFIG_KEYS);
 
@@ -37,6 +38,7 @@ export function settingsToConfig(settings: GenerationSettings): ConfigMap {
     ...(settings.kmsKeyId !== undefined ? { [SETTINGS_KEYS.kmsKeyId]: { value: settings.kmsKeyId } } : {}),
     ...(settings.hooksDone !== undefined ? { [SETTINGS_KEYS.hooksDone]: { value: settings.hooksDone } } : {}),
     ...(settings.scrubbed !== undefined ? { [SETTINGS_KEYS.scrubbed]: { value: settings.scrubbed } } : {}),
+    ...(settings.adopted !== undefined ? { [SETTINGS_KEYS.adopted]: { value: settings.adopted } } : {}),
   };
 }
 
@@ -77,6 +79,7 @@ export function settingsFromConfig(stack: string, config: ConfigMap): Generation
   const kmsKeyId = plain(SETTINGS_KEYS.kmsKeyId);
   const hooksDone = plain(SETTINGS_KEYS.hooksDone);
   const scrubbed = plain(SETTINGS_KEYS.scrubbed);
+  const adopted = plain(SETTINGS_KEYS.adopted);
   return {
     echo: required(SETTINGS_KEYS.echo),
     stage,
@@ -87,6 +90,7 @@ export function settingsFromConfig(stack: string, config: ConfigMap): Generation
     ...(kmsKeyId ? { kmsKeyId } : {}),
     ...(hooksDone !== undefined ? { hooksDone } : {}),
     ...(scrubbed ? { scrubbed } : {}),
+    ...(adopted ? { adopted } : {}),
   };
 }
 

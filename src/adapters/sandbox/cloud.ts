@@ -6,7 +6,11 @@
 import { createHash } from "node:crypto";
 import type { Clock } from "../../ports.js";
 import { INSTANCE_TYPE, RECORD_TYPE } from "../../program/resource-types.js";
-import { OUT_OF_BAND_TAG_PREFIXES } from "../../program/tags.js";
+import { LEGACY_TAG_PREFIXES, OUT_OF_BAND_TAG_PREFIXES } from "../../program/tags.js";
+
+/** Tags a program's provider may ignore: they survive every update (the legacy ones only an adopted generation's ignores). */
+const IGNORED_TAG_PREFIXES: readonly string[] = [...OUT_OF_BAND_TAG_PREFIXES, ...LEGACY_TAG_PREFIXES];
+const ignoredTag = (key: string) => IGNORED_TAG_PREFIXES.some((p) => key.startsWith(p));
 import { tagsProblem } from "../../definition/tags.js";
 import { isUsable } from "../../lifecycle/rds-status.js";
 import type { Faults } from "./faults.js";
@@ -46,6 +50,25 @@ export class SandboxCloud {
       return record && { id: recordId(resource.inputs), fqdn: resource.inputs["name"], records: record.values, ttl: record.ttl };
     }
     return { id: `${resource.name}-provider`, ...resource.inputs };
+  }
+
+  /**
+   * What the provider's Read makes of a live resource being imported: its inputs as the cloud has them (an instance
+   * by its DbiResourceId, a record by `<zoneId>_<name>_<type>`), without the tags its provider ignores. Undefined
+   * when there is no such resource.
+   */
+  importInputs(type: string, id: string): Inputs | undefined {
+    settle(this.world);
+    if (type === INSTANCE_TYPE) {
+      const instance = Object.values(this.world.rds.instances).find((i) => i.resourceId === id);
+      return instance && { ...instance.settings, identifier: instance.id, tags: Object.fromEntries(Object.entries(instance.tags).filter(([k]) => !ignoredTag(k))) };
+    }
+    if (type === RECORD_TYPE) {
+      const [zoneId, name, recordType] = id.split("_");
+      const record = this.world.route53.zones.find((z) => z.id === zoneId)?.records[name ?? ""];
+      return record && record.type === recordType ? { zoneId, name, type: recordType, ttl: record.ttl, records: [...record.values] } : undefined;
+    }
+    return undefined;
   }
 
   /** Outputs a resource that does not exist yet will have once created (deterministic, like an RDS endpoint). */
@@ -135,7 +158,7 @@ export class SandboxCloud {
     const { tags, ...settings } = inputs;
     refuseBadTags(tags);
     // The program's provider ignores out-of-band tags (approval requests and decisions): an update keeps them.
-    const kept = Object.entries(instance.tags).filter(([k]) => OUT_OF_BAND_TAG_PREFIXES.some((p) => k.startsWith(p)));
+    const kept = Object.entries(instance.tags).filter(([k]) => ignoredTag(k));
     instance.tags = { ...Object.fromEntries(kept), ...(tags as Record<string, string> | undefined) };
     instance.settings = settings;
     if (keys.some((k) => REBOOT_KEYS.has(k))) instance.pendingReboot = true;

@@ -18,6 +18,7 @@ import type {
   GenerationSettings,
   GenerationStackOutputs,
   HistoryEntry,
+  ImportedResource,
   OperationKind,
   OperationOptions,
   PendingOperation,
@@ -55,6 +56,8 @@ interface Planned {
   readonly change: ResourceChange;
   readonly declaration?: Declaration;
   readonly stored?: StoredResource;
+  /** The inputs the state will hold: the declared ones, with the stored value of every ignored input. */
+  readonly inputs?: Record<string, unknown>;
 }
 
 export class SandboxEngine implements StackEngine {
@@ -186,6 +189,27 @@ export class SandboxEngine implements StackEngine {
     });
   }
 
+  async importGeneration(generation: string, settings: GenerationSettings, resources: readonly ImportedResource[], options: OperationOptions): Promise<void> {
+    this.#faults.enter("engine.import", generation);
+    if (!this.#world.stacks[generation]) await this.create(generation, settings, {});
+    const stack = this.#stack(generation);
+    await this.#operation(stack, "import", options.message, async () => {
+      const changes: ResourceChange[] = [];
+      for (const resource of resources) {
+        const urn = urnOf(stack.name, resource);
+        if (stack.resources.some((r) => r.urn === urn)) continue;
+        const inputs = this.#cloud.importInputs(resource.type, resource.id);
+        if (inputs === undefined) throw new Error(`import ${resource.type} ${resource.id}: no such resource in the cloud`);
+        const outputs = this.#cloud.read({ type: resource.type, name: resource.name, inputs, id: resource.id }) ?? {};
+        // Imported as it is: not protected (retire must be able to destroy it) and not retained, as `pulumi import
+        // --protect=false` stores it; the program's next update sets retainOnDelete on the record again.
+        stack.resources.push({ urn, type: resource.type, name: resource.name, id: resource.id, inputs, outputs, retainOnDelete: false });
+        changes.push({ op: "same", type: resource.type, name: resource.name });
+      }
+      return changes;
+    });
+  }
+
   // -------------------------------------------------------------------------------------------------------------
 
   /**
@@ -258,6 +282,7 @@ export class SandboxEngine implements StackEngine {
           ...(settings.zoneId ? { zoneId: settings.zoneId } : {}),
           ...(settings.storageEncrypted !== undefined ? { storageEncrypted: settings.storageEncrypted } : {}),
           ...(settings.kmsKeyId ? { kmsKeyId: settings.kmsKeyId } : {}),
+          ...(settings.adopted ? { adopted: settings.adopted } : {}),
           ...(password !== undefined ? { masterPassword: password } : {}),
         }),
       state: (d) => this.#stateOf(d, preview),
@@ -286,12 +311,12 @@ export class SandboxEngine implements StackEngine {
         planned.push({ change: { op: "create", ...base }, declaration });
         continue;
       }
-      const declared = toStored(declaration.inputs);
+      const declared = withIgnored(toStored(declaration.inputs), stored.inputs, declaration.ignoreChanges ?? []);
       const keys = changedKeys(stored.inputs, declared);
       const replace = keys.some((k) => REPLACE_KEYS[declaration.type]?.includes(k));
       const op: ChangeOp = keys.length === 0 ? "same" : replace ? "replace" : "update";
       const diffs = keys.flatMap((k) => valueDiffs(k, stored.inputs[k], declared[k], isSecret));
-      planned.push({ change: { op, ...base, ...(keys.length ? { keys, diffs } : {}) }, declaration, stored });
+      planned.push({ change: { op, ...base, ...(keys.length ? { keys, diffs } : {}) }, declaration, stored, inputs: declared });
     }
     for (const stored of stack.resources) {
       if (!declaredUrns.has(stored.urn)) {
@@ -311,7 +336,7 @@ export class SandboxEngine implements StackEngine {
       if (change.op === "delete") return;
     }
     if (!declaration) return;
-    const inputs = toStored(declaration.inputs);
+    const inputs = step.inputs ?? toStored(declaration.inputs);
     const resource: StoredResource = {
       urn: urnOf(stack.name, declaration),
       type: declaration.type,
@@ -347,6 +372,16 @@ export class SandboxEngine implements StackEngine {
     stack.resources.push(resource);
     await this.#persist();
   }
+}
+
+/** Pulumi's `ignoreChanges`: an ignored input keeps its value in state (or stays absent), whatever is declared. */
+function withIgnored(declared: Record<string, unknown>, stored: Record<string, unknown>, ignored: readonly string[]): Record<string, unknown> {
+  const inputs = { ...declared };
+  for (const key of ignored) {
+    if (key in stored) inputs[key] = stored[key];
+    else delete inputs[key];
+  }
+  return inputs;
 }
 
 /** Creates in declaration order, deletes last and in reverse (dependents before what they depend on). */

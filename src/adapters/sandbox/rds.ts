@@ -57,6 +57,13 @@ export class SandboxRds implements RdsPort {
     return found;
   }
 
+  async instancesTagged(key: string, value: string): Promise<InstanceInfo[]> {
+    const all = Object.values(this.world.rds.instances);
+    for (let i = 0; i === 0 || i < all.length; i += DESCRIBE_PAGE_SIZE) this.faults.enter("rds.DescribeDBInstances");
+    settle(this.world);
+    return Object.values(this.world.rds.instances).filter((instance) => instance.tags[key] === value).map(instanceInfo);
+  }
+
   async reboot(id: string): Promise<void> {
     this.faults.enter("rds.RebootDBInstance");
     settle(this.world);

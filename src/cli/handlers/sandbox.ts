@@ -39,6 +39,31 @@ export async function serve({ root, reporter }: CommandContext, port?: number): 
   return 0;
 }
 
+/** `sandbox seed-legacy <echo>`: what the original rds-echo would have left for this echo (see adapters/sandbox/legacy.ts). */
+export async function seedLegacy({ root, reporter }: CommandContext, echo: string | undefined, legacyName: string | undefined): Promise<number> {
+  if (echo === undefined) throw new UsageError("sandbox seed-legacy needs the echo: rds-echo sandbox seed-legacy <echo>");
+  const [{ loadDefinition }, { seedLegacyInstances }, { echoNameProblem }] = await Promise.all([
+    import("../../definition/load.js"),
+    import("../../adapters/sandbox/legacy.js"),
+    import("../../definition/identifiers.js"),
+  ]);
+  const definition = await loadDefinition(root, echo);
+  const name = legacyName ?? echo;
+  if (echoNameProblem(name)) throw new UsageError(`--legacy-name "${name}" ${echoNameProblem(name)}`);
+  const world = await loadWorld(root, definition, new Date());
+  if (world.region !== definition.region) throw new UsageError(`the sandbox simulates ${world.region}, ${echo} is in ${definition.region}: \`rds-echo sandbox reset\` first`);
+  let created;
+  try {
+    created = seedLegacyInstances(world, definition, name);
+  } catch (error) {
+    throw new UsageError(`sandbox seed-legacy: ${(error as Error).message}`);
+  }
+  await saveWorld(root, world);
+  for (const i of created) reporter.text(`seeded ${i.id}  ${i.tags[`rdsecho:${name}:stage`]}  ${i.address}`);
+  reporter.data({ seeded: created.map((i) => ({ id: i.id, tags: i.tags, address: i.address })) });
+  return 0;
+}
+
 export async function sandboxAction({ root, reporter }: CommandContext, action: "show" | "reset" | "advance", duration?: string): Promise<void> {
   if (action === "reset") {
     await rm(path.join(root, SANDBOX_FILE), { force: true });
