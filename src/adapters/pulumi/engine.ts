@@ -41,7 +41,7 @@ import { importPlan } from "./import.js";
 import { ChangeCollector, historyEntryFromSummary, outputsFromMap, stackSummaryFrom } from "./events.js";
 import { pagedHistory } from "./history.js";
 import { LineSplitter } from "./lines.js";
-import { fileBackendDir, heldLocks } from "./locks.js";
+import { fileBackendDir, heldLocks, isStale, releaseStaleLocks } from "./locks.js";
 import { exportDeployment, importDeployment, refreshConfigFile, setSecretConfig, type CliTarget } from "./stack-io.js";
 import {
   assertBackendExists,
@@ -68,6 +68,8 @@ export interface AutomationEngineOptions {
   readonly backendUrl?: string;
   /** Receives the CLI's progress output of updates, destroys and refreshes, line by line. */
   readonly onOutput?: (line: string) => void;
+  /** Told what the adapter did on its own that a person should know (a stale lock released). */
+  readonly onWarning?: (message: string) => void;
   /** The environment the CLI sees (passphrase, AWS credentials); defaults to process.env. */
   readonly env?: NodeJS.ProcessEnv;
   /** The CLI to drive, from `ensurePulumiCli`; without it the SDK looks for `pulumi` on PATH. */
@@ -133,7 +135,8 @@ export class AutomationEngine implements StackEngine {
       // A file backend's listing never says "update in progress": its lock files do.
       const stateDir = fileBackendDir(workspace.envVars["PULUMI_BACKEND_URL"] ?? "");
       if (stateDir === undefined) return stacks;
-      const locked = new Set((await heldLocks(stateDir, PROJECT)).map((lock) => lock.stack));
+      // A lock left by a process that died on this host holds nothing: the next operation on that stack releases it.
+      const locked = new Set((await heldLocks(stateDir, PROJECT)).filter((lock) => !isStale(lock)).map((lock) => lock.stack));
       return stacks.map((stack) => (locked.has(stack.name) ? { ...stack, updateInProgress: true } : stack));
     });
   }
@@ -210,6 +213,7 @@ export class AutomationEngine implements StackEngine {
   async update(generation: string, settings: GenerationSettings, options: OperationOptions): Promise<UpdateResult> {
     return this.#run(generation, async (workspace) => {
       const stack = await this.#select(workspace, generation);
+      await this.#releaseStaleLock(workspace, generation);
       await this.#assertNoPending(workspace, generation);
       this.#changing(generation);
       await this.#writeSettings(workspace, generation, settings);
@@ -235,6 +239,7 @@ export class AutomationEngine implements StackEngine {
   async destroy(generation: string, options: OperationOptions): Promise<ChangeSet> {
     return this.#run(generation, async (workspace) => {
       const stack = await this.#select(workspace, generation);
+      await this.#releaseStaleLock(workspace, generation);
       await this.#assertNoPending(workspace, generation);
       this.#changing(generation);
       const changes = new ChangeCollector();
@@ -265,6 +270,7 @@ export class AutomationEngine implements StackEngine {
   async resolvePending(generation: string, imports: ReadonlyMap<string, string>, options: OperationOptions): Promise<void> {
     await this.#run(generation, async (workspace) => {
       const stack = await this.#select(workspace, generation);
+      await this.#releaseStaleLock(workspace, generation);
       const target = this.#target(workspace);
       const deployment = await this.#exported(workspace, generation);
       if (pendingOperationsIn(deployment).length === 0) return;
@@ -284,6 +290,7 @@ export class AutomationEngine implements StackEngine {
     if ((await this.settings(generation)) === undefined) await this.create(generation, settings, {});
     await this.#run(generation, async (workspace) => {
       const stack = await this.#select(workspace, generation);
+      await this.#releaseStaleLock(workspace, generation);
       const plan = importPlan(generation, await this.#exported(workspace, generation), resources);
       if (plan.resources.length === 0) return;
       this.#changing(generation);
@@ -362,6 +369,20 @@ export class AutomationEngine implements StackEngine {
   #changing(generation: string): void {
     this.#listing = undefined;
     this.#deployments.delete(generation);
+  }
+
+  /**
+   * A run killed mid-operation on this host (kill -9, OOM, a reboot) leaves its lock file behind on a file backend,
+   * and every later run would be "busy" forever. Its holder is provably gone, so its lock is released, and said so.
+   */
+  async #releaseStaleLock(workspace: LocalWorkspace, generation: string): Promise<void> {
+    const stateDir = fileBackendDir(workspace.envVars["PULUMI_BACKEND_URL"] ?? "");
+    if (stateDir === undefined) return;
+    for (const lock of await releaseStaleLocks(stateDir, PROJECT, generation)) {
+      this.#options.onWarning?.(
+        `${generation}: released the lock left by pulumi (pid ${lock.pid} on this host${lock.timestamp ? `, since ${lock.timestamp}` : ""}), which no longer runs`,
+      );
+    }
   }
 
   #forget(generation: string): void {

@@ -6,7 +6,7 @@
  * listing of that directory answers first. S3/GCS/Azure DIY backends keep the same layout in a bucket; rds-echo does
  * not list buckets, and there a held lock is still caught when the CLI refuses the update.
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +14,8 @@ import { fileURLToPath } from "node:url";
 /** One lock file's contents (lockContent in lock.go); fields absent from older CLIs stay undefined. */
 export interface StackLock {
   readonly stack: string;
+  /** The lock file itself. */
+  readonly file: string;
   readonly pid?: number;
   readonly hostname?: string;
   readonly username?: string;
@@ -51,14 +53,15 @@ export async function heldLocks(stateDir: string, project: string): Promise<Stac
     for (const stack of await entries(projectDir)) {
       for (const file of await entries(path.join(projectDir, stack))) {
         if (!file.endsWith(".json")) continue;
-        locks.push({ stack, ...(await lockContent(path.join(projectDir, stack, file))) });
+        const lockFile = path.join(projectDir, stack, file);
+        locks.push({ stack, file: lockFile, ...(await lockContent(lockFile)) });
       }
     }
   }
   return locks;
 }
 
-async function lockContent(file: string): Promise<Omit<StackLock, "stack">> {
+async function lockContent(file: string): Promise<Omit<StackLock, "stack" | "file">> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(file, "utf8"));
@@ -70,4 +73,30 @@ async function lockContent(file: string): Promise<Omit<StackLock, "stack">> {
   const text = (key: string) => (typeof field(key) === "string" ? { [key]: field(key) as string } : {});
   const pid = field("pid");
   return { ...(typeof pid === "number" ? { pid } : {}), ...text("hostname"), ...text("username"), ...text("timestamp") };
+}
+
+/**
+ * A lock whose holder is gone: taken on this host by a process that no longer runs (a `kill -9`, a crash, a reboot).
+ * Only this host's processes can be checked; a lock from another machine is never judged stale, and a pid that has
+ * since been reused by another process keeps its lock (held is the safe mistake).
+ */
+export function isStale(lock: StackLock, host = os.hostname()): boolean {
+  if (lock.pid === undefined || lock.hostname === undefined || lock.hostname !== host) return false;
+  try {
+    process.kill(lock.pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: alive, but another user's.
+    return typeof error === "object" && error !== null && Reflect.get(error, "code") === "ESRCH";
+  }
+}
+
+/**
+ * Removes the stale locks of one stack (see isStale) and returns them. Only those files: `pulumi cancel` would
+ * remove every lock of the stack, including one a live run has just taken.
+ */
+export async function releaseStaleLocks(stateDir: string, project: string, stack: string, host = os.hostname()): Promise<StackLock[]> {
+  const stale = (await heldLocks(stateDir, project)).filter((lock) => lock.stack === stack && isStale(lock, host));
+  for (const lock of stale) await rm(lock.file, { force: true });
+  return stale;
 }

@@ -67,6 +67,7 @@ export async function openPorts(command: CommandContext, definition: EchoDefinit
     pulumiCommand,
     ...(flags.backend ? { backendUrl: flags.backend } : {}),
     onOutput: (line: string) => command.reporter.note(line.trimEnd()),
+    onWarning: (message: string) => output.warn(message),
     signal: interrupt.signal,
     track: interrupt.track,
   });

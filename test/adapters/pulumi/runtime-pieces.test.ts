@@ -1,12 +1,13 @@
 /** The small real-path pieces of the Pulumi adapter: paged history, file-backend locks, the CLI process runner. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { assertMinimumVersion } from "../../../src/adapters/pulumi/cli.js";
 import { pagedHistory } from "../../../src/adapters/pulumi/history.js";
-import { fileBackendDir, heldLocks } from "../../../src/adapters/pulumi/locks.js";
+import { fileBackendDir, heldLocks, isStale, releaseStaleLocks } from "../../../src/adapters/pulumi/locks.js";
 import { runCli } from "../../../src/adapters/pulumi/process.js";
 import { assertBackendExists } from "../../../src/adapters/pulumi/workspace.js";
 
@@ -49,8 +50,29 @@ describe("file backend locks", () => {
     mkdirSync(path.join(state, ".pulumi/locks/organization/billing/other"), { recursive: true });
     writeFileSync(path.join(state, ".pulumi/locks/organization/billing/other/1.json"), "{}");
     const locks = await heldLocks(state, "rds-echo");
-    expect(locks).toEqual([{ stack: "development-20261125-1230", pid: 4242, username: "ci", hostname: "runner-3", timestamp: "2026-11-25T12:30:00Z" }]);
+    expect(locks).toEqual([
+      { stack: "development-20261125-1230", file: path.join(lockDir, "0b5f.json"), pid: 4242, username: "ci", hostname: "runner-3", timestamp: "2026-11-25T12:30:00Z" },
+    ]);
     expect(await heldLocks(tempDir(), "rds-echo")).toEqual([]);
+  });
+
+  it("a lock is stale only when its holder ran on this host and runs no more; only those files are released", async () => {
+    const state = tempDir();
+    const stack = "development-20261125-1230";
+    const lockDir = path.join(state, ".pulumi/locks/organization/rds-echo", stack);
+    mkdirSync(lockDir, { recursive: true });
+    // A pid that is certainly gone: a child that has exited and been reaped.
+    const gone = spawnSync(process.execPath, ["-e", "0"]).pid!;
+    const write = (name: string, pid: number, hostname: string) => writeFileSync(path.join(lockDir, name), JSON.stringify({ pid, hostname, username: "ci" }));
+    write("dead-here.json", gone, "host-a");
+    write("alive-here.json", process.pid, "host-a");
+    write("dead-elsewhere.json", gone, "host-b");
+    const byFile = async () => Object.fromEntries((await heldLocks(state, "rds-echo")).map((l) => [path.basename(l.file), isStale(l, "host-a")]));
+    expect(await byFile()).toEqual({ "dead-here.json": true, "alive-here.json": false, "dead-elsewhere.json": false });
+    const released = await releaseStaleLocks(state, "rds-echo", stack, "host-a");
+    expect(released.map((l) => path.basename(l.file))).toEqual(["dead-here.json"]);
+    expect(readdirSync(lockDir).sort()).toEqual(["alive-here.json", "dead-elsewhere.json"]);
+    expect(await releaseStaleLocks(state, "rds-echo", "other-stack", "host-a")).toEqual([]);
   });
 
   it("knows a file backend's directory from its URL, and nothing of other backends", () => {

@@ -33,10 +33,19 @@ export interface HistoryRow {
   readonly kind: string;
   readonly result: string;
   readonly message: string;
+  readonly version?: number;
+  readonly resourceChanges?: Record<string, number>;
 }
 
 export function stackHistory(env: EngineEnv, stack: string): HistoryRow[] {
   const run = pulumi(env, ["stack", "history", "--json", "--page-size", "1000", "-s", stack]);
   if (run.code !== 0) throw new Error(`pulumi stack history failed: ${run.stderr}`);
   return JSON.parse(run.stdout) as HistoryRow[];
+}
+
+/** The stack's pending operations, from its (encrypted) export: what a killed run left behind. */
+export function pendingOperations(env: EngineEnv, stack: string): Array<{ type: string; resource: { urn: string } }> {
+  const run = pulumi(env, ["stack", "export", "-s", stack]);
+  if (run.code !== 0) throw new Error(`pulumi stack export failed: ${run.stderr}`);
+  return (JSON.parse(run.stdout) as { deployment: { pending_operations?: Array<{ type: string; resource: { urn: string } }> } }).deployment.pending_operations ?? [];
 }

@@ -3,7 +3,7 @@
  * (backend, passphrase, moto, PATH with the pulumi shim and the stand-in provider), and helpers to read outcomes back.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { inject } from "vitest";
@@ -114,5 +114,45 @@ export async function killTree(pid: number): Promise<void> {
     } catch {
       // Already gone.
     }
+  }
+}
+
+/** Polls `check` until it holds (or fails after `timeoutMs`), for outcomes another process brings about. */
+export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The lock files of the project's stacks on the checkout's file backend (`.pulumi/locks/<org>/rds-echo/<stack>/`). */
+export function lockFiles(backendUrl: string): string[] {
+  const root = path.join(backendUrl.replace(/^file:\/\//, ""), ".pulumi", "locks");
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const full = path.join(dir, name);
+      if (name.endsWith(".json")) found.push(full);
+      else walk(full);
+    }
+  };
+  walk(root);
+  return found;
+}
+
+/** Whether a process still runs. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -1,0 +1,130 @@
+/**
+ * Runs that die or are stopped mid-operation, through the real CLI: `kill -9` of rds-echo and everything it started
+ * during a create and during an update, and Ctrl-C (SIGINT) and SIGTERM during an update. Each case has an account
+ * and a checkout of its own. The stand-in provider waits RDS_ECHO_STANDIN_FIRST_POLL_MS before its first poll (as
+ * the real one waits a minute), which is the window each case strikes in: after the RDS call, before it returns.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { instances, resetMoto, tagsOf } from "./harness/aws.js";
+import { pendingOperations, stackHistory, stackList, type HistoryRow } from "./harness/cli.js";
+import { makeProject, seedAccount, type Project } from "./harness/project.js";
+import { alive, EngineEnv, killTree, lockFiles, suite, waitFor, type Run } from "./harness/suite.js";
+
+const SLOW_PROVIDER = { RDS_ECHO_STANDIN_FIRST_POLL_MS: "15000" };
+const INSTANCE = "aws:rds/instance:Instance";
+
+const echoInstances = async () => (await instances()).filter((i) => i.DBInstanceIdentifier?.startsWith("development-"));
+
+/** Entries of a stack's history that created, replaced or deleted anything. */
+function destructive(history: readonly HistoryRow[]): HistoryRow[] {
+  return history.filter((h) => Object.entries(h.resourceChanges ?? {}).some(([op, n]) => n > 0 && /create|replace|delete/.test(op)));
+}
+
+let project: Project;
+let env: EngineEnv;
+
+beforeEach(async () => {
+  await resetMoto();
+  await seedAccount({ endpoint: suite().motoEndpoint, region: suite().motoEnv["AWS_REGION"]! });
+  project = makeProject();
+  env = new EngineEnv(project);
+});
+afterEach(() => {
+  env?.dispose();
+  project?.remove();
+});
+
+async function oneGeneration(): Promise<string> {
+  const [stack] = stackList(env);
+  expect(stack, "a generation stack").toBeDefined();
+  return stack!.name;
+}
+
+/** The stage move `modify` strikes in: ModifyDBInstance has been sent (moto shows the parameter group). */
+async function startModifyAndWaitForTheCall(): Promise<{ run: ReturnType<EngineEnv["start"]>; generation: string }> {
+  const created = await env.run(["new", "development", "--yes"]);
+  expect(created.code, created.stderr).toBe(0);
+  const generation = await oneGeneration();
+  const run = env.start(["modify", "development", "--yes"], SLOW_PROVIDER);
+  await waitFor("ModifyDBInstance", async () => (await echoInstances())[0]?.DBParameterGroups?.[0]?.DBParameterGroupName === "development-postgres16");
+  return { run, generation };
+}
+
+/** After an interruption, `up` carries the same generation on to `rebooted`: one instance, never restored twice. */
+async function upGoesOn(generation: string, createdAt: Date | undefined): Promise<Run> {
+  const next = await env.run(["up", "development", "--yes"]);
+  expect(next.code, next.stderr + next.stdout).toBe(0);
+  const live = await echoInstances();
+  expect(live.map((i) => i.DBInstanceIdentifier)).toEqual([generation]);
+  expect(live[0]!.InstanceCreateTime).toEqual(createdAt);
+  expect(tagsOf(live[0]!)["echo:stage"]).toBe("rebooted");
+  expect(stackList(env).map((s) => s.name)).toEqual([generation]);
+  expect(pendingOperations(env, generation)).toEqual([]);
+  expect(lockFiles(project.backendUrl)).toEqual([]);
+  return next;
+}
+
+describe("kill -9 of rds-echo and everything it started", () => {
+  it("during a create: the next up releases the dead run's lock, adopts the restored instance, restores nothing twice and replaces nothing", async () => {
+    const run = env.start(["new", "development", "--yes"], SLOW_PROVIDER);
+    await waitFor("the restore", async () => (await echoInstances()).length === 1);
+    await killTree(run.child.pid!);
+    await run.done;
+    const generation = await oneGeneration();
+    // What a dead run leaves: the create pending in the state, and its lock.
+    expect(pendingOperations(env, generation).map((p) => `${p.type} ${p.resource.urn.split("::")[2]}`)).toEqual([`creating ${INSTANCE}`]);
+    expect(lockFiles(project.backendUrl)).toHaveLength(1);
+    const [instance] = await echoInstances();
+    const before = stackHistory(env, generation).length;
+
+    const next = await upGoesOn(generation, instance!.InstanceCreateTime);
+    const said = next.stdout + next.stderr;
+    expect(said).toMatch(/released the lock left by pulumi \(pid \d+ on this host/);
+    expect(said).toContain(`recover ${generation}: adopting the instance the interrupted run created`);
+    // Nothing after the kill created, replaced or deleted a resource: the adopted instance was updated in place.
+    const after = stackHistory(env, generation).slice(0, stackHistory(env, generation).length - before);
+    expect(after.length).toBeGreaterThan(0);
+    expect(destructive(after)).toEqual([]);
+  });
+
+  it("during an update: the next up clears the pending update, then carries on in place", async () => {
+    const { run, generation } = await startModifyAndWaitForTheCall();
+    const [instance] = await echoInstances();
+    await killTree(run.child.pid!);
+    await run.done;
+    expect(pendingOperations(env, generation).map((p) => p.type)).toEqual(["updating"]);
+    expect(lockFiles(project.backendUrl)).toHaveLength(1);
+    const before = stackHistory(env, generation).length;
+
+    const next = await upGoesOn(generation, instance!.InstanceCreateTime);
+    const said = next.stdout + next.stderr;
+    expect(said).toMatch(/released the lock left by pulumi/);
+    expect(said).toContain(`recover ${generation}: clearing 1 interrupted operation(s)`);
+    const history = stackHistory(env, generation);
+    expect(destructive(history.slice(0, history.length - before))).toEqual([]);
+  });
+});
+
+describe.each([
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+] as const)("%s during an update", (signal, exitCode) => {
+  it(`cancels the update cleanly (exit ${exitCode}, no lock, nothing pending, no CLI left running), and the next up goes on`, async () => {
+    const { run, generation } = await startModifyAndWaitForTheCall();
+    const [instance] = await echoInstances();
+    // As a terminal's Ctrl-C (or a service manager) does: the signal goes to rds-echo's process group. The Pulumi CLI
+    // leads a group of its own, so only rds-echo's one forwarded SIGINT reaches it.
+    process.kill(-run.child.pid!, signal);
+    const stopped = await run.done;
+    expect(stopped.code, stopped.stderr).toBe(exitCode);
+    for (const call of stopped.pulumiCalls) expect(alive(call.pid), `pulumi ${call.argv.join(" ")} still runs`).toBe(false);
+    expect(lockFiles(project.backendUrl)).toEqual([]);
+    expect(pendingOperations(env, generation)).toEqual([]);
+    const cancelled = stackHistory(env, generation)[0];
+    expect(cancelled?.kind).toBe("update");
+    expect(cancelled?.result).not.toBe("succeeded");
+
+    const next = await upGoesOn(generation, instance!.InstanceCreateTime);
+    expect(next.stdout + next.stderr).not.toMatch(/released the lock/);
+  });
+});
