@@ -1,7 +1,7 @@
 /** `new`: restore the latest available snapshot of the source into a new generation. */
 import { generationName } from "../definition/identifiers.js";
 import { masterPasswordProblem } from "../definition/password.js";
-import { GuardError } from "../errors.js";
+import { GuardError, StackExistsError, StackLockedError } from "../errors.js";
 import type { GenerationSettings } from "../ports.js";
 import { confirmChanges } from "./confirm.js";
 import type { StepContext, StepReport } from "./context.js";
@@ -69,7 +69,13 @@ export async function newGeneration(ctx: StepContext, state: EchoState): Promise
     ...(snapshot.kmsKeyId ? { kmsKeyId: snapshot.kmsKeyId } : {}),
   };
   const message = `new ${name} from ${snapshot.id}`;
-  await ports.engine.create(name, settings, options.secrets);
+  try {
+    await ports.engine.create(name, settings, options.secrets);
+  } catch (error) {
+    // Absent from the listing a moment ago: another run (two `up` at once) is creating this very generation.
+    if (error instanceof StackExistsError) throw new StackLockedError(name, "another run is creating it");
+    throw error;
+  }
   try {
     const preview = await ports.engine.preview(name, settings, { message });
     await confirmChanges(ports, message, [{ label: message, set: preview }], options);

@@ -263,6 +263,28 @@ describe("interrupted runs converge", () => {
     expect(w.sandbox.faults.count("engine.update")).toBe(updates);
   });
 
+  it("two runs starting the same generation at once: the one whose create finds the stack taken says busy, restoring nothing", async () => {
+    const w = sandboxWorld();
+    const engine = w.sandbox.engine;
+    // The other run's `stack init` lands between this run's listing and its own.
+    const racing = new Proxy(engine, {
+      get: (target, key) => {
+        if (key === "create") {
+          return async (...args: Parameters<typeof engine.create>) => {
+            await engine.create(...args);
+            return engine.create(...args);
+          };
+        }
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const ctx = { ...w.ctx(), ports: { ...w.ports, engine: racing } };
+    const [report] = await up(ctx, { promote: true, retire: true });
+    expect(report).toEqual({ step: "busy", generation: Object.keys(w.sandbox.world.stacks)[0], detail: "another run is updating it" });
+    expect(Object.keys(w.sandbox.world.rds.instances).filter((name) => name.startsWith("development-"))).toEqual([]);
+  });
+
   it("keeps polling through throttling while it waits for a restore", async () => {
     const w = sandboxWorld();
     w.sandbox.faults.throttle("rds.DescribeDBInstances", 3);
