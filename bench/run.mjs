@@ -103,3 +103,29 @@ console.log(`rds-echo bench: median wall time, ${runs} runs (node ${process.vers
 for (const [name, ms, note] of rows) console.log(`  ${name.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms  ${note}`);
 console.log("polling on the simulated clock (detection lag vs bound max(30 s, 10% of the wait); DescribeDBInstances calls, goal <= 200 for 28 h)");
 for (const f of polling) console.log(`  ${f.label.padEnd(44)} lag ${f.lagS.toFixed(0).padStart(5)} s (bound ${f.boundS.toFixed(0)} s)  ${String(f.calls).padStart(4)} calls`);
+
+/**
+ * Pulumi CLI processes per command, through the real CLI and moto (the engine suite's harness and its counting
+ * shim): builds or finds the CLI and moto as the engine suite does. BENCH_ENGINE=0 skips it.
+ */
+if (process.env.BENCH_ENGINE !== "0") {
+  const out = path.join(mkdtempSync(path.join(os.tmpdir(), "rds-echo-bench-engine-")), "counts.json");
+  const vitest = spawnSync(process.execPath, [path.join(root, "node_modules/vitest/vitest.mjs"), "run", "--config", "vitest.bench-engine.config.ts"], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, RDS_ECHO_BENCH_OUT: out },
+  });
+  const goals = { "status, 3 echoes x 5 generations": 1, "up --promote, nothing to do (settled)": 1, "up, nothing to do (waiting for --promote)": 1, "one stage move (modify)": 4 };
+  console.log("Pulumi CLI processes per command (real CLI, moto; counted by a shim on PATH)");
+  try {
+    const figures = JSON.parse(readFileSync(out, "utf8"));
+    for (const [label, { processes, commands }] of Object.entries(figures)) {
+      console.log(`  ${label.padEnd(44)} ${String(processes).padStart(3)}  (goal <= ${goals[label] ?? "?"}): ${commands.join(", ")}`);
+    }
+  } catch {
+    console.log(`  not measured: the engine harness failed (exit ${vitest.status})\n${(vitest.stdout + vitest.stderr).split("\n").slice(-30).join("\n")}`);
+    process.exitCode = 1;
+  } finally {
+    rmSync(path.dirname(out), { recursive: true, force: true });
+  }
+}

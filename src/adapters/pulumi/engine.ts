@@ -88,6 +88,18 @@ export interface AutomationEngineOptions {
 type OutputOption = { onOutput?: (chunk: string) => void };
 
 /**
+ * The project's stacks as `pulumi stack ls` listed them earlier in this process, by workspace and backend, until an
+ * engine of this process changes a stack. `up` re-reads the echo's state before every step, and `status` of every
+ * echo builds an engine per echo: one listing serves them all. Another run's work shows in its lock (read fresh
+ * every time), and is caught by the stack's lock if it starts in between.
+ */
+const LISTINGS = new Map<string, Promise<StackSummary[]>>();
+
+function listingKey(workspace: LocalWorkspace): string {
+  return `${workspace.workDir}\n${workspace.envVars["PULUMI_BACKEND_URL"] ?? ""}`;
+}
+
+/**
  * After an up, destroy or refresh the SDK fetches the operation's summary from `stack history`, decrypting the
  * config unless told not to (its default is to show secrets). We never need them.
  */
@@ -105,12 +117,6 @@ export class AutomationEngine implements StackEngine {
   readonly #secrets = new Set<string>();
   /** Stacks this run created or selected (and re-synced): once per run per generation is enough. */
   readonly #stacks = new Map<string, Stack>();
-  /**
-   * The project's stacks as `pulumi stack ls` listed them earlier in this run, until this run changes one. `up`
-   * re-reads the echo's state before every step; another run's work shows in its lock (read fresh every time), and
-   * is caught by the stack's lock if it starts in between.
-   */
-  #listing: Promise<StackSummary[]> | undefined;
   /** Each generation's exported deployment, read once and kept until this run operates on the stack again. */
   readonly #deployments = new Map<string, Promise<Deployment>>();
 
@@ -127,11 +133,14 @@ export class AutomationEngine implements StackEngine {
 
   async list(): Promise<StackSummary[]> {
     return this.#run(PROJECT, async (workspace) => {
-      this.#listing ??= workspace.listStacks().then((listed) => listed.map(stackSummaryFrom));
-      const stacks = await this.#listing.catch((error: unknown) => {
-        this.#listing = undefined;
-        throw error;
-      });
+      const key = listingKey(workspace);
+      let listing = LISTINGS.get(key);
+      if (listing === undefined) {
+        listing = workspace.listStacks().then((listed) => listed.map(stackSummaryFrom));
+        LISTINGS.set(key, listing);
+        listing.catch(() => LISTINGS.delete(key));
+      }
+      const stacks = await listing;
       // A file backend's listing never says "update in progress": its lock files do.
       const stateDir = fileBackendDir(workspace.envVars["PULUMI_BACKEND_URL"] ?? "");
       if (stateDir === undefined) return stacks;
@@ -145,7 +154,7 @@ export class AutomationEngine implements StackEngine {
     const secretConfig = secretsToConfig(secrets);
     for (const { value } of Object.values(secretConfig)) this.#secrets.add(value);
     await this.#run(generation, async (workspace) => {
-      this.#listing = undefined;
+      LISTINGS.delete(listingKey(workspace));
       const stack = await Stack.create(generation, workspace);
       this.#stacks.set(generation, stack);
       try {
@@ -365,9 +374,14 @@ export class AutomationEngine implements StackEngine {
     await rename(aside, file);
   }
 
+  #forgetListing(): void {
+    // Every workspace of this run: the change is the same whichever engine lists next.
+    LISTINGS.clear();
+  }
+
   /** This run is about to change a stack: what it read of it (and the listing) may no longer hold. */
   #changing(generation: string): void {
-    this.#listing = undefined;
+    this.#forgetListing();
     this.#deployments.delete(generation);
   }
 
@@ -386,7 +400,7 @@ export class AutomationEngine implements StackEngine {
   }
 
   #forget(generation: string): void {
-    this.#listing = undefined;
+    this.#forgetListing();
     this.#stacks.delete(generation);
     this.#deployments.delete(generation);
   }
