@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 // The engine suite: the real Pulumi CLI and Automation API on a file backend, AWS played by moto behind a stand-in
-// aws provider. See test/engine/README.md. Files run one at a time: they share one moto, and each case is a chain of
+// aws provider. See the README (Development, Engine suite). Files run one at a time: they share one moto, and each case is a chain of
 // real CLI processes that a second core would only slow down.
 export default defineConfig({
   test: {
