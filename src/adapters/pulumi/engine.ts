@@ -38,7 +38,7 @@ import { configFromStackFile, secretsToConfig, settingsFromConfig, stackFileWith
 import { pendingOperationsIn, resolvePendingInDeployment } from "./deployment.js";
 import { mapPulumiError, withoutSecrets } from "./errors.js";
 import { importPlan } from "./import.js";
-import { ChangeCollector, historyEntryFromSummary, outputsFromMap, stackSummaryFrom } from "./events.js";
+import { ChangeCollector, historyEntryFromSummary, outputsFromMap, ownStacks, stackSummaryFrom } from "./events.js";
 import { pagedHistory } from "./history.js";
 import { LineSplitter } from "./lines.js";
 import { fileBackendDir, heldLocks, isStale, releaseStaleLocks } from "./locks.js";
@@ -136,7 +136,7 @@ export class AutomationEngine implements StackEngine {
       const key = listingKey(workspace);
       let listing = LISTINGS.get(key);
       if (listing === undefined) {
-        listing = workspace.listStacks().then((listed) => listed.map(stackSummaryFrom));
+        listing = workspace.listStacks().then((listed) => ownStacks(listed).map(stackSummaryFrom));
         LISTINGS.set(key, listing);
         listing.catch(() => LISTINGS.delete(key));
       }

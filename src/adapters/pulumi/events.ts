@@ -195,9 +195,20 @@ export function outputsFromMap(outputs: OutputMap): GenerationStackOutputs {
 export function stackSummaryFrom(summary: PulumiStackSummary): StackSummary {
   const lastUpdate = validDate(summary.lastUpdate);
   return {
-    name: summary.name.slice(summary.name.lastIndexOf("/") + 1),
+    name: summary.name,
     ...(lastUpdate !== undefined ? { lastUpdate } : {}),
     updateInProgress: summary.updateInProgress ?? false,
     resourceCount: summary.resourceCount ?? 0,
   };
+}
+
+/**
+ * The stacks rds-echo's commands reach: those the CLI lists by their bare name. `pulumi stack ls` lists the
+ * project's stacks in every organization the user belongs to (Pulumi Cloud), and elides the organization and project
+ * only for the default organization and the current project (pkg/backend/httpstate/stack.go and diy/backend.go,
+ * `String()`); `--stack <name>` resolves a bare name there too. A generation of the same name in another organization
+ * (`acme/development-…`) is someone else's, never one of ours.
+ */
+export function ownStacks(summaries: readonly PulumiStackSummary[]): PulumiStackSummary[] {
+  return summaries.filter((summary) => !summary.name.includes("/"));
 }

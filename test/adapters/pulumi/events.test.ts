@@ -7,6 +7,7 @@ import {
   historyEntryFromSummary,
   nameFromUrn,
   outputsFromMap,
+  ownStacks,
   stackSummaryFrom,
 } from "../../../src/adapters/pulumi/events.js";
 import {
@@ -160,11 +161,20 @@ describe("stack outputs", () => {
 });
 
 describe("stack ls -> summaries", () => {
-  it("parses dates, defaults missing counters and strips a qualified name to the stack", () => {
+  it("parses dates and defaults missing counters", () => {
     const rows = (JSON.parse(STACK_LS_JSON) as Parameters<typeof stackSummaryFrom>[0][]).map(stackSummaryFrom);
     expect(rows).toEqual([
       { name: GENERATION, lastUpdate: new Date("2026-11-26T09:00:41.000Z"), updateInProgress: false, resourceCount: 4 },
       { name: "development-20261126-1230", updateInProgress: false, resourceCount: 0 },
     ]);
+  });
+
+  it("keeps only the stacks listed by their bare name: another organization's (or project's) are never ours", () => {
+    const listed = [
+      { name: GENERATION, current: false, updateInProgress: false },
+      { name: `acme/${GENERATION}`, current: false, updateInProgress: true },
+      { name: "acme/billing/production", current: false, updateInProgress: false },
+    ];
+    expect(ownStacks(listed).map((s) => s.name)).toEqual([GENERATION]);
   });
 });

@@ -149,7 +149,7 @@ export const STACK_LS_JSON = `[
         "resourceCount": 4
     },
     {
-        "name": "organization/rds-echo/development-20261126-1230",
+        "name": "development-20261126-1230",
         "current": true,
         "updateInProgress": false
     }
