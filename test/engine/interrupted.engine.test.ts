@@ -76,8 +76,12 @@ describe("kill -9 of rds-echo and everything it started", () => {
     expect(lockFiles(project.backendUrl)).toHaveLength(1);
     const [instance] = await echoInstances();
     const before = stackHistory(env, generation).length;
+    // The killed run's own leftovers (the SDK's event log directory) stay; the recovery (an export and an import of
+    // the state) must add nothing.
+    const leftByKill = env.leftInTmp();
 
     const next = await upGoesOn(generation, instance!.InstanceCreateTime);
+    expect(env.leftInTmp()).toEqual(leftByKill);
     const said = next.stdout + next.stderr;
     expect(said).toMatch(/released the lock left by pulumi \(pid \d+ on this host/);
     expect(said).toContain(`recover ${generation}: adopting the instance the interrupted run created`);

@@ -72,6 +72,8 @@ describe("two generations through the real engine", () => {
       for (const call of run.pulumiCalls) expect(call.argv.join(" ")).not.toContain(MASTER_PASSWORD);
       expect(run.stdout + run.stderr).not.toContain(MASTER_PASSWORD);
     }
+    // Nothing left in the temporary directory: no decrypted state, no import file, no event log.
+    expect(env.leftInTmp()).toEqual([]);
     expect(await snapshotIds()).toContain(`${nameA}-final`);
     expect(await cnameTarget(zoneId, CNAME)).toBe(b.Endpoint?.Address);
 

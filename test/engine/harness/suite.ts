@@ -3,7 +3,7 @@
  * (backend, passphrase, moto, PATH with the pulumi shim and the stand-in provider), and helpers to read outcomes back.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { inject } from "vitest";
@@ -37,9 +37,18 @@ export interface Run {
 /** One test's environment: its shim log in a private temporary directory, removed by `dispose`. */
 export class EngineEnv {
   readonly #dir = mkdtempSync(path.join(os.tmpdir(), "rds-echo-engine-env-"));
+  /** TMPDIR of every process a run starts (rds-echo, the CLI, the provider): what they leave there, they leave. */
+  readonly tmpDir = path.join(this.#dir, "tmp");
   #runs = 0;
 
-  constructor(readonly project: Project) {}
+  constructor(readonly project: Project) {
+    mkdirSync(this.tmpDir);
+  }
+
+  /** What the runs left in their temporary directory. */
+  leftInTmp(): string[] {
+    return readdirSync(this.tmpDir);
+  }
 
   env(extra: Record<string, string> = {}): Record<string, string> {
     const { motoEnv, shimDir, providerBinDir } = suite();
@@ -54,6 +63,7 @@ export class EngineEnv {
       // The CLI's own plugin and template cache: per test, never the developer's ~/.pulumi.
       PULUMI_HOME: path.join(this.#dir, "pulumi-home"),
       RDS_ECHO_SECRET_MASTER_PASSWORD: MASTER_PASSWORD,
+      TMPDIR: this.tmpDir,
       ...extra,
     };
   }
