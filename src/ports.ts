@@ -29,6 +29,11 @@ export interface GenerationSettings {
   readonly hooksDone?: string;
   /** The digest of the whole `afterRestore` hook list once every hook succeeded: the generation may be promoted. */
   readonly scrubbed?: string;
+  /**
+   * The generation the CNAME was rolled back to, when this one was rolled back from (`rds-echo rollback`): the
+   * `rolled-back` mark. Such a generation is never promoted again by anything automatic, and is no default rollback target.
+   */
+  readonly rolledBack?: string;
 }
 
 /** A stack as one listing shows it (no per-stack call needed). */

@@ -19,6 +19,7 @@ import { previewCommand } from "./commands/preview.js";
 import { promoteCommand } from "./commands/promote.js";
 import { rebootCommand } from "./commands/reboot.js";
 import { retireCommand } from "./commands/retire.js";
+import { rollbackCommand } from "./commands/rollback.js";
 import { sandboxCommand } from "./commands/sandbox.js";
 import { statusCommand } from "./commands/status.js";
 import { upCommand } from "./commands/up.js";
@@ -27,7 +28,7 @@ import { Reporter } from "./reporter.js";
 import { explainUsage } from "./usage-errors.js";
 
 /** Every long flag of every command, for "did you mean" (yargs does not hand the failing command's own to .fail). */
-const KNOWN_FLAGS = ["dir", "json", "quiet", "help", "version", "sandbox", "backend", "install-pulumi", "yes", "force", "promote", "retire", "generation", "request", "approver", "required", "expires", "all", "stage", "port", "rerun", "before-promote"];
+const KNOWN_FLAGS = ["dir", "json", "quiet", "help", "version", "sandbox", "backend", "install-pulumi", "yes", "force", "promote", "retire", "generation", "request", "approver", "required", "expires", "all", "stage", "port", "rerun", "before-promote", "to", "preview"];
 
 const EPILOGUE = [
   "Environment:",
@@ -71,6 +72,7 @@ await yargs(hideBin(process.argv))
   .command(rebootCommand)
   .command(promoteCommand)
   .command(retireCommand)
+  .command(rollbackCommand)
   .command(upCommand)
   .command(previewCommand)
   .command(statusCommand)

@@ -194,8 +194,11 @@ const retire = z
 
 export const DEFAULT_FINAL_SNAPSHOT_NAME = "{generation}-final";
 
-/** Tags rds-echo itself puts on a generation's instance: echo:managed, echo:generation, echo:stage, echo:snapshot. */
-const ECHO_TAG_COUNT = 4;
+/**
+ * Tags rds-echo itself puts on a generation's instance: echo:managed, echo:generation, echo:stage, echo:snapshot, and
+ * echo:rolled-back (a rollback marks the promoted generation it leaves before the flip, so it can carry all of them).
+ */
+const ECHO_TAG_COUNT = 5;
 
 export const definitionSchema = z
   .strictObject({

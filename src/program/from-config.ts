@@ -17,6 +17,7 @@ export function programFromStackConfig(definition: EchoDefinition): GenerationOu
   // Absent in stacks pinned before rds-echo recorded the snapshot's encryption: then nothing is declared, as before.
   const storageEncrypted = config.getBoolean(CONFIG_KEYS.storageEncrypted);
   const kmsKeyId = config.get(CONFIG_KEYS.kmsKeyId);
+  const rolledBack = config.get(CONFIG_KEYS.rolledBack);
   return generationProgram({
     definition,
     generation: pulumi.getStack(),
@@ -25,6 +26,7 @@ export function programFromStackConfig(definition: EchoDefinition): GenerationOu
     ...(zoneId ? { zoneId } : {}),
     ...(storageEncrypted !== undefined ? { storageEncrypted } : {}),
     ...(kmsKeyId ? { kmsKeyId } : {}),
+    ...(rolledBack ? { rolledBack } : {}),
     ...(secret ? { masterPassword: config.requireSecret(secret) } : {}),
   });
 }

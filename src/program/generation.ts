@@ -15,7 +15,7 @@ import { parseDuration, pulumiTimeout } from "../definition/duration.js";
 import { finalSnapshotName } from "../definition/identifiers.js";
 import { DEFAULT_FINAL_SNAPSHOT_NAME, type EchoDefinition } from "../definition/schema.js";
 import { hasModifications, type ProgramStage } from "./stages.js";
-import { OUT_OF_BAND_TAG_PREFIXES, snapshotTagValue, TAG_GENERATION, TAG_MANAGED, TAG_SNAPSHOT, TAG_STAGE } from "./tags.js";
+import { OUT_OF_BAND_TAG_PREFIXES, snapshotTagValue, TAG_GENERATION, TAG_MANAGED, TAG_ROLLED_BACK, TAG_SNAPSHOT, TAG_STAGE } from "./tags.js";
 
 /** Logical names: fixed forever, since renaming one would make Pulumi replace the resource. */
 export const INSTANCE_RESOURCE = "db";
@@ -36,6 +36,8 @@ export interface GenerationSpec {
   /** The pinned snapshot's encryption (see GenerationSettings): declared when known, so no stage plans a replacement. */
   readonly storageEncrypted?: boolean;
   readonly kmsKeyId?: string;
+  /** The `rolled-back` mark: the generation the CNAME was rolled back to from this one. */
+  readonly rolledBack?: string;
 }
 
 export interface GenerationOutputs {
@@ -101,8 +103,8 @@ export function modificationArgs<Secret>(definition: EchoDefinition, masterPassw
 }
 
 /** The instance's tags at a stage: the user's, rds-echo's bookkeeping, and the promotion tags while promoted. */
-export function instanceTags(spec: Pick<GenerationSpec, "definition" | "generation" | "stage" | "snapshot">): Record<string, string> {
-  const { definition, generation, stage, snapshot } = spec;
+export function instanceTags(spec: Pick<GenerationSpec, "definition" | "generation" | "stage" | "snapshot" | "rolledBack">): Record<string, string> {
+  const { definition, generation, stage, snapshot, rolledBack } = spec;
   return {
     ...definition.instance.tags,
     ...(stage === "promoted" ? definition.promote?.tags : {}),
@@ -110,6 +112,7 @@ export function instanceTags(spec: Pick<GenerationSpec, "definition" | "generati
     [TAG_GENERATION]: generation,
     [TAG_STAGE]: stage,
     [TAG_SNAPSHOT]: snapshotTagValue(snapshot),
+    ...(rolledBack !== undefined ? { [TAG_ROLLED_BACK]: rolledBack } : {}),
   };
 }
 

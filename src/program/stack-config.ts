@@ -15,6 +15,8 @@ export const CONFIG_KEYS = {
   /** Digests of the afterRestore hooks that succeeded, and the digest of the whole list once all did (src/hooks). */
   hooksDone: "hooksDone",
   scrubbed: "scrubbed",
+  /** The `rolled-back` mark: the generation the CNAME was rolled back to from this one (src/lifecycle/rollback.ts). */
+  rolledBack: "rolledBack",
 } as const;
 
 /** What a secret's config key may look like (`masterPassword`): the definition and the Pulumi adapter both check it. */

@@ -19,10 +19,11 @@ export const SETTINGS_KEYS = {
   kmsKeyId: configKey(CONFIG_KEYS.kmsKeyId),
   hooksDone: configKey(CONFIG_KEYS.hooksDone),
   scrubbed: configKey(CONFIG_KEYS.scrubbed),
+  rolledBack: configKey(CONFIG_KEYS.rolledBack),
 } as const;
 
 /** Settings keys that may be absent (a stack pinned before they existed, or one without a looked-up zone). */
-const OPTIONAL_KEYS = [SETTINGS_KEYS.zoneId, SETTINGS_KEYS.storageEncrypted, SETTINGS_KEYS.kmsKeyId, SETTINGS_KEYS.hooksDone, SETTINGS_KEYS.scrubbed] as const;
+const OPTIONAL_KEYS = [SETTINGS_KEYS.zoneId, SETTINGS_KEYS.storageEncrypted, SETTINGS_KEYS.kmsKeyId, SETTINGS_KEYS.hooksDone, SETTINGS_KEYS.scrubbed, SETTINGS_KEYS.rolledBack] as const;
 
 const MANAGED_KEYS: readonly string[] = Object.values(SETTINGS_KEYS);
 const RESERVED_SECRET_NAMES: readonly string[] = Object.values(CONFIG_KEYS);
@@ -38,6 +39,7 @@ export function settingsToConfig(settings: GenerationSettings): ConfigMap {
     ...(settings.kmsKeyId !== undefined ? { [SETTINGS_KEYS.kmsKeyId]: { value: settings.kmsKeyId } } : {}),
     ...(settings.hooksDone !== undefined ? { [SETTINGS_KEYS.hooksDone]: { value: settings.hooksDone } } : {}),
     ...(settings.scrubbed !== undefined ? { [SETTINGS_KEYS.scrubbed]: { value: settings.scrubbed } } : {}),
+    ...(settings.rolledBack !== undefined ? { [SETTINGS_KEYS.rolledBack]: { value: settings.rolledBack } } : {}),
   };
 }
 
@@ -78,6 +80,7 @@ export function settingsFromConfig(stack: string, config: ConfigMap): Generation
   const kmsKeyId = plain(SETTINGS_KEYS.kmsKeyId);
   const hooksDone = plain(SETTINGS_KEYS.hooksDone);
   const scrubbed = plain(SETTINGS_KEYS.scrubbed);
+  const rolledBack = plain(SETTINGS_KEYS.rolledBack);
   return {
     echo: required(SETTINGS_KEYS.echo),
     stage,
@@ -88,6 +91,7 @@ export function settingsFromConfig(stack: string, config: ConfigMap): Generation
     ...(kmsKeyId ? { kmsKeyId } : {}),
     ...(hooksDone !== undefined ? { hooksDone } : {}),
     ...(scrubbed ? { scrubbed } : {}),
+    ...(rolledBack ? { rolledBack } : {}),
   };
 }
 

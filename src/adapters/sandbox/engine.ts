@@ -258,6 +258,7 @@ export class SandboxEngine implements StackEngine {
           ...(settings.zoneId ? { zoneId: settings.zoneId } : {}),
           ...(settings.storageEncrypted !== undefined ? { storageEncrypted: settings.storageEncrypted } : {}),
           ...(settings.kmsKeyId ? { kmsKeyId: settings.kmsKeyId } : {}),
+          ...(settings.rolledBack ? { rolledBack: settings.rolledBack } : {}),
           ...(password !== undefined ? { masterPassword: password } : {}),
         }),
       state: (d) => this.#stateOf(d, preview),

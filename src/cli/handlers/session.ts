@@ -18,6 +18,8 @@ import { secretsFor } from "./secrets.js";
 /** What a lifecycle command was asked to do, parsed and validated at the CLI edge. */
 export interface EchoRequest {
   readonly echo: string;
+  /** The command's name (`up`, `rollback`, …), for what a failure notification says. */
+  readonly command?: string;
   readonly engine: EngineFlags;
   /** `--yes`: do not ask. */
   readonly yes?: boolean;
