@@ -5,6 +5,7 @@
 import type { ApprovalEmailInput } from "./approval/email.js";
 import type { ApproverLinks } from "./approval/links.js";
 import type { ApprovalRequest } from "./approval/requests.js";
+import type { NotifyEvent } from "./definition/notify.js";
 import type { SnapshotType } from "./definition/schema.js";
 import type { ProgramStage } from "./program/stages.js";
 
@@ -234,6 +235,31 @@ export interface ApprovalPort {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Notifications
+
+/** One short message about a run: built by src/notify/messages.ts, never holding a secret. */
+export interface Notification {
+  readonly event: NotifyEvent;
+  readonly echo: string;
+  /** One line, at most 100 characters (SNS's subject limit). */
+  readonly subject: string;
+  /** A few lines of plain text. */
+  readonly text: string;
+}
+
+/** How one channel fared; a failed channel is a warning, never the run's failure. */
+export interface NotifyOutcome {
+  readonly channel: "sns" | "webhook" | "email";
+  readonly error?: string;
+}
+
+/** Sends a notification to every channel the definition's `notify` section names. */
+export interface NotifyPort {
+  /** Never throws: each channel's failure is in its outcome. */
+  send(notification: Notification): Promise<NotifyOutcome[]>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Databases (hooks)
 
 export type DatabaseEngine = "postgres" | "mysql";
@@ -321,6 +347,8 @@ export interface Ports {
   readonly approvals: ApprovalPort;
   /** Hooks' way to the databases; absent means no data plane (hooks are skipped, loudly, and only on the sandbox). */
   readonly databases?: DatabasePort;
+  /** Where notifications go; absent when the definition has no `notify` section. */
+  readonly notifier?: NotifyPort;
   readonly clock: Clock;
   readonly prompt: Prompt;
   readonly output: LifecycleOutput;

@@ -26,7 +26,7 @@ export const rollbackCommand: CommandModule<GlobalArgs, RollbackArgs> = {
     run(args, async () => {
       const options = rollbackOptions(args);
       const [{ runSteps }, { rollbackGeneration }] = await Promise.all([import("../handlers/session.js"), import("../../lifecycle/rollback.js")]);
-      const request = { echo: args.echo, engine: engineFlags(args), yes: args.yes, promotes: true, command: "rollback" };
+      const request = { command: "rollback", echo: args.echo, engine: engineFlags(args), yes: args.yes, promotes: true };
       return runSteps(contextFrom(args), request, (ctx, state) => rollbackGeneration(ctx, state, options));
     }),
 };
