@@ -32,7 +32,8 @@ const KNOWN_FLAGS = ["dir", "json", "quiet", "help", "version", "sandbox", "back
 
 const EPILOGUE = [
   "Environment:",
-  "  RDS_ECHO_SECRET_<KEY>        a secret the definition references, e.g. RDS_ECHO_SECRET_MASTER_PASSWORD",
+  "  RDS_ECHO_SECRET_<KEY>        a secret the definition references, e.g. RDS_ECHO_SECRET_MASTER_PASSWORD,",
+  "                               RDS_ECHO_SECRET_SLACK_WEBHOOK (notify.webhook.url)",
   "  PULUMI_CONFIG_PASSPHRASE     encrypts each generation's secrets (or PULUMI_CONFIG_PASSPHRASE_FILE)",
   "  PULUMI_BACKEND_URL           Pulumi backend (default file://<dir>/.rds-echo/state)",
   "  AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY   AWS credentials (or profile: in the definition)",
