@@ -5,6 +5,7 @@
 import type { ApprovalEmailInput } from "./approval/email.js";
 import type { ApproverLinks } from "./approval/links.js";
 import type { ApprovalRequest } from "./approval/requests.js";
+import type { NotifyEvent } from "./definition/notify.js";
 import type { SnapshotType } from "./definition/schema.js";
 import type { ProgramStage } from "./program/stages.js";
 
@@ -35,6 +36,11 @@ export interface GenerationSettings {
    * tags, the CNAME while promoted, and its deletion at retire are ever changed.
    */
   readonly adopted?: string;
+  /**
+   * The generation the CNAME was rolled back to, when this one was rolled back from (`rds-echo rollback`): the
+   * `rolled-back` mark. Such a generation is never promoted again by anything automatic, and is no default rollback target.
+   */
+  readonly rolledBack?: string;
 }
 
 /** A live resource to import into a generation's stack, under the logical name the program declares it with. */
@@ -268,6 +274,31 @@ export interface ApprovalPort {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Notifications
+
+/** One short message about a run: built by src/notify/messages.ts, never holding a secret. */
+export interface Notification {
+  readonly event: NotifyEvent;
+  readonly echo: string;
+  /** One line, at most 100 characters (SNS's subject limit). */
+  readonly subject: string;
+  /** A few lines of plain text. */
+  readonly text: string;
+}
+
+/** How one channel fared; a failed channel is a warning, never the run's failure. */
+export interface NotifyOutcome {
+  readonly channel: "sns" | "webhook" | "email";
+  readonly error?: string;
+}
+
+/** Sends a notification to every channel the definition's `notify` section names. */
+export interface NotifyPort {
+  /** Never throws: each channel's failure is in its outcome. */
+  send(notification: Notification): Promise<NotifyOutcome[]>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Databases (hooks)
 
 export type DatabaseEngine = "postgres" | "mysql";
@@ -355,6 +386,8 @@ export interface Ports {
   readonly approvals: ApprovalPort;
   /** Hooks' way to the databases; absent means no data plane (hooks are skipped, loudly, and only on the sandbox). */
   readonly databases?: DatabasePort;
+  /** Where notifications go; absent when the definition has no `notify` section. */
+  readonly notifier?: NotifyPort;
   readonly clock: Clock;
   readonly prompt: Prompt;
   readonly output: LifecycleOutput;

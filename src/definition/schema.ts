@@ -15,6 +15,7 @@ import { MAX_TAGS_PER_RESOURCE, tagKeyProblem, tagValueProblem } from "./tags.js
 import { APPROVER_EMAIL } from "../approval/requests.js";
 import { CONFIG_KEY_PATTERN, CONFIG_KEYS } from "../program/stack-config.js";
 import { hooksPasswordProblem, hooksSchema } from "../hooks/schema.js";
+import { notifySchema } from "./notify.js";
 
 /** Adds a zod issue from a `problem` function that returns a message or undefined. */
 const rule = (problem: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
@@ -215,8 +216,11 @@ const retire = z
 
 export const DEFAULT_FINAL_SNAPSHOT_NAME = "{generation}-final";
 
-/** Tags rds-echo itself puts on a generation's instance: echo:managed, echo:generation, echo:stage, echo:snapshot. */
-const ECHO_TAG_COUNT = 4;
+/**
+ * Tags rds-echo itself puts on a generation's instance: echo:managed, echo:generation, echo:stage, echo:snapshot, and
+ * echo:rolled-back (a rollback marks the promoted generation it leaves before the flip, so it can carry all of them).
+ */
+const ECHO_TAG_COUNT = 5;
 
 export const definitionSchema = z
   .strictObject({
@@ -232,6 +236,7 @@ export const definitionSchema = z
     .strictObject({ create: duration.default("48h"), update: duration.default("8h"), delete: duration.default("4h") })
     .default({ create: "48h", update: "8h", delete: "4h" }),
   hooks: hooksSchema.optional(),
+  notify: notifySchema.optional(),
   })
   .superRefine((d, ctx) => {
     const hooksProblem = hooksPasswordProblem(d);

@@ -62,8 +62,14 @@ instance:                        # restore-time settings (RDS accepts these when
 # retire:
 #   skipFinalSnapshot: false     # true: no final snapshot when a forgotten generation is destroyed
 #   finalSnapshotName: "{generation}-final"   # placeholders: {echo}, {generation}
-#   keep: 1                      # forgotten generations kept for rollback
+#   keep: 1                      # forgotten generations kept: what \`rds-echo rollback ${echo}\` can go back to
 #   keepFinalSnapshots: 3        # keep this echo's newest 3 final snapshots, delete older ones after a retire (default: keep all)
+
+# notify:                        # short messages about runs nobody watches (cron)
+#   on: [failure]                # failure, waiting (for approval or --promote), promoted, retired
+#   sns: arn:aws:sns:eu-west-1:123456789012:db-refresh   # an SNS topic
+#   webhook: { url: { secret: slackWebhook } }           # Slack-compatible JSON POST; URL in RDS_ECHO_SECRET_SLACK_WEBHOOK
+#   email: { from: refresh@example.com, to: [dba@example.com] }   # through SES; from: a verified identity
 
 # hooks:                         # run against each new generation before it can be promoted (README: Hooks)
 #   # The scrub: once, after reboot, in order; a failed hook is rerun by the next up. sql: a file under stacks/ (or

@@ -5,7 +5,7 @@ import { GuardError } from "../errors.js";
 import type { GenerationSettings } from "../ports.js";
 import { confirmChanges } from "./confirm.js";
 import type { StepContext, StepReport } from "./context.js";
-import { busyGeneration, byCondition, newestLive, type EchoState } from "./echo-state.js";
+import { busyGeneration, byCondition, newestForGuard, type EchoState } from "./echo-state.js";
 import { resumeGeneration, unfinishedGeneration } from "./resume.js";
 import { applyMove } from "./stage-update.js";
 
@@ -19,7 +19,7 @@ export function newGenerationBlockers(ctx: StepContext, state: EchoState): strin
     const onward = g.condition === "rebooted" ? `promote it (\`rds-echo promote ${ctx.definition.echo}\`)` : `finish it with \`rds-echo up ${ctx.definition.echo}\` (it is not rebooted yet, so it cannot be promoted)`;
     blockers.push(`${g.name} is still ${g.condition} (not promoted); ${onward}, or retire it with \`retire --generation ${g.name} --force\``);
   }
-  const newest = newestLive(state);
+  const newest = newestForGuard(state);
   const minAgeHours = ctx.definition.guard.minAgeHours;
   if (newest) {
     const ageHours = (ctx.ports.clock.now().getTime() - newest.createdAt.getTime()) / HOUR_MS;

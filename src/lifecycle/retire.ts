@@ -139,11 +139,12 @@ function namedCandidate(state: EchoState, name: string, force: boolean): Generat
 }
 
 /**
- * Forgotten generations beyond the newest `keep`, and every superseded one (it never served, so it is no rollback
- * target), oldest first.
+ * Forgotten generations beyond the newest `keep`, every superseded one (it never served, so it is no rollback
+ * target) and every forgotten one rolled back from (no rollback target either, so it does not count towards `keep`:
+ * what `keep` keeps is what a rollback can go back to), oldest first.
  */
 export function retireCandidates(state: EchoState, keep: number): Generation[] {
-  const forgotten = byCondition(state, "forgotten");
-  const beyond = new Set(forgotten.slice(0, Math.max(0, forgotten.length - keep)));
-  return state.generations.filter((g) => beyond.has(g) || g.condition === "superseded");
+  const targets = byCondition(state, "forgotten").filter((g) => g.rolledBackTo === undefined);
+  const beyond = new Set(targets.slice(0, Math.max(0, targets.length - keep)));
+  return state.generations.filter((g) => beyond.has(g) || g.condition === "superseded" || (g.condition === "forgotten" && g.rolledBackTo !== undefined));
 }

@@ -18,6 +18,7 @@ export function programFromStackConfig(definition: EchoDefinition): GenerationOu
   const storageEncrypted = config.getBoolean(CONFIG_KEYS.storageEncrypted);
   const kmsKeyId = config.get(CONFIG_KEYS.kmsKeyId);
   const adopted = config.get(CONFIG_KEYS.adopted);
+  const rolledBack = config.get(CONFIG_KEYS.rolledBack);
   return generationProgram({
     definition,
     generation: pulumi.getStack(),
@@ -27,6 +28,7 @@ export function programFromStackConfig(definition: EchoDefinition): GenerationOu
     ...(storageEncrypted !== undefined ? { storageEncrypted } : {}),
     ...(kmsKeyId ? { kmsKeyId } : {}),
     ...(adopted ? { adopted } : {}),
+    ...(rolledBack ? { rolledBack } : {}),
     ...(secret ? { masterPassword: config.requireSecret(secret) } : {}),
   });
 }

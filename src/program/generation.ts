@@ -15,7 +15,7 @@ import { parseDuration, pulumiTimeout } from "../definition/duration.js";
 import { finalSnapshotName } from "../definition/identifiers.js";
 import { DEFAULT_FINAL_SNAPSHOT_NAME, type EchoDefinition } from "../definition/schema.js";
 import { hasModifications, type ProgramStage } from "./stages.js";
-import { LEGACY_TAG_PREFIXES, OUT_OF_BAND_TAG_PREFIXES, snapshotTagValue, TAG_GENERATION, TAG_MANAGED, TAG_SNAPSHOT, TAG_STAGE } from "./tags.js";
+import { LEGACY_TAG_PREFIXES, OUT_OF_BAND_TAG_PREFIXES, snapshotTagValue, TAG_GENERATION, TAG_MANAGED, TAG_ROLLED_BACK, TAG_SNAPSHOT, TAG_STAGE } from "./tags.js";
 
 import { CNAME_RESOURCE, INSTANCE_RESOURCE, PROVIDER_RESOURCE } from "./resource-types.js";
 export { CNAME_RESOURCE, INSTANCE_RESOURCE, PROVIDER_RESOURCE };
@@ -36,6 +36,8 @@ export interface GenerationSpec {
   readonly kmsKeyId?: string;
   /** An instance adopted from the original rds-echo (GenerationSettings.adopted): its identifier. */
   readonly adopted?: string;
+  /** The `rolled-back` mark: the generation the CNAME was rolled back to from this one. */
+  readonly rolledBack?: string;
 }
 
 /**
@@ -119,8 +121,8 @@ export function modificationArgs<Secret>(definition: EchoDefinition, masterPassw
 }
 
 /** The instance's tags at a stage: the user's, rds-echo's bookkeeping, and the promotion tags while promoted. */
-export function instanceTags(spec: Pick<GenerationSpec, "definition" | "generation" | "stage" | "snapshot" | "adopted">): Record<string, string> {
-  const { definition, generation, stage, snapshot } = spec;
+export function instanceTags(spec: Pick<GenerationSpec, "definition" | "generation" | "stage" | "snapshot" | "adopted" | "rolledBack">): Record<string, string> {
+  const { definition, generation, stage, snapshot, rolledBack } = spec;
   // The original put its promotion tags on and never took them off: an adopted instance keeps them once demoted.
   const promoted = stage === "promoted" || (spec.adopted !== undefined && stage === "forgotten");
   return {
@@ -130,6 +132,7 @@ export function instanceTags(spec: Pick<GenerationSpec, "definition" | "generati
     [TAG_GENERATION]: generation,
     [TAG_STAGE]: stage,
     [TAG_SNAPSHOT]: snapshotTagValue(snapshot),
+    ...(rolledBack !== undefined ? { [TAG_ROLLED_BACK]: rolledBack } : {}),
   };
 }
 

@@ -17,6 +17,8 @@ export const CONFIG_KEYS = {
   scrubbed: "scrubbed",
   /** The identifier of an instance adopted from the original rds-echo (`migrate --adopt`). */
   adopted: "adopted",
+  /** The `rolled-back` mark: the generation the CNAME was rolled back to from this one (src/lifecycle/rollback.ts). */
+  rolledBack: "rolledBack",
 } as const;
 
 /** What a secret's config key may look like (`masterPassword`): the definition and the Pulumi adapter both check it. */

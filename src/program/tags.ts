@@ -32,3 +32,8 @@ export const OUT_OF_BAND_TAG_PREFIXES = ["echo:approval:", "echo:request:", "ech
 export const LEGACY_TAG_PREFIXES = ["rdsecho:"] as const;
 /** The digest of the afterRestore hooks that all succeeded on this generation (mirrors its stack's `scrubbed` mark). */
 export const TAG_SCRUBBED = "echo:scrubbed";
+/**
+ * The `rolled-back` mark (value: the generation the CNAME was rolled back to), declared by the program from the stack's
+ * `rolledBack` setting, so the echo's state shows it from one DescribeDBInstances page.
+ */
+export const TAG_ROLLED_BACK = "echo:rolled-back";

@@ -15,7 +15,7 @@ const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
 const actions = new Set(policy.Statement.flatMap((s) => list(s.Action)));
 
 /** IAM service prefixes of the SDK clients rds-echo uses. */
-const SERVICE_OF_CLIENT: Record<string, string> = { "client-rds": "rds", "client-route-53": "route53", "client-sesv2": "ses" };
+const SERVICE_OF_CLIENT: Record<string, string> = { "client-rds": "rds", "client-route-53": "route53", "client-sesv2": "ses", "client-sns": "sns" };
 
 /** Every AWS SDK operation the code sends: `new XxxCommand(` and `paginateXxx(` of an @aws-sdk client it imports. */
 function sdkActions(): Set<string> {
@@ -70,7 +70,7 @@ const DELEGATED_ACTIONS = ["iam:PassRole", "kms:CreateGrant", "kms:DescribeKey"]
 describe("policy/driver-policy.json", () => {
   it("allows every AWS operation the code sends", () => {
     const sent = sdkActions();
-    expect(sent).toEqual(new Set(["rds:DescribeDBInstances", "rds:DescribeDBSnapshots", "rds:RebootDBInstance", "rds:AddTagsToResource", "rds:RemoveTagsFromResource", "rds:DeleteDBSnapshot", "route53:ListResourceRecordSets", "route53:ListHostedZones", "ses:SendEmail"]));
+    expect(sent).toEqual(new Set(["rds:DescribeDBInstances", "rds:DescribeDBSnapshots", "rds:RebootDBInstance", "rds:AddTagsToResource", "rds:RemoveTagsFromResource", "rds:DeleteDBSnapshot", "route53:ListResourceRecordSets", "route53:ListHostedZones", "ses:SendEmail", "sns:Publish"]));
     for (const action of sent) expect(actions, action).toContain(action);
   });
 
@@ -101,5 +101,12 @@ describe("policy/driver-policy.json", () => {
     expect(deletes[0]!.Condition).toEqual({ StringEquals: { "aws:ResourceTag/echo:managed": "${Echo}" } });
     const passRole = policy.Statement.find((s) => list(s.Action).includes("iam:PassRole"))!;
     expect(passRole.Resource).toBe("${MonitoringRoleArn}");
+  });
+
+  it("publishes notifications only to the configured topic, and sends e-mail only from the configured identities", () => {
+    const publish = policy.Statement.filter((s) => list(s.Action).includes("sns:Publish"));
+    expect(publish.map((s) => s.Resource)).toEqual(["${NotifyTopicArn}"]);
+    const mail = policy.Statement.filter((s) => list(s.Action).includes("ses:SendEmail"));
+    expect(mail.map((s) => s.Condition?.["StringEquals"]?.["ses:FromAddress"]).sort()).toEqual(["${ApprovalFrom}", "${NotifyFrom}"]);
   });
 });

@@ -20,10 +20,11 @@ export const SETTINGS_KEYS = {
   hooksDone: configKey(CONFIG_KEYS.hooksDone),
   scrubbed: configKey(CONFIG_KEYS.scrubbed),
   adopted: configKey(CONFIG_KEYS.adopted),
+  rolledBack: configKey(CONFIG_KEYS.rolledBack),
 } as const;
 
 /** Settings keys that may be absent (a stack pinned before they existed, or one without a looked-up zone). */
-const OPTIONAL_KEYS = [SETTINGS_KEYS.zoneId, SETTINGS_KEYS.storageEncrypted, SETTINGS_KEYS.kmsKeyId, SETTINGS_KEYS.hooksDone, SETTINGS_KEYS.scrubbed, SETTINGS_KEYS.adopted] as const;
+const OPTIONAL_KEYS = [SETTINGS_KEYS.zoneId, SETTINGS_KEYS.storageEncrypted, SETTINGS_KEYS.kmsKeyId, SETTINGS_KEYS.hooksDone, SETTINGS_KEYS.scrubbed, SETTINGS_KEYS.adopted, SETTINGS_KEYS.rolledBack] as const;
 
 const RESERVED_SECRET_NAMES: readonly string[] = Object.values(CONFIG_KEYS);
 
@@ -39,6 +40,7 @@ export function settingsToConfig(settings: GenerationSettings): ConfigMap {
     ...(settings.hooksDone !== undefined ? { [SETTINGS_KEYS.hooksDone]: { value: settings.hooksDone } } : {}),
     ...(settings.scrubbed !== undefined ? { [SETTINGS_KEYS.scrubbed]: { value: settings.scrubbed } } : {}),
     ...(settings.adopted !== undefined ? { [SETTINGS_KEYS.adopted]: { value: settings.adopted } } : {}),
+    ...(settings.rolledBack !== undefined ? { [SETTINGS_KEYS.rolledBack]: { value: settings.rolledBack } } : {}),
   };
 }
 
@@ -80,6 +82,7 @@ export function settingsFromConfig(stack: string, config: ConfigMap): Generation
   const hooksDone = plain(SETTINGS_KEYS.hooksDone);
   const scrubbed = plain(SETTINGS_KEYS.scrubbed);
   const adopted = plain(SETTINGS_KEYS.adopted);
+  const rolledBack = plain(SETTINGS_KEYS.rolledBack);
   return {
     echo: required(SETTINGS_KEYS.echo),
     stage,
@@ -91,6 +94,7 @@ export function settingsFromConfig(stack: string, config: ConfigMap): Generation
     ...(hooksDone !== undefined ? { hooksDone } : {}),
     ...(scrubbed ? { scrubbed } : {}),
     ...(adopted ? { adopted } : {}),
+    ...(rolledBack ? { rolledBack } : {}),
   };
 }
 

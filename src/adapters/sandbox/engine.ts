@@ -283,6 +283,7 @@ export class SandboxEngine implements StackEngine {
           ...(settings.storageEncrypted !== undefined ? { storageEncrypted: settings.storageEncrypted } : {}),
           ...(settings.kmsKeyId ? { kmsKeyId: settings.kmsKeyId } : {}),
           ...(settings.adopted ? { adopted: settings.adopted } : {}),
+          ...(settings.rolledBack ? { rolledBack: settings.rolledBack } : {}),
           ...(password !== undefined ? { masterPassword: password } : {}),
         }),
       state: (d) => this.#stateOf(d, preview),

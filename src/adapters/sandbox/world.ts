@@ -3,6 +3,7 @@
  * simulated time. Engine, RDS and DNS adapters all read and write this one object, so a test can assert real outcomes
  * ("the CNAME points at B's address; A still exists") and the CLI can persist it to `.rds-echo/sandbox.json`.
  */
+import type { NotifyEvent } from "../../definition/notify.js";
 import type { ChangeOp, GenerationSettings, HistoryEntry, OperationKind, PendingOperation } from "../../ports.js";
 
 /** Simulated durations (milliseconds of simulated time) of the slow RDS operations. */
@@ -133,8 +134,11 @@ export interface SimWorld {
   stacks: Record<string, SimStack>;
   /** The dedicated link-signing principal's long-term keys, and where the simulated RDS Query API listens. */
   approval: { accessKeyId: string; secretAccessKey: string; endpoint: string };
-  /** E-mails the simulated SES accepted, newest last. */
-  outbox: { from: string; to: string; subject: string; text: string }[];
+  /**
+   * What the sandbox sent instead of SES, SNS or a webhook, newest last: approval e-mails (no `channel`), and
+   * notifications with their channel and event.
+   */
+  outbox: { from: string; to: string; subject: string; text: string; channel?: "sns" | "webhook" | "email"; event?: NotifyEvent }[];
   /** Settings a person may write into .rds-echo/sandbox.json: `postgres` is the data plane's server URL. */
   sandbox?: { postgres?: string };
 }

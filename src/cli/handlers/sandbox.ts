@@ -89,7 +89,7 @@ export async function sandboxAction({ root, reporter }: CommandContext, action: 
   reporter.text(`sandbox time ${summary.now}`);
   for (const i of summary.instances) reporter.text(`  instance ${i.id}  ${i.status}${i.stage ? `  (${i.stage})` : ""}  ${i.address}`);
   for (const z of summary.zones) for (const r of z.records) reporter.text(`  record   ${r.name} ${r.type} ${r.values.join(",")} (ttl ${r.ttl})`);
-  reporter.text(`  ${summary.snapshots.length} snapshots, ${summary.stacks.length} stacks, ${summary.outbox.length} e-mails in the outbox`);
+  reporter.text(`  ${summary.snapshots.length} snapshots, ${summary.stacks.length} stacks, ${summary.outbox.length} messages in the outbox`);
 }
 
 /** The world as a person (or a test) wants to see it: no settings, so no secret digests either. */

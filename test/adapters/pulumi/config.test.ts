@@ -136,3 +136,15 @@ describe("configFromStackFile", () => {
     expect(settingsFromConfig("g", configFromStackFile(stackFileWithSettings("encryptionsalt: v1:abc\n", settings)))).toEqual(settings);
   });
 });
+
+describe("the rolled-back mark in stack config", () => {
+  it("round-trips rolledBack as rds-echo:rolledBack, and a preview copy drops it when the settings do", () => {
+    const settings = { echo: "development", stage: "forgotten", snapshot: "production-db-2026-11-25", rolledBack: "development-20261124-0300" } as const;
+    const config = settingsToConfig(settings);
+    expect(config["rds-echo:rolledBack"]).toEqual({ value: "development-20261124-0300" });
+    expect(settingsFromConfig("development-20261125-1230", config)).toEqual(settings);
+    const { rolledBack: _dropped, ...cleared } = settings;
+    const file = stackFileWithSettings(`config:\n  rds-echo:rolledBack: development-20261124-0300\n`, { ...cleared, stage: "promoted" });
+    expect(file).not.toContain("rolledBack");
+  });
+});
