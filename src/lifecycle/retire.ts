@@ -10,6 +10,7 @@ import type { ChangeSet, GenerationSettings } from "../ports.js";
 import { confirmChanges } from "./confirm.js";
 import type { StepContext, StepReport } from "./context.js";
 import { byCondition, isManagedBy, type Condition, type EchoState, type Generation } from "./echo-state.js";
+import { applySnapshotCleanup, cleanupChanges, planSnapshotCleanup } from "./source-cleanup.js";
 import { applyMove, previewMove, recoverPending, settingsAt } from "./stage-update.js";
 import { promotionTarget } from "./zone.js";
 
@@ -77,6 +78,8 @@ export async function retireGenerations(ctx: StepContext, state: EchoState, opti
     }
     previews.push({ label: `retire ${g.name}`, set: await ports.engine.previewDestroy(g.name) });
   }
+  const cleanup = await planSnapshotCleanup(ctx, state, chosen.map((g) => g.name));
+  if (cleanup.length > 0) previews.push(cleanupChanges(cleanup));
   await confirmChanges(ports, `retire ${chosen.map((g) => g.name).join(", ")}`, previews, { ...ctx.options, destroys: true });
 
   const reports: StepReport[] = [];
@@ -88,7 +91,12 @@ export async function retireGenerations(ctx: StepContext, state: EchoState, opti
     await ports.engine.destroy(g.name, { message });
     reports.push({ step: "retire", generation: g.name, detail: definition.retire.skipFinalSnapshot ? "no final snapshot" : "final snapshot taken" });
   }
-  return [...reports, ...waits];
+  // After the instances are gone: what they were restored from is no longer needed.
+  const deleted = await applySnapshotCleanup(ctx, cleanup);
+  const withCleanup = reports.map((r) => (deleted.has(r.generation) ? { ...r, detail: `${r.detail}; deleted ${deleted.get(r.generation)!.join(", ")}` } : r));
+  const older = [...deleted].filter(([g]) => !reports.some((r) => r.generation === g));
+  for (const [g, ids] of older) withCleanup.push({ step: "retire", generation: g, detail: `deleted ${ids.join(", ")} (beyond source.keep)` });
+  return [...withCleanup, ...waits];
 }
 
 /** An unpromoted generation past `new` carries the definition's deletion protection (from `modified` on). */

@@ -10,6 +10,7 @@ import type { EchoDefinition } from "../../definition/schema.js";
 import { PendingOperationsError, StackExistsError, StackLockedError, StackNotFoundError } from "../../errors.js";
 import type { Declaration, ResourceState } from "../../program/evaluate.js";
 import { PROJECT } from "../../program/project.js";
+import { pointInTimeOf } from "../../program/restore-source.js";
 import { SecretValue, UNKNOWN, type Value } from "../../program/values.js";
 import type {
   ChangeOp,
@@ -258,6 +259,7 @@ export class SandboxEngine implements StackEngine {
           ...(settings.zoneId ? { zoneId: settings.zoneId } : {}),
           ...(settings.storageEncrypted !== undefined ? { storageEncrypted: settings.storageEncrypted } : {}),
           ...(settings.kmsKeyId ? { kmsKeyId: settings.kmsKeyId } : {}),
+          ...(pointInTimeOf(settings) ? { pointInTime: pointInTimeOf(settings)! } : {}),
           ...(password !== undefined ? { masterPassword: password } : {}),
         }),
       state: (d) => this.#stateOf(d, preview),
