@@ -3,7 +3,9 @@ import { SnapshotNotFoundError } from "../../errors.js";
 import type { InstanceInfo, RdsPort, SnapshotInfo, SnapshotSource } from "../../ports.js";
 import { refuseBadTags } from "./cloud.js";
 import type { Faults } from "./faults.js";
-import { REBOOT_STATUS_LAG_MS, settle, type SimInstance, type SimSnapshot, type SimWorld } from "./world.js";
+import type { SnapshotType } from "../../definition/schema.js";
+import { dataTime, sharedWithEcho, simSnapshotInfo, visibleToEcho } from "./places.js";
+import { REBOOT_STATUS_LAG_MS, settle, type SimInstance, type SimWorld } from "./world.js";
 
 /** DescribeDBInstances returns at most this many instances per call, as in RDS. */
 export const DESCRIBE_PAGE_SIZE = 100;
@@ -19,20 +21,21 @@ export class SandboxRds implements RdsPort {
     settle(this.world);
     const { snapshots } = this.world.rds;
     if (source.explicit !== undefined) {
-      const found = snapshots.find((s) => s.id === source.explicit || s.arn === source.explicit);
+      // Own snapshots by id or ARN; another account's only by ARN, and only once shared with this one.
+      const found = snapshots.find((s) => visibleToEcho(this.world, s) && (s.arn === source.explicit || (s.id === source.explicit && !sharedWithEcho(this.world, s))));
       if (!found) throw new SnapshotNotFoundError(`snapshot ${source.explicit} not found`);
       if (found.status !== "available") throw new SnapshotNotFoundError(`snapshot ${source.explicit} is ${found.status}, not available`);
-      return snapshotInfo(found);
+      return simSnapshotInfo(this.world, found);
     }
     const candidates = snapshots
-      .filter((s) => s.instance === source.instance && source.types.includes(s.type) && s.status === "available")
+      .filter((s) => visibleToEcho(this.world, s) && s.instance === source.instance && source.types.includes(simSnapshotInfo(this.world, s).type as SnapshotType) && s.status === "available")
       // By when the data was taken: a fresh copy of an old snapshot is not the latest data.
       .sort((a, b) => dataTime(b) - dataTime(a));
     const newest = candidates[0];
     if (!newest) {
       throw new SnapshotNotFoundError(`no available ${source.types.join("/")} snapshot of ${source.instance}`);
     }
-    return snapshotInfo(newest);
+    return simSnapshotInfo(this.world, newest);
   }
 
   async describeInstance(id: string): Promise<InstanceInfo | undefined> {
@@ -86,23 +89,6 @@ export class SandboxRds implements RdsPort {
     if (!instance) throw new Error(`DBInstanceNotFound: ${arn}`);
     return instance;
   }
-}
-
-function dataTime(s: SimSnapshot): number {
-  return s.originalCreatedAt ?? s.createdAt;
-}
-
-function snapshotInfo(s: SimSnapshot): SnapshotInfo {
-  return {
-    id: s.type === "shared" ? s.arn : s.id,
-    arn: s.arn,
-    type: s.type,
-    createdAt: new Date(dataTime(s)),
-    status: s.status,
-    encrypted: s.encrypted === true,
-    ...(s.encrypted && s.kmsKeyId ? { kmsKeyId: s.kmsKeyId } : {}),
-    ...(s.engine ? { engine: s.engine } : {}),
-  };
 }
 
 function instanceInfo(i: SimInstance): InstanceInfo {

@@ -43,12 +43,12 @@ export async function openPorts(command: CommandContext, definition: EchoDefinit
     const world = await loadWorld(command.root, definition, new Date());
     const persist = () => saveWorld(command.root, world);
     const postgres = sandboxPostgresUrl(process.env, world);
-    const sandbox = createSandbox(world, { definitionFor, speed: sandboxSpeed(process.env), persist, ...(postgres ? { postgres } : {}) });
+    const sandbox = createSandbox(world, { definitionFor, speed: sandboxSpeed(process.env), persist, definition: () => definition, ...(postgres ? { postgres } : {}) });
     // A run that changed nothing (it only looked, or waited for another run) must not write back the world it read:
     // that would undo what the other run has saved since.
     const loaded = JSON.stringify(world);
     return {
-      ports: { engine: sandbox.engine, rds: sandbox.rds, dns: sandbox.dns, approvals: sandbox.approvals, ...(sandbox.databases ? { databases: sandbox.databases } : {}), clock: sandbox.clock, prompt, output },
+      ports: { engine: sandbox.engine, rds: sandbox.rds, dns: sandbox.dns, approvals: sandbox.approvals, snapshots: sandbox.snapshots, ...(sandbox.databases ? { databases: sandbox.databases } : {}), clock: sandbox.clock, prompt, output },
       close: async () => {
         if (JSON.stringify(world) !== loaded) await persist();
       },
@@ -70,7 +70,7 @@ export async function openPorts(command: CommandContext, definition: EchoDefinit
     signal: interrupt.signal,
     track: interrupt.track,
   });
-  const aws = createAwsPorts({ region: definition.region, ...(definition.profile ? { profile: definition.profile } : {}), signer: process.env });
+  const aws = createAwsPorts({ region: definition.region, ...(definition.profile ? { profile: definition.profile } : {}), signer: process.env, source: definition.source });
   return { ports: { engine, ...aws, databases: new RdsDatabases(), clock: realClock, prompt, output }, close: async () => {} };
 }
 
