@@ -37,7 +37,7 @@ import type { SimHistoryEntry, SimStack, SimWorld, StoredResource } from "./worl
 
 /** Inputs whose change makes the provider replace the resource (the provider schema's ForceNew fields we use). */
 const REPLACE_KEYS: Record<string, readonly string[]> = {
-  [INSTANCE_TYPE]: ["identifier", "snapshotIdentifier", "availabilityZone", "dbName", "kmsKeyId", "storageEncrypted", "username", "characterSetName", "timezone"],
+  [INSTANCE_TYPE]: ["identifier", "snapshotIdentifier", "restoreToPointInTime", "availabilityZone", "dbName", "kmsKeyId", "storageEncrypted", "username", "characterSetName", "timezone"],
   [RECORD_TYPE]: ["zoneId", "name", "type", "setIdentifier"],
 };
 
