@@ -124,3 +124,46 @@ describe("the hooks' progress in stack config", () => {
     expect(settingsFromConfig("development-20261125-1230", config)).toEqual(settings);
   });
 });
+
+describe("the pinned source of a point in time, a new snapshot or a copy, in stack config", () => {
+  const pointInTime: GenerationSettings = {
+    echo: "development",
+    stage: "modified",
+    snapshot: "point-in-time:production-db@2026-11-25T12:25:00Z",
+    restoreTime: "2026-11-25T12:25:00Z",
+    sourceInstance: "production-db",
+    storageEncrypted: true,
+  };
+  const copied: GenerationSettings = {
+    echo: "development",
+    stage: "new",
+    snapshot: "development-20261125-1230-copy",
+    sourceInstance: "production-db",
+    sourceSnapshot: "arn:aws:rds:eu-west-1:222222222222:snapshot:development-20261125-1230-source",
+    storageEncrypted: true,
+    kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555",
+  };
+
+  it("writes rds-echo:restoreTime, sourceInstance and sourceSnapshot, and reads them back", () => {
+    expect(settingsToConfig(pointInTime)).toMatchObject({ "rds-echo:restoreTime": { value: "2026-11-25T12:25:00Z" }, "rds-echo:sourceInstance": { value: "production-db" } });
+    expect(settingsFromConfig(GENERATION, settingsToConfig(pointInTime))).toEqual(pointInTime);
+    expect(settingsToConfig(copied)["rds-echo:sourceSnapshot"]).toEqual({ value: copied.sourceSnapshot });
+    expect(settingsFromConfig(GENERATION, settingsToConfig(copied))).toEqual(copied);
+  });
+
+  it("refuses a restore time without its source instance (the program would restore the label)", () => {
+    const { ["rds-echo:sourceInstance"]: _gone, ...half } = settingsToConfig(pointInTime);
+    expect(() => settingsFromConfig(GENERATION, half)).toThrow(/rds-echo:restoreTime is set without rds-echo:sourceInstance/);
+  });
+
+  it("carries them through a stage move's config change and the preview's config file, and drops them when gone", () => {
+    const moved = { ...pointInTime, stage: "rebooted" as const };
+    expect(configChange(settingsToConfig(pointInTime), settingsToConfig(moved))).toEqual({ set: { "rds-echo:stage": { value: "rebooted" } }, remove: [] });
+    const file = parse(stackFileWithSettings(STACK_FILE, moved)) as { config: Record<string, unknown> };
+    expect(file.config).toMatchObject({ "rds-echo:restoreTime": "2026-11-25T12:25:00Z", "rds-echo:sourceInstance": "production-db" });
+    const back = parse(stackFileWithSettings(stackFileWithSettings(STACK_FILE, moved), rebooted)) as { config: Record<string, unknown> };
+    expect(back.config).not.toHaveProperty("rds-echo:restoreTime");
+    expect(back.config).not.toHaveProperty("rds-echo:sourceInstance");
+    expect(configChange(settingsToConfig(copied), settingsToConfig(rebooted)).remove).toEqual(expect.arrayContaining(["rds-echo:sourceInstance", "rds-echo:sourceSnapshot", "rds-echo:kmsKeyId"]));
+  });
+});
