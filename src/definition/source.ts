@@ -25,7 +25,7 @@ const pointInTime = z.union([
 
 export const sourceKindFields = {
   /** latest-snapshot (the default), new-snapshot or point-in-time. */
-  from: z.enum(SOURCE_FROM, { error: `must be one of ${SOURCE_FROM.join(", ")}` }).optional(),
+  from: z.enum(SOURCE_FROM).optional(),
   /** With from: point-in-time: `latest` (the newest restorable time, pinned at new) or a UTC time. Default latest. */
   pointInTime: pointInTime.optional(),
   /** Snapshots rds-echo made (new-snapshot, copies) kept after their generation is retired, newest first. Default 0. */
