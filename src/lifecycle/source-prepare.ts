@@ -35,7 +35,7 @@ async function ensureTaken(ctx: StepContext, generation: string, instance: strin
   } else if (existing.status !== "available") {
     output.step(`waiting for ${id} (${existing.status}), made by an earlier run`);
   }
-  if (existing?.status !== "available") await snapshots.waitAvailable(where, id, { timeoutMs: timeoutMs(ctx) });
+  if (existing?.status !== "available") await waitShowing(ctx, where, id);
   if (ctx.definition.source.assumeRole) {
     // The copy is made by this account, which may copy another account's snapshot only once it is shared with it.
     await snapshots.share(id, await snapshots.accountId());
@@ -61,7 +61,15 @@ async function ensureCopied(ctx: StepContext, generation: string, settings: Gene
   } else {
     output.step(`waiting for ${settings.snapshot} (${existing.status}), made by an earlier run`);
   }
-  await snapshots.waitAvailable("echo", settings.snapshot, { timeoutMs: timeoutMs(ctx) });
+  await waitShowing(ctx, "echo", settings.snapshot);
+}
+
+/** Waits for a snapshot and says how long it took: the wait is what sets the source kinds apart (README table). */
+async function waitShowing(ctx: StepContext, side: SnapshotSide, id: string): Promise<void> {
+  const { clock, snapshots, output } = ctx.ports;
+  const start = clock.now().getTime();
+  await snapshots.waitAvailable(side, id, { timeoutMs: timeoutMs(ctx) });
+  output.step(`${id} is available after ${Math.round((clock.now().getTime() - start) / 60_000)} min`);
 }
 
 function madeTags(ctx: StepContext, generation: string, made: "snapshot" | "copy"): Record<string, string> {
