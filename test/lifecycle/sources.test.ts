@@ -199,3 +199,14 @@ describe("crash between the stack and the copy", () => {
     expect(w.sandbox.world.rds.snapshots.filter((s) => s.tags?.["echo:made"] === "copy")).toHaveLength(1);
   });
 });
+
+describe("a shared snapshot in another region, named by its ARN", () => {
+  it("is found where it lives, copied across regions under this account's key, and restored", async () => {
+    const arn = `arn:aws:rds:us-east-1:${SHARING_ACCOUNT}:snapshot:nightly-export`;
+    const w = sandboxWorld(testDefinition((d) => (d.source = { instance: "production-db", snapshot: arn, copy: { kmsKeyId: ECHO_KEY, region: "us-east-1" } })));
+    const { generation } = await newGeneration(w.ctx(), await loadEchoState(w.ports, w.definition));
+    expect(await w.ports.engine.settings(generation)).toMatchObject({ snapshot: `${generation}-copy`, sourceSnapshot: arn, kmsKeyId: ECHO_KEY });
+    expect(w.output.lines).toContain(`${generation}-copy is available after ${DEFAULT_TIMINGS.crossRegionCopyMs! / MINUTE} min`);
+    expect(w.sandbox.world.rds.instances[generation]).toMatchObject({ status: "available", kmsKeyId: ECHO_KEY });
+  });
+});

@@ -56,8 +56,10 @@ export class SandboxSnapshots implements SnapshotPort {
     if (samePlace(place, echoPlace(this.world))) return this.rds.latestSnapshot(source);
     this.faults.enter("rds.DescribeDBSnapshots");
     settle(this.world);
+    // What this account sees there: its own snapshots, and those another account shared with it in that region.
+    const seen = (s: SimSnapshot) => samePlace(snapshotPlace(this.world, s), place) || (snapshotPlace(this.world, s).region === place.region && (s.sharedWith ?? []).includes(this.world.account));
     const candidates = this.world.rds.snapshots.filter(
-      (s) => samePlace(snapshotPlace(this.world, s), place) && s.status === "available" && (source.explicit !== undefined ? s.id === source.explicit || s.arn === source.explicit : s.instance === source.instance && source.types.includes(s.type)),
+      (s) => seen(s) && s.status === "available" && (source.explicit !== undefined ? s.id === source.explicit || s.arn === source.explicit : s.instance === source.instance && source.types.includes(s.type)),
     );
     const newest = candidates.sort((a, b) => dataTime(b) - dataTime(a))[0];
     if (!newest) throw new Error(`no available ${source.types.join("/")} snapshot of ${source.instance} in ${place.region}`);
