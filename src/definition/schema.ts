@@ -16,6 +16,7 @@ import { APPROVER_EMAIL } from "../approval/requests.js";
 import { CONFIG_KEY_PATTERN, CONFIG_KEYS } from "../program/stack-config.js";
 import { hooksPasswordProblem, hooksSchema } from "../hooks/schema.js";
 import { notifySchema } from "./notify.js";
+import { sourceKindFields, sourceKindRules, sourceRegionRules } from "./source.js";
 
 /** Adds a zod issue from a `problem` function that returns a message or undefined. */
 const rule = (problem: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
@@ -56,14 +57,17 @@ const duration = z.string().superRefine(
 /** DescribeDBSnapshots types: `awsbackup` is a snapshot AWS Backup made of the instance. */
 const snapshotType = z.enum(["automated", "manual", "shared", "awsbackup"]);
 
-const source = z.strictObject({
-  /** The production DB instance whose snapshots are echoed. */
-  instance: rdsIdentifier(63),
-  /** Which snapshot types count when looking for the latest one. */
-  snapshotTypes: z.array(snapshotType).min(1).default(["automated", "manual"]),
-  /** An explicit snapshot id or ARN; when set, it is used instead of the latest. */
-  snapshot: z.string().superRefine(rule(snapshotReferenceProblem)).optional(),
-});
+const source = z
+  .strictObject({
+    /** The production DB instance whose snapshots are echoed. */
+    instance: rdsIdentifier(63),
+    /** Which snapshot types count when looking for the latest one. */
+    snapshotTypes: z.array(snapshotType).min(1).default(["automated", "manual"]),
+    /** An explicit snapshot id or ARN (one shared from another account); when set, it is used instead of the latest. */
+    snapshot: z.string().superRefine(rule(snapshotReferenceProblem)).optional(),
+    ...sourceKindFields,
+  })
+  .superRefine(sourceKindRules);
 
 const instance = z.strictObject({
   class: z.string().regex(/^db\.[a-z0-9-]+\.[a-z0-9-]+$/, 'must be an RDS instance class such as "db.t3.medium"'),
@@ -239,6 +243,7 @@ export const definitionSchema = z
   notify: notifySchema.optional(),
   })
   .superRefine((d, ctx) => {
+    sourceRegionRules(d, ctx);
     const hooksProblem = hooksPasswordProblem(d);
     if (hooksProblem) ctx.addIssue({ code: "custom", path: ["hooks"], message: hooksProblem });
     if (d.retire.keepFinalSnapshots !== undefined && !d.instance.copyTagsToSnapshot) {
@@ -273,3 +278,4 @@ export interface EchoDefinition extends EchoSpec {
 }
 export type SecretReference = z.output<typeof secretReference>;
 export type SnapshotType = z.output<typeof snapshotType>;
+export type SourceSpec = z.output<typeof source>;

@@ -17,7 +17,16 @@ region: ""                       # required: AWS region of the source instance, 
 source:
   instance: ""                   # required: the production DB instance whose snapshots are echoed
 #   snapshotTypes: [automated, manual]   # which snapshots count: automated, manual, shared
-#   snapshot: my-snapshot        # pin an explicit snapshot id or ARN instead of the latest available one
+#   snapshot: my-snapshot        # pin an explicit snapshot id or ARN (one another account shares) instead of the latest
+#   from: latest-snapshot        # latest-snapshot | new-snapshot (taken now) | point-in-time (README: Where the data comes from)
+#   pointInTime: latest          # with from: point-in-time: latest, or a UTC time such as 2026-11-25T03:00:00Z
+#   keep: 0                      # snapshots rds-echo made (new-snapshot, copy) kept after their generation is retired
+#   copy:                        # copy the snapshot into this account and region under this account's key, restore the copy
+#     kmsKeyId: arn:aws:kms:eu-west-1:123456789012:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0   # a key ARN in region
+#     region: eu-central-1       # where the source's snapshots are, when not in region
+#   assumeRole:                  # with new-snapshot and copy: a role in the source's account to take the snapshot there
+#     roleArn: arn:aws:iam::210987654321:role/rds-echo-source
+#     externalId: rds-echo       # when the role's trust policy asks for one
 
 instance:                        # restore-time settings (RDS accepts these when it creates the instance)
   class: ""                      # required: instance class, e.g. db.t3.medium

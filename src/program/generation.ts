@@ -14,6 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseDuration, pulumiTimeout } from "../definition/duration.js";
 import { finalSnapshotName } from "../definition/identifiers.js";
 import { DEFAULT_FINAL_SNAPSHOT_NAME, type EchoDefinition } from "../definition/schema.js";
+import { restoreSourceArgs, type PointInTime } from "./restore-source.js";
 import { hasModifications, type ProgramStage } from "./stages.js";
 import { LEGACY_TAG_PREFIXES, OUT_OF_BAND_TAG_PREFIXES, snapshotTagValue, TAG_GENERATION, TAG_MANAGED, TAG_ROLLED_BACK, TAG_SNAPSHOT, TAG_STAGE } from "./tags.js";
 
@@ -25,8 +26,10 @@ export interface GenerationSpec {
   /** The stack and instance name, `<echo>-<yyyymmdd>-<hhmm>`. */
   readonly generation: string;
   readonly stage: ProgramStage;
-  /** The snapshot pinned at `new`; the program never looks up "the latest" itself. */
+  /** The snapshot pinned at `new`; the program never looks up "the latest" itself. A label with `pointInTime`. */
   readonly snapshot: string;
+  /** A point-in-time restore pinned at `new` (source.from: point-in-time): restored instead of the snapshot. */
+  readonly pointInTime?: PointInTime;
   /** The hosted zone of the CNAME, resolved by the driver when the definition names only a zone name. */
   readonly zoneId?: string;
   /** The master password as a Pulumi secret, when the definition references one. */
@@ -72,12 +75,12 @@ export interface GenerationOutputs {
  * with the snapshot's encryption, the provider reads it back into state, so leaving them undeclared would plan a
  * replacement at the next stage.
  */
-export function restoreArgs(spec: Pick<GenerationSpec, "definition" | "generation" | "snapshot" | "storageEncrypted" | "kmsKeyId" | "adopted">) {
-  const { definition: d, generation, snapshot } = spec;
+export function restoreArgs(spec: Pick<GenerationSpec, "definition" | "generation" | "snapshot" | "pointInTime" | "storageEncrypted" | "kmsKeyId" | "adopted">) {
+  const { definition: d, generation } = spec;
   return {
     identifier: spec.adopted ?? generation,
     // An adopted instance was restored by the original, from a snapshot nobody recorded: nothing to declare.
-    ...(spec.adopted === undefined ? { snapshotIdentifier: snapshot } : {}),
+    ...(spec.adopted === undefined ? restoreSourceArgs(spec) : {}),
     ...(spec.storageEncrypted !== undefined ? { storageEncrypted: spec.storageEncrypted } : {}),
     ...(spec.storageEncrypted && spec.kmsKeyId ? { kmsKeyId: spec.kmsKeyId } : {}),
     instanceClass: d.instance.class,

@@ -12,6 +12,10 @@ export const CONFIG_KEYS = {
   /** `true` or `false`, pinned at `new` from the snapshot; absent in stacks pinned before it was recorded. */
   storageEncrypted: "storageEncrypted",
   kmsKeyId: "kmsKeyId",
+  /** The pinned source of a point-in-time restore, a new snapshot or a copy (see GenerationSettings). */
+  restoreTime: "restoreTime",
+  sourceInstance: "sourceInstance",
+  sourceSnapshot: "sourceSnapshot",
   /** Digests of the afterRestore hooks that succeeded, and the digest of the whole list once all did (src/hooks). */
   hooksDone: "hooksDone",
   scrubbed: "scrubbed",

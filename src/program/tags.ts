@@ -8,6 +8,13 @@ export const TAG_STAGE = "echo:stage";
  */
 export const TAG_SNAPSHOT = "echo:snapshot";
 
+/**
+ * On snapshots rds-echo itself makes (with echo:managed and echo:generation): `snapshot` (taken of the source now) or
+ * `copy`. A final snapshot carries the instance's echo: tags (copyTagsToSnapshot) but never this one, so `retire`
+ * cleans up only what it made for the source.
+ */
+export const TAG_MADE = "echo:made";
+
 /** How an automated snapshot's `rds:` prefix is written in the tag. Manual ids never contain `:`, so it is unambiguous. */
 const AUTOMATED_TAG_PREFIX = "automated:";
 

@@ -48,7 +48,7 @@ export async function openPorts(command: CommandContext, definition: EchoDefinit
     const world = await loadWorld(command.root, definition, new Date());
     const persist = () => saveWorld(command.root, world);
     const postgres = sandboxPostgresUrl(process.env, world);
-    const sandbox = createSandbox(world, { definitionFor, speed: sandboxSpeed(process.env), persist, ...(postgres ? { postgres } : {}) });
+    const sandbox = createSandbox(world, { definitionFor, speed: sandboxSpeed(process.env), persist, definition: () => definition, ...(postgres ? { postgres } : {}) });
     // A run that changed nothing (it only looked, or waited for another run) must not write back the world it read:
     // that would undo what the other run has saved since.
     const loaded = JSON.stringify(world);
@@ -59,6 +59,7 @@ export async function openPorts(command: CommandContext, definition: EchoDefinit
         rds: sandbox.rds,
         dns: sandbox.dns,
         approvals: sandbox.approvals,
+        snapshots: sandbox.snapshots,
         ...(sandbox.databases ? { databases: sandbox.databases } : {}),
         ...(notifier ? { notifier } : {}),
         clock: sandbox.clock,
@@ -86,7 +87,7 @@ export async function openPorts(command: CommandContext, definition: EchoDefinit
     signal: interrupt.signal,
     track: interrupt.track,
   });
-  const aws = createAwsPorts({ region: definition.region, ...(definition.profile ? { profile: definition.profile } : {}), signer: process.env });
+  const aws = createAwsPorts({ region: definition.region, ...(definition.profile ? { profile: definition.profile } : {}), signer: process.env, source: definition.source });
   const notifier = definition.notify
     ? new (await import("../../adapters/aws/notify.js")).AwsNotifier(definition.notify, {
         region: definition.region,

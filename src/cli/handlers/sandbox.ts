@@ -97,7 +97,7 @@ function summarize(world: SimWorld) {
   return {
     now: new Date(world.now).toISOString(),
     instances: Object.values(world.rds.instances).map((i) => ({ id: i.id, status: i.status, address: i.address, tags: i.tags, stage: i.tags["echo:stage"], pendingReboot: i.pendingReboot })),
-    snapshots: world.rds.snapshots.map((s) => ({ id: s.id, instance: s.instance, type: s.type, status: s.status, createdAt: new Date(s.createdAt).toISOString() })),
+    snapshots: world.rds.snapshots.map((s) => ({ id: s.id, instance: s.instance, type: s.type, status: s.status, createdAt: new Date(s.createdAt).toISOString(), ...(s.account ? { account: s.account } : {}), ...(s.region ? { region: s.region } : {}), ...(s.tags ? { tags: s.tags } : {}) })),
     zones: world.route53.zones.map((z) => ({ id: z.id, name: z.name, records: Object.entries(z.records).map(([name, r]) => ({ name, ...r })) })),
     stacks: Object.values(world.stacks).map((s) => ({ name: s.name, stage: s.settings.stage, resources: s.resources.length, pending: s.pending.length, history: s.history.length })),
     approvalEndpoint: world.approval.endpoint,
