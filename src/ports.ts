@@ -5,6 +5,7 @@
 import type { ApprovalEmailInput } from "./approval/email.js";
 import type { ApproverLinks } from "./approval/links.js";
 import type { ApprovalRequest } from "./approval/requests.js";
+import type { NotifyEvent } from "./definition/notify.js";
 import type { SnapshotType } from "./definition/schema.js";
 import type { ProgramStage } from "./program/stages.js";
 
@@ -25,6 +26,15 @@ export interface GenerationSettings {
   readonly storageEncrypted?: boolean;
   /** The snapshot's KMS key ARN, when it is encrypted. */
   readonly kmsKeyId?: string;
+  /**
+   * With `sourceInstance`: the UTC time the instance is restored to (`source.from: point-in-time`, `latest` resolved at
+   * `new`). The program then declares `restoreToPointInTime`, and `snapshot` is only a label (see restore-source.ts).
+   */
+  readonly restoreTime?: string;
+  /** The instance snapshotted now (new-snapshot) or restored from (point-in-time), pinned at `new`. */
+  readonly sourceInstance?: string;
+  /** The snapshot `snapshot` is a copy of (source.copy): id, or ARN when in another account or region. */
+  readonly sourceSnapshot?: string;
   /** Digests of the `afterRestore` hooks that have succeeded, in order, comma-separated (see src/hooks/plan.ts). */
   readonly hooksDone?: string;
   /** The digest of the whole `afterRestore` hook list once every hook succeeded: the generation may be promoted. */
@@ -35,6 +45,11 @@ export interface GenerationSettings {
    * tags, the CNAME while promoted, and its deletion at retire are ever changed.
    */
   readonly adopted?: string;
+  /**
+   * The generation the CNAME was rolled back to, when this one was rolled back from (`rds-echo rollback`): the
+   * `rolled-back` mark. Such a generation is never promoted again by anything automatic, and is no default rollback target.
+   */
+  readonly rolledBack?: string;
 }
 
 /** A live resource to import into a generation's stack, under the logical name the program declares it with. */
@@ -247,6 +262,62 @@ export interface RdsPort {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Snapshots rds-echo makes (source.from: new-snapshot, source.copy) and the source instance it reads
+
+/**
+ * Where a snapshot operation runs: `echo` is this account in the echo's region (where copies are made and restored);
+ * `source` is where the source instance lives (source.copy.region, and source.assumeRole's account), which is the
+ * echo side when neither is set.
+ */
+export type SnapshotSide = "echo" | "source";
+
+/** What `new` pins from the live source instance (point-in-time and new-snapshot). */
+export interface SourceInstanceInfo {
+  readonly id: string;
+  readonly arn?: string;
+  readonly status: string;
+  readonly encrypted: boolean;
+  readonly kmsKeyId?: string;
+  readonly engine?: string;
+  /** The newest time a point-in-time restore can reach; absent when automated backups are off. */
+  readonly latestRestorableTime?: Date;
+}
+
+/** A snapshot rds-echo made, found by its tags (echo:managed, echo:generation, echo:made). */
+export interface ManagedSnapshot {
+  readonly id: string;
+  readonly side: SnapshotSide;
+  readonly generation: string;
+  readonly status: string;
+  readonly createdAt: Date;
+}
+
+/** The change type of a snapshot rds-echo makes before a restore, or deletes at retire, shown with the diff. */
+export const SNAPSHOT_CHANGE_TYPE = "rds:snapshot";
+
+export interface SnapshotPort {
+  /** The account the echo's instances live in: what a snapshot in the source's account is shared with. */
+  accountId(): Promise<string>;
+  /** The source instance on the source side, or undefined when there is none by that id. */
+  describeSource(instance: string): Promise<SourceInstanceInfo | undefined>;
+  /** The newest snapshot of the source on the source side (as RdsPort.latestSnapshot does on the echo side). */
+  latestSnapshot(source: SnapshotSource): Promise<SnapshotInfo>;
+  /** One snapshot by id or ARN, or undefined when it does not exist (any status). */
+  find(side: SnapshotSide, id: string): Promise<SnapshotInfo | undefined>;
+  /** Starts a manual snapshot of the source instance (CreateDBSnapshot), on the source side. */
+  create(request: { readonly instance: string; readonly snapshot: string; readonly tags: Readonly<Record<string, string>> }): Promise<void>;
+  /** Lets another account restore or copy a snapshot made on the source side (ModifyDBSnapshotAttribute restore). */
+  share(snapshot: string, account: string): Promise<void>;
+  /** Starts a copy into the echo side under this account's key (CopyDBSnapshot); `source` is an id or an ARN. */
+  copy(request: { readonly source: string; readonly target: string; readonly kmsKeyId: string; readonly sourceRegion?: string; readonly tags: Readonly<Record<string, string>> }): Promise<void>;
+  /** Resolves when the snapshot is available; throws when it fails, disappears or the timeout passes. */
+  waitAvailable(side: SnapshotSide, id: string, options: { readonly timeoutMs: number }): Promise<SnapshotInfo>;
+  delete(side: SnapshotSide, id: string): Promise<void>;
+  /** The snapshots rds-echo made for this echo on one side (all pages). */
+  managed(side: SnapshotSide, echo: string): Promise<ManagedSnapshot[]>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Route 53
 
 export interface DnsPort {
@@ -265,6 +336,31 @@ export interface ApprovalPort {
   links(request: ApprovalRequest, instanceArn: string, now: Date): Promise<ApproverLinks[]>;
   /** Sends one message per approver. */
   send(messages: readonly ApprovalEmailInput[]): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Notifications
+
+/** One short message about a run: built by src/notify/messages.ts, never holding a secret. */
+export interface Notification {
+  readonly event: NotifyEvent;
+  readonly echo: string;
+  /** One line, at most 100 characters (SNS's subject limit). */
+  readonly subject: string;
+  /** A few lines of plain text. */
+  readonly text: string;
+}
+
+/** How one channel fared; a failed channel is a warning, never the run's failure. */
+export interface NotifyOutcome {
+  readonly channel: "sns" | "webhook" | "email";
+  readonly error?: string;
+}
+
+/** Sends a notification to every channel the definition's `notify` section names. */
+export interface NotifyPort {
+  /** Never throws: each channel's failure is in its outcome. */
+  send(notification: Notification): Promise<NotifyOutcome[]>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -353,8 +449,12 @@ export interface Ports {
   readonly rds: RdsPort;
   readonly dns: DnsPort;
   readonly approvals: ApprovalPort;
+  /** Snapshots rds-echo makes and the source instance it reads (source.from, source.copy). */
+  readonly snapshots: SnapshotPort;
   /** Hooks' way to the databases; absent means no data plane (hooks are skipped, loudly, and only on the sandbox). */
   readonly databases?: DatabasePort;
+  /** Where notifications go; absent when the definition has no `notify` section. */
+  readonly notifier?: NotifyPort;
   readonly clock: Clock;
   readonly prompt: Prompt;
   readonly output: LifecycleOutput;

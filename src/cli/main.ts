@@ -21,6 +21,7 @@ import { previewCommand } from "./commands/preview.js";
 import { promoteCommand } from "./commands/promote.js";
 import { rebootCommand } from "./commands/reboot.js";
 import { retireCommand } from "./commands/retire.js";
+import { rollbackCommand } from "./commands/rollback.js";
 import { sandboxCommand } from "./commands/sandbox.js";
 import { statusCommand } from "./commands/status.js";
 import { upCommand } from "./commands/up.js";
@@ -29,11 +30,12 @@ import { Reporter } from "./reporter.js";
 import { explainUsage } from "./usage-errors.js";
 
 /** Every long flag of every command, for "did you mean" (yargs does not hand the failing command's own to .fail). */
-const KNOWN_FLAGS = ["dir", "json", "quiet", "help", "version", "sandbox", "backend", "install-pulumi", "yes", "force", "promote", "retire", "generation", "request", "approver", "required", "expires", "all", "stage", "port", "rerun", "before-promote", "out", "name", "adopt", "legacy-name", "preview"];
+const KNOWN_FLAGS = ["dir", "json", "quiet", "help", "version", "sandbox", "backend", "install-pulumi", "yes", "force", "promote", "retire", "generation", "request", "approver", "required", "expires", "all", "stage", "port", "rerun", "before-promote", "out", "name", "adopt", "legacy-name", "to", "preview"];
 
 const EPILOGUE = [
   "Environment:",
-  "  RDS_ECHO_SECRET_<KEY>        a secret the definition references, e.g. RDS_ECHO_SECRET_MASTER_PASSWORD",
+  "  RDS_ECHO_SECRET_<KEY>        a secret the definition references, e.g. RDS_ECHO_SECRET_MASTER_PASSWORD,",
+  "                               RDS_ECHO_SECRET_SLACK_WEBHOOK (notify.webhook.url)",
   "  PULUMI_CONFIG_PASSPHRASE     encrypts each generation's secrets (or PULUMI_CONFIG_PASSPHRASE_FILE)",
   "  PULUMI_BACKEND_URL           Pulumi backend (default file://<dir>/.rds-echo/state)",
   "  AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY   AWS credentials (or profile: in the definition)",
@@ -74,6 +76,7 @@ await yargs(hideBin(process.argv))
   .command(rebootCommand)
   .command(promoteCommand)
   .command(retireCommand)
+  .command(rollbackCommand)
   .command(upCommand)
   .command(previewCommand)
   .command(statusCommand)

@@ -15,6 +15,8 @@ import { MAX_TAGS_PER_RESOURCE, tagKeyProblem, tagValueProblem } from "./tags.js
 import { APPROVER_EMAIL } from "../approval/requests.js";
 import { CONFIG_KEY_PATTERN, CONFIG_KEYS } from "../program/stack-config.js";
 import { hooksPasswordProblem, hooksSchema } from "../hooks/schema.js";
+import { notifySchema } from "./notify.js";
+import { sourceKindFields, sourceKindRules, sourceRegionRules } from "./source.js";
 
 /** Adds a zod issue from a `problem` function that returns a message or undefined. */
 const rule = (problem: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
@@ -55,14 +57,17 @@ const duration = z.string().superRefine(
 /** DescribeDBSnapshots types: `awsbackup` is a snapshot AWS Backup made of the instance. */
 const snapshotType = z.enum(["automated", "manual", "shared", "awsbackup"]);
 
-const source = z.strictObject({
-  /** The production DB instance whose snapshots are echoed. */
-  instance: rdsIdentifier(63),
-  /** Which snapshot types count when looking for the latest one. */
-  snapshotTypes: z.array(snapshotType).min(1).default(["automated", "manual"]),
-  /** An explicit snapshot id or ARN; when set, it is used instead of the latest. */
-  snapshot: z.string().superRefine(rule(snapshotReferenceProblem)).optional(),
-});
+const source = z
+  .strictObject({
+    /** The production DB instance whose snapshots are echoed. */
+    instance: rdsIdentifier(63),
+    /** Which snapshot types count when looking for the latest one. */
+    snapshotTypes: z.array(snapshotType).min(1).default(["automated", "manual"]),
+    /** An explicit snapshot id or ARN (one shared from another account); when set, it is used instead of the latest. */
+    snapshot: z.string().superRefine(rule(snapshotReferenceProblem)).optional(),
+    ...sourceKindFields,
+  })
+  .superRefine(sourceKindRules);
 
 const instance = z.strictObject({
   class: z.string().regex(/^db\.[a-z0-9-]+\.[a-z0-9-]+$/, 'must be an RDS instance class such as "db.t3.medium"'),
@@ -215,8 +220,11 @@ const retire = z
 
 export const DEFAULT_FINAL_SNAPSHOT_NAME = "{generation}-final";
 
-/** Tags rds-echo itself puts on a generation's instance: echo:managed, echo:generation, echo:stage, echo:snapshot. */
-const ECHO_TAG_COUNT = 4;
+/**
+ * Tags rds-echo itself puts on a generation's instance: echo:managed, echo:generation, echo:stage, echo:snapshot, and
+ * echo:rolled-back (a rollback marks the promoted generation it leaves before the flip, so it can carry all of them).
+ */
+const ECHO_TAG_COUNT = 5;
 
 export const definitionSchema = z
   .strictObject({
@@ -232,8 +240,10 @@ export const definitionSchema = z
     .strictObject({ create: duration.default("48h"), update: duration.default("8h"), delete: duration.default("4h") })
     .default({ create: "48h", update: "8h", delete: "4h" }),
   hooks: hooksSchema.optional(),
+  notify: notifySchema.optional(),
   })
   .superRefine((d, ctx) => {
+    sourceRegionRules(d, ctx);
     const hooksProblem = hooksPasswordProblem(d);
     if (hooksProblem) ctx.addIssue({ code: "custom", path: ["hooks"], message: hooksProblem });
     if (d.retire.keepFinalSnapshots !== undefined && !d.instance.copyTagsToSnapshot) {
@@ -268,3 +278,4 @@ export interface EchoDefinition extends EchoSpec {
 }
 export type SecretReference = z.output<typeof secretReference>;
 export type SnapshotType = z.output<typeof snapshotType>;
+export type SourceSpec = z.output<typeof source>;

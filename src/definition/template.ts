@@ -17,7 +17,16 @@ region: ""                       # required: AWS region of the source instance, 
 source:
   instance: ""                   # required: the production DB instance whose snapshots are echoed
 #   snapshotTypes: [automated, manual]   # which snapshots count: automated, manual, shared
-#   snapshot: my-snapshot        # pin an explicit snapshot id or ARN instead of the latest available one
+#   snapshot: my-snapshot        # pin an explicit snapshot id or ARN (one another account shares) instead of the latest
+#   from: latest-snapshot        # latest-snapshot | new-snapshot (taken now) | point-in-time (README: Where the data comes from)
+#   pointInTime: latest          # with from: point-in-time: latest, or a UTC time such as 2026-11-25T03:00:00Z
+#   keep: 0                      # snapshots rds-echo made (new-snapshot, copy) kept after their generation is retired
+#   copy:                        # copy the snapshot into this account and region under this account's key, restore the copy
+#     kmsKeyId: arn:aws:kms:eu-west-1:123456789012:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0   # a key ARN in region
+#     region: eu-central-1       # where the source's snapshots are, when not in region
+#   assumeRole:                  # with new-snapshot and copy: a role in the source's account to take the snapshot there
+#     roleArn: arn:aws:iam::210987654321:role/rds-echo-source
+#     externalId: rds-echo       # when the role's trust policy asks for one
 
 instance:                        # restore-time settings (RDS accepts these when it creates the instance)
   class: ""                      # required: instance class, e.g. db.t3.medium
@@ -62,8 +71,14 @@ instance:                        # restore-time settings (RDS accepts these when
 # retire:
 #   skipFinalSnapshot: false     # true: no final snapshot when a forgotten generation is destroyed
 #   finalSnapshotName: "{generation}-final"   # placeholders: {echo}, {generation}
-#   keep: 1                      # forgotten generations kept for rollback
+#   keep: 1                      # forgotten generations kept: what \`rds-echo rollback ${echo}\` can go back to
 #   keepFinalSnapshots: 3        # keep this echo's newest 3 final snapshots, delete older ones after a retire (default: keep all)
+
+# notify:                        # short messages about runs nobody watches (cron)
+#   on: [failure]                # failure, waiting (for approval or --promote), promoted, retired
+#   sns: arn:aws:sns:eu-west-1:123456789012:db-refresh   # an SNS topic
+#   webhook: { url: { secret: slackWebhook } }           # Slack-compatible JSON POST; URL in RDS_ECHO_SECRET_SLACK_WEBHOOK
+#   email: { from: refresh@example.com, to: [dba@example.com] }   # through SES; from: a verified identity
 
 # hooks:                         # run against each new generation before it can be promoted (README: Hooks)
 #   # The scrub: once, after reboot, in order; a failed hook is rerun by the next up. sql: a file under stacks/ (or

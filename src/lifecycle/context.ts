@@ -25,10 +25,12 @@ export interface StepReport {
   /**
    * `wait`: the step could not be taken yet and nothing changed (a promotion waiting for approval);
    * `busy`: another run holds one of the echo's stacks, so this run did nothing at all;
-   * `prune`: a final snapshot beyond `retire.keepFinalSnapshots` was deleted (its generation is the one it was of);
+   * `prune`: a snapshot of a generation retired before was deleted: a final snapshot beyond `retire.keepFinalSnapshots`,
+   *   or one rds-echo made for its source beyond `source.keep` (its generation is the one it was of);
+   * `preview`: what the step would do was shown, and nothing was changed (`rollback --preview`);
    * `skipped`: the person declined the step at the prompt, so it (and what would follow it) was not done.
    */
-  readonly step: "new" | "adopt" | "resume" | "modify" | "reboot" | "hooks" | "promote" | "forget" | "retire" | "prune" | "wait" | "busy" | "skipped";
+  readonly step: "new" | "adopt" | "resume" | "modify" | "reboot" | "hooks" | "promote" | "rollback" | "preview" | "forget" | "retire" | "prune" | "wait" | "busy" | "skipped";
   readonly generation: string;
   readonly detail: string;
 }

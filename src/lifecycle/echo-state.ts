@@ -5,7 +5,7 @@
 import { parseGenerationName } from "../definition/identifiers.js";
 import type { EchoDefinition } from "../definition/schema.js";
 import { isProgramStage, type Stage } from "../program/stages.js";
-import { TAG_GENERATION, TAG_MANAGED, TAG_STAGE } from "../program/tags.js";
+import { TAG_GENERATION, TAG_MANAGED, TAG_ROLLED_BACK, TAG_STAGE } from "../program/tags.js";
 import type { InstanceInfo, Ports, StackSummary } from "../ports.js";
 
 /**
@@ -25,8 +25,14 @@ export interface Generation {
   readonly stack: StackSummary;
   readonly instance?: InstanceInfo;
   readonly condition: Condition;
-  /** For a superseded generation: the newer, promoted one that overtook it. */
+  /** For a superseded generation: the newer, promoted (or rolled-back) one that overtook it. */
   readonly supersededBy?: string;
+  /**
+   * The `rolled-back` mark: the generation the CNAME was rolled back to from this one. Read from the instance's
+   * `echo:rolled-back` tag (the program declares it from the stack's `rolledBack` setting); for the newest generation
+   * when it is retired, from its stack's settings (the guard still counts it: see `newestForGuard`).
+   */
+  readonly rolledBackTo?: string;
 }
 
 export interface EchoState {
@@ -44,12 +50,15 @@ export async function loadEchoState(ports: Pick<Ports, "engine" | "rds">, defini
   await findAdopted(ports, stacks, instances);
   const generations = stacks.map((stack): Generation => {
     const instance = instances.get(stack.name);
+    const condition = conditionOf(echo, stack, instance);
+    const rolledBackTo = condition === "foreign" ? undefined : instance?.tags[TAG_ROLLED_BACK];
     return {
       name: stack.name,
       createdAt: parseGenerationName(stack.name)!.createdAt,
       stack,
       ...(instance ? { instance } : {}),
-      condition: conditionOf(echo, stack, instance),
+      condition,
+      ...(rolledBackTo ? { rolledBackTo } : {}),
     };
   });
   markSuperseded(generations);
@@ -59,6 +68,11 @@ export async function loadEchoState(ports: Pick<Ports, "engine" | "rds">, defini
   if (newest?.condition === "retired") {
     const [last] = await ports.engine.history(newest.name, 1);
     if (!(last?.kind === "destroy" && last.result === "succeeded")) generations[generations.length - 1] = { ...newest, condition: "incomplete" };
+    else {
+      // A rolled-back generation retired since still holds the guard (see newestForGuard): its mark is in its settings.
+      const rolledBackTo = (await ports.engine.settings(newest.name))?.rolledBack;
+      if (rolledBackTo) generations[generations.length - 1] = { ...newest, rolledBackTo };
+    }
   }
   return { echo, generations };
 }
@@ -82,7 +96,9 @@ async function findAdopted(ports: Pick<Ports, "engine" | "rds">, stacks: readonl
  * a `new --force` that overtook it) can never be promoted, whatever its stage tag says.
  */
 function markSuperseded(generations: Generation[]): void {
-  const newestPromoted = generations.map((g) => g.condition).lastIndexOf("promoted");
+  // A generation rolled back from served once: what is older than it and never served stays behind it after the
+  // rollback too (nothing older than the generation people rolled away from is promoted automatically).
+  const newestPromoted = generations.map((g) => g.condition === "promoted" || g.rolledBackTo !== undefined).lastIndexOf(true);
   for (let i = 0; i < newestPromoted; i++) {
     const g = generations[i]!;
     if (UNPROMOTED_STAGES.includes(g.condition)) generations[i] = { ...g, condition: "superseded", supersededBy: generations[newestPromoted]!.name };
@@ -111,6 +127,14 @@ export function byCondition(state: EchoState, ...conditions: Condition[]): Gener
 /** The newest generation that still exists (not retired), or undefined. */
 export function newestLive(state: EchoState): Generation | undefined {
   return [...state.generations].reverse().find((g) => g.condition !== "retired");
+}
+
+/**
+ * The generation `guard.minAgeHours` counts from: the newest that still exists, or a newer one that was rolled back
+ * from and retired since (a rollback must not be followed at once by a restore of the same, perhaps bad, snapshot).
+ */
+export function newestForGuard(state: EchoState): Generation | undefined {
+  return [...state.generations].reverse().find((g) => g.condition !== "retired" || g.rolledBackTo !== undefined);
 }
 
 /** A generation another run is operating on right now (its stack is locked): nothing is to be done to it meanwhile. */

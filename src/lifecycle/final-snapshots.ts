@@ -7,7 +7,7 @@
  */
 import { finalSnapshotName, isGenerationOf } from "../definition/identifiers.js";
 import { DEFAULT_FINAL_SNAPSHOT_NAME, type EchoDefinition } from "../definition/schema.js";
-import { TAG_GENERATION, TAG_MANAGED } from "../program/tags.js";
+import { TAG_GENERATION, TAG_MADE, TAG_MANAGED } from "../program/tags.js";
 import type { ChangeSet, ManualSnapshot } from "../ports.js";
 import type { StepContext, StepReport } from "./context.js";
 
@@ -51,6 +51,8 @@ export function ownFinalSnapshots(definition: EchoDefinition, snapshots: readonl
     const generation = matcher.exec(s.id)?.groups?.["generation"];
     if (generation === undefined || !isGenerationOf(echo, generation)) continue;
     if (s.tags[TAG_MANAGED] !== echo || s.tags[TAG_GENERATION] !== generation) continue;
+    // A snapshot rds-echo made for a generation's source carries the same two tags: source.keep decides on those.
+    if (s.tags[TAG_MADE] !== undefined) continue;
     own.push({ ...s, generation });
   }
   return own;

@@ -1,12 +1,14 @@
-/** `new`: restore the latest available snapshot of the source into a new generation. */
+/** `new`: restore the source (latest or new snapshot, or a point in time; see source-plan.ts) into a new generation. */
 import { generationName } from "../definition/identifiers.js";
 import { masterPasswordProblem } from "../definition/password.js";
 import { GuardError, StackExistsError, StackLockedError } from "../errors.js";
 import type { GenerationSettings } from "../ports.js";
 import { confirmChanges } from "./confirm.js";
 import type { StepContext, StepReport } from "./context.js";
-import { busyGeneration, byCondition, newestLive, type EchoState } from "./echo-state.js";
+import { busyGeneration, byCondition, newestForGuard, type EchoState } from "./echo-state.js";
 import { resumeGeneration, unfinishedGeneration } from "./resume.js";
+import { planSource } from "./source-plan.js";
+import { prepareSource } from "./source-prepare.js";
 import { applyMove } from "./stage-update.js";
 
 const HOUR_MS = 3_600_000;
@@ -19,7 +21,7 @@ export function newGenerationBlockers(ctx: StepContext, state: EchoState): strin
     const onward = g.condition === "rebooted" ? `promote it (\`rds-echo promote ${ctx.definition.echo}\`)` : `finish it with \`rds-echo up ${ctx.definition.echo}\` (it is not rebooted yet, so it cannot be promoted)`;
     blockers.push(`${g.name} is still ${g.condition} (not promoted); ${onward}, or retire it with \`retire --generation ${g.name} --force\``);
   }
-  const newest = newestLive(state);
+  const newest = newestForGuard(state);
   const minAgeHours = ctx.definition.guard.minAgeHours;
   if (newest) {
     const ageHours = (ctx.ports.clock.now().getTime() - newest.createdAt.getTime()) / HOUR_MS;
@@ -48,27 +50,18 @@ export async function newGeneration(ctx: StepContext, state: EchoState): Promise
   if (state.generations.some((g) => g.name === name)) {
     throw new GuardError(`new: a generation named ${name} already exists; generations are named by the minute, retry in a minute`);
   }
-  const snapshot = await ports.rds.latestSnapshot({
-    instance: definition.source.instance,
-    types: definition.source.snapshotTypes,
-    ...(definition.source.snapshot ? { explicit: definition.source.snapshot } : {}),
-  });
-  ports.output.step(`snapshot: ${snapshot.id} (${snapshot.type}, ${snapshot.createdAt.toISOString()})`);
+  const source = await planSource(ctx, name);
+  ports.output.step(source.note);
   // The engine's own password rules are known only now; still before anything is created.
   const secret = definition.modify.masterPassword?.secret;
   const password = secret ? options.secrets[secret] : undefined;
-  const passwordProblem = password === undefined ? undefined : masterPasswordProblem(password, snapshot.engine);
+  const passwordProblem = password === undefined ? undefined : masterPasswordProblem(password, source.engine);
   if (passwordProblem) throw new GuardError(`new: RDS would refuse the master password (secret "${secret}") for this snapshot: it ${passwordProblem}`);
 
-  // The snapshot's encryption is pinned with it: every stage must declare what the restored instance inherits.
-  const settings: GenerationSettings = {
-    echo: definition.echo,
-    stage: "new",
-    snapshot: snapshot.id,
-    storageEncrypted: snapshot.encrypted,
-    ...(snapshot.kmsKeyId ? { kmsKeyId: snapshot.kmsKeyId } : {}),
-  };
-  const message = `new ${name} from ${snapshot.id}`;
+  // The source (snapshot or point in time, its encryption, what rds-echo makes first) is pinned in the stack before
+  // anything is made, so a rerun after a crash finds and finishes it instead of making it again.
+  const settings: GenerationSettings = { echo: definition.echo, stage: "new", ...source.settings };
+  const message = `new ${name} from ${settings.snapshot}`;
   try {
     await ports.engine.create(name, settings, options.secrets);
   } catch (error) {
@@ -78,12 +71,14 @@ export async function newGeneration(ctx: StepContext, state: EchoState): Promise
   }
   try {
     const preview = await ports.engine.preview(name, settings, { message });
-    await confirmChanges(ports, message, [{ label: message, set: preview }], options);
+    const makes = source.makes.length > 0 ? [{ label: `${message}: made first`, set: { changes: source.makes } }] : [];
+    await confirmChanges(ports, message, [...makes, { label: message, set: preview }], options);
   } catch (error) {
     // Declined or failed before anything was created: leave no empty stack behind.
     await ports.engine.remove(name);
     throw error;
   }
+  await prepareSource(ctx, name, settings);
   await applyMove(ctx, name, settings, message);
-  return { step: "new", generation: name, detail: `restored from ${snapshot.id}` };
+  return { step: "new", generation: name, detail: `restored from ${settings.snapshot}` };
 }

@@ -32,10 +32,10 @@ export async function previewNext(ctx: StepContext, options: UpOptions): Promise
   if (step === "new") {
     // No stack exists yet, so there is nothing to diff against: everything the program declares would be created.
     const name = generationName(ctx.definition.echo, ctx.ports.clock.now());
-    const { planGeneration } = await import("../program/plan.js");
+    const [{ planGeneration }, { sourceSummary }] = await Promise.all([import("../program/plan.js"), import("../program/planned-source.js")]);
     const plan = await planGeneration({ definition: ctx.definition, generation: name, stage: "new" });
     const changes = plan.declarations.map((d) => ({ op: "create" as const, type: d.type, name: d.name }));
-    return { step, generation: name, changes: [{ label: `new ${name}: restore the latest snapshot of ${ctx.definition.source.instance}`, set: { changes } }] };
+    return { step, generation: name, changes: [{ label: `new ${name}: ${sourceSummary(ctx.definition)}`, set: { changes } }] };
   }
   if (step === "retire") {
     const candidates = retireCandidates(state, ctx.definition.retire.keep);

@@ -1,18 +1,15 @@
 /**
- * `promote`: the CNAME flip, in the one order that never leaves the name dangling (DESIGN.md):
- * 1. the new generation is `available` (checked through RDS);
- * 2. it is updated to `promoted`: its stack now declares the record, which Route 53 UPSERTs to the new endpoint;
- * 3. the previously promoted generations are updated to `forgotten`: the record leaves their state (retainOnDelete),
- *    the live record is untouched.
+ * `promote`: the newest rebooted generation, once available, scrubbed and (when asked for) approved, takes the CNAME
+ * through the flip of ./flip.ts (UPSERT first, the live CNAME checked, then the previous generations demoted).
  */
 import { GuardError } from "../errors.js";
-import { CNAME_FLIP_TYPE, type ResourceChange } from "../ports.js";
 import { approvalOf } from "./approval.js";
 import { confirmChanges } from "./confirm.js";
 import type { StepContext, StepReport } from "./context.js";
 import { byCondition, type EchoState, type Generation } from "./echo-state.js";
 import { promotableGeneration, requireAvailable } from "./guards.js";
 import { requireScrubbed, runBeforePromote } from "./hooks.js";
+import { assertServes, flipCname } from "./flip.js";
 import { promotionTarget } from "./zone.js";
 import { applyMove, previewMove, settingsAt } from "./stage-update.js";
 
@@ -32,30 +29,13 @@ export async function promoteGeneration(ctx: StepContext, state: EchoState): Pro
 
   const { cname, zoneId } = (await promotionTarget(ports, definition))!;
   const previous = byCondition(state, "promoted").filter((g) => g.name !== generation.name);
+  const demotions = await Promise.all(previous.map(async (g) => ({ generation: g.name, settings: await settingsAt(ctx, g.name, "forgotten"), message: forgetMessage(g, generation.name) })));
   const message = `promote ${generation.name}`;
-  const settings = await settingsAt(ctx, generation.name, "promoted", { zoneId });
-  const demotions = await Promise.all(previous.map(async (g) => ({ g, settings: await settingsAt(ctx, g.name, "forgotten"), message: forgetMessage(g, generation.name) })));
-  const flip = await flipChange(ctx, zoneId, cname, fresh!.address);
-  const move = await previewMove(ctx, generation.name, settings, message);
-  await confirmChanges(
-    ports,
-    message,
-    [{ ...move, set: { changes: [flip, ...move.set.changes] } }, ...(await Promise.all(demotions.map((d) => previewMove(ctx, d.g.name, d.settings, d.message))))],
-    ctx.options,
-  );
-
-  // The health check runs last, as close to the flip as it can: a failure blocks it with nothing changed.
-  await runBeforePromote(ctx, generation, fresh!);
-  await applyMove(ctx, generation.name, settings, message);
-  await assertServes(ctx, zoneId, cname, generation.name, previous);
-  const address = (await ports.rds.describeInstance(generation.name))?.address;
-  ports.output.step(`${cname} -> ${address}`);
+  const promotion = { generation: generation.name, settings: await settingsAt(ctx, generation.name, "promoted", { zoneId }), message };
+  const address = await flipCname(ctx, { title: message, cname, zoneId, target: generation, instance: fresh!, promotion, demotions });
 
   const reports: StepReport[] = [{ step: "promote", generation: generation.name, detail: `${cname} -> ${address}` }];
-  for (const d of demotions) {
-    await applyMove(ctx, d.g.name, d.settings, d.message);
-    reports.push({ step: "forget", generation: d.g.name, detail: `demoted; ${generation.name} serves ${cname}` });
-  }
+  for (const d of demotions) reports.push({ step: "forget", generation: d.generation, detail: `demoted; ${generation.name} serves ${cname}` });
   return reports;
 }
 
@@ -68,11 +48,13 @@ export async function promoteGeneration(ctx: StepContext, state: EchoState): Pro
 export async function demoteStale(ctx: StepContext, state: EchoState, options: { promote: boolean }): Promise<StepReport[]> {
   const { ports, definition } = ctx;
   const promoted = byCondition(state, "promoted");
-  const serving = promoted.at(-1);
+  // A generation marked rolled back from is never the one to keep: a rollback marks it before its flip.
+  const serving = promoted.filter((g) => g.rolledBackTo === undefined).at(-1) ?? promoted.at(-1);
   if (!serving || promoted.length < 2) return [];
   requireAvailable(serving, "finish promotion");
   const { cname, zoneId } = (await promotionTarget(ports, definition))!;
-  const stale = promoted.slice(0, -1);
+  const stale = promoted.filter((g) => g !== serving);
+  const rollback = stale.some((g) => g.rolledBackTo === serving.name);
   const address = serving.instance?.address;
   const flipped = address !== undefined && (await ports.dns.readCname(zoneId, cname))?.target === address;
 
@@ -80,6 +62,10 @@ export async function demoteStale(ctx: StepContext, state: EchoState, options: {
   const message = `promote ${serving.name} (finishing an interrupted promotion)`;
   const settings = await settingsAt(ctx, serving.name, "promoted", { zoneId });
   if (!flipped) {
+    // Moving the CNAME back is only ever done by the rollback command a person runs, never by `up`.
+    if (rollback) {
+      return [{ step: "wait", generation: serving.name, detail: `a rollback to it was interrupted before ${cname} moved; rerun \`rds-echo rollback ${definition.echo} --to ${serving.name}\`` }];
+    }
     if (!options.promote) {
       return [{ step: "wait", generation: serving.name, detail: `its promotion was interrupted before ${cname} moved; rerun with --promote to finish it` }];
     }
@@ -98,7 +84,7 @@ export async function demoteStale(ctx: StepContext, state: EchoState, options: {
   if (!flipped) {
     await runBeforePromote(ctx, serving, serving.instance!);
     await applyMove(ctx, serving.name, settings, message);
-    await assertServes(ctx, zoneId, cname, serving.name, stale);
+    await assertServes(ctx, zoneId, cname, serving.name, stale.map((g) => g.name));
     reports.push({ step: "promote", generation: serving.name, detail: `${cname} -> ${address} (interrupted promotion finished)` });
   }
   for (const m of moves) {
@@ -108,24 +94,8 @@ export async function demoteStale(ctx: StepContext, state: EchoState, options: {
   return reports;
 }
 
-/** The flip as a person reads it: `<cname>: <old target> -> <new target>`. */
-async function flipChange(ctx: StepContext, zoneId: string, cname: string, target: string | undefined): Promise<ResourceChange> {
-  const live = await ctx.ports.dns.readCname(zoneId, cname);
-  return { op: live ? "update" : "create", type: CNAME_FLIP_TYPE, name: cname, diffs: [{ key: "target", ...(live ? { old: live.target } : {}), ...(target ? { new: target } : {}) }] };
-}
-
-/** Demotion only ever follows a CNAME that provably names the new generation. */
-async function assertServes(ctx: StepContext, zoneId: string, cname: string, generation: string, demoting: readonly Generation[]): Promise<void> {
-  const live = await ctx.ports.dns.readCname(zoneId, cname);
-  const address = (await ctx.ports.rds.describeInstance(generation))?.address;
-  if (address === undefined || live?.target !== address) {
-    throw new Error(
-      `${cname} reads ${live?.target ?? "nothing"}, not ${generation}'s ${address}; not demoting ${demoting.map((g) => g.name).join(", ") || "anything"}. ` +
-        "Check Route 53, then rerun `rds-echo up --promote`",
-    );
-  }
-}
-
 function forgetMessage(g: Generation, promoted: string): string {
-  return `forget ${g.name}: ${promoted} promoted`;
+  return g.rolledBackTo === promoted ? `forget ${g.name}: rolled back to ${promoted}` : `forget ${g.name}: ${promoted} promoted`;
 }
+
+

@@ -11,6 +11,7 @@ import { confirmChanges } from "./confirm.js";
 import type { StepContext, StepReport } from "./context.js";
 import { deleteOldFinalSnapshots, deletionPreview, finalSnapshotOf, plannedDeletions } from "./final-snapshots.js";
 import { byCondition, isManagedBy, type Condition, type EchoState, type Generation } from "./echo-state.js";
+import { applySnapshotCleanup, cleanupChanges, planSnapshotCleanup } from "./source-cleanup.js";
 import { applyMove, previewMove, recoverPending, settingsAt } from "./stage-update.js";
 import { promotionTarget } from "./zone.js";
 
@@ -81,6 +82,8 @@ export async function retireGenerations(ctx: StepContext, state: EchoState, opti
   const coming = comingFinalSnapshots(ctx, chosen);
   const doomed = await plannedDeletions(ctx, coming);
   if (doomed.length > 0) previews.push(deletionPreview(definition, doomed));
+  const cleanup = await planSnapshotCleanup(ctx, state, chosen.map((g) => g.name));
+  if (cleanup.length > 0) previews.push(cleanupChanges(cleanup));
   await confirmChanges(ports, `retire ${chosen.map((g) => g.name).join(", ")}`, previews, { ...ctx.options, destroys: true });
 
   const reports: StepReport[] = [];
@@ -92,9 +95,16 @@ export async function retireGenerations(ctx: StepContext, state: EchoState, opti
     await ports.engine.destroy(g.name, { message });
     reports.push({ step: "retire", generation: g.name, detail: definition.retire.skipFinalSnapshot ? "no final snapshot" : "final snapshot taken" });
   }
+  // After the instances are gone: what they were restored from is no longer needed.
+  const deleted = await applySnapshotCleanup(ctx, cleanup);
+  const withCleanup = reports.map((r) => (deleted.has(r.generation) ? { ...r, detail: `${r.detail}; deleted ${deleted.get(r.generation)!.join(", ")}` } : r));
+  const older = [...deleted].filter(([g]) => !reports.some((r) => r.generation === g));
+  // A generation retired by an earlier run is not retired again: deleting what was made for it is pruning (so a
+  // `retired` notification is never sent twice for it).
+  for (const [g, ids] of older) withCleanup.push({ step: "prune", generation: g, detail: `deleted ${ids.join(", ")} (beyond source.keep)` });
   // Listed again rather than trusting the plan: another run may have deleted or made snapshots meanwhile.
-  reports.push(...(await deleteOldFinalSnapshots(ctx, coming)));
-  return [...reports, ...waits];
+  withCleanup.push(...(await deleteOldFinalSnapshots(ctx, coming)));
+  return [...withCleanup, ...waits];
 }
 
 /** The final snapshots destroying these generations makes: one per generation that has an instance, unless skipped. */
@@ -139,11 +149,12 @@ function namedCandidate(state: EchoState, name: string, force: boolean): Generat
 }
 
 /**
- * Forgotten generations beyond the newest `keep`, and every superseded one (it never served, so it is no rollback
- * target), oldest first.
+ * Forgotten generations beyond the newest `keep`, every superseded one (it never served, so it is no rollback
+ * target) and every forgotten one rolled back from (no rollback target either, so it does not count towards `keep`:
+ * what `keep` keeps is what a rollback can go back to), oldest first.
  */
 export function retireCandidates(state: EchoState, keep: number): Generation[] {
-  const forgotten = byCondition(state, "forgotten");
-  const beyond = new Set(forgotten.slice(0, Math.max(0, forgotten.length - keep)));
-  return state.generations.filter((g) => beyond.has(g) || g.condition === "superseded");
+  const targets = byCondition(state, "forgotten").filter((g) => g.rolledBackTo === undefined);
+  const beyond = new Set(targets.slice(0, Math.max(0, targets.length - keep)));
+  return state.generations.filter((g) => beyond.has(g) || g.condition === "superseded" || (g.condition === "forgotten" && g.rolledBackTo !== undefined));
 }

@@ -20,6 +20,8 @@ export interface GenerationStatus {
   readonly serving: boolean;
   /** A superseded generation: the newer, promoted one that overtook it (it will never be promoted). */
   readonly supersededBy?: string;
+  /** The `rolled-back` mark: the CNAME was rolled back from this generation to that one (never promoted again by `up`). */
+  readonly rolledBackTo?: string;
 }
 
 export interface EchoStatus {
@@ -50,6 +52,7 @@ export async function echoStatus(ports: Pick<Ports, "engine" | "rds" | "dns" | "
       ageHours: Math.round(((now - g.createdAt.getTime()) / 3_600_000) * 10) / 10,
       serving: live !== undefined && g.instance?.address === live.target,
       ...(g.supersededBy ? { supersededBy: g.supersededBy } : {}),
+      ...(g.rolledBackTo ? { rolledBackTo: g.rolledBackTo } : {}),
     };
   });
   const servedBy = generations.find((g) => g.serving)?.generation;

@@ -4,7 +4,7 @@
  */
 import { evaluateApproval } from "../approval/requests.js";
 import type { StepContext } from "./context.js";
-import { byCondition, newestLive, type EchoState } from "./echo-state.js";
+import { byCondition, newestForGuard, type EchoState } from "./echo-state.js";
 import { retireCandidates } from "./retire.js";
 
 export interface Waiting {
@@ -59,7 +59,7 @@ export function whatWaits(ctx: StepContext, state: EchoState, options: WaitOptio
 
   // The next generation: only once nothing is on its way to promotion.
   if (byCondition(state, "new", "modified", "rebooted", "incomplete").length === 0) {
-    const newest = newestLive(state);
+    const newest = newestForGuard(state);
     if (newest) {
       const due = new Date(newest.createdAt.getTime() + definition.guard.minAgeHours * HOUR_MS);
       if (due.getTime() > now.getTime()) {

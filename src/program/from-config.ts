@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EchoDefinition } from "../definition/schema.js";
 import { generationProgram, type GenerationOutputs } from "./generation.js";
+import { pointInTimeOf } from "./restore-source.js";
 import { CONFIG_KEYS, CONFIG_NAMESPACE } from "./stack-config.js";
 import { isProgramStage } from "./stages.js";
 
@@ -17,7 +18,9 @@ export function programFromStackConfig(definition: EchoDefinition): GenerationOu
   // Absent in stacks pinned before rds-echo recorded the snapshot's encryption: then nothing is declared, as before.
   const storageEncrypted = config.getBoolean(CONFIG_KEYS.storageEncrypted);
   const kmsKeyId = config.get(CONFIG_KEYS.kmsKeyId);
+  const pointInTime = pointInTimeOf({ restoreTime: config.get(CONFIG_KEYS.restoreTime), sourceInstance: config.get(CONFIG_KEYS.sourceInstance) });
   const adopted = config.get(CONFIG_KEYS.adopted);
+  const rolledBack = config.get(CONFIG_KEYS.rolledBack);
   return generationProgram({
     definition,
     generation: pulumi.getStack(),
@@ -26,7 +29,9 @@ export function programFromStackConfig(definition: EchoDefinition): GenerationOu
     ...(zoneId ? { zoneId } : {}),
     ...(storageEncrypted !== undefined ? { storageEncrypted } : {}),
     ...(kmsKeyId ? { kmsKeyId } : {}),
+    ...(pointInTime ? { pointInTime } : {}),
     ...(adopted ? { adopted } : {}),
+    ...(rolledBack ? { rolledBack } : {}),
     ...(secret ? { masterPassword: config.requireSecret(secret) } : {}),
   });
 }

@@ -14,8 +14,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseDuration, pulumiTimeout } from "../definition/duration.js";
 import { finalSnapshotName } from "../definition/identifiers.js";
 import { DEFAULT_FINAL_SNAPSHOT_NAME, type EchoDefinition } from "../definition/schema.js";
+import { restoreSourceArgs, type PointInTime } from "./restore-source.js";
 import { hasModifications, type ProgramStage } from "./stages.js";
-import { LEGACY_TAG_PREFIXES, OUT_OF_BAND_TAG_PREFIXES, snapshotTagValue, TAG_GENERATION, TAG_MANAGED, TAG_SNAPSHOT, TAG_STAGE } from "./tags.js";
+import { LEGACY_TAG_PREFIXES, OUT_OF_BAND_TAG_PREFIXES, snapshotTagValue, TAG_GENERATION, TAG_MANAGED, TAG_ROLLED_BACK, TAG_SNAPSHOT, TAG_STAGE } from "./tags.js";
 
 import { CNAME_RESOURCE, INSTANCE_RESOURCE, PROVIDER_RESOURCE } from "./resource-types.js";
 export { CNAME_RESOURCE, INSTANCE_RESOURCE, PROVIDER_RESOURCE };
@@ -25,8 +26,10 @@ export interface GenerationSpec {
   /** The stack and instance name, `<echo>-<yyyymmdd>-<hhmm>`. */
   readonly generation: string;
   readonly stage: ProgramStage;
-  /** The snapshot pinned at `new`; the program never looks up "the latest" itself. */
+  /** The snapshot pinned at `new`; the program never looks up "the latest" itself. A label with `pointInTime`. */
   readonly snapshot: string;
+  /** A point-in-time restore pinned at `new` (source.from: point-in-time): restored instead of the snapshot. */
+  readonly pointInTime?: PointInTime;
   /** The hosted zone of the CNAME, resolved by the driver when the definition names only a zone name. */
   readonly zoneId?: string;
   /** The master password as a Pulumi secret, when the definition references one. */
@@ -36,6 +39,8 @@ export interface GenerationSpec {
   readonly kmsKeyId?: string;
   /** An instance adopted from the original rds-echo (GenerationSettings.adopted): its identifier. */
   readonly adopted?: string;
+  /** The `rolled-back` mark: the generation the CNAME was rolled back to from this one. */
+  readonly rolledBack?: string;
 }
 
 /**
@@ -70,12 +75,12 @@ export interface GenerationOutputs {
  * with the snapshot's encryption, the provider reads it back into state, so leaving them undeclared would plan a
  * replacement at the next stage.
  */
-export function restoreArgs(spec: Pick<GenerationSpec, "definition" | "generation" | "snapshot" | "storageEncrypted" | "kmsKeyId" | "adopted">) {
-  const { definition: d, generation, snapshot } = spec;
+export function restoreArgs(spec: Pick<GenerationSpec, "definition" | "generation" | "snapshot" | "pointInTime" | "storageEncrypted" | "kmsKeyId" | "adopted">) {
+  const { definition: d, generation } = spec;
   return {
     identifier: spec.adopted ?? generation,
     // An adopted instance was restored by the original, from a snapshot nobody recorded: nothing to declare.
-    ...(spec.adopted === undefined ? { snapshotIdentifier: snapshot } : {}),
+    ...(spec.adopted === undefined ? restoreSourceArgs(spec) : {}),
     ...(spec.storageEncrypted !== undefined ? { storageEncrypted: spec.storageEncrypted } : {}),
     ...(spec.storageEncrypted && spec.kmsKeyId ? { kmsKeyId: spec.kmsKeyId } : {}),
     instanceClass: d.instance.class,
@@ -119,8 +124,8 @@ export function modificationArgs<Secret>(definition: EchoDefinition, masterPassw
 }
 
 /** The instance's tags at a stage: the user's, rds-echo's bookkeeping, and the promotion tags while promoted. */
-export function instanceTags(spec: Pick<GenerationSpec, "definition" | "generation" | "stage" | "snapshot" | "adopted">): Record<string, string> {
-  const { definition, generation, stage, snapshot } = spec;
+export function instanceTags(spec: Pick<GenerationSpec, "definition" | "generation" | "stage" | "snapshot" | "adopted" | "rolledBack">): Record<string, string> {
+  const { definition, generation, stage, snapshot, rolledBack } = spec;
   // The original put its promotion tags on and never took them off: an adopted instance keeps them once demoted.
   const promoted = stage === "promoted" || (spec.adopted !== undefined && stage === "forgotten");
   return {
@@ -130,6 +135,7 @@ export function instanceTags(spec: Pick<GenerationSpec, "definition" | "generati
     [TAG_GENERATION]: generation,
     [TAG_STAGE]: stage,
     [TAG_SNAPSHOT]: snapshotTagValue(snapshot),
+    ...(rolledBack !== undefined ? { [TAG_ROLLED_BACK]: rolledBack } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EchoDefinition } from "../definition/schema.js";
 import { evaluateUnderMocks, type Evaluation } from "./evaluate.js";
 import { generationProgram } from "./generation.js";
+import { plannedSource } from "./planned-source.js";
 import { PROJECT } from "./project.js";
 import type { ProgramStage } from "./stages.js";
 
@@ -22,14 +23,13 @@ export interface Plan extends Evaluation, PlanRequest {
 }
 
 /** What the snapshot input will be: the explicit one, or a description of the one `new` will pin. */
-export function plannedSnapshot(definition: EchoDefinition): string {
-  const { source } = definition;
-  return source.snapshot ?? `<latest available ${source.snapshotTypes.join("/")} snapshot of ${source.instance}, pinned at new>`;
+export function plannedSnapshot(definition: EchoDefinition, generation = `${definition.echo}-<yyyymmdd>-<hhmm>`): string {
+  return plannedSource(definition, generation).snapshot;
 }
 
 export async function planGeneration(request: PlanRequest): Promise<Plan> {
   const { definition, generation, stage } = request;
-  const snapshot = plannedSnapshot(definition);
+  const { snapshot, pointInTime } = plannedSource(definition, generation);
   const promote = definition.promote;
   const evaluation = await evaluateUnderMocks({
     project: PROJECT,
@@ -41,6 +41,7 @@ export async function planGeneration(request: PlanRequest): Promise<Plan> {
         generation,
         stage,
         snapshot,
+        ...(pointInTime ? { pointInTime } : {}),
         zoneId: promote?.zoneId ?? `<hosted zone of ${promote?.zoneName ?? promote?.cname}, looked up at promote>`,
         // Never a real password: plan only shows that a secret will be set.
         ...(definition.modify.masterPassword ? { masterPassword: pulumi.secret("<secret>") } : {}),

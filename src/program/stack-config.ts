@@ -12,11 +12,17 @@ export const CONFIG_KEYS = {
   /** `true` or `false`, pinned at `new` from the snapshot; absent in stacks pinned before it was recorded. */
   storageEncrypted: "storageEncrypted",
   kmsKeyId: "kmsKeyId",
+  /** The pinned source of a point-in-time restore, a new snapshot or a copy (see GenerationSettings). */
+  restoreTime: "restoreTime",
+  sourceInstance: "sourceInstance",
+  sourceSnapshot: "sourceSnapshot",
   /** Digests of the afterRestore hooks that succeeded, and the digest of the whole list once all did (src/hooks). */
   hooksDone: "hooksDone",
   scrubbed: "scrubbed",
   /** The identifier of an instance adopted from the original rds-echo (`migrate --adopt`). */
   adopted: "adopted",
+  /** The `rolled-back` mark: the generation the CNAME was rolled back to from this one (src/lifecycle/rollback.ts). */
+  rolledBack: "rolledBack",
 } as const;
 
 /** What a secret's config key may look like (`masterPassword`): the definition and the Pulumi adapter both check it. */

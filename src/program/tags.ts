@@ -8,6 +8,13 @@ export const TAG_STAGE = "echo:stage";
  */
 export const TAG_SNAPSHOT = "echo:snapshot";
 
+/**
+ * On snapshots rds-echo itself makes (with echo:managed and echo:generation): `snapshot` (taken of the source now) or
+ * `copy`. A final snapshot carries the instance's echo: tags (copyTagsToSnapshot) but never this one, so `retire`
+ * cleans up only what it made for the source.
+ */
+export const TAG_MADE = "echo:made";
+
 /** How an automated snapshot's `rds:` prefix is written in the tag. Manual ids never contain `:`, so it is unambiguous. */
 const AUTOMATED_TAG_PREFIX = "automated:";
 
@@ -32,3 +39,8 @@ export const OUT_OF_BAND_TAG_PREFIXES = ["echo:approval:", "echo:request:", "ech
 export const LEGACY_TAG_PREFIXES = ["rdsecho:"] as const;
 /** The digest of the afterRestore hooks that all succeeded on this generation (mirrors its stack's `scrubbed` mark). */
 export const TAG_SCRUBBED = "echo:scrubbed";
+/**
+ * The `rolled-back` mark (value: the generation the CNAME was rolled back to), declared by the program from the stack's
+ * `rolledBack` setting, so the echo's state shows it from one DescribeDBInstances page.
+ */
+export const TAG_ROLLED_BACK = "echo:rolled-back";

@@ -195,7 +195,7 @@ describe("echo definitions", () => {
     expect(at("instance.tags.note")[0]).toContain("character RDS refuses");
 
     const crowded = developmentData();
-    crowded.instance.tags = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`t${i}`, "x"]));
+    crowded.instance.tags = Object.fromEntries(Array.from({ length: 39 }, (_, i) => [`t${i}`, "x"]));
     crowded.promote.approval = { approvers: ["a@example.com", "b@example.com", "c@example.com", "d@example.com"] };
     expect(problems(crowded).issues.map((i) => i.message).join("\n")).toMatch(/carry 51 tags, more than RDS's 50/);
     crowded.promote.approval.approvers.pop();

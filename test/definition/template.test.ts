@@ -40,7 +40,13 @@ describe("the config template", () => {
       .replace('instance: ""', "instance: production-db")
       .replace('class: ""', "class: db.t3.medium")
       .replace(/^ {2}zoneId: .*$/m, "  zoneName: db.example.com");
-    const d = parseDefinition(uncommented, "stacks/staging.yaml", "staging");
+    // Alternatives that exclude each other (as zoneId and zoneName do): a new snapshot, copied as the role, validates
+    // without the explicit snapshot and the point in time; the point in time is checked on its own below.
+    const newSnapshot = uncommented.replace(/^ {2}from: .*$/m, "  from: new-snapshot").replace(/^ {2}(snapshot|pointInTime): .*\n/gm, "");
+    const d = parseDefinition(newSnapshot, "stacks/staging.yaml", "staging");
+    expect(d.source).toMatchObject({ from: "new-snapshot", keep: 0, copy: { region: "eu-central-1" }, assumeRole: { externalId: "rds-echo" } });
+    const pointInTime = filledTemplate().replace("#   from: latest-snapshot", "  from: point-in-time").replace("#   pointInTime: latest", "  pointInTime: latest");
+    expect(parseDefinition(pointInTime, "stacks/staging.yaml", "staging").source).toMatchObject({ from: "point-in-time", pointInTime: "latest" });
     expect(d.modify.masterPassword).toEqual({ secret: "masterPassword" });
     expect(d.promote?.cname).toBe("staging.db.example.com");
     expect(d.instance.tags).toEqual({ team: "platform" });
@@ -59,7 +65,9 @@ describe("the config template", () => {
     for (const [header, key] of [["# modify:", "#   parameterGroup:"], ["# retire:", "#   keep:"], ["# guard:", "#   minAgeHours:"]] as const) {
       const edited = [...lines];
       edited[at(header)] = edited[at(header)]!.slice(2);
-      edited[at(key)] = edited[at(key)]!.slice(2);
+      // The key under its own header (source has a keep: too).
+      const line = lines.findIndex((l, i) => i > at(header) && l.startsWith(key));
+      edited[line] = edited[line]!.slice(2);
       expect(() => parseDefinition(edited.join("\n"), "stacks/staging.yaml", "staging"), `${header} ${key}`).not.toThrow();
     }
   });

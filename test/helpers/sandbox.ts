@@ -51,9 +51,9 @@ export interface World {
 /** A sandbox seeded for a definition (by default the shipped example with `retire.keep: 0`). */
 export function sandboxWorld(initial: EchoDefinition = testDefinition()): World {
   let definition = initial;
-  const sandbox = createSandbox(seededWorld(definition, START), { definitionFor: async () => definition });
+  const sandbox = createSandbox(seededWorld(definition, START), { definitionFor: async () => definition, definition: () => definition });
   const output = new RecordingOutput();
-  const ports: Ports = { engine: sandbox.engine, rds: sandbox.rds, dns: sandbox.dns, approvals: sandbox.approvals, clock: sandbox.clock, prompt: new ScriptedPrompt(false), output };
+  const ports: Ports = { engine: sandbox.engine, rds: sandbox.rds, dns: sandbox.dns, approvals: sandbox.approvals, snapshots: sandbox.snapshots, clock: sandbox.clock, prompt: new ScriptedPrompt(false), output };
   return {
     sandbox,
     get definition() {

@@ -33,6 +33,17 @@ describe("which final snapshots are this echo's (pure)", () => {
     expect(found.map((s) => [s.id, s.generation])).toEqual([[`development-final-${g}`, g]]);
   });
 
+  it("never counts a snapshot rds-echo made for a generation's source (echo:made), even under a matching name", () => {
+    // A pattern a person may choose that also fits the name of a copy made for source.copy: source.keep owns that one.
+    const d2 = keeping(1, "{generation}-copy");
+    const g = "development-20261120-0300";
+    const found = ownFinalSnapshots(d2, [
+      snapshot(`${g}-copy`, "2026-11-22T00:00:00Z", { ...tagged("development", g), "echo:made": "copy" }),
+      snapshot("development-20261121-0300-copy", "2026-11-23T00:00:00Z", tagged("development", "development-20261121-0300")),
+    ]);
+    expect(found.map((s) => s.id)).toEqual(["development-20261121-0300-copy"]);
+  });
+
   it("keeps the newest N, counting the ones about to be made as the newest, and never one still being created", () => {
     const own = ownFinalSnapshots(keeping(2), [
       snapshot("development-20261101-0300-final", "2026-11-03T00:00:00Z", tagged("development", "development-20261101-0300")),

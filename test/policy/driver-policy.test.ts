@@ -15,7 +15,16 @@ const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
 const actions = new Set(policy.Statement.flatMap((s) => list(s.Action)));
 
 /** IAM service prefixes of the SDK clients rds-echo uses. */
-const SERVICE_OF_CLIENT: Record<string, string> = { "client-rds": "rds", "client-route-53": "route53", "client-sesv2": "ses" };
+const SERVICE_OF_CLIENT: Record<string, string> = { "client-rds": "rds", "client-route-53": "route53", "client-sesv2": "ses", "client-sns": "sns", "client-sts": "sts" };
+const rolePolicy = JSON.parse(readFileSync(path.join(REPO_ROOT, "policy/source-role-policy.json"), "utf8")) as { Statement: Statement[] };
+const roleActions = new Set(rolePolicy.Statement.flatMap((s) => list(s.Action)));
+/** Calls AWS authorizes for anyone (GetCallerIdentity), and what the credential provider sends to assume the role. */
+const NEEDS_NO_PERMISSION = ["sts:GetCallerIdentity"];
+const SENT_BY_THE_CREDENTIAL_PROVIDER = ["sts:AssumeRole"];
+/** Sent only as the source account's role (source.assumeRole): its policy, not the driver's, allows it. */
+const SOURCE_ROLE_ONLY = ["rds:ModifyDBSnapshotAttribute"];
+/** What the code sends on the source side as the role (src/adapters/aws/snapshots.ts, the source client). */
+const SOURCE_ROLE_SENDS = ["rds:DescribeDBInstances", "rds:DescribeDBSnapshots", "rds:CreateDBSnapshot", "rds:ModifyDBSnapshotAttribute", "rds:DeleteDBSnapshot"];
 
 /** Every AWS SDK operation the code sends: `new XxxCommand(` and `paginateXxx(` of an @aws-sdk client it imports. */
 function sdkActions(): Set<string> {
@@ -51,6 +60,7 @@ function sdkActions(): Set<string> {
  */
 const PROVIDER_ACTIONS = [
   "rds:RestoreDBInstanceFromDBSnapshot",
+  "rds:RestoreDBInstanceToPointInTime",
   "rds:ModifyDBInstance",
   "rds:RebootDBInstance",
   "rds:DescribeDBInstances",
@@ -70,8 +80,30 @@ const DELEGATED_ACTIONS = ["iam:PassRole", "kms:CreateGrant", "kms:DescribeKey"]
 describe("policy/driver-policy.json", () => {
   it("allows every AWS operation the code sends", () => {
     const sent = sdkActions();
-    expect(sent).toEqual(new Set(["rds:DescribeDBInstances", "rds:DescribeDBSnapshots", "rds:RebootDBInstance", "rds:AddTagsToResource", "rds:RemoveTagsFromResource", "rds:DeleteDBSnapshot", "route53:ListResourceRecordSets", "route53:ListHostedZones", "ses:SendEmail"]));
-    for (const action of sent) expect(actions, action).toContain(action);
+    expect(sent).toEqual(
+      new Set([
+        "rds:DescribeDBInstances",
+        "rds:DescribeDBSnapshots",
+        "rds:RebootDBInstance",
+        "rds:AddTagsToResource",
+        "rds:RemoveTagsFromResource",
+        "rds:CreateDBSnapshot",
+        "rds:CopyDBSnapshot",
+        "rds:DeleteDBSnapshot",
+        "rds:ModifyDBSnapshotAttribute",
+        "sts:GetCallerIdentity",
+        "route53:ListResourceRecordSets",
+        "route53:ListHostedZones",
+        "ses:SendEmail",
+        "sns:Publish",
+      ]),
+    );
+    for (const action of sent) {
+      if (NEEDS_NO_PERMISSION.includes(action)) expect(actions, action).not.toContain(action);
+      else if (SOURCE_ROLE_ONLY.includes(action)) expect(roleActions, action).toContain(action);
+      else expect(actions, action).toContain(action);
+    }
+    for (const action of SENT_BY_THE_CREDENTIAL_PROVIDER) expect(actions, action).toContain(action);
   });
 
   it("allows what the AWS provider calls for the program's resources, and what RDS checks on the caller's behalf", () => {
@@ -79,7 +111,7 @@ describe("policy/driver-policy.json", () => {
   });
 
   it("allows nothing else, and no wildcard action", () => {
-    const needed = new Set([...sdkActions(), ...PROVIDER_ACTIONS, ...DELEGATED_ACTIONS]);
+    const needed = new Set([...sdkActions(), ...PROVIDER_ACTIONS, ...DELEGATED_ACTIONS, ...SENT_BY_THE_CREDENTIAL_PROVIDER].filter((a) => !SOURCE_ROLE_ONLY.includes(a) && !NEEDS_NO_PERMISSION.includes(a)));
     expect([...actions].filter((a) => !needed.has(a))).toEqual([]);
     for (const action of actions) expect(action).not.toContain("*");
     for (const s of policy.Statement) expect(s.Effect).toBe("Allow");
@@ -94,12 +126,47 @@ describe("policy/driver-policy.json", () => {
     for (const s of policy.Statement.filter((x) => list(x.Action).some((a) => changes.includes(a)))) {
       for (const r of list(s.Resource).filter((x) => x.includes(":db:"))) expect(r, s.Sid).toBe("arn:aws:rds:${Region}:${Account}:db:${Echo}-*");
     }
-    // Deleting snapshots (retire.keepFinalSnapshots): only final snapshots named after the echo's generations that carry its tag.
-    const deletes = policy.Statement.filter((x) => list(x.Action).includes("rds:DeleteDBSnapshot"));
-    expect(deletes).toHaveLength(1);
-    expect(deletes[0]!.Resource).toBe("arn:aws:rds:${Region}:${Account}:snapshot:*${Echo}-*");
-    expect(deletes[0]!.Condition).toEqual({ StringEquals: { "aws:ResourceTag/echo:managed": "${Echo}" } });
+    // Deleting final snapshots (retire.keepFinalSnapshots): only those named after the echo's generations that carry its
+    // tag. (The other statement allowing DeleteDBSnapshot, for the snapshots made for sources, is checked below.)
+    const finals = policy.Statement.filter((x) => list(x.Action).includes("rds:DeleteDBSnapshot") && list(x.Resource).some((r) => r.includes(":snapshot:*${Echo}-*")));
+    expect(finals).toHaveLength(1);
+    expect(finals[0]!.Resource).toBe("arn:aws:rds:${Region}:${Account}:snapshot:*${Echo}-*");
+    expect(finals[0]!.Condition).toEqual({ StringEquals: { "aws:ResourceTag/echo:managed": "${Echo}" } });
     const passRole = policy.Statement.find((s) => list(s.Action).includes("iam:PassRole"))!;
     expect(passRole.Resource).toBe("${MonitoringRoleArn}");
+  });
+
+  it("publishes notifications only to the configured topic, and sends e-mail only from the configured identities", () => {
+    const publish = policy.Statement.filter((s) => list(s.Action).includes("sns:Publish"));
+    expect(publish.map((s) => s.Resource)).toEqual(["${NotifyTopicArn}"]);
+    const mail = policy.Statement.filter((s) => list(s.Action).includes("ses:SendEmail"));
+    expect(mail.map((s) => s.Condition?.["StringEquals"]?.["ses:FromAddress"]).sort()).toEqual(["${ApprovalFrom}", "${NotifyFrom}"]);
+  });
+
+  it("scopes the snapshots rds-echo makes and deletes by the echo's name and echo:managed tag; the role only to the source account's role", () => {
+    for (const s of policy.Statement.filter((x) => list(x.Resource).some((r) => r.includes(":snapshot:${Echo}-*")))) {
+      const condition = s.Condition?.["StringEquals"];
+      const deletes = list(s.Action).includes("rds:DeleteDBSnapshot");
+      expect(condition?.[deletes ? "aws:ResourceTag/echo:managed" : "aws:RequestTag/echo:managed"], s.Sid).toBe("${Echo}");
+    }
+    // Two statements delete snapshots: the final ones (retire.keepFinalSnapshots, names containing `<echo>-`) and the
+    // ones made for sources (names starting with `<echo>-`); both only with the echo's tag.
+    const deletes = policy.Statement.filter((s) => list(s.Action).includes("rds:DeleteDBSnapshot"));
+    expect(deletes).toHaveLength(2);
+    expect(deletes.flatMap((s) => list(s.Resource)).every((r) => r.endsWith(":snapshot:${Echo}-*") || r.endsWith(":snapshot:*${Echo}-*"))).toBe(true);
+    for (const s of deletes) expect(s.Condition?.["StringEquals"]?.["aws:ResourceTag/echo:managed"], s.Sid).toBe("${Echo}");
+    const assume = policy.Statement.filter((s) => list(s.Action).includes("sts:AssumeRole"));
+    expect(assume.map((s) => s.Resource)).toEqual(["${SourceRoleArn}"]);
+  });
+});
+
+describe("policy/source-role-policy.json (the role source.assumeRole names, in the source's account)", () => {
+  it("allows what rds-echo sends as the role, nothing else, and changes only snapshots made for the echo", () => {
+    expect([...roleActions].sort()).toEqual([...SOURCE_ROLE_SENDS, "rds:AddTagsToResource"].sort());
+    for (const s of rolePolicy.Statement) {
+      expect(s.Effect).toBe("Allow");
+      const changes = list(s.Action).some((a) => ["rds:ModifyDBSnapshotAttribute", "rds:DeleteDBSnapshot"].includes(a));
+      if (changes) expect(s.Condition?.["StringEquals"]?.["aws:ResourceTag/echo:managed"], s.Sid).toBe("${Echo}");
+    }
   });
 });

@@ -41,4 +41,31 @@ describe("the Pulumi CLI entry point (Pulumi.yaml main)", () => {
     });
     expect(db?.inputs["password"]).toBeInstanceOf(SecretValue);
   });
+
+  it("restores the pinned point in time when the stack config carries rds-echo:restoreTime and sourceInstance", async () => {
+    process.chdir(os.tmpdir());
+    const { default: entry } = await import("../../src/program/entry.js");
+    const evaluation = await evaluateUnderMocks({
+      project: "rds-echo",
+      stack: "development-20261125-1230",
+      preview: true,
+      program: async () => {
+        pulumi.runtime.setAllConfig(
+          {
+            "rds-echo:echo": "development",
+            "rds-echo:stage": "new",
+            "rds-echo:snapshot": "point-in-time:production-db@2026-11-25T12:25:00Z",
+            "rds-echo:restoreTime": "2026-11-25T12:25:00Z",
+            "rds-echo:sourceInstance": "production-db",
+            "rds-echo:masterPassword": "from-config",
+          },
+          ["rds-echo:masterPassword"],
+        );
+        return entry();
+      },
+    });
+    const db = evaluation.declarations.find((d) => d.type === "aws:rds/instance:Instance");
+    expect(db?.inputs["restoreToPointInTime"]).toEqual({ sourceDbInstanceIdentifier: "production-db", restoreTime: "2026-11-25T12:25:00Z" });
+    expect(db?.inputs).not.toHaveProperty("snapshotIdentifier");
+  });
 });

@@ -62,6 +62,14 @@ describe("the generation program", () => {
     }
   });
 
+  it("declares the rolled-back mark as the echo:rolled-back tag (only when the stack's settings carry it)", async () => {
+    const marked = (await declare("forgotten", { rolledBack: "development-20261124-0300" })).instance.inputs["tags"] as Record<string, string>;
+    expect(marked["echo:rolled-back"]).toBe("development-20261124-0300");
+    expect(tagsProblem(marked)).toBeUndefined();
+    const plain = (await declare("forgotten")).instance.inputs["tags"] as Record<string, string>;
+    expect(plain).not.toHaveProperty("echo:rolled-back");
+  });
+
   it("declares the pinned snapshot's encryption and KMS key at every stage, and nothing when it is unknown (old stacks)", async () => {
     const kmsKeyId = "arn:aws:kms:eu-west-1:123456789012:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
     for (const stage of PROGRAM_STAGES) {

@@ -114,6 +114,22 @@ describe("sandbox fidelity", () => {
     }
   });
 
+  it("lists and deletes only this account's manual snapshots and instances of this region, as RDS does", async () => {
+    // The world also holds a source's snapshots and instances in other accounts and regions (source.copy, assumeRole).
+    const w = sandboxWorld();
+    const tags = { "echo:managed": "development", "echo:generation": GENERATION };
+    const snapshot = (id: string, place: { account?: string; region?: string }) => ({ id, arn: `arn:aws:rds:x:y:snapshot:${id}`, instance: "production-db", type: "manual" as const, status: "available", createdAt: 0, port: 5432, tags, ...place });
+    w.sandbox.world.rds.snapshots.push(snapshot(`${GENERATION}-final`, {}), snapshot(`${GENERATION}-final`, { account: "222222222222" }), snapshot(`${GENERATION}-final`, { region: "us-east-1" }));
+    expect((await w.ports.rds.manualSnapshots()).filter((s) => s.id === `${GENERATION}-final`)).toHaveLength(1);
+    await w.ports.rds.deleteSnapshot(`${GENERATION}-final`);
+    expect(w.sandbox.world.rds.snapshots.filter((s) => s.id === `${GENERATION}-final`).map((s) => s.account ?? s.region)).toEqual(["222222222222", "us-east-1"]);
+
+    const own = Object.values(w.sandbox.world.rds.instances)[0]!;
+    w.sandbox.world.rds.instances["elsewhere"] = { ...own, id: "elsewhere", account: "222222222222", tags: { ...own.tags, "echo:managed": "development" } };
+    own.tags = { ...own.tags, "echo:managed": "development" };
+    expect((await w.ports.rds.instancesTagged("echo:managed", "development")).map((i) => i.id)).toEqual([own.id]);
+  });
+
   it("retires a generation that had deletion protection (lifted at demotion)", async () => {
     const w = sandboxWorld(testDefinition((d) => (d.modify.deletionProtection = true)));
     const { up } = await import("../../src/lifecycle/up.js");

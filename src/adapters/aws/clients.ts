@@ -12,7 +12,7 @@ export interface AwsClientOptions {
  * Adaptive retries: the SDK backs off and rate-limits itself on throttling, so a burst of describes during a long
  * restore slows down instead of failing. Only what survives every attempt reaches us (as ThrottledError).
  */
-const RETRY = { retryMode: "adaptive", maxAttempts: 8 } as const;
+export const RETRY = { retryMode: "adaptive", maxAttempts: 8 } as const;
 
 /** The RDS client for the echo's region. */
 export function createRdsClient(options: AwsClientOptions): RDSClient {

@@ -21,6 +21,24 @@ export class InstanceNotFoundError extends Error {
   override readonly name = "InstanceNotFoundError";
 }
 
+/**
+ * AWS refused the call for want of a permission. The message names the IAM action (AWS's own words when its message
+ * says which: an AssumeRole refused under another call names sts:AssumeRole) and where the policy is.
+ */
+export class AccessDeniedError extends Error {
+  override readonly name = "AccessDeniedError";
+  constructor(
+    readonly action: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+const ACCESS_DENIED = new Set(["AccessDenied", "AccessDeniedException", "AccessDeniedFault", "UnauthorizedOperation", "AuthorizationError", "NotAuthorized"]);
+/** RDS's answer when it cannot use a KMS key on the caller's behalf (the key policy or the caller's kms: permissions). */
+const KMS_NOT_ACCESSIBLE = new Set(["KMSKeyNotAccessibleFault", "KMSKeyNotAccessible"]);
 const THROTTLING = new Set(["ThrottlingException", "Throttling", "RequestLimitExceeded", "TooManyRequestsException"]);
 const INSTANCE_NOT_FOUND = new Set(["DBInstanceNotFound", "DBInstanceNotFoundFault"]);
 const SNAPSHOT_NOT_FOUND = new Set(["DBSnapshotNotFound", "DBSnapshotNotFoundFault"]);
@@ -30,8 +48,19 @@ const SNAPSHOT_NOT_FOUND = new Set(["DBSnapshotNotFound", "DBSnapshotNotFoundFau
  * ThrottledError, a SnapshotNotFoundError, an InstanceNotFoundError, or the error itself when it means nothing special.
  * `context` says what was being done, e.g. `DescribeDBInstances production-db`.
  */
-export function mapAwsError(error: unknown, context: string): unknown {
+export function mapAwsError(error: unknown, context: string, action?: string): unknown {
   if (!isAwsError(error)) return error;
+  if (ACCESS_DENIED.has(error.name)) {
+    const denied = /perform: ([a-z0-9-]+:[A-Za-z0-9]+)/.exec(error.message)?.[1] ?? action ?? "the call";
+    return new AccessDeniedError(denied, `${context}: AWS denied ${denied} (${error.message}); allow ${denied} (README, "The driver's IAM policy")`, { cause: error });
+  }
+  if (KMS_NOT_ACCESSIBLE.has(error.name)) {
+    return new AccessDeniedError(
+      "kms:CreateGrant",
+      `${context}: RDS cannot use the KMS key (${error.message}); allow kms:CreateGrant and kms:DescribeKey on it, through RDS, in this account's policy and in the key's policy (README, "The driver's IAM policy")`,
+      { cause: error },
+    );
+  }
   if (THROTTLING.has(error.name) || error.$retryable?.throttling === true) {
     const attempts = error.$metadata?.attempts;
     const after = attempts === undefined ? "" : ` after ${attempts} attempt${attempts === 1 ? "" : "s"}`;

@@ -200,7 +200,7 @@ export class AwsRds implements RdsPort {
 }
 
 /** The port's view of a snapshot; undefined for one that reports no time at all (never seen in practice). */
-function snapshotInfo(snapshot: DBSnapshot): SnapshotInfo | undefined {
+export function snapshotInfo(snapshot: DBSnapshot): SnapshotInfo | undefined {
   const createdAt = snapshot.SnapshotDatabaseTime ?? snapshot.OriginalSnapshotCreateTime ?? snapshot.SnapshotCreateTime;
   if (createdAt === undefined) return undefined;
   const encrypted = snapshot.Encrypted === true;

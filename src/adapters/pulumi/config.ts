@@ -17,13 +17,28 @@ export const SETTINGS_KEYS = {
   zoneId: configKey(CONFIG_KEYS.zoneId),
   storageEncrypted: configKey(CONFIG_KEYS.storageEncrypted),
   kmsKeyId: configKey(CONFIG_KEYS.kmsKeyId),
+  restoreTime: configKey(CONFIG_KEYS.restoreTime),
+  sourceInstance: configKey(CONFIG_KEYS.sourceInstance),
+  sourceSnapshot: configKey(CONFIG_KEYS.sourceSnapshot),
   hooksDone: configKey(CONFIG_KEYS.hooksDone),
   scrubbed: configKey(CONFIG_KEYS.scrubbed),
   adopted: configKey(CONFIG_KEYS.adopted),
+  rolledBack: configKey(CONFIG_KEYS.rolledBack),
 } as const;
 
 /** Settings keys that may be absent (a stack pinned before they existed, or one without a looked-up zone). */
-const OPTIONAL_KEYS = [SETTINGS_KEYS.zoneId, SETTINGS_KEYS.storageEncrypted, SETTINGS_KEYS.kmsKeyId, SETTINGS_KEYS.hooksDone, SETTINGS_KEYS.scrubbed, SETTINGS_KEYS.adopted] as const;
+const OPTIONAL_KEYS = [
+  SETTINGS_KEYS.zoneId,
+  SETTINGS_KEYS.storageEncrypted,
+  SETTINGS_KEYS.kmsKeyId,
+  SETTINGS_KEYS.restoreTime,
+  SETTINGS_KEYS.sourceInstance,
+  SETTINGS_KEYS.sourceSnapshot,
+  SETTINGS_KEYS.hooksDone,
+  SETTINGS_KEYS.scrubbed,
+  SETTINGS_KEYS.adopted,
+  SETTINGS_KEYS.rolledBack,
+] as const;
 
 const RESERVED_SECRET_NAMES: readonly string[] = Object.values(CONFIG_KEYS);
 
@@ -36,9 +51,13 @@ export function settingsToConfig(settings: GenerationSettings): ConfigMap {
     ...(settings.zoneId !== undefined ? { [SETTINGS_KEYS.zoneId]: { value: settings.zoneId } } : {}),
     ...(settings.storageEncrypted !== undefined ? { [SETTINGS_KEYS.storageEncrypted]: { value: String(settings.storageEncrypted) } } : {}),
     ...(settings.kmsKeyId !== undefined ? { [SETTINGS_KEYS.kmsKeyId]: { value: settings.kmsKeyId } } : {}),
+    ...(settings.restoreTime !== undefined ? { [SETTINGS_KEYS.restoreTime]: { value: settings.restoreTime } } : {}),
+    ...(settings.sourceInstance !== undefined ? { [SETTINGS_KEYS.sourceInstance]: { value: settings.sourceInstance } } : {}),
+    ...(settings.sourceSnapshot !== undefined ? { [SETTINGS_KEYS.sourceSnapshot]: { value: settings.sourceSnapshot } } : {}),
     ...(settings.hooksDone !== undefined ? { [SETTINGS_KEYS.hooksDone]: { value: settings.hooksDone } } : {}),
     ...(settings.scrubbed !== undefined ? { [SETTINGS_KEYS.scrubbed]: { value: settings.scrubbed } } : {}),
     ...(settings.adopted !== undefined ? { [SETTINGS_KEYS.adopted]: { value: settings.adopted } } : {}),
+    ...(settings.rolledBack !== undefined ? { [SETTINGS_KEYS.rolledBack]: { value: settings.rolledBack } } : {}),
   };
 }
 
@@ -77,9 +96,15 @@ export function settingsFromConfig(stack: string, config: ConfigMap): Generation
     throw new Error(`stack ${stack}: config ${SETTINGS_KEYS.storageEncrypted} is "${encrypted}", not true or false`);
   }
   const kmsKeyId = plain(SETTINGS_KEYS.kmsKeyId);
+  const restoreTime = plain(SETTINGS_KEYS.restoreTime);
+  const sourceInstance = plain(SETTINGS_KEYS.sourceInstance);
+  const sourceSnapshot = plain(SETTINGS_KEYS.sourceSnapshot);
+  // The program restores a point in time from both keys together; one without the other would restore the label.
+  if (restoreTime && !sourceInstance) throw new Error(`stack ${stack}: config ${SETTINGS_KEYS.restoreTime} is set without ${SETTINGS_KEYS.sourceInstance}`);
   const hooksDone = plain(SETTINGS_KEYS.hooksDone);
   const scrubbed = plain(SETTINGS_KEYS.scrubbed);
   const adopted = plain(SETTINGS_KEYS.adopted);
+  const rolledBack = plain(SETTINGS_KEYS.rolledBack);
   return {
     echo: required(SETTINGS_KEYS.echo),
     stage,
@@ -88,9 +113,13 @@ export function settingsFromConfig(stack: string, config: ConfigMap): Generation
     // Absent in stacks pinned before rds-echo recorded it: left undefined, so the program declares what it did then.
     ...(encrypted !== undefined ? { storageEncrypted: encrypted === "true" } : {}),
     ...(kmsKeyId ? { kmsKeyId } : {}),
+    ...(restoreTime ? { restoreTime } : {}),
+    ...(sourceInstance ? { sourceInstance } : {}),
+    ...(sourceSnapshot ? { sourceSnapshot } : {}),
     ...(hooksDone !== undefined ? { hooksDone } : {}),
     ...(scrubbed ? { scrubbed } : {}),
     ...(adopted ? { adopted } : {}),
+    ...(rolledBack ? { rolledBack } : {}),
   };
 }
 

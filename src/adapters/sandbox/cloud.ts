@@ -15,7 +15,8 @@ import { tagsProblem } from "../../definition/tags.js";
 import { isUsable } from "../../lifecycle/rds-status.js";
 import type { Faults } from "./faults.js";
 import type { SandboxPostgres } from "./postgres.js";
-import { settle, type SimInstance, type SimWorld, type StoredResource } from "./world.js";
+import { latestRestorableTime, sharedWithEcho, visibleToEcho } from "./places.js";
+import { settle, type SimInstance, type SimSnapshot, type SimWorld, type StoredResource } from "./world.js";
 
 
 /** How often the simulated provider polls RDS while it waits (as the real one does, in simulated time). */
@@ -111,13 +112,11 @@ export class SandboxCloud {
   // ----------------------------------------------------------------------------------------------------------
 
   async #restore(inputs: Inputs, persist: () => Promise<void>): Promise<{ id: string; outputs: Inputs }> {
-    this.faults.enter("rds.RestoreDBInstanceFromDBSnapshot");
+    const pointInTime = inputs["restoreToPointInTime"] as Inputs | undefined;
+    this.faults.enter(pointInTime ? "rds.RestoreDBInstanceToPointInTime" : "rds.RestoreDBInstanceFromDBSnapshot");
     settle(this.world);
     const id = String(inputs["identifier"]);
-    const snapshotRef = String(inputs["snapshotIdentifier"]);
-    const snapshot = this.world.rds.snapshots.find((s) => s.id === snapshotRef || s.arn === snapshotRef);
-    if (!snapshot) throw new Error(`DBSnapshotNotFound: ${snapshotRef}`);
-    if (snapshot.status !== "available") throw new Error(`InvalidDBSnapshotState: ${snapshotRef} is ${snapshot.status}`);
+    const snapshot = pointInTime ? this.#pointInTime(pointInTime) : this.#restorableSnapshot(String(inputs["snapshotIdentifier"]));
     if (this.world.rds.instances[id]) throw new Error(`DBInstanceAlreadyExists: ${id}`);
     const region = this.#region();
     const { tags, ...settings } = inputs;
@@ -145,6 +144,37 @@ export class SandboxCloud {
     this.faults.checkpoint("engine:after-create-call");
     await this.#waitSettled(id);
     return { id: instance.resourceId!, outputs: instanceOutputs(instance) };
+  }
+
+  /** What RDS restores from a snapshot reference: one's own by id or ARN, another account's shared one by ARN. */
+  #restorableSnapshot(ref: string): SimSnapshot {
+    const snapshot = this.world.rds.snapshots.find((s) => visibleToEcho(this.world, s) && (s.arn === ref || (s.id === ref && !sharedWithEcho(this.world, s))));
+    if (!snapshot) throw new Error(`DBSnapshotNotFound: ${ref}`);
+    if (snapshot.status !== "available") throw new Error(`InvalidDBSnapshotState: ${ref} is ${snapshot.status}`);
+    const keyAccount = /^arn:[^:]+:kms:[^:]+:(\d{12}):/.exec(snapshot.kmsKeyId ?? "")?.[1];
+    if (snapshot.encrypted && keyAccount !== undefined && keyAccount !== this.world.account) {
+      // GUESS: AWS restores another account's encrypted snapshot only where that account's key policy lets this one
+      // use the key; the sandbox assumes it does not (the case source.copy exists for), so it refuses, as RDS then does.
+      throw new Error(`KMSKeyNotAccessibleFault: ${ref} is encrypted under ${snapshot.kmsKeyId}, a key of account ${keyAccount}; copy it under this account's key first (source.copy)`);
+    }
+    return snapshot;
+  }
+
+  /**
+   * RestoreDBInstanceToPointInTime from an instance of this account and region, to a time no later than its latest
+   * restorable time. Stands in as a snapshot of the source at that time (for the data plane and the encryption).
+   */
+  #pointInTime(request: Inputs): SimSnapshot {
+    const source = this.world.rds.instances[String(request["sourceDbInstanceIdentifier"])];
+    if (!source || source.region !== this.world.region || (source.account ?? this.world.account) !== this.world.account) {
+      throw new Error(`DBInstanceNotFound: ${String(request["sourceDbInstanceIdentifier"])}`);
+    }
+    const time = Date.parse(String(request["restoreTime"]));
+    if (Number.isNaN(time) || time > latestRestorableTime(this.world.now).getTime()) {
+      throw new Error(`InvalidRestoreFault: ${String(request["restoreTime"])} is not within ${source.id}'s restorable window`);
+    }
+    const label = `point-in-time:${source.id}@${String(request["restoreTime"])}`;
+    return { id: label, arn: label, instance: source.id, type: "automated", status: "available", createdAt: time, port: source.port, engine: "postgres", ...(source.encrypted ? { encrypted: true, ...(source.kmsKeyId ? { kmsKeyId: source.kmsKeyId } : {}) } : {}) };
   }
 
   async #modify(stored: StoredResource, inputs: Inputs, keys: readonly string[]): Promise<Inputs> {

@@ -10,6 +10,7 @@ import type { EchoDefinition } from "../../definition/schema.js";
 import { PendingOperationsError, StackExistsError, StackLockedError, StackNotFoundError } from "../../errors.js";
 import type { Declaration, ResourceState } from "../../program/evaluate.js";
 import { PROJECT } from "../../program/project.js";
+import { pointInTimeOf } from "../../program/restore-source.js";
 import { SecretValue, UNKNOWN, type Value } from "../../program/values.js";
 import type {
   ChangeOp,
@@ -37,7 +38,7 @@ import type { SimHistoryEntry, SimStack, SimWorld, StoredResource } from "./worl
 
 /** Inputs whose change makes the provider replace the resource (the provider schema's ForceNew fields we use). */
 const REPLACE_KEYS: Record<string, readonly string[]> = {
-  [INSTANCE_TYPE]: ["identifier", "snapshotIdentifier", "availabilityZone", "dbName", "kmsKeyId", "storageEncrypted", "username", "characterSetName", "timezone"],
+  [INSTANCE_TYPE]: ["identifier", "snapshotIdentifier", "restoreToPointInTime", "availabilityZone", "dbName", "kmsKeyId", "storageEncrypted", "username", "characterSetName", "timezone"],
   [RECORD_TYPE]: ["zoneId", "name", "type", "setIdentifier"],
 };
 
@@ -282,7 +283,9 @@ export class SandboxEngine implements StackEngine {
           ...(settings.zoneId ? { zoneId: settings.zoneId } : {}),
           ...(settings.storageEncrypted !== undefined ? { storageEncrypted: settings.storageEncrypted } : {}),
           ...(settings.kmsKeyId ? { kmsKeyId: settings.kmsKeyId } : {}),
+          ...(pointInTimeOf(settings) ? { pointInTime: pointInTimeOf(settings)! } : {}),
           ...(settings.adopted ? { adopted: settings.adopted } : {}),
+          ...(settings.rolledBack ? { rolledBack: settings.rolledBack } : {}),
           ...(password !== undefined ? { masterPassword: password } : {}),
         }),
       state: (d) => this.#stateOf(d, preview),

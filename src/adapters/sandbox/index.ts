@@ -12,6 +12,7 @@ import { SandboxDns } from "./dns.js";
 import { SandboxEngine } from "./engine.js";
 import { Faults } from "./faults.js";
 import { SandboxRds } from "./rds.js";
+import { SandboxSnapshots } from "./snapshots.js";
 import { SandboxPostgres } from "./postgres.js";
 import { seed } from "./seed.js";
 import { emptyWorld, sandboxSigner, type SimWorld } from "./world.js";
@@ -29,6 +30,7 @@ export interface Sandbox {
   readonly rds: SandboxRds;
   readonly dns: SandboxDns;
   readonly approvals: SandboxApprovals;
+  readonly snapshots: SandboxSnapshots;
   /** Hooks' databases: present only with a PostgreSQL server (`postgres`); without one hooks are skipped, loudly. */
   readonly databases?: SandboxPostgres;
 }
@@ -41,6 +43,8 @@ export interface SandboxOptions {
   readonly persist?: () => Promise<void>;
   /** A PostgreSQL server URL: the instances become real databases on it (see ./postgres.ts). */
   readonly postgres?: string;
+  /** The echo's definition as it is now, when one echo is served: where its source lives (another account or region). */
+  readonly definition?: () => EchoDefinition | undefined;
 }
 
 export function createSandbox(world: SimWorld, options: SandboxOptions): Sandbox {
@@ -48,12 +52,14 @@ export function createSandbox(world: SimWorld, options: SandboxOptions): Sandbox
   const clock = new SimClock(world, options.speed);
   const dataPlane = options.postgres ? new SandboxPostgres(options.postgres, world) : undefined;
   const engine = new SandboxEngine({ world, faults, clock, definitionFor: options.definitionFor, ...(options.persist ? { persist: options.persist } : {}), ...(dataPlane ? { dataPlane } : {}) });
+  const rds = new SandboxRds(world, faults, dataPlane);
   return {
     world,
     faults,
     clock,
     engine,
-    rds: new SandboxRds(world, faults, dataPlane),
+    rds,
+    snapshots: new SandboxSnapshots(world, faults, clock, rds, options.definition ?? (() => undefined)),
     dns: new SandboxDns(world, faults),
     approvals: new SandboxApprovals(world, faults),
     ...(dataPlane ? { databases: dataPlane } : {}),

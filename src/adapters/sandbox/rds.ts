@@ -3,6 +3,8 @@ import { SnapshotNotFoundError } from "../../errors.js";
 import type { InstanceInfo, ManualSnapshot, RdsPort, SnapshotInfo, SnapshotSource } from "../../ports.js";
 import { refuseBadTags } from "./cloud.js";
 import type { Faults } from "./faults.js";
+import type { SnapshotType } from "../../definition/schema.js";
+import { dataTime, echoPlace, instancePlace, samePlace, sharedWithEcho, simSnapshotInfo, snapshotPlace, visibleToEcho } from "./places.js";
 import { REBOOT_STATUS_LAG_MS, settle, type SimInstance, type SimSnapshot, type SimWorld } from "./world.js";
 
 /** DescribeDBInstances returns at most this many instances per call, as in RDS. */
@@ -21,20 +23,21 @@ export class SandboxRds implements RdsPort {
     settle(this.world);
     const { snapshots } = this.world.rds;
     if (source.explicit !== undefined) {
-      const found = snapshots.find((s) => s.id === source.explicit || s.arn === source.explicit);
+      // Own snapshots by id or ARN; another account's only by ARN, and only once shared with this one.
+      const found = snapshots.find((s) => visibleToEcho(this.world, s) && (s.arn === source.explicit || (s.id === source.explicit && !sharedWithEcho(this.world, s))));
       if (!found) throw new SnapshotNotFoundError(`snapshot ${source.explicit} not found`);
       if (found.status !== "available") throw new SnapshotNotFoundError(`snapshot ${source.explicit} is ${found.status}, not available`);
-      return snapshotInfo(found);
+      return simSnapshotInfo(this.world, found);
     }
     const candidates = snapshots
-      .filter((s) => s.instance === source.instance && source.types.includes(s.type) && s.status === "available")
+      .filter((s) => visibleToEcho(this.world, s) && s.instance === source.instance && source.types.includes(simSnapshotInfo(this.world, s).type as SnapshotType) && s.status === "available")
       // By when the data was taken: a fresh copy of an old snapshot is not the latest data.
       .sort((a, b) => dataTime(b) - dataTime(a));
     const newest = candidates[0];
     if (!newest) {
       throw new SnapshotNotFoundError(`no available ${source.types.join("/")} snapshot of ${source.instance}`);
     }
-    return snapshotInfo(newest);
+    return simSnapshotInfo(this.world, newest);
   }
 
   async describeInstance(id: string): Promise<InstanceInfo | undefined> {
@@ -61,7 +64,10 @@ export class SandboxRds implements RdsPort {
     const all = Object.values(this.world.rds.instances);
     for (let i = 0; i === 0 || i < all.length; i += DESCRIBE_PAGE_SIZE) this.faults.enter("rds.DescribeDBInstances");
     settle(this.world);
-    return Object.values(this.world.rds.instances).filter((instance) => instance.tags[key] === value).map(instanceInfo);
+    // DescribeDBInstances sees this account's instances in this region only (the world also holds a source's elsewhere).
+    return Object.values(this.world.rds.instances)
+      .filter((instance) => samePlace(instancePlace(this.world, instance), echoPlace(this.world)) && instance.tags[key] === value)
+      .map(instanceInfo);
   }
 
   async reboot(id: string): Promise<void> {
@@ -93,16 +99,21 @@ export class SandboxRds implements RdsPort {
   async manualSnapshots(): Promise<ManualSnapshot[]> {
     this.faults.enter("rds.DescribeDBSnapshots");
     settle(this.world);
+    // DescribeDBSnapshots (SnapshotType manual) lists this account's own in this region, never a source's elsewhere.
     return this.world.rds.snapshots
-      .filter((s) => s.type === "manual")
+      .filter((s) => s.type === "manual" && this.#own(s))
       .map((s) => ({ id: s.id, arn: s.arn, instance: s.instance, createdAt: new Date(s.createdAt), status: s.status, tags: { ...s.tags } }));
   }
 
   async deleteSnapshot(id: string): Promise<void> {
     this.faults.enter("rds.DeleteDBSnapshot", id);
     // Gone already counts as deleted, as in the AWS adapter.
-    this.world.rds.snapshots = this.world.rds.snapshots.filter((s) => !(s.id === id && s.type === "manual"));
+    this.world.rds.snapshots = this.world.rds.snapshots.filter((s) => !(s.id === id && s.type === "manual" && this.#own(s)));
     await this.dataPlane?.dropSnapshot(id);
+  }
+
+  #own(s: SimSnapshot): boolean {
+    return samePlace(snapshotPlace(this.world, s), echoPlace(this.world));
   }
 
   #byArn(arn: string): SimInstance {
@@ -110,23 +121,6 @@ export class SandboxRds implements RdsPort {
     if (!instance) throw new Error(`DBInstanceNotFound: ${arn}`);
     return instance;
   }
-}
-
-function dataTime(s: SimSnapshot): number {
-  return s.originalCreatedAt ?? s.createdAt;
-}
-
-function snapshotInfo(s: SimSnapshot): SnapshotInfo {
-  return {
-    id: s.type === "shared" ? s.arn : s.id,
-    arn: s.arn,
-    type: s.type,
-    createdAt: new Date(dataTime(s)),
-    status: s.status,
-    encrypted: s.encrypted === true,
-    ...(s.encrypted && s.kmsKeyId ? { kmsKeyId: s.kmsKeyId } : {}),
-    ...(s.engine ? { engine: s.engine } : {}),
-  };
 }
 
 function instanceInfo(i: SimInstance): InstanceInfo {

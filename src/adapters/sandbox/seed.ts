@@ -5,6 +5,7 @@
  */
 import type { EchoDefinition } from "../../definition/schema.js";
 import { createHash } from "node:crypto";
+import { sourcePlace } from "./places.js";
 import { SOURCE_SNAPSHOTS_KEPT, type SimWorld } from "./world.js";
 
 const DAY_MS = 86_400_000;
@@ -12,7 +13,10 @@ const pad = (n: number) => String(n).padStart(2, "0");
 
 export function seed(world: SimWorld, definition: EchoDefinition): void {
   const source = definition.source.instance;
-  const { region, account } = world;
+  // Where the source lives: the echo's account and region, or the role's account and copy.region (see places.ts).
+  const { region, account } = sourcePlace(world, definition.source);
+  const elsewhere = { ...(account !== world.account ? { account } : {}), ...(region !== world.region ? { region } : {}) };
+  seedShared(world, definition);
   if (!world.rds.instances[source]) {
     world.rds.instances[source] = {
       id: source,
@@ -21,10 +25,13 @@ export function seed(world: SimWorld, definition: EchoDefinition): void {
       address: `${source}.${hash(account + region)}.${region}.rds.amazonaws.com`,
       port: definition.instance.port ?? 5432,
       region,
+      ...(account !== world.account ? { account } : {}),
       createdAt: world.now - 400 * DAY_MS,
       settings: {},
       tags: { environment: "production" },
       pendingReboot: false,
+      encrypted: true,
+      kmsKeyId: productionKey(region, account),
     };
     const today = Math.floor(world.now / DAY_MS) * DAY_MS;
     // The last 7 days' automated snapshots (RDS keeps SOURCE_SNAPSHOTS_KEPT); takeDailySnapshots adds one a day.
@@ -34,12 +41,12 @@ export function seed(world: SimWorld, definition: EchoDefinition): void {
       const d = new Date(at);
       const id = `rds:${source}-${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}-03-10`;
       // Production is encrypted with a customer key, as production databases usually are.
-      world.rds.snapshots.push({ id, arn: `arn:aws:rds:${region}:${account}:snapshot:${id}`, instance: source, type: "automated", status: "available", createdAt: at, port: 5432, engine: "postgres", encrypted: true, kmsKeyId: productionKey(region, account) });
+      world.rds.snapshots.push({ id, arn: `arn:aws:rds:${region}:${account}:snapshot:${id}`, instance: source, type: "automated", status: "available", createdAt: at, port: 5432, engine: "postgres", encrypted: true, kmsKeyId: productionKey(region, account), ...elsewhere });
     }
     const manual = `${source}-before-upgrade`;
-    world.rds.snapshots.push({ id: manual, arn: `arn:aws:rds:${region}:${account}:snapshot:${manual}`, instance: source, type: "manual", status: "available", createdAt: today - 10 * DAY_MS, port: 5432 });
+    world.rds.snapshots.push({ id: manual, arn: `arn:aws:rds:${region}:${account}:snapshot:${manual}`, instance: source, type: "manual", status: "available", createdAt: today - 10 * DAY_MS, port: 5432, ...elsewhere });
     const inProgress = `${source}-in-progress`;
-    world.rds.snapshots.push({ id: inProgress, arn: `arn:aws:rds:${region}:${account}:snapshot:${inProgress}`, instance: source, type: "manual", status: "creating", createdAt: world.now - 60_000, port: 5432 });
+    world.rds.snapshots.push({ id: inProgress, arn: `arn:aws:rds:${region}:${account}:snapshot:${inProgress}`, instance: source, type: "manual", status: "creating", createdAt: world.now - 60_000, port: 5432, ...elsewhere });
   }
   const promote = definition.promote;
   if (promote?.cname) {
@@ -49,6 +56,44 @@ export function seed(world: SimWorld, definition: EchoDefinition): void {
       world.route53.zones.push({ id, name: zoneName, private: false, records: {} });
     }
   }
+}
+
+/** Another account that shares its production snapshots with the echo's account (snapshotTypes: [shared]). */
+export const SHARING_ACCOUNT = "210987654321";
+const SNAPSHOT_ARN = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):snapshot:(.+)$/;
+
+/**
+ * A snapshot another account shares with this one, encrypted under that account's key: the one `source.snapshot`
+ * names by ARN, or (for snapshotTypes: [shared]) last night's snapshot of the source from SHARING_ACCOUNT.
+ */
+function seedShared(world: SimWorld, definition: EchoDefinition): void {
+  const { source } = definition;
+  const named = source.snapshot === undefined ? undefined : SNAPSHOT_ARN.exec(source.snapshot);
+  const today = Math.floor(world.now / DAY_MS) * DAY_MS;
+  const wanted =
+    named && named[2] !== world.account
+      ? { region: named[1]!, account: named[2]!, id: named[3]! }
+      : source.snapshotTypes.includes("shared")
+        ? { region: world.region, account: SHARING_ACCOUNT, id: `${source.instance}-shared-nightly` }
+        : undefined;
+  if (!wanted) return;
+  const arn = `arn:aws:rds:${wanted.region}:${wanted.account}:snapshot:${wanted.id}`;
+  if (world.rds.snapshots.some((s) => s.arn === arn)) return;
+  world.rds.snapshots.push({
+    id: wanted.id,
+    arn,
+    instance: source.instance,
+    type: "manual",
+    status: "available",
+    createdAt: today - DAY_MS + 4 * 3_600_000,
+    port: 5432,
+    engine: "postgres",
+    encrypted: true,
+    kmsKeyId: productionKey(wanted.region, wanted.account),
+    account: wanted.account,
+    ...(wanted.region !== world.region ? { region: wanted.region } : {}),
+    sharedWith: [world.account],
+  });
 }
 
 /** The (simulated) customer-managed KMS key production's storage is encrypted with. */

@@ -3,6 +3,7 @@
  * simulated time. Engine, RDS and DNS adapters all read and write this one object, so a test can assert real outcomes
  * ("the CNAME points at B's address; A still exists") and the CLI can persist it to `.rds-echo/sandbox.json`.
  */
+import type { NotifyEvent } from "../../definition/notify.js";
 import type { ChangeOp, GenerationSettings, HistoryEntry, OperationKind, PendingOperation } from "../../ports.js";
 
 /** Simulated durations (milliseconds of simulated time) of the slow RDS operations. */
@@ -11,13 +12,26 @@ export interface SimTimings {
   readonly modifyMs: number;
   readonly rebootMs: number;
   readonly deleteMs: number;
+  /** A manual snapshot of the source (CreateDBSnapshot). Optional: worlds saved before it existed use the default. */
+  readonly snapshotMs?: number;
+  /** A copy in the same region (CopyDBSnapshot, re-encrypting under this account's key), and one across regions. */
+  readonly copyMs?: number;
+  readonly crossRegionCopyMs?: number;
 }
 
+/**
+ * A restore takes hours in real life (90 simulated minutes here); a new snapshot of a large instance and a copy under
+ * another key take tens of minutes (the first snapshot of an instance copies all of it, a copy re-encrypts every
+ * block); a copy across regions moves the data too. A point-in-time restore takes as long as a restore.
+ */
 export const DEFAULT_TIMINGS: SimTimings = {
   restoreMs: 90 * 60_000,
   modifyMs: 6 * 60_000,
   rebootMs: 3 * 60_000,
   deleteMs: 10 * 60_000,
+  snapshotMs: 35 * 60_000,
+  copyMs: 25 * 60_000,
+  crossRegionCopyMs: 45 * 60_000,
 };
 
 /** How long RDS keeps reporting `available` after it accepted a reboot. */
@@ -42,6 +56,8 @@ export interface SimInstance {
   pendingReboot: boolean;
   /** Set while the instance is being deleted; it disappears at `readyAt`. */
   deleting?: boolean;
+  /** The owning account, when not the world's (a source instance in another account). */
+  account?: string;
   /** Inherited from the snapshot it was restored from, whatever the restore call said. */
   encrypted?: boolean;
   kmsKeyId?: string;
@@ -67,8 +83,15 @@ export interface SimSnapshot {
   encrypted?: boolean;
   kmsKeyId?: string;
   engine?: string;
-  /** Tags copied from the instance (copyTagsToSnapshot) onto a final snapshot. */
+  /** Tags copied from the instance (copyTagsToSnapshot) onto a final snapshot, or given when rds-echo made it. */
   tags?: Record<string, string>;
+  /** The owning account and region, when not the world's (a source in another account or region). */
+  account?: string;
+  region?: string;
+  /** Accounts the owner shared it with (ModifyDBSnapshotAttribute restore). */
+  sharedWith?: string[];
+  /** While `creating`/`copying`: when it becomes available. */
+  readyAt?: number;
 }
 
 export interface SimRecord {
@@ -133,8 +156,11 @@ export interface SimWorld {
   stacks: Record<string, SimStack>;
   /** The dedicated link-signing principal's long-term keys, and where the simulated RDS Query API listens. */
   approval: { accessKeyId: string; secretAccessKey: string; endpoint: string };
-  /** E-mails the simulated SES accepted, newest last. */
-  outbox: { from: string; to: string; subject: string; text: string }[];
+  /**
+   * What the sandbox sent instead of SES, SNS or a webhook, newest last: approval e-mails (no `channel`), and
+   * notifications with their channel and event.
+   */
+  outbox: { from: string; to: string; subject: string; text: string; channel?: "sns" | "webhook" | "email"; event?: NotifyEvent }[];
   /** Settings a person may write into .rds-echo/sandbox.json: `postgres` is the data plane's server URL. */
   sandbox?: { postgres?: string };
 }
@@ -180,7 +206,9 @@ export function takeDailySnapshots(world: SimWorld): void {
     for (; next <= world.now; next += DAY_MS) {
       const d = new Date(next);
       const id = `rds:${source}-${d.toISOString().slice(0, 10)}-03-10`;
-      world.rds.snapshots.push({ id, arn: `arn:aws:rds:${world.region}:${world.account}:snapshot:${id}`, instance: source, type: "automated", status: "available", createdAt: next, port: instance.port });
+      const account = instance.account ?? world.account;
+      const elsewhere = { ...(instance.account ? { account } : {}), ...(instance.region !== world.region ? { region: instance.region } : {}) };
+      world.rds.snapshots.push({ id, arn: `arn:aws:rds:${instance.region}:${account}:snapshot:${id}`, instance: source, type: "automated", status: "available", createdAt: next, port: instance.port, ...elsewhere });
     }
     const kept = new Set(world.rds.snapshots.filter((s) => s.type === "automated" && s.instance === source).sort((a, b) => b.createdAt - a.createdAt).slice(0, SOURCE_SNAPSHOTS_KEPT));
     world.rds.snapshots = world.rds.snapshots.filter((s) => s.type !== "automated" || s.instance !== source || kept.has(s));
@@ -190,6 +218,12 @@ export function takeDailySnapshots(world: SimWorld): void {
 /** Brings transitional states up to date with the simulated clock (creating -> available, deleting -> gone). */
 export function settle(world: SimWorld): void {
   takeDailySnapshots(world);
+  for (const snapshot of world.rds.snapshots) {
+    if (snapshot.readyAt !== undefined && snapshot.readyAt <= world.now) {
+      snapshot.status = "available";
+      delete snapshot.readyAt;
+    }
+  }
   for (const instance of Object.values(world.rds.instances)) {
     if (instance.next && instance.next.at <= world.now) {
       instance.status = instance.next.status;

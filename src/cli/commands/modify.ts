@@ -15,7 +15,7 @@ export const modifyCommand: CommandModule<GlobalArgs, ModifyArgs> = {
   handler: (args) =>
     run(args, async () => {
       const [{ runSteps }, { modifyGeneration }] = await Promise.all([import("../handlers/session.js"), import("../../lifecycle/modify.js")]);
-      const request = { echo: args.echo, engine: engineFlags(args), yes: args.yes };
+      const request = { command: "modify", echo: args.echo, engine: engineFlags(args), yes: args.yes };
       return runSteps(contextFrom(args), request, async (ctx, state) => [await modifyGeneration(ctx, state)]);
     }),
 };

@@ -19,7 +19,7 @@ export const newCommand: CommandModule<GlobalArgs, NewArgs> = {
   handler: (args) =>
     run(args, async () => {
       const [{ runSteps }, { newGeneration }] = await Promise.all([import("../handlers/session.js"), import("../../lifecycle/new.js")]);
-      const request = { echo: args.echo, engine: engineFlags(args), yes: args.yes, force: args.force, createsGeneration: true };
+      const request = { command: "new", echo: args.echo, engine: engineFlags(args), yes: args.yes, force: args.force, createsGeneration: true };
       return runSteps(contextFrom(args), request, async (ctx, state) => [await newGeneration(ctx, state)]);
     }),
 };

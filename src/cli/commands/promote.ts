@@ -29,7 +29,7 @@ export const promoteCommand: CommandModule<GlobalArgs, PromoteArgs> = {
       .example("$0 promote development --request --approver alice@example.com --approver bob@example.com --required 1 --expires 2d", "send approval links"),
   handler: (args) =>
     run(args, async () => {
-      const request = { echo: args.echo, engine: engineFlags(args), yes: args.yes, promotes: true };
+      const request = { command: "promote", echo: args.echo, engine: engineFlags(args), yes: args.yes, promotes: true };
       if (args.request) return openRequest(contextFrom(args), request, requestOptions(args));
       const [{ runSteps }, { promoteGeneration }] = await Promise.all([import("../handlers/session.js"), import("../../lifecycle/promote.js")]);
       return runSteps(contextFrom(args), request, (ctx, state) => promoteGeneration(ctx, state), { promote: true, retire: false });

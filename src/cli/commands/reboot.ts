@@ -19,7 +19,7 @@ export const rebootCommand: CommandModule<GlobalArgs, RebootArgs> = {
   handler: (args) =>
     run(args, async () => {
       const [{ runSteps }, { rebootGeneration }] = await Promise.all([import("../handlers/session.js"), import("../../lifecycle/reboot.js")]);
-      const request = { echo: args.echo, engine: engineFlags(args), yes: args.yes, force: args.force };
+      const request = { command: "reboot", echo: args.echo, engine: engineFlags(args), yes: args.yes, force: args.force };
       return runSteps(contextFrom(args), request, async (ctx, state) => [await rebootGeneration(ctx, state)]);
     }),
 };

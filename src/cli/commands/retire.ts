@@ -32,7 +32,7 @@ export const retireCommand: CommandModule<GlobalArgs, RetireArgs> = {
         throw new UsageError(`--generation "${generation}" is not a generation of ${args.echo} (expected ${args.echo}-<yyyymmdd>-<hhmm>)`);
       }
       const [{ runSteps }, { retireGenerations }] = await Promise.all([import("../handlers/session.js"), import("../../lifecycle/retire.js")]);
-      const request = { echo: args.echo, engine: engineFlags(args), yes: args.yes, force: args.force };
+      const request = { command: "retire", echo: args.echo, engine: engineFlags(args), yes: args.yes, force: args.force };
       return runSteps(contextFrom(args), request, (ctx, state) => retireGenerations(ctx, state, generation !== undefined ? { generation } : {}), { promote: false, retire: true });
     }),
 };

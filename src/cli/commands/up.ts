@@ -20,7 +20,7 @@ export const upCommand: CommandModule<GlobalArgs, UpArgs> = {
   handler: (args) =>
     run(args, async () => {
       const [{ runSteps }, { up }] = await Promise.all([import("../handlers/session.js"), import("../../lifecycle/up.js")]);
-      const request = { echo: args.echo, engine: engineFlags(args), yes: args.yes, createsGeneration: true, promotes: args.promote };
+      const request = { command: "up", echo: args.echo, engine: engineFlags(args), yes: args.yes, createsGeneration: true, promotes: args.promote };
       const options = { promote: args.promote, retire: args.retire };
       return runSteps(contextFrom(args), request, (ctx) => up(ctx, options), options);
     }),

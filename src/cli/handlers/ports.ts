@@ -34,7 +34,12 @@ export function sandboxSpeed(env: NodeJS.ProcessEnv): number {
   return speed;
 }
 
-export async function openPorts(command: CommandContext, definition: EchoDefinition, flags: EngineFlags): Promise<OpenedPorts> {
+/** What the notification port needs beyond the definition: the webhook URL, read from its secret at the edge. */
+export interface NotifyInputs {
+  readonly webhookUrl?: string;
+}
+
+export async function openPorts(command: CommandContext, definition: EchoDefinition, flags: EngineFlags, notify: NotifyInputs = {}): Promise<OpenedPorts> {
   const prompt = new TerminalPrompt();
   const output = new ReporterOutput(command.reporter);
   const definitionFor = async (echo: string) => (echo === definition.echo ? definition : loadDefinition(command.root, echo));
@@ -43,12 +48,24 @@ export async function openPorts(command: CommandContext, definition: EchoDefinit
     const world = await loadWorld(command.root, definition, new Date());
     const persist = () => saveWorld(command.root, world);
     const postgres = sandboxPostgresUrl(process.env, world);
-    const sandbox = createSandbox(world, { definitionFor, speed: sandboxSpeed(process.env), persist, ...(postgres ? { postgres } : {}) });
+    const sandbox = createSandbox(world, { definitionFor, speed: sandboxSpeed(process.env), persist, definition: () => definition, ...(postgres ? { postgres } : {}) });
     // A run that changed nothing (it only looked, or waited for another run) must not write back the world it read:
     // that would undo what the other run has saved since.
     const loaded = JSON.stringify(world);
+    const notifier = definition.notify ? new (await import("../../adapters/sandbox/notify.js")).SandboxNotifier(world, sandbox.faults, definition.notify) : undefined;
     return {
-      ports: { engine: sandbox.engine, rds: sandbox.rds, dns: sandbox.dns, approvals: sandbox.approvals, ...(sandbox.databases ? { databases: sandbox.databases } : {}), clock: sandbox.clock, prompt, output },
+      ports: {
+        engine: sandbox.engine,
+        rds: sandbox.rds,
+        dns: sandbox.dns,
+        approvals: sandbox.approvals,
+        snapshots: sandbox.snapshots,
+        ...(sandbox.databases ? { databases: sandbox.databases } : {}),
+        ...(notifier ? { notifier } : {}),
+        clock: sandbox.clock,
+        prompt,
+        output,
+      },
       close: async () => {
         if (JSON.stringify(world) !== loaded) await persist();
       },
@@ -71,8 +88,15 @@ export async function openPorts(command: CommandContext, definition: EchoDefinit
     signal: interrupt.signal,
     track: interrupt.track,
   });
-  const aws = createAwsPorts({ region: definition.region, ...(definition.profile ? { profile: definition.profile } : {}), signer: process.env });
-  return { ports: { engine, ...aws, databases: new RdsDatabases(), clock: realClock, prompt, output }, close: async () => {} };
+  const aws = createAwsPorts({ region: definition.region, ...(definition.profile ? { profile: definition.profile } : {}), signer: process.env, source: definition.source });
+  const notifier = definition.notify
+    ? new (await import("../../adapters/aws/notify.js")).AwsNotifier(definition.notify, {
+        region: definition.region,
+        ...(definition.profile ? { profile: definition.profile } : {}),
+        ...(notify.webhookUrl ? { webhookUrl: notify.webhookUrl } : {}),
+      })
+    : undefined;
+  return { ports: { engine, ...aws, databases: new RdsDatabases(), ...(notifier ? { notifier } : {}), clock: realClock, prompt, output }, close: async () => {} };
 }
 
 const realClock: Clock = {

@@ -17,7 +17,7 @@ const CREDENTIALS_TIMEOUT_MS = 10_000;
 export async function checkPrerequisites(
   root: string,
   definition: EchoDefinition,
-  options: { installPulumi: boolean; needsSecrets: boolean; env: NodeJS.ProcessEnv },
+  options: { installPulumi: boolean; needsSecrets: boolean; needsWebhook?: boolean; env: NodeJS.ProcessEnv },
 ): Promise<Prerequisites> {
   const missing: string[] = [];
   const secret = definition.modify.masterPassword?.secret;
@@ -26,6 +26,10 @@ export async function checkPrerequisites(
       `the master password: modify.masterPassword references the secret "${secret}"; set ${secretEnvName(secret)} ` +
         `(stored encrypted as the Pulumi secret rds-echo:${secret} of each new generation)`,
     );
+  }
+  const webhook = definition.notify?.webhook?.url.secret;
+  if (options.needsWebhook && webhook && !options.env[secretEnvName(webhook)]) {
+    missing.push(`the notification webhook: notify.webhook.url references the secret "${webhook}"; set ${secretEnvName(webhook)} to its URL`);
   }
   const [{ ensurePulumiCli }, { assertPassphrase, DEFAULT_SECRETS_PROVIDER }] = await Promise.all([
     import("../../adapters/pulumi/cli.js"),

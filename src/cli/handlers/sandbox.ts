@@ -89,7 +89,7 @@ export async function sandboxAction({ root, reporter }: CommandContext, action: 
   reporter.text(`sandbox time ${summary.now}`);
   for (const i of summary.instances) reporter.text(`  instance ${i.id}  ${i.status}${i.stage ? `  (${i.stage})` : ""}  ${i.address}`);
   for (const z of summary.zones) for (const r of z.records) reporter.text(`  record   ${r.name} ${r.type} ${r.values.join(",")} (ttl ${r.ttl})`);
-  reporter.text(`  ${summary.snapshots.length} snapshots, ${summary.stacks.length} stacks, ${summary.outbox.length} e-mails in the outbox`);
+  reporter.text(`  ${summary.snapshots.length} snapshots, ${summary.stacks.length} stacks, ${summary.outbox.length} messages in the outbox`);
 }
 
 /** The world as a person (or a test) wants to see it: no settings, so no secret digests either. */
@@ -97,7 +97,7 @@ function summarize(world: SimWorld) {
   return {
     now: new Date(world.now).toISOString(),
     instances: Object.values(world.rds.instances).map((i) => ({ id: i.id, status: i.status, address: i.address, tags: i.tags, stage: i.tags["echo:stage"], pendingReboot: i.pendingReboot })),
-    snapshots: world.rds.snapshots.map((s) => ({ id: s.id, instance: s.instance, type: s.type, status: s.status, createdAt: new Date(s.createdAt).toISOString() })),
+    snapshots: world.rds.snapshots.map((s) => ({ id: s.id, instance: s.instance, type: s.type, status: s.status, createdAt: new Date(s.createdAt).toISOString(), ...(s.account ? { account: s.account } : {}), ...(s.region ? { region: s.region } : {}), ...(s.tags ? { tags: s.tags } : {}) })),
     zones: world.route53.zones.map((z) => ({ id: z.id, name: z.name, records: Object.entries(z.records).map(([name, r]) => ({ name, ...r })) })),
     stacks: Object.values(world.stacks).map((s) => ({ name: s.name, stage: s.settings.stage, resources: s.resources.length, pending: s.pending.length, history: s.history.length })),
     approvalEndpoint: world.approval.endpoint,

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { EchoDefinition } from "../../definition/schema.js";
+import { webhookUrlProblem } from "../../definition/notify.js";
 import { masterPasswordProblem } from "../../definition/password.js";
 import { UsageError } from "../../errors.js";
 
@@ -29,4 +30,22 @@ export function secretsFor(definition: EchoDefinition, env: NodeJS.ProcessEnv, s
     `${definition.echo}: modify.masterPassword references the secret "${key}"; set ${secretEnvName(key)} ` +
       `(it is stored encrypted as the Pulumi secret rds-echo:${key} of each new generation)`,
   );
+}
+
+/**
+ * The webhook URL of `notify.webhook.url: { secret: <key> }`, from RDS_ECHO_SECRET_<KEY>, checked to be an http(s) URL
+ * (exit 2 naming the key, never the value). Unset: the real adapters' preflight lists it as missing; the sandbox does
+ * not need it (its notifications land in the outbox).
+ */
+export function webhookUrlFor(definition: EchoDefinition, env: NodeJS.ProcessEnv, sandbox: boolean): string | undefined {
+  const key = definition.notify?.webhook?.url.secret;
+  if (!key) return undefined;
+  const value = env[secretEnvName(key)];
+  if (!value) {
+    if (sandbox) return undefined;
+    throw new UsageError(`${definition.echo}: notify.webhook.url references the secret "${key}"; set ${secretEnvName(key)} to the webhook's URL`);
+  }
+  const problem = webhookUrlProblem(value);
+  if (problem) throw new UsageError(`stacks/${definition.echo}.yaml: notify.webhook.url: the value of ${secretEnvName(key)} ${problem}; it must be the webhook's http(s) URL`);
+  return value;
 }

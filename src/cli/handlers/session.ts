@@ -9,15 +9,20 @@ import type { EchoDefinition } from "../../definition/schema.js";
 import { DeclinedError, UsageError } from "../../errors.js";
 import type { StepContext, StepReport } from "../../lifecycle/context.js";
 import { loadEchoState, type EchoState } from "../../lifecycle/echo-state.js";
+import { notifyFailure, notifyRun } from "../../lifecycle/notify.js";
 import { whatWaits, type WaitOptions } from "../../lifecycle/waiting.js";
 import type { CommandContext } from "../context.js";
+import { interrupt } from "../interrupt.js";
+import { failureOf } from "../run.js";
 import { printSteps } from "../steps.js";
 import { openPorts, sandboxSpeed, type EngineFlags } from "./ports.js";
-import { secretsFor } from "./secrets.js";
+import { secretsFor, webhookUrlFor } from "./secrets.js";
 
 /** What a lifecycle command was asked to do, parsed and validated at the CLI edge. */
 export interface EchoRequest {
   readonly echo: string;
+  /** The command's name (`up`, `rollback`, …), for what a failure notification says. */
+  readonly command?: string;
   readonly engine: EngineFlags;
   /** `--yes`: do not ask. */
   readonly yes?: boolean;
@@ -27,6 +32,8 @@ export interface EchoRequest {
   readonly createsGeneration?: boolean;
   /** The command may promote, so the definition needs a promote section. */
   readonly promotes?: boolean;
+  /** The command sends notifications (every command that runs steps), so it needs the webhook's URL secret. */
+  readonly notifies?: boolean;
 }
 
 export async function withEcho<T>(command: CommandContext, request: EchoRequest, body: (ctx: StepContext) => Promise<T>): Promise<T> {
@@ -42,15 +49,16 @@ export async function withDefinition<T>(command: CommandContext, definition: Ech
   else {
     // Everything the real adapters need, checked together before the first call.
     const { checkPrerequisites } = await import("./preflight.js");
-    const { pulumiCommand } = await checkPrerequisites(command.root, definition, { installPulumi: engine.installPulumi, needsSecrets: request.createsGeneration ?? false, env: process.env });
+    const { pulumiCommand } = await checkPrerequisites(command.root, definition, { installPulumi: engine.installPulumi, needsSecrets: request.createsGeneration ?? false, needsWebhook: request.notifies ?? false, env: process.env });
     engine = { ...engine, pulumiCommand };
   }
   // Hooks connect with the master password, so a command that may promote an echo with hooks needs it too.
   const needsSecrets = (request.createsGeneration ?? false) || (request.promotes === true && hasHooks(definition));
   const secrets = needsSecrets ? secretsFor(definition, process.env, engine.sandbox, (l) => command.reporter.warn(l)) : {};
+  const webhookUrl = request.notifies ? webhookUrlFor(definition, process.env, engine.sandbox) : undefined;
   // The files hooks name are read (and a missing one refused, exit 2) before any cloud call.
   const hooks = hasHooks(definition) ? await (await import("../../hooks/load.js")).loadHookSet(path.join(command.root, STACKS_DIR), definition) : undefined;
-  const { ports, close } = await openPorts(command, definition, engine);
+  const { ports, close } = await openPorts(command, definition, engine, webhookUrl !== undefined ? { webhookUrl } : {});
   try {
     return await body({ ports, definition, options: { yes: request.yes ?? false, force: request.force ?? false, secrets }, ...(hooks ? { hooks } : {}) });
   } finally {
@@ -73,16 +81,31 @@ export async function runSteps(
   body: (ctx: StepContext, state: EchoState) => Promise<StepReport[]>,
   waits?: WaitOptions,
 ): Promise<number> {
-  return withEcho(command, request, async (ctx) => {
+  return withEcho(command, { ...request, notifies: true }, async (ctx) => {
     let reports: StepReport[];
     try {
       reports = await body(ctx, await loadEchoState(ctx.ports, ctx.definition));
     } catch (error) {
-      if (!(error instanceof DeclinedError)) throw error;
+      if (!(error instanceof DeclinedError)) {
+        await notifyFailed(ctx, request, error);
+        throw error;
+      }
       reports = [{ step: "skipped", generation: "-", detail: `declined at the prompt (${error.title}); nothing was changed` }];
     }
+    await notifyRun(ctx, request.command ?? "rds-echo", reports);
     const waiting = waits ? whatWaits(ctx, await loadEchoState(ctx.ports, ctx.definition), waits) : [];
     printSteps(command.reporter, ctx.definition.echo, reports, waiting);
     return 0;
   });
+}
+
+/**
+ * A run fails, for notifications, when it ends with exit 1 (an AWS or engine error), or when `up`, the command cron
+ * runs unattended, is refused by a guard (exit 2: the echo is stuck until someone acts). A person's own refused
+ * command is said to that person; an interrupted run (Ctrl-C, SIGTERM) is not a failure.
+ */
+async function notifyFailed(ctx: StepContext, request: EchoRequest, error: unknown): Promise<void> {
+  if (interrupt.received !== undefined) return;
+  const { code } = failureOf(error);
+  if (code === 1 || request.command === "up") await notifyFailure(ctx, request.command ?? "rds-echo", error, code);
 }

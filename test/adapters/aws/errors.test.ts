@@ -1,6 +1,6 @@
 import { RDSServiceException } from "@aws-sdk/client-rds";
 import { describe, expect, it } from "vitest";
-import { InstanceNotFoundError, isAwsError, mapAwsError } from "../../../src/adapters/aws/errors.js";
+import { AccessDeniedError, InstanceNotFoundError, isAwsError, mapAwsError } from "../../../src/adapters/aws/errors.js";
 import { SnapshotNotFoundError, ThrottledError } from "../../../src/errors.js";
 
 function sdkError(name: string, extra: { $retryable?: { throttling?: boolean } } = {}): RDSServiceException {
@@ -26,9 +26,21 @@ describe("mapAwsError", () => {
     expect(mapAwsError(sdkError("DBSnapshotNotFoundFault"), "x")).toBeInstanceOf(SnapshotNotFoundError);
   });
 
-  it("returns anything else unchanged, keeping the original as the cause of mapped ones", () => {
+  it("maps AccessDenied to an error naming the IAM action: AWS's own words when it says which, else the call's", () => {
     const denied = sdkError("AccessDenied");
-    expect(mapAwsError(denied, "x")).toBe(denied);
+    const mapped = mapAwsError(denied, "CopyDBSnapshot a to b", "rds:CopyDBSnapshot");
+    expect(mapped).toBeInstanceOf(AccessDeniedError);
+    expect(mapped).toMatchObject({ action: "rds:CopyDBSnapshot", cause: denied, message: expect.stringMatching(/^CopyDBSnapshot a to b: AWS denied rds:CopyDBSnapshot .*allow rds:CopyDBSnapshot/) });
+    const viaRole = Object.assign(new RDSServiceException({ name: "AccessDenied", $fault: "client", $metadata: {} }), {
+      message: "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/echo-source",
+    });
+    expect(mapAwsError(viaRole, "CreateDBSnapshot x", "rds:CreateDBSnapshot")).toMatchObject({ action: "sts:AssumeRole" });
+    expect(mapAwsError(sdkError("KMSKeyNotAccessibleFault"), "CopyDBSnapshot a to b", "rds:CopyDBSnapshot")).toMatchObject({ message: expect.stringContaining("allow kms:CreateGrant and kms:DescribeKey") });
+  });
+
+  it("returns anything else unchanged, keeping the original as the cause of mapped ones", () => {
+    const invalid = sdkError("InvalidParameterValue");
+    expect(mapAwsError(invalid, "x")).toBe(invalid);
     expect(mapAwsError("a string", "x")).toBe("a string");
     const throttled = sdkError("Throttling");
     expect((mapAwsError(throttled, "x") as Error).cause).toBe(throttled);

@@ -136,3 +136,87 @@ describe("configFromStackFile", () => {
     expect(settingsFromConfig("g", configFromStackFile(stackFileWithSettings("encryptionsalt: v1:abc\n", settings)))).toEqual(settings);
   });
 });
+
+describe("the rolled-back mark in stack config", () => {
+  it("round-trips rolledBack as rds-echo:rolledBack, and a preview copy drops it when the settings do", () => {
+    const settings = { echo: "development", stage: "forgotten", snapshot: "production-db-2026-11-25", rolledBack: "development-20261124-0300" } as const;
+    const config = settingsToConfig(settings);
+    expect(config["rds-echo:rolledBack"]).toEqual({ value: "development-20261124-0300" });
+    expect(settingsFromConfig("development-20261125-1230", config)).toEqual(settings);
+    const { rolledBack: _dropped, ...cleared } = settings;
+    const file = stackFileWithSettings(`config:\n  rds-echo:rolledBack: development-20261124-0300\n`, { ...cleared, stage: "promoted" });
+    expect(file).not.toContain("rolledBack");
+  });
+});
+
+describe("the pinned source of a point in time, a new snapshot or a copy, in stack config", () => {
+  const pointInTime: GenerationSettings = {
+    echo: "development",
+    stage: "modified",
+    snapshot: "point-in-time:production-db@2026-11-25T12:25:00Z",
+    restoreTime: "2026-11-25T12:25:00Z",
+    sourceInstance: "production-db",
+    storageEncrypted: true,
+  };
+  const copied: GenerationSettings = {
+    echo: "development",
+    stage: "new",
+    snapshot: "development-20261125-1230-copy",
+    sourceInstance: "production-db",
+    sourceSnapshot: "arn:aws:rds:eu-west-1:222222222222:snapshot:development-20261125-1230-source",
+    storageEncrypted: true,
+    kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555",
+  };
+
+  it("writes rds-echo:restoreTime, sourceInstance and sourceSnapshot, and reads them back", () => {
+    expect(settingsToConfig(pointInTime)).toMatchObject({ "rds-echo:restoreTime": { value: "2026-11-25T12:25:00Z" }, "rds-echo:sourceInstance": { value: "production-db" } });
+    expect(settingsFromConfig(GENERATION, settingsToConfig(pointInTime))).toEqual(pointInTime);
+    expect(settingsToConfig(copied)["rds-echo:sourceSnapshot"]).toEqual({ value: copied.sourceSnapshot });
+    expect(settingsFromConfig(GENERATION, settingsToConfig(copied))).toEqual(copied);
+  });
+
+  it("refuses a restore time without its source instance (the program would restore the label)", () => {
+    const { ["rds-echo:sourceInstance"]: _gone, ...half } = settingsToConfig(pointInTime);
+    expect(() => settingsFromConfig(GENERATION, half)).toThrow(/rds-echo:restoreTime is set without rds-echo:sourceInstance/);
+  });
+
+  // The stage move writes the settings into the stack file (stackFileWithSettings; main replaced configChange with it).
+  it("carries them through a stage move's stack file and back out of it, and drops them when gone", () => {
+    const moved = { ...pointInTime, stage: "rebooted" as const };
+    const file = parse(stackFileWithSettings(STACK_FILE, moved)) as { config: Record<string, unknown> };
+    expect(file.config).toMatchObject({ "rds-echo:stage": "rebooted", "rds-echo:restoreTime": "2026-11-25T12:25:00Z", "rds-echo:sourceInstance": "production-db" });
+    expect(settingsFromConfig(GENERATION, configFromStackFile(stackFileWithSettings(STACK_FILE, moved)))).toEqual(moved);
+    const back = parse(stackFileWithSettings(stackFileWithSettings(STACK_FILE, moved), rebooted)) as { config: Record<string, unknown> };
+    expect(back.config).not.toHaveProperty("rds-echo:restoreTime");
+    expect(back.config).not.toHaveProperty("rds-echo:sourceInstance");
+    const uncopied = parse(stackFileWithSettings(stackFileWithSettings(STACK_FILE, copied), rebooted)) as { config: Record<string, unknown> };
+    for (const key of ["rds-echo:sourceInstance", "rds-echo:sourceSnapshot", "rds-echo:kmsKeyId"]) expect(uncopied.config).not.toHaveProperty(key);
+  });
+});
+
+describe("every optional setting in the stack file", () => {
+  // One setting per branch that added one (sources, hooks, migrate, rollback): a key left behind would outlive its meaning.
+  const everything: GenerationSettings = {
+    echo: "development",
+    stage: "forgotten",
+    snapshot: "development-20261125-1230-copy",
+    zoneId: "Z0123456789ABCDEFGHIJ",
+    storageEncrypted: true,
+    kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555",
+    restoreTime: "2026-11-25T12:25:00Z",
+    sourceInstance: "production-db",
+    sourceSnapshot: "arn:aws:rds:eu-west-1:222222222222:snapshot:development-20261125-1230-source",
+    hooksDone: "a1,b2",
+    scrubbed: "c3",
+    adopted: "development-legacy-1",
+    rolledBack: "development-20261124-0300",
+  };
+
+  it("round-trips through the file, and is deleted from it when the new settings lack it", () => {
+    const full = stackFileWithSettings(STACK_FILE, everything);
+    expect(settingsFromConfig(GENERATION, configFromStackFile(full))).toEqual(everything);
+    const bare = parse(stackFileWithSettings(full, rebooted)) as { config: Record<string, unknown> };
+    const left = Object.keys(bare.config).filter((k) => k.startsWith("rds-echo:") && k in settingsToConfig(everything));
+    expect(left.sort()).toEqual(["rds-echo:echo", "rds-echo:snapshot", "rds-echo:stage"]);
+  });
+});

@@ -39,7 +39,7 @@ export function pgWorld(definition: EchoDefinition): PgWorld {
   const holder = { definition };
   const sandbox = createSandbox(seededWorld(definition, START), { definitionFor: async () => holder.definition, postgres: url });
   const output = new RecordingOutput();
-  const ports: Ports = { engine: sandbox.engine, rds: sandbox.rds, dns: sandbox.dns, approvals: sandbox.approvals, databases: sandbox.databases!, clock: sandbox.clock, prompt: new ScriptedPrompt(false), output };
+  const ports: Ports = { engine: sandbox.engine, rds: sandbox.rds, dns: sandbox.dns, approvals: sandbox.approvals, snapshots: sandbox.snapshots, databases: sandbox.databases!, clock: sandbox.clock, prompt: new ScriptedPrompt(false), output };
   const query = async <T>(database: string, sql: string): Promise<T[]> => {
     const u = new URL(url);
     u.pathname = `/${database}`;

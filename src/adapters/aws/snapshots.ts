@@ -1,0 +1,169 @@
+/**
+ * SnapshotPort on the AWS SDK: CreateDBSnapshot on the source side, sharing with this account, CopyDBSnapshot into
+ * it under its key (the SDK's RDS middleware presigns a cross-region copy from SourceRegion), the SDK's own
+ * DBSnapshotAvailable waiter, DeleteDBSnapshot, and the tag-based listing retire cleans up with. Every error leaves
+ * through mapAwsError with the IAM action of the call, so a refusal names the permission that is missing.
+ */
+import {
+  CopyDBSnapshotCommand,
+  CreateDBSnapshotCommand,
+  DeleteDBSnapshotCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
+  ModifyDBSnapshotAttributeCommand,
+  paginateDescribeDBSnapshots,
+  waitUntilDBSnapshotAvailable,
+  type RDSClient,
+  type Tag,
+} from "@aws-sdk/client-rds";
+import { GetCallerIdentityCommand, type STSClient } from "@aws-sdk/client-sts";
+import { SnapshotNotFoundError } from "../../errors.js";
+import { TAG_GENERATION, TAG_MADE, TAG_MANAGED } from "../../program/tags.js";
+import type { ManagedSnapshot, SnapshotInfo, SnapshotPort, SnapshotSide, SnapshotSource, SourceInstanceInfo } from "../../ports.js";
+import { InstanceNotFoundError, mapAwsError } from "./errors.js";
+import { AwsRds, snapshotInfo } from "./rds.js";
+
+const SNAPSHOT_ARN = /^arn:aws[a-z-]*:rds:/;
+
+/** The waiter's delays, in seconds: a snapshot takes tens of minutes, so polling every 30 s to 2 min is plenty. */
+export interface WaiterDelays {
+  readonly minDelay: number;
+  readonly maxDelay: number;
+}
+
+export class AwsSnapshots implements SnapshotPort {
+  #account: string | undefined;
+
+  constructor(
+    private readonly echo: RDSClient,
+    private readonly source: RDSClient,
+    private readonly sts: STSClient,
+    private readonly delays: WaiterDelays = { minDelay: 30, maxDelay: 120 },
+  ) {}
+
+  async accountId(): Promise<string> {
+    if (this.#account === undefined) {
+      const out = await call("GetCallerIdentity", "sts:GetCallerIdentity", () => this.sts.send(new GetCallerIdentityCommand({})));
+      if (!out.Account) throw new Error("GetCallerIdentity returned no account");
+      this.#account = out.Account;
+    }
+    return this.#account;
+  }
+
+  async describeSource(id: string): Promise<SourceInstanceInfo | undefined> {
+    try {
+      const out = await this.source.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
+      const found = out.DBInstances?.find((i) => i.DBInstanceIdentifier === id);
+      if (!found) return undefined;
+      const encrypted = found.StorageEncrypted === true;
+      return {
+        id,
+        ...(found.DBInstanceArn ? { arn: found.DBInstanceArn } : {}),
+        status: found.DBInstanceStatus ?? "unknown",
+        encrypted,
+        ...(encrypted && found.KmsKeyId ? { kmsKeyId: found.KmsKeyId } : {}),
+        ...(found.Engine ? { engine: found.Engine } : {}),
+        // RDS reports no restorable time while automated backups are off (backup retention 0).
+        ...(found.LatestRestorableTime && (found.BackupRetentionPeriod ?? 0) > 0 ? { latestRestorableTime: found.LatestRestorableTime } : {}),
+      };
+    } catch (error) {
+      const mapped = mapAwsError(error, `DescribeDBInstances ${id}`, "rds:DescribeDBInstances");
+      if (mapped instanceof InstanceNotFoundError) return undefined;
+      throw mapped;
+    }
+  }
+
+  async latestSnapshot(source: SnapshotSource): Promise<SnapshotInfo> {
+    return new AwsRds(this.source).latestSnapshot(source);
+  }
+
+  async find(side: SnapshotSide, id: string): Promise<SnapshotInfo | undefined> {
+    const input = SNAPSHOT_ARN.test(id) ? { DBSnapshotIdentifier: id, IncludeShared: true } : { DBSnapshotIdentifier: id };
+    try {
+      const out = await this.#client(side).send(new DescribeDBSnapshotsCommand(input));
+      const found = out.DBSnapshots?.[0];
+      return found ? snapshotInfo(found) : undefined;
+    } catch (error) {
+      const mapped = mapAwsError(error, `DescribeDBSnapshots ${id}`, "rds:DescribeDBSnapshots");
+      if (mapped instanceof SnapshotNotFoundError) return undefined;
+      throw mapped;
+    }
+  }
+
+  async create(request: { instance: string; snapshot: string; tags: Readonly<Record<string, string>> }): Promise<void> {
+    const input = { DBInstanceIdentifier: request.instance, DBSnapshotIdentifier: request.snapshot, Tags: tagList(request.tags) };
+    await call(`CreateDBSnapshot ${request.snapshot} of ${request.instance}`, "rds:CreateDBSnapshot", () => this.source.send(new CreateDBSnapshotCommand(input)));
+  }
+
+  async share(snapshot: string, account: string): Promise<void> {
+    const input = { DBSnapshotIdentifier: snapshot, AttributeName: "restore", ValuesToAdd: [account] };
+    await call(`ModifyDBSnapshotAttribute ${snapshot} (share with ${account})`, "rds:ModifyDBSnapshotAttribute", () => this.source.send(new ModifyDBSnapshotAttributeCommand(input)));
+  }
+
+  async copy(request: { source: string; target: string; kmsKeyId: string; sourceRegion?: string; tags: Readonly<Record<string, string>> }): Promise<void> {
+    const input = {
+      SourceDBSnapshotIdentifier: request.source,
+      TargetDBSnapshotIdentifier: request.target,
+      KmsKeyId: request.kmsKeyId,
+      // Only rds-echo's own tags: the source's tags belong to the source account.
+      CopyTags: false,
+      Tags: tagList(request.tags),
+      ...(request.sourceRegion ? { SourceRegion: request.sourceRegion } : {}),
+    };
+    await call(`CopyDBSnapshot ${request.source} to ${request.target}`, "rds:CopyDBSnapshot", () => this.echo.send(new CopyDBSnapshotCommand(input)));
+  }
+
+  async waitAvailable(side: SnapshotSide, id: string, options: { timeoutMs: number }): Promise<SnapshotInfo> {
+    const client = this.#client(side);
+    try {
+      await waitUntilDBSnapshotAvailable({ client, maxWaitTime: Math.max(1, Math.round(options.timeoutMs / 1000)), ...this.delays }, { DBSnapshotIdentifier: id });
+    } catch (error) {
+      // The waiter throws its own error (state FAILURE, TIMEOUT) or the SDK's: the latter is mapped like any call.
+      const mapped = mapAwsError(error, `waiting for ${id}`, "rds:DescribeDBSnapshots");
+      if (mapped !== error) throw mapped;
+      throw new Error(`${id} did not become available: ${(error as Error).message}`, { cause: error });
+    }
+    const found = await this.find(side, id);
+    if (!found) throw new SnapshotNotFoundError(`${id} disappeared after it became available`);
+    return found;
+  }
+
+  async delete(side: SnapshotSide, id: string): Promise<void> {
+    await call(`DeleteDBSnapshot ${id}`, "rds:DeleteDBSnapshot", () => this.#client(side).send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: id })));
+  }
+
+  async managed(side: SnapshotSide, echo: string): Promise<ManagedSnapshot[]> {
+    const found: ManagedSnapshot[] = [];
+    try {
+      // DescribeDBSnapshots cannot filter by tag: list the manual ones (all pages) and match their TagList.
+      for await (const page of paginateDescribeDBSnapshots({ client: this.#client(side) }, { SnapshotType: "manual" })) {
+        for (const s of page.DBSnapshots ?? []) {
+          const tags = Object.fromEntries((s.TagList ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));
+          if (tags[TAG_MANAGED] !== echo || tags[TAG_MADE] === undefined || !tags[TAG_GENERATION] || !s.DBSnapshotIdentifier) continue;
+          const createdAt = s.SnapshotCreateTime ?? new Date(0);
+          found.push({ id: s.DBSnapshotIdentifier, side, generation: tags[TAG_GENERATION], status: s.Status ?? "unknown", createdAt });
+        }
+      }
+    } catch (error) {
+      throw mapAwsError(error, `DescribeDBSnapshots manual (${side} side)`, "rds:DescribeDBSnapshots");
+    }
+    return found;
+  }
+
+  #client(side: SnapshotSide): RDSClient {
+    return side === "source" ? this.source : this.echo;
+  }
+}
+
+function tagList(tags: Readonly<Record<string, string>>): Tag[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+/** Runs one SDK call, mapping its error (with the call's IAM action) at the edge. */
+async function call<T>(context: string, action: string, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    throw mapAwsError(error, context, action);
+  }
+}
