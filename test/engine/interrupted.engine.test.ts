@@ -54,6 +54,7 @@ async function startModifyAndWaitForTheCall(): Promise<{ run: ReturnType<EngineE
 async function upGoesOn(generation: string, createdAt: Date | undefined): Promise<Run> {
   const next = await env.run(["up", "development", "--yes"]);
   expect(next.code, next.stderr + next.stdout).toBe(0);
+  if (process.env["DEBUG_ENGINE"]) console.log(next.stdout + next.stderr);
   const live = await echoInstances();
   expect(live.map((i) => i.DBInstanceIdentifier)).toEqual([generation]);
   expect(live[0]!.InstanceCreateTime).toEqual(createdAt);

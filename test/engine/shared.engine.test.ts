@@ -37,7 +37,10 @@ afterEach(() => {
 describe("two runs at once", () => {
   it("two `up` on one echo make one generation; the other run says busy and exits 0", async () => {
     const env = checkout();
-    const [a, b] = await Promise.all([env.run(["up", "development", "--yes"]), env.run(["up", "development", "--yes"])]);
+    // The provider takes 15 s over the restore (the real one: minutes), so the two runs surely overlap however the
+    // machine schedules their start: one is creating or updating the generation while the other looks.
+    const slow = { RDS_ECHO_STANDIN_FIRST_POLL_MS: "15000" };
+    const [a, b] = await Promise.all([env.run(["up", "development", "--yes"], slow), env.run(["up", "development", "--yes"], slow)]);
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);
     expect(stackList(env)).toHaveLength(1);

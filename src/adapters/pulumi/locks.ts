@@ -6,6 +6,7 @@
  * listing of that directory answers first. S3/GCS/Azure DIY backends keep the same layout in a bucket; rds-echo does
  * not list buckets, and there a held lock is still caught when the CLI refuses the update.
  */
+import { readFileSync } from "node:fs";
 import { readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -84,10 +85,25 @@ export function isStale(lock: StackLock, host = os.hostname()): boolean {
   if (lock.pid === undefined || lock.hostname === undefined || lock.hostname !== host) return false;
   try {
     process.kill(lock.pid, 0);
-    return false;
   } catch (error) {
     // EPERM: alive, but another user's.
     return typeof error === "object" && error !== null && Reflect.get(error, "code") === "ESRCH";
+  }
+  return isZombie(lock.pid);
+}
+
+/**
+ * A killed process whose parent died with it stays a zombie until something reaps it, and a container's first
+ * process often never does: it still answers `kill(pid, 0)` but will never release anything. Linux only (/proc);
+ * elsewhere a zombie counts as alive, the safe mistake.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The state follows the command name, which may itself hold spaces and parentheses.
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return false;
   }
 }
 
