@@ -6,6 +6,9 @@ export default defineConfig({
     include: ["test/**/*.db.test.ts"],
     globalSetup: ["test/db/harness/global-setup.ts"],
     pool: "forks",
+    // One file at a time: the CLI tests' generations are named from the clock (development-<yyyymmdd>-<hhmm>), so two
+    // files at once could restore into, and clean up, the same database on the shared server.
+    fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

@@ -2,7 +2,7 @@
 // rds-echo benchmarks. Every figure is measured in this run, against a baseline measured in this same run, and
 // printed as a ratio or a wall time; nothing here asserts a time. Rerun with: npm run bench
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -60,6 +60,8 @@ function lifecycleOnce() {
   const dir = mkdtempSync(path.join(os.tmpdir(), "rds-echo-bench-"));
   mkdirSync(path.join(dir, "stacks"));
   writeFileSync(path.join(dir, "stacks/development.yaml"), readFileSync(path.join(root, "stacks/development.yaml"), "utf8").replace("keep: 1", "keep: 0"));
+  // The example's hooks name its scrub file (skipped here, with no PostgreSQL: the quick start's path).
+  cpSync(path.join(root, "stacks/scrub"), path.join(dir, "stacks/scrub"), { recursive: true });
   const options = { cwd: dir, env: { RDS_ECHO_SANDBOX_SPEED: "max", RDS_ECHO_SECRET_MASTER_PASSWORD: "bench-only" } };
   const steps = [
     ["up", "development", "--sandbox", "--promote", "--yes", "-q"],

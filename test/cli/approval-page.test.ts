@@ -3,7 +3,7 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { developmentYaml } from "../helpers/definitions.js";
+import { developmentYaml, writeExample } from "../helpers/definitions.js";
 import { CLI, rdsEcho, type CliResult } from "../helpers/cli.js";
 import { runPage } from "../helpers/page.js";
 
@@ -21,7 +21,7 @@ function cli(...args: string[]): CliResult {
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "rds-echo-approval-page-"));
   await mkdir(path.join(dir, "stacks"));
-  await writeFile(path.join(dir, "stacks/development.yaml"), definition(PAGE_URL));
+  await writeExample(dir, definition(PAGE_URL));
 });
 
 afterAll(async () => {
@@ -77,11 +77,11 @@ describe("approval e-mails through the confirmation page (subprocesses on the sa
 
   it("refuses a page URL that is not https, or that has a fragment of its own (exit 2)", async () => {
     for (const bad of ["http://approvals.example.com/approve.html", `${PAGE_URL}#x`]) {
-      await writeFile(path.join(dir, "stacks/development.yaml"), definition(bad));
+      await writeExample(dir, definition(bad));
       const result = cli("promote", "development", "--sandbox", "--request", "--yes");
       expect(result.status, bad).toBe(2);
       expect(result.stderr).toContain("promote.approval.pageUrl");
     }
-    await writeFile(path.join(dir, "stacks/development.yaml"), definition(PAGE_URL));
+    await writeExample(dir, definition(PAGE_URL));
   });
 });

@@ -3,7 +3,7 @@ import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { developmentYaml } from "../helpers/definitions.js";
+import { developmentYaml, writeExample } from "../helpers/definitions.js";
 import { CLI, rdsEcho, type CliResult } from "../helpers/cli.js";
 
 let dir: string;
@@ -18,7 +18,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "rds-echo-approval-"));
   await mkdir(path.join(dir, "stacks"));
   const definition = developmentYaml.replace("promote:\n", "promote:\n  approval:\n    approvers: [alice@example.com]\n    email: { from: rds-echo@example.com }\n");
-  await writeFile(path.join(dir, "stacks/development.yaml"), definition);
+  await writeExample(dir, definition);
 });
 
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { createServer, type Server } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, developmentYaml } from "../helpers/definitions.js";
+import { REPO_ROOT, developmentYaml, writeExample } from "../helpers/definitions.js";
 import { CLI, rdsEcho } from "../helpers/cli.js";
 
 let dir: string;
@@ -14,7 +14,7 @@ const env = { RDS_ECHO_SANDBOX_SPEED: "max", RDS_ECHO_SECRET_MASTER_PASSWORD: "s
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "rds-echo-edges-"));
   await mkdir(path.join(dir, "stacks"));
-  await writeFile(path.join(dir, "stacks/development.yaml"), developmentYaml);
+  await writeExample(dir, developmentYaml);
   expect(rdsEcho(["up", "development", "--sandbox", "--promote", "--yes", "--dir", dir], { env }).status).toBe(0);
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));

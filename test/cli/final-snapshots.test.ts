@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { developmentYaml } from "../helpers/definitions.js";
+import { developmentYaml, writeExample } from "../helpers/definitions.js";
 import { rdsEcho, type CliResult } from "../helpers/cli.js";
 
 let dir: string;
@@ -18,7 +18,7 @@ const finalSnapshots = () =>
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "rds-echo-final-snapshots-"));
   await mkdir(path.join(dir, "stacks"));
-  await writeFile(path.join(dir, "stacks/development.yaml"), definition);
+  await writeExample(dir, definition);
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -50,17 +50,17 @@ describe("retire.keepFinalSnapshots through the CLI (subprocesses on the sandbox
 
   it("refuses a final snapshot name without {generation}, and keepFinalSnapshots without copyTagsToSnapshot, before any cloud call (exit 2)", async () => {
     const before = finalSnapshots();
-    await writeFile(path.join(dir, "stacks/development.yaml"), definition.replace('finalSnapshotName: "{generation}-final"', 'finalSnapshotName: "{echo}-final"'));
+    await writeExample(dir, definition.replace('finalSnapshotName: "{generation}-final"', 'finalSnapshotName: "{echo}-final"'));
     const fixed = cli("retire", "development", "--sandbox", "--yes");
     expect(fixed.status).toBe(2);
     expect(fixed.stderr).toContain("retire.finalSnapshotName");
     expect(fixed.stderr).toContain("must contain {generation}");
-    await writeFile(path.join(dir, "stacks/development.yaml"), definition.replace("copyTagsToSnapshot: true", "copyTagsToSnapshot: false"));
+    await writeExample(dir, definition.replace("copyTagsToSnapshot: true", "copyTagsToSnapshot: false"));
     const untagged = cli("retire", "development", "--sandbox", "--yes");
     expect(untagged.status).toBe(2);
     expect(untagged.stderr).toContain("retire.keepFinalSnapshots");
     expect(untagged.stderr).toContain("needs instance.copyTagsToSnapshot: true");
     expect(finalSnapshots()).toEqual(before);
-    await writeFile(path.join(dir, "stacks/development.yaml"), definition);
+    await writeExample(dir, definition);
   });
 });

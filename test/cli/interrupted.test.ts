@@ -3,7 +3,7 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { developmentYaml } from "../helpers/definitions.js";
+import { developmentYaml, writeExample } from "../helpers/definitions.js";
 import { CLI, rdsEcho } from "../helpers/cli.js";
 
 let dir: string;
@@ -12,7 +12,7 @@ const secret = { RDS_ECHO_SECRET_MASTER_PASSWORD: "s3cret-Pa55word" };
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "rds-echo-kill-"));
   await mkdir(path.join(dir, "stacks"));
-  await writeFile(path.join(dir, "stacks/development.yaml"), developmentYaml);
+  await writeExample(dir, developmentYaml);
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -51,7 +51,7 @@ describe("a run killed in the middle of new (real processes, kill -9)", () => {
     const next = rdsEcho(["up", "development", "--sandbox", "--promote", "--yes", "--json", "--dir", dir], { env: { ...secret, RDS_ECHO_SANDBOX_SPEED: "max" } });
     expect(next.status, next.stderr).toBe(0);
     const steps = JSON.parse(next.stdout).steps.map((s: { step: string; generation: string }) => `${s.step} ${s.generation}`);
-    expect(steps).toEqual([`resume ${generation}`, `modify ${generation}`, `reboot ${generation}`, `promote ${generation}`]);
+    expect(steps).toEqual([`resume ${generation}`, `modify ${generation}`, `reboot ${generation}`, `hooks ${generation}`, `promote ${generation}`]);
     const after = await world();
     expect(Object.keys(after.stacks)).toEqual([generation]);
     expect(Object.keys(after.rds.instances).sort()).toEqual([generation, "production-db"].sort());

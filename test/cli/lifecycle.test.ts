@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { developmentYaml } from "../helpers/definitions.js";
+import { developmentYaml, writeExample } from "../helpers/definitions.js";
 import { rdsEcho, type CliResult } from "../helpers/cli.js";
 
 let dir: string;
@@ -42,7 +42,7 @@ function servedInstance(w: World) {
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "rds-echo-lifecycle-"));
   await mkdir(path.join(dir, "stacks"));
-  await writeFile(path.join(dir, "stacks/development.yaml"), developmentYaml.replace("keep: 1", "keep: 0"));
+  await writeExample(dir, developmentYaml.replace("keep: 1", "keep: 0"));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -56,7 +56,10 @@ describe("the lifecycle through the CLI on the sandbox (subprocess)", () => {
     expect(up.stderr).toContain("      parameterGroupName: (unset) -> development-postgres16");
     expect(up.stderr).toContain('      tags["echo:stage"]: new -> modified');
     const first = json<{ steps: { step: string; generation: string }[] }>(up);
-    expect(first.steps.map((s) => s.step)).toEqual(["new", "modify", "reboot", "promote"]);
+    expect(first.steps.map((s) => s.step)).toEqual(["new", "modify", "reboot", "hooks", "promote"]);
+    // The example's hooks cannot run without a database: said loudly, recorded, and the lifecycle goes on.
+    expect(up.stderr).toMatch(/warning: HOOKS SKIPPED on development-\d{8}-\d{4}: no database to run them on \(the sandbox without RDS_ECHO_SANDBOX_POSTGRES\)\. Its data is NOT scrubbed\./);
+    expect(up.stderr).toMatch(/warning: beforePromote checks SKIPPED on development-\d{8}-\d{4}/);
     const a = first.steps[0]!.generation;
     let w = world();
     expect(servedInstance(w).id).toBe(a);
@@ -82,7 +85,7 @@ describe("the lifecycle through the CLI on the sandbox (subprocess)", () => {
     const addressOf = (id: string) => w.instances.find((i) => i.id === id)!.address;
     w = world();
     expect(secondRun.stderr).toContain(`  ~ ${CNAME}: ${addressOf(a)} -> ${addressOf(b)}`);
-    expect(second.steps.map((s) => `${s.step} ${s.generation}`)).toEqual([`new ${b}`, `modify ${b}`, `reboot ${b}`, `promote ${b}`, `forget ${a}`]);
+    expect(second.steps.map((s) => `${s.step} ${s.generation}`)).toEqual([`new ${b}`, `modify ${b}`, `reboot ${b}`, `hooks ${b}`, `promote ${b}`, `forget ${a}`]);
     w = world();
     expect(servedInstance(w).id).toBe(b);
     expect(w.instances.find((i) => i.id === a)).toMatchObject({ status: "available", stage: "forgotten" });
@@ -94,7 +97,7 @@ describe("the lifecycle through the CLI on the sandbox (subprocess)", () => {
     expect(servedInstance(w).id).toBe(b);
     expect(w.instances.map((i) => i.id)).not.toContain(a);
     expect(w.snapshots.some((s) => s.id === `${a}-final`)).toBe(true);
-    expect(w.stacks.find((s) => s.name === a)).toMatchObject({ resources: 0, history: 6 });
+    expect(w.stacks.find((s) => s.name === a)).toMatchObject({ resources: 0, history: 7 });
 
     const history = json<{ generation: string; kind: string; message: string; result: string }[]>(cli("history", "development", "--sandbox", "--json"));
     expect(history[0]).toMatchObject({ generation: a, kind: "destroy", message: `retire ${a}`, result: "succeeded" });
@@ -102,6 +105,7 @@ describe("the lifecycle through the CLI on the sandbox (subprocess)", () => {
       expect.stringMatching(new RegExp(`^new ${b} from rds:production-db-`)),
       `modify ${b}`,
       `reboot ${b}`,
+      `scrubbed ${b}: hooks SKIPPED (no database to run them on (the sandbox without RDS_ECHO_SANDBOX_POSTGRES))`,
       `promote ${b}`,
     ]);
     const text = cli("status", "development", "--sandbox");

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, developmentYaml } from "../helpers/definitions.js";
+import { REPO_ROOT, developmentYaml, writeExample } from "../helpers/definitions.js";
 import { spawnSync } from "node:child_process";
 import { CLI, rdsEcho } from "../helpers/cli.js";
 
@@ -155,7 +155,7 @@ describe("fast start", () => {
 
   it("while plan does load Pulumi (the trace would see it)", async () => {
     await mkdir(path.join(dir, "stacks"), { recursive: true });
-    await writeFile(path.join(dir, "stacks/development.yaml"), developmentYaml);
+    await writeExample(dir, developmentYaml);
     const imports = await importsOf(["plan", "development"]);
     expect(imports.some((u) => u.includes("@pulumi/pulumi"))).toBe(true);
   });

@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { developmentYaml } from "../helpers/definitions.js";
+import { developmentYamlWithoutHooks, writeExample } from "../helpers/definitions.js";
 import { rdsEcho } from "../helpers/cli.js";
 import { HAS_SCRIPT, rdsEchoOnTty } from "../helpers/tty.js";
 
@@ -12,7 +12,8 @@ const env = { RDS_ECHO_SANDBOX_SPEED: "max", RDS_ECHO_SECRET_MASTER_PASSWORD: "s
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "rds-echo-prompts-"));
   await mkdir(path.join(dir, "stacks"));
-  await writeFile(path.join(dir, "stacks/development.yaml"), developmentYaml);
+  // The prompts, counted and answered in order, are the subject here: the example without its hooks step.
+  await writeExample(dir, developmentYamlWithoutHooks);
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 

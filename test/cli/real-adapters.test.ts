@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { rdsEcho } from "../helpers/cli.js";
+import { writeExample } from "../helpers/definitions.js";
 
 // A PATH with no pulumi on it (the CLI is started by absolute path, so node itself is not needed on PATH), and no AWS
 // credentials anywhere the SDK looks (no instance metadata either: this is not an EC2 instance).
@@ -43,7 +44,7 @@ describe("without --sandbox the real adapters are used, and what they need is ch
     const dir = mkdtempSync(path.join(os.tmpdir(), "rds-echo-profile-"));
     try {
       await mkdir(path.join(dir, "stacks"));
-      await writeFile(path.join(dir, "stacks/development.yaml"), developmentYaml.replace("region: eu-west-1", "region: eu-west-1\nprofile: team-dev"));
+      await writeExample(dir, developmentYaml.replace("region: eu-west-1", "region: eu-west-1\nprofile: team-dev"));
       const r = rdsEcho(["status", "development", "--dir", dir], { env });
       expect(r.status).toBe(2);
       expect(r.stderr).toContain('the profile "team-dev"');

@@ -5,13 +5,13 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI } from "../helpers/cli.js";
-import { developmentYaml } from "../helpers/definitions.js";
+import { developmentYaml, writeExample } from "../helpers/definitions.js";
 
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "rds-echo-signals-"));
   await mkdir(path.join(dir, "stacks"));
-  await writeFile(path.join(dir, "stacks/development.yaml"), developmentYaml);
+  await writeExample(dir, developmentYaml);
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 

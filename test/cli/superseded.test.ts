@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { developmentYaml } from "../helpers/definitions.js";
+import { developmentYaml, writeExample } from "../helpers/definitions.js";
 import { rdsEcho, type CliResult } from "../helpers/cli.js";
 
 let dir: string;
@@ -28,7 +28,7 @@ function served(): string | undefined {
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "rds-echo-superseded-"));
   await mkdir(path.join(dir, "stacks"));
-  await writeFile(path.join(dir, "stacks/development.yaml"), developmentYaml);
+  await writeExample(dir, developmentYaml);
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -36,12 +36,12 @@ describe("the CNAME never moves backwards (subprocesses on the sandbox)", () => 
   it("a rebooted generation overtaken by a newer promoted one is superseded: never promoted, shown, retired", () => {
     const first = json(cli("up", "development", "--yes", "--json"));
     const a = first.steps[0].generation as string;
-    expect(first.steps.map((s: any) => s.step)).toEqual(["new", "modify", "reboot"]);
+    expect(first.steps.map((s: any) => s.step)).toEqual(["new", "modify", "reboot", "hooks"]);
 
     expect(rdsEcho(["sandbox", "advance", "21h", "--dir", dir], { env }).status).toBe(0);
     const b = json(cli("new", "development", "--force", "--yes", "--json")).steps[0].generation as string;
     const second = json(cli("up", "development", "--promote", "--yes", "--json"));
-    expect(second.steps.map((s: any) => `${s.step} ${s.generation}`)).toEqual([`modify ${b}`, `reboot ${b}`, `promote ${b}`]);
+    expect(second.steps.map((s: any) => `${s.step} ${s.generation}`)).toEqual([`modify ${b}`, `reboot ${b}`, `hooks ${b}`, `promote ${b}`]);
     expect(served()).toBe(b);
 
     // A late `promote` (an approval arriving, a person) must not point the CNAME back at A.

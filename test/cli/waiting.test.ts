@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { developmentYaml } from "../helpers/definitions.js";
+import { developmentYaml, writeExample } from "../helpers/definitions.js";
 import { rdsEcho, type CliResult } from "../helpers/cli.js";
 
 let dir: string;
@@ -15,7 +15,7 @@ function cli(...args: string[]): CliResult {
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "rds-echo-waiting-"));
   await mkdir(path.join(dir, "stacks"));
-  await writeFile(path.join(dir, "stacks/development.yaml"), developmentYaml.replace("keep: 1", "keep: 0"));
+  await writeExample(dir, developmentYaml.replace("keep: 1", "keep: 0"));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 

@@ -75,6 +75,8 @@ export function sandboxWorld(initial: EchoDefinition = testDefinition()): World 
 export function testDefinition(mutate: (data: Record<string, any>) => void = () => {}): EchoDefinition {
   const data = developmentData();
   data.retire.keep = 0;
+  // These tests are about stages and guards; hooks have tests of their own (and a test that wants some sets them).
+  delete data.hooks;
   mutate(data);
   return definitionFrom(data);
 }
