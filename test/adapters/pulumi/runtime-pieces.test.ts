@@ -1,6 +1,6 @@
 /** The small real-path pieces of the Pulumi adapter: paged history, file-backend locks, the CLI process runner. */
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -54,6 +54,25 @@ describe("file backend locks", () => {
       { stack: "development-20261125-1230", file: path.join(lockDir, "0b5f.json"), pid: 4242, username: "ci", hostname: "runner-3", timestamp: "2026-11-25T12:30:00Z" },
     ]);
     expect(await heldLocks(tempDir(), "rds-echo")).toEqual([]);
+  });
+
+  it.runIf(process.platform === "linux")("a zombie holds no lock: killed, never reaped, it will release nothing", async () => {
+    // `sleep 0` exits at once; its parent execs into `sleep 3`, which never waits for it: a zombie for 3 s.
+    const parent = spawn("sh", ["-c", "sleep 0 & echo $!; exec sleep 3"], { stdio: ["ignore", "pipe", "ignore"] });
+    const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString()))));
+    try {
+      let state = "";
+      for (let i = 0; i < 50 && !state.startsWith("Z"); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const stat = readFileSync(`/proc/${zombie}/stat`, "utf8");
+        state = stat.slice(stat.lastIndexOf(")") + 2);
+      }
+      expect(state.startsWith("Z"), "the child became a zombie").toBe(true);
+      expect(isStale({ stack: "s", file: "f", pid: zombie, hostname: "host-a" }, "host-a")).toBe(true);
+      expect(isStale({ stack: "s", file: "f", pid: parent.pid!, hostname: "host-a" }, "host-a")).toBe(false);
+    } finally {
+      parent.kill("SIGKILL");
+    }
   });
 
   it("a lock is stale only when its holder ran on this host and runs no more; only those files are released", async () => {
