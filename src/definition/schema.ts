@@ -15,6 +15,7 @@ import { MAX_TAGS_PER_RESOURCE, tagKeyProblem, tagValueProblem } from "./tags.js
 import { APPROVER_EMAIL } from "../approval/requests.js";
 import { CONFIG_KEY_PATTERN, CONFIG_KEYS } from "../program/stack-config.js";
 import { hooksPasswordProblem, hooksSchema } from "../hooks/schema.js";
+import type { ClusterEchoDefinition } from "./cluster-schema.js";
 
 /** Adds a zod issue from a `problem` function that returns a message or undefined. */
 const rule = (problem: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
@@ -28,18 +29,18 @@ const rdsIdentifier = (max: number) => z.string().superRefine(rule((v) => identi
 const tagKey = z
   .string()
   .superRefine(rule((k) => (k.startsWith("echo:") ? `tag key "${k}" uses the prefix echo:, which rds-echo reserves` : tagKeyProblem(k))));
-const tags = z.record(tagKey, z.string().superRefine(rule(tagValueProblem)));
+export const tags = z.record(tagKey, z.string().superRefine(rule(tagValueProblem)));
 
 /** AWS's default groups (`default.postgres16`, `default:mysql-8-0`) are valid names that break the identifier rules. */
-const parameterGroupName = z.string().superRefine(rule((v) => (/^default\.[a-z0-9.-]+$/.test(v) ? undefined : identifierProblem(v, 255))));
+export const parameterGroupName = z.string().superRefine(rule((v) => (/^default\.[a-z0-9.-]+$/.test(v) ? undefined : identifierProblem(v, 255))));
 const optionGroupName = z.string().superRefine(rule((v) => (/^default:[a-z0-9-]+$/.test(v) ? undefined : identifierProblem(v, 255))));
 
-const duration = z.string().superRefine(
+export const duration = z.string().superRefine(
   rule((v) => (parseDuration(v) === undefined ? 'must be a duration such as "48h", "90m", "2d" or "1d12h"' : undefined)),
 );
 
 /** DescribeDBSnapshots types: `awsbackup` is a snapshot AWS Backup made of the instance. */
-const snapshotType = z.enum(["automated", "manual", "shared", "awsbackup"]);
+export const snapshotType = z.enum(["automated", "manual", "shared", "awsbackup"]);
 
 const source = z.strictObject({
   /** The production DB instance whose snapshots are echoed. */
@@ -88,7 +89,7 @@ const secretReference = z.strictObject(
   },
 );
 
-const modify = z.strictObject({
+export const modify = z.strictObject({
   parameterGroup: parameterGroupName.optional(),
   vpcSecurityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'must be a security group id such as "sg-0123456789abcdef0"')).min(1).optional(),
   backupRetentionPeriod: z.number().int().min(0).max(35).optional(),
@@ -110,7 +111,7 @@ const modify = z.strictObject({
   deletionProtection: z.boolean().optional(),
 });
 
-const fqdn = z
+export const fqdn = z
   .string()
   .transform((v) => v.replace(/\.$/, "").toLowerCase())
   .pipe(
@@ -134,10 +135,12 @@ const approval = z.strictObject({
   email: z.strictObject({ from: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an e-mail address (a verified SES identity)") }).optional(),
 });
 
-const promote = z
+export const promote = z
   .strictObject({
     approval: approval.optional(),
     cname: fqdn.optional(),
+    /** Clusters only: a second name for the cluster's reader endpoint, moved with the writer's (see cluster-schema.ts). */
+    readerCname: fqdn.optional(),
     zoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"').optional(),
     zoneName: fqdn.optional(),
     ttl: z.number().int().min(0).max(86400).default(60),
@@ -156,12 +159,18 @@ const promote = z
     if (p.cname && p.zoneName && p.cname === p.zoneName) {
       ctx.addIssue({ code: "custom", path: ["cname"], message: `is the apex of the zone "${p.zoneName}"; Route 53 allows no CNAME there (use a name inside the zone)` });
     }
+    if (p.readerCname && p.readerCname === p.cname) {
+      ctx.addIssue({ code: "custom", path: ["readerCname"], message: "must differ from cname (it names the reader endpoint, cname the writer)" });
+    }
+    if (p.readerCname && p.zoneName && !p.readerCname.endsWith(`.${p.zoneName}`)) {
+      ctx.addIssue({ code: "custom", path: ["readerCname"], message: `"${p.readerCname}" is not inside the zone "${p.zoneName}"` });
+    }
     if (p.cname && p.zoneName && p.cname !== p.zoneName && !p.cname.endsWith(`.${p.zoneName}`)) {
       ctx.addIssue({ code: "custom", path: ["zoneName"], message: `the cname "${p.cname}" is not inside the zone "${p.zoneName}"` });
     }
   });
 
-const retire = z
+export const retire = z
   .strictObject({
     skipFinalSnapshot: z.boolean().default(false),
     finalSnapshotName: z.string().optional(),
@@ -197,6 +206,19 @@ export const DEFAULT_FINAL_SNAPSHOT_NAME = "{generation}-final";
 /** Tags rds-echo itself puts on a generation's instance: echo:managed, echo:generation, echo:stage, echo:snapshot. */
 const ECHO_TAG_COUNT = 4;
 
+/** The sections every echo has, whatever it copies (an instance here, a cluster in cluster-schema.ts). */
+export const commonSections = {
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as "eu-west-1"'),
+  profile: z.string().min(1).optional(),
+  promote: promote.optional(),
+  retire: retire.default({ skipFinalSnapshot: false, keep: 1 }),
+  guard: z.strictObject({ minAgeHours: z.number().min(0).default(20) }).default({ minAgeHours: 20 }),
+  timeouts: z
+    .strictObject({ create: duration.default("48h"), update: duration.default("8h"), delete: duration.default("4h") })
+    .default({ create: "48h", update: "8h", delete: "4h" }),
+  hooks: hooksSchema.optional(),
+};
+
 export const definitionSchema = z
   .strictObject({
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as "eu-west-1"'),
@@ -215,6 +237,9 @@ export const definitionSchema = z
   .superRefine((d, ctx) => {
     const hooksProblem = hooksPasswordProblem(d);
     if (hooksProblem) ctx.addIssue({ code: "custom", path: ["hooks"], message: hooksProblem });
+    if (d.promote?.readerCname !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["promote", "readerCname"], message: "is for echoes of an Aurora cluster (source.cluster); an instance has no reader endpoint" });
+    }
     if (d.instance.multiAz && d.instance.availabilityZone !== undefined) {
       ctx.addIssue({ code: "custom", path: ["instance", "availabilityZone"], message: "cannot be set with multiAz: true (RDS places a Multi-AZ instance itself); remove one of them" });
     }
@@ -231,10 +256,17 @@ export const definitionSchema = z
     }
   });
 
-/** A validated echo definition (defaults applied), plus the echo's name taken from its file name. */
+/** A validated echo definition of an RDS instance (defaults applied), plus the echo's name taken from its file name. */
 export type EchoSpec = z.output<typeof definitionSchema>;
-export interface EchoDefinition extends EchoSpec {
+export interface InstanceEchoDefinition extends EchoSpec {
   readonly echo: string;
+}
+/** Any echo: of an RDS instance, or of an Aurora cluster (src/definition/cluster-schema.ts). */
+export type EchoDefinition = InstanceEchoDefinition | ClusterEchoDefinition;
+
+/** An echo of an Aurora cluster (`source.cluster`) rather than of an instance. */
+export function isClusterEcho(definition: EchoDefinition): definition is ClusterEchoDefinition {
+  return "cluster" in definition;
 }
 export type SecretReference = z.output<typeof secretReference>;
 export type SnapshotType = z.output<typeof snapshotType>;

@@ -7,6 +7,7 @@ import type { EchoDefinition } from "../definition/schema.js";
 import { isProgramStage, type Stage } from "../program/stages.js";
 import { TAG_GENERATION, TAG_MANAGED, TAG_STAGE } from "../program/tags.js";
 import type { InstanceInfo, Ports, StackSummary } from "../ports.js";
+import { describeDatabases } from "./database.js";
 
 /**
  * A generation's condition. Beyond the stages: `incomplete` (a stack whose instance does not exist yet, e.g. a run
@@ -40,7 +41,7 @@ export async function loadEchoState(ports: Pick<Ports, "engine" | "rds">, defini
   const stacks = (await ports.engine.list())
     .filter((s) => parseGenerationName(s.name)?.echo === echo)
     .sort((a, b) => parseGenerationName(a.name)!.createdAt.getTime() - parseGenerationName(b.name)!.createdAt.getTime());
-  const instances = await ports.rds.describeInstances(stacks.map((s) => s.name));
+  const instances = await describeDatabases(ports, definition, stacks.map((s) => s.name));
   const generations = stacks.map((stack): Generation => {
     const instance = instances.get(stack.name);
     return {

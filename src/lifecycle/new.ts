@@ -3,6 +3,8 @@ import { generationName } from "../definition/identifiers.js";
 import { masterPasswordProblem } from "../definition/password.js";
 import { GuardError } from "../errors.js";
 import type { GenerationSettings } from "../ports.js";
+import { isClusterEcho, type InstanceEchoDefinition } from "../definition/schema.js";
+import { pinClusterSource, type PinnedSource } from "./cluster-new.js";
 import { confirmChanges } from "./confirm.js";
 import type { StepContext, StepReport } from "./context.js";
 import { busyGeneration, byCondition, newestLive, type EchoState } from "./echo-state.js";
@@ -48,6 +50,24 @@ export async function newGeneration(ctx: StepContext, state: EchoState): Promise
   if (state.generations.some((g) => g.name === name)) {
     throw new GuardError(`new: a generation named ${name} already exists; generations are named by the minute, retry in a minute`);
   }
+  // Where the data comes from is pinned now, once: the program never looks up "the latest" itself.
+  const { settings, message, detail } = isClusterEcho(definition) ? await pinClusterSource(ctx, definition, name) : await pinSnapshot(ctx, definition, name);
+  await ports.engine.create(name, settings, options.secrets);
+  try {
+    const preview = await ports.engine.preview(name, settings, { message });
+    await confirmChanges(ports, message, [{ label: message, set: preview }], options);
+  } catch (error) {
+    // Declined or failed before anything was created: leave no empty stack behind.
+    await ports.engine.remove(name);
+    throw error;
+  }
+  await applyMove(ctx, name, settings, message);
+  return { step: "new", generation: name, detail };
+}
+
+/** An instance echo: the latest (or explicit) snapshot of the source instance, with its encryption. */
+async function pinSnapshot(ctx: StepContext, definition: InstanceEchoDefinition, name: string): Promise<PinnedSource> {
+  const { ports, options } = ctx;
   const snapshot = await ports.rds.latestSnapshot({
     instance: definition.source.instance,
     types: definition.source.snapshotTypes,
@@ -69,15 +89,5 @@ export async function newGeneration(ctx: StepContext, state: EchoState): Promise
     ...(snapshot.kmsKeyId ? { kmsKeyId: snapshot.kmsKeyId } : {}),
   };
   const message = `new ${name} from ${snapshot.id}`;
-  await ports.engine.create(name, settings, options.secrets);
-  try {
-    const preview = await ports.engine.preview(name, settings, { message });
-    await confirmChanges(ports, message, [{ label: message, set: preview }], options);
-  } catch (error) {
-    // Declined or failed before anything was created: leave no empty stack behind.
-    await ports.engine.remove(name);
-    throw error;
-  }
-  await applyMove(ctx, name, settings, message);
-  return { step: "new", generation: name, detail: `restored from ${snapshot.id}` };
+  return { settings, message, detail: `restored from ${snapshot.id}` };
 }

@@ -1,5 +1,6 @@
 /** `preview`: what the next step of `up` would change, without changing anything. */
 import { generationName } from "../definition/identifiers.js";
+import { isClusterEcho, type EchoDefinition } from "../definition/schema.js";
 import type { ChangeSet } from "../ports.js";
 import type { StepContext } from "./context.js";
 import { byCondition, loadEchoState } from "./echo-state.js";
@@ -34,7 +35,7 @@ export async function previewNext(ctx: StepContext, options: UpOptions): Promise
     const { planGeneration } = await import("../program/plan.js");
     const plan = await planGeneration({ definition: ctx.definition, generation: name, stage: "new" });
     const changes = plan.declarations.map((d) => ({ op: "create" as const, type: d.type, name: d.name }));
-    return { step, generation: name, changes: [{ label: `new ${name}: restore the latest snapshot of ${ctx.definition.source.instance}`, set: { changes } }] };
+    return { step, generation: name, changes: [{ label: `new ${name}: ${sourceDescription(ctx.definition)}`, set: { changes } }] };
   }
   if (step === "retire") {
     const oldest = retireCandidates(state, ctx.definition.retire.keep)[0]!;
@@ -50,4 +51,11 @@ export async function previewNext(ctx: StepContext, options: UpOptions): Promise
   const zoneId = step === "promote" ? (await promotionTarget(ctx.ports, ctx.definition))?.zoneId : undefined;
   const settings = { ...(await engine.settings(g.name))!, stage: TARGET_STAGE[step], ...(zoneId ? { zoneId } : {}) };
   return { step, generation: g.name, changes: [{ label: `${step} ${g.name}`, set: await engine.preview(g.name, settings, { message: `preview ${step}` }) }] };
+}
+
+/** Where `new` would take the data from, in words. */
+function sourceDescription(definition: EchoDefinition): string {
+  if (!isClusterEcho(definition)) return `restore the latest snapshot of ${definition.source.instance}`;
+  const { source } = definition;
+  return source.from === "clone" ? `clone ${source.cluster} (copy-on-write)` : `restore the latest cluster snapshot of ${source.cluster}`;
 }

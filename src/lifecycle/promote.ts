@@ -14,13 +14,14 @@ import { byCondition, type EchoState, type Generation } from "./echo-state.js";
 import { promotableGeneration, requireAvailable } from "./guards.js";
 import { requireScrubbed, runBeforePromote } from "./hooks.js";
 import { promotionTarget } from "./zone.js";
+import { describeDatabase } from "./database.js";
 import { applyMove, previewMove, settingsAt } from "./stage-update.js";
 
 export async function promoteGeneration(ctx: StepContext, state: EchoState): Promise<StepReport[]> {
   const { ports, definition } = ctx;
   if (!definition.promote) throw new GuardError(`promote: ${definition.echo} has no promote section in its definition`);
   const generation = promotableGeneration(state, "promote");
-  const fresh = await ports.rds.describeInstance(generation.name);
+  const fresh = await describeDatabase(ports, definition, generation.name);
   requireAvailable({ ...generation, ...(fresh ? { instance: fresh } : {}) }, "promote");
   await requireScrubbed(ctx, generation.name);
   // Approval is read from this generation's own instance: nothing granted for another generation can count here.
@@ -48,7 +49,7 @@ export async function promoteGeneration(ctx: StepContext, state: EchoState): Pro
   await runBeforePromote(ctx, generation, fresh!);
   await applyMove(ctx, generation.name, settings, message);
   await assertServes(ctx, zoneId, cname, generation.name, previous);
-  const address = (await ports.rds.describeInstance(generation.name))?.address;
+  const address = (await describeDatabase(ports, definition, generation.name))?.address;
   ports.output.step(`${cname} -> ${address}`);
 
   const reports: StepReport[] = [{ step: "promote", generation: generation.name, detail: `${cname} -> ${address}` }];
@@ -117,7 +118,7 @@ async function flipChange(ctx: StepContext, zoneId: string, cname: string, targe
 /** Demotion only ever follows a CNAME that provably names the new generation. */
 async function assertServes(ctx: StepContext, zoneId: string, cname: string, generation: string, demoting: readonly Generation[]): Promise<void> {
   const live = await ctx.ports.dns.readCname(zoneId, cname);
-  const address = (await ctx.ports.rds.describeInstance(generation))?.address;
+  const address = (await describeDatabase(ctx.ports, ctx.definition, generation))?.address;
   if (address === undefined || live?.target !== address) {
     throw new Error(
       `${cname} reads ${live?.target ?? "nothing"}, not ${generation}'s ${address}; not demoting ${demoting.map((g) => g.name).join(", ") || "anything"}. ` +

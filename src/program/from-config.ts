@@ -17,6 +17,8 @@ export function programFromStackConfig(definition: EchoDefinition): GenerationOu
   // Absent in stacks pinned before rds-echo recorded the snapshot's encryption: then nothing is declared, as before.
   const storageEncrypted = config.getBoolean(CONFIG_KEYS.storageEncrypted);
   const kmsKeyId = config.get(CONFIG_KEYS.kmsKeyId);
+  const cloneOf = config.get(CONFIG_KEYS.cloneOf);
+  const engine = config.get(CONFIG_KEYS.engine);
   return generationProgram({
     definition,
     generation: pulumi.getStack(),
@@ -25,6 +27,8 @@ export function programFromStackConfig(definition: EchoDefinition): GenerationOu
     ...(zoneId ? { zoneId } : {}),
     ...(storageEncrypted !== undefined ? { storageEncrypted } : {}),
     ...(kmsKeyId ? { kmsKeyId } : {}),
+    ...(cloneOf ? { cloneOf } : {}),
+    ...(engine ? { engine } : {}),
     ...(secret ? { masterPassword: config.requireSecret(secret) } : {}),
   });
 }

@@ -13,7 +13,8 @@ import { Record as DnsRecord } from "@pulumi/aws/route53/record.js";
 import * as pulumi from "@pulumi/pulumi";
 import { parseDuration, pulumiTimeout } from "../definition/duration.js";
 import { finalSnapshotName } from "../definition/identifiers.js";
-import { DEFAULT_FINAL_SNAPSHOT_NAME, type EchoDefinition } from "../definition/schema.js";
+import { DEFAULT_FINAL_SNAPSHOT_NAME, isClusterEcho, type EchoDefinition, type InstanceEchoDefinition } from "../definition/schema.js";
+import { clusterProgram } from "./cluster.js";
 import { hasModifications, type ProgramStage } from "./stages.js";
 import { OUT_OF_BAND_TAG_PREFIXES, snapshotTagValue, TAG_GENERATION, TAG_MANAGED, TAG_SNAPSHOT, TAG_STAGE } from "./tags.js";
 
@@ -36,6 +37,14 @@ export interface GenerationSpec {
   /** The pinned snapshot's encryption (see GenerationSettings): declared when known, so no stage plans a replacement. */
   readonly storageEncrypted?: boolean;
   readonly kmsKeyId?: string;
+  /** Cluster echoes: the source cluster of a clone, and the pinned engine (see GenerationSettings). */
+  readonly cloneOf?: string;
+  readonly engine?: string;
+}
+
+/** A generation of an instance echo. */
+export interface InstanceGenerationSpec extends GenerationSpec {
+  readonly definition: InstanceEchoDefinition;
 }
 
 export interface GenerationOutputs {
@@ -45,6 +54,9 @@ export interface GenerationOutputs {
   readonly stage: ProgramStage;
   readonly snapshot: string;
   readonly cname?: string;
+  /** Cluster echoes: the reader endpoint, and the second CNAME naming it while promoted. */
+  readonly readerAddress?: pulumi.Output<string>;
+  readonly readerCname?: string;
 }
 
 /**
@@ -53,7 +65,7 @@ export interface GenerationOutputs {
  * with the snapshot's encryption, the provider reads it back into state, so leaving them undeclared would plan a
  * replacement at the next stage.
  */
-export function restoreArgs(spec: Pick<GenerationSpec, "definition" | "generation" | "snapshot" | "storageEncrypted" | "kmsKeyId">) {
+export function restoreArgs(spec: Pick<InstanceGenerationSpec, "definition" | "generation" | "snapshot" | "storageEncrypted" | "kmsKeyId">) {
   const { definition: d, generation, snapshot } = spec;
   return {
     identifier: generation,
@@ -85,7 +97,7 @@ export function restoreArgs(spec: Pick<GenerationSpec, "definition" | "generatio
  * Settings RDS only accepts after create; declared from stage `modified` on. Deletion protection is lifted once a
  * generation is `forgotten`: it no longer serves anyone, and `retire` must be able to destroy it.
  */
-export function modificationArgs<Secret>(definition: EchoDefinition, masterPassword: Secret | undefined, stage: ProgramStage = "modified") {
+export function modificationArgs<Secret>(definition: InstanceEchoDefinition, masterPassword: Secret | undefined, stage: ProgramStage = "modified") {
   const m = definition.modify;
   return {
     parameterGroupName: m.parameterGroup,
@@ -101,7 +113,7 @@ export function modificationArgs<Secret>(definition: EchoDefinition, masterPassw
 }
 
 /** The instance's tags at a stage: the user's, rds-echo's bookkeeping, and the promotion tags while promoted. */
-export function instanceTags(spec: Pick<GenerationSpec, "definition" | "generation" | "stage" | "snapshot">): Record<string, string> {
+export function instanceTags(spec: Pick<InstanceGenerationSpec, "definition" | "generation" | "stage" | "snapshot">): Record<string, string> {
   const { definition, generation, stage, snapshot } = spec;
   return {
     ...definition.instance.tags,
@@ -115,6 +127,13 @@ export function instanceTags(spec: Pick<GenerationSpec, "definition" | "generati
 
 /** Declares the generation's resources. Must run inside a Pulumi program (real engine or mock runtime). */
 export function generationProgram(spec: GenerationSpec): GenerationOutputs {
+  const d = spec.definition;
+  // An echo of an Aurora cluster declares a cluster and its instances instead (cluster.ts).
+  if (isClusterEcho(d)) return clusterProgram({ ...spec, definition: d });
+  return instanceProgram({ ...spec, definition: d });
+}
+
+function instanceProgram(spec: InstanceGenerationSpec): GenerationOutputs {
   const { definition: d, generation, stage } = spec;
   if (d.modify.masterPassword && hasModifications(stage) && spec.masterPassword === undefined) {
     throw new Error(`${generation}: modify.masterPassword references secret "${d.modify.masterPassword.secret}" but no value was given`);

@@ -3,7 +3,7 @@
  * no network: values only the cloud can know (the pinned snapshot, a looked-up zone) are shown as what they will be.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { EchoDefinition } from "../definition/schema.js";
+import { isClusterEcho, type EchoDefinition } from "../definition/schema.js";
 import { evaluateUnderMocks, type Evaluation } from "./evaluate.js";
 import { generationProgram } from "./generation.js";
 import { PROJECT } from "./project.js";
@@ -23,6 +23,11 @@ export interface Plan extends Evaluation, PlanRequest {
 
 /** What the snapshot input will be: the explicit one, or a description of the one `new` will pin. */
 export function plannedSnapshot(definition: EchoDefinition): string {
+  if (isClusterEcho(definition)) {
+    const { source } = definition;
+    if (source.from === "clone") return `clone:${source.cluster}`;
+    return source.snapshot ?? `<latest available ${source.snapshotTypes.join("/")} cluster snapshot of ${source.cluster}, pinned at new>`;
+  }
   const { source } = definition;
   return source.snapshot ?? `<latest available ${source.snapshotTypes.join("/")} snapshot of ${source.instance}, pinned at new>`;
 }
@@ -41,6 +46,9 @@ export async function planGeneration(request: PlanRequest): Promise<Plan> {
         generation,
         stage,
         snapshot,
+        // A cluster's engine is known only from its snapshot or source, pinned at new.
+        ...(isClusterEcho(definition) ? { engine: `<engine of ${definition.source.cluster}, pinned at new>` } : {}),
+        ...(isClusterEcho(definition) && definition.source.from === "clone" ? { cloneOf: definition.source.cluster } : {}),
         zoneId: promote?.zoneId ?? `<hosted zone of ${promote?.zoneName ?? promote?.cname}, looked up at promote>`,
         // Never a real password: plan only shows that a secret will be set.
         ...(definition.modify.masterPassword ? { masterPassword: pulumi.secret("<secret>") } : {}),

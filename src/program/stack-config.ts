@@ -12,6 +12,9 @@ export const CONFIG_KEYS = {
   /** `true` or `false`, pinned at `new` from the snapshot; absent in stacks pinned before it was recorded. */
   storageEncrypted: "storageEncrypted",
   kmsKeyId: "kmsKeyId",
+  /** Cluster echoes: the cluster a clone was made of, and the Aurora engine; both pinned at `new`. */
+  cloneOf: "cloneOf",
+  engine: "engine",
   /** Digests of the afterRestore hooks that succeeded, and the digest of the whole list once all did (src/hooks). */
   hooksDone: "hooksDone",
   scrubbed: "scrubbed",

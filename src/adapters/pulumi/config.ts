@@ -17,12 +17,14 @@ export const SETTINGS_KEYS = {
   zoneId: configKey(CONFIG_KEYS.zoneId),
   storageEncrypted: configKey(CONFIG_KEYS.storageEncrypted),
   kmsKeyId: configKey(CONFIG_KEYS.kmsKeyId),
+  cloneOf: configKey(CONFIG_KEYS.cloneOf),
+  engine: configKey(CONFIG_KEYS.engine),
   hooksDone: configKey(CONFIG_KEYS.hooksDone),
   scrubbed: configKey(CONFIG_KEYS.scrubbed),
 } as const;
 
 /** Settings keys that may be absent (a stack pinned before they existed, or one without a looked-up zone). */
-const OPTIONAL_KEYS = [SETTINGS_KEYS.zoneId, SETTINGS_KEYS.storageEncrypted, SETTINGS_KEYS.kmsKeyId, SETTINGS_KEYS.hooksDone, SETTINGS_KEYS.scrubbed] as const;
+const OPTIONAL_KEYS = [SETTINGS_KEYS.zoneId, SETTINGS_KEYS.storageEncrypted, SETTINGS_KEYS.kmsKeyId, SETTINGS_KEYS.cloneOf, SETTINGS_KEYS.engine, SETTINGS_KEYS.hooksDone, SETTINGS_KEYS.scrubbed] as const;
 
 const MANAGED_KEYS: readonly string[] = Object.values(SETTINGS_KEYS);
 const RESERVED_SECRET_NAMES: readonly string[] = Object.values(CONFIG_KEYS);
@@ -36,6 +38,8 @@ export function settingsToConfig(settings: GenerationSettings): ConfigMap {
     ...(settings.zoneId !== undefined ? { [SETTINGS_KEYS.zoneId]: { value: settings.zoneId } } : {}),
     ...(settings.storageEncrypted !== undefined ? { [SETTINGS_KEYS.storageEncrypted]: { value: String(settings.storageEncrypted) } } : {}),
     ...(settings.kmsKeyId !== undefined ? { [SETTINGS_KEYS.kmsKeyId]: { value: settings.kmsKeyId } } : {}),
+    ...(settings.cloneOf !== undefined ? { [SETTINGS_KEYS.cloneOf]: { value: settings.cloneOf } } : {}),
+    ...(settings.engine !== undefined ? { [SETTINGS_KEYS.engine]: { value: settings.engine } } : {}),
     ...(settings.hooksDone !== undefined ? { [SETTINGS_KEYS.hooksDone]: { value: settings.hooksDone } } : {}),
     ...(settings.scrubbed !== undefined ? { [SETTINGS_KEYS.scrubbed]: { value: settings.scrubbed } } : {}),
   };
@@ -76,6 +80,8 @@ export function settingsFromConfig(stack: string, config: ConfigMap): Generation
     throw new Error(`stack ${stack}: config ${SETTINGS_KEYS.storageEncrypted} is "${encrypted}", not true or false`);
   }
   const kmsKeyId = plain(SETTINGS_KEYS.kmsKeyId);
+  const cloneOf = plain(SETTINGS_KEYS.cloneOf);
+  const engine = plain(SETTINGS_KEYS.engine);
   const hooksDone = plain(SETTINGS_KEYS.hooksDone);
   const scrubbed = plain(SETTINGS_KEYS.scrubbed);
   return {
@@ -86,6 +92,8 @@ export function settingsFromConfig(stack: string, config: ConfigMap): Generation
     // Absent in stacks pinned before rds-echo recorded it: left undefined, so the program declares what it did then.
     ...(encrypted !== undefined ? { storageEncrypted: encrypted === "true" } : {}),
     ...(kmsKeyId ? { kmsKeyId } : {}),
+    ...(cloneOf ? { cloneOf } : {}),
+    ...(engine ? { engine } : {}),
     ...(hooksDone !== undefined ? { hooksDone } : {}),
     ...(scrubbed ? { scrubbed } : {}),
   };

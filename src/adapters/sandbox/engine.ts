@@ -258,6 +258,8 @@ export class SandboxEngine implements StackEngine {
           ...(settings.zoneId ? { zoneId: settings.zoneId } : {}),
           ...(settings.storageEncrypted !== undefined ? { storageEncrypted: settings.storageEncrypted } : {}),
           ...(settings.kmsKeyId ? { kmsKeyId: settings.kmsKeyId } : {}),
+          ...(settings.cloneOf ? { cloneOf: settings.cloneOf } : {}),
+          ...(settings.engine ? { engine: settings.engine } : {}),
           ...(password !== undefined ? { masterPassword: password } : {}),
         }),
       state: (d) => this.#stateOf(d, preview),
