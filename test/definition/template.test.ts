@@ -4,6 +4,7 @@ import { parseDefinition } from "../../src/definition/load.js";
 import { REQUIRED_KEYS, definitionTemplate } from "../../src/definition/template.js";
 import { definitionSchema } from "../../src/definition/schema.js";
 import { DefinitionError } from "../../src/errors.js";
+import { instanceEcho } from "../helpers/definitions.js";
 
 describe("the config template", () => {
   it("does not validate until the required values are filled, and names exactly those", () => {
@@ -40,7 +41,7 @@ describe("the config template", () => {
       .replace('instance: ""', "instance: production-db")
       .replace('class: ""', "class: db.t3.medium")
       .replace(/^ {2}zoneId: .*$/m, "  zoneName: db.example.com");
-    const d = parseDefinition(uncommented, "stacks/staging.yaml", "staging");
+    const d = instanceEcho(parseDefinition(uncommented, "stacks/staging.yaml", "staging"));
     expect(d.modify.masterPassword).toEqual({ secret: "masterPassword" });
     expect(d.promote?.cname).toBe("staging.db.example.com");
     expect(d.instance.tags).toEqual({ team: "platform" });

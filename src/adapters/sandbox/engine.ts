@@ -30,6 +30,7 @@ import type {
 import { SimulatedCrash, type Faults } from "./faults.js";
 import { changedKeys, isPlainMap, valueDiffs } from "../value-diffs.js";
 import { readBackInputs, SandboxCloud } from "./cloud.js";
+import { CLUSTER_REPLACE_KEYS } from "./cluster-cloud.js";
 import type { SandboxPostgres } from "./postgres.js";
 import { INSTANCE_TYPE, RECORD_TYPE } from "../../program/resource-types.js";
 import type { SimHistoryEntry, SimStack, SimWorld, StoredResource } from "./world.js";
@@ -38,6 +39,7 @@ import type { SimHistoryEntry, SimStack, SimWorld, StoredResource } from "./worl
 const REPLACE_KEYS: Record<string, readonly string[]> = {
   [INSTANCE_TYPE]: ["identifier", "snapshotIdentifier", "availabilityZone", "dbName", "kmsKeyId", "storageEncrypted", "username", "characterSetName", "timezone"],
   [RECORD_TYPE]: ["zoneId", "name", "type", "setIdentifier"],
+  ...CLUSTER_REPLACE_KEYS,
 };
 
 export interface SandboxEngineOptions {

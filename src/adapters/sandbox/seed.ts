@@ -3,7 +3,8 @@
  * of its automated snapshots plus a manual one (and one still being created, which must never be picked), and a
  * public hosted zone for its CNAME. Idempotent: seeding twice adds nothing.
  */
-import type { EchoDefinition } from "../../definition/schema.js";
+import { isClusterEcho, type EchoDefinition, type InstanceEchoDefinition } from "../../definition/schema.js";
+import { seedCluster } from "./cluster-seed.js";
 import { createHash } from "node:crypto";
 import { SOURCE_SNAPSHOTS_KEPT, type SimWorld } from "./world.js";
 
@@ -11,6 +12,12 @@ const DAY_MS = 86_400_000;
 const pad = (n: number) => String(n).padStart(2, "0");
 
 export function seed(world: SimWorld, definition: EchoDefinition): void {
+  if (isClusterEcho(definition)) seedCluster(world, definition);
+  else seedInstance(world, definition);
+  seedZone(world, definition);
+}
+
+function seedInstance(world: SimWorld, definition: InstanceEchoDefinition): void {
   const source = definition.source.instance;
   const { region, account } = world;
   if (!world.rds.instances[source]) {
@@ -41,6 +48,10 @@ export function seed(world: SimWorld, definition: EchoDefinition): void {
     const inProgress = `${source}-in-progress`;
     world.rds.snapshots.push({ id: inProgress, arn: `arn:aws:rds:${region}:${account}:snapshot:${inProgress}`, instance: source, type: "manual", status: "creating", createdAt: world.now - 60_000, port: 5432 });
   }
+}
+
+/** A public hosted zone for the echo's CNAME. */
+function seedZone(world: SimWorld, definition: EchoDefinition): void {
   const promote = definition.promote;
   if (promote?.cname) {
     const zoneName = promote.zoneName ?? promote.cname.split(".").slice(1).join(".");

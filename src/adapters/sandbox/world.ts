@@ -3,6 +3,7 @@
  * simulated time. Engine, RDS and DNS adapters all read and write this one object, so a test can assert real outcomes
  * ("the CNAME points at B's address; A still exists") and the CLI can persist it to `.rds-echo/sandbox.json`.
  */
+import { settleClusters } from "./cluster-world.js";
 import type { ChangeOp, GenerationSettings, HistoryEntry, OperationKind, PendingOperation } from "../../ports.js";
 
 /** Simulated durations (milliseconds of simulated time) of the slow RDS operations. */
@@ -11,14 +12,34 @@ export interface SimTimings {
   readonly modifyMs: number;
   readonly rebootMs: number;
   readonly deleteMs: number;
+  /**
+   * Aurora (optional: worlds saved before clusters existed lack them; see clusterTiming): restoring a cluster from a
+   * cluster snapshot, cloning one copy-on-write, and creating one instance in a cluster.
+   */
+  readonly clusterRestoreMs?: number;
+  readonly cloneMs?: number;
+  readonly clusterInstanceMs?: number;
 }
 
-export const DEFAULT_TIMINGS: SimTimings = {
+/**
+ * A clone shares the source's storage pages until they change, so RDS only creates the cluster's metadata: minutes
+ * (AWS quotes "minutes" for a clone, where a restore of a large cluster takes hours; these are the sandbox's guesses
+ * within those orders of magnitude). An instance then takes its own ~10 minutes, in both cases.
+ */
+export const DEFAULT_TIMINGS: Required<SimTimings> = {
   restoreMs: 90 * 60_000,
   modifyMs: 6 * 60_000,
   rebootMs: 3 * 60_000,
   deleteMs: 10 * 60_000,
+  clusterRestoreMs: 3 * 3_600_000,
+  cloneMs: 8 * 60_000,
+  clusterInstanceMs: 12 * 60_000,
 };
+
+/** A cluster timing of the world, or its default for a world saved before clusters existed. */
+export function clusterTiming(world: SimWorld, key: "clusterRestoreMs" | "cloneMs" | "clusterInstanceMs"): number {
+  return world.timings[key] ?? DEFAULT_TIMINGS[key];
+}
 
 /** How long RDS keeps reporting `available` after it accepted a reboot. */
 export const REBOOT_STATUS_LAG_MS = 10_000;
@@ -45,6 +66,8 @@ export interface SimInstance {
   /** Inherited from the snapshot it was restored from, whatever the restore call said. */
   encrypted?: boolean;
   kmsKeyId?: string;
+  /** The Aurora cluster this instance is a member of (a cluster echo's instance, or a source cluster's). */
+  cluster?: string;
   /**
    * A status RDS reports only a little after the call that caused it returned (RebootDBInstance answers while the
    * instance still reads `available`): it takes over at `at`.
@@ -69,6 +92,41 @@ export interface SimSnapshot {
   engine?: string;
   /** Tags copied from the instance (copyTagsToSnapshot) onto a final snapshot. */
   tags?: Record<string, string>;
+}
+
+/** An Aurora cluster; its instances are SimInstances with `cluster` set. Status transitions as for instances. */
+export interface SimCluster {
+  id: string;
+  arn: string;
+  resourceId: string;
+  status: string;
+  readyAt?: number;
+  deleting?: boolean;
+  address: string;
+  readerAddress: string;
+  port: number;
+  createdAt: number;
+  engine: string;
+  /** What its data came from: a cluster snapshot, or the cluster it is a copy-on-write clone of. */
+  snapshot?: string;
+  cloneOf?: string;
+  settings: Record<string, unknown>;
+  tags: Record<string, string>;
+  encrypted?: boolean;
+  kmsKeyId?: string;
+}
+
+export interface SimClusterSnapshot {
+  id: string;
+  arn: string;
+  cluster: string;
+  type: "automated" | "manual" | "shared" | "awsbackup";
+  status: string;
+  createdAt: number;
+  port: number;
+  engine: string;
+  encrypted?: boolean;
+  kmsKeyId?: string;
 }
 
 export interface SimRecord {
@@ -128,7 +186,8 @@ export interface SimWorld {
   /** The one region the simulation covers (the sandbox serves echoes of one region at a time). */
   region: string;
   timings: SimTimings;
-  rds: { instances: Record<string, SimInstance>; snapshots: SimSnapshot[] };
+  /** `clusters` and `clusterSnapshots` are absent in worlds saved before clusters existed (see rdsClusters). */
+  rds: { instances: Record<string, SimInstance>; snapshots: SimSnapshot[]; clusters?: Record<string, SimCluster>; clusterSnapshots?: SimClusterSnapshot[] };
   route53: { zones: SimZone[] };
   stacks: Record<string, SimStack>;
   /** The dedicated link-signing principal's long-term keys, and where the simulated RDS Query API listens. */
@@ -149,7 +208,7 @@ export function emptyWorld(now: number, region: string, timings: SimTimings = DE
     account: "123456789012",
     region,
     timings,
-    rds: { instances: {}, snapshots: [] },
+    rds: { instances: {}, snapshots: [], clusters: {}, clusterSnapshots: [] },
     route53: { zones: [] },
     stacks: {},
     approval: sandboxSigner(),
@@ -190,6 +249,7 @@ export function takeDailySnapshots(world: SimWorld): void {
 /** Brings transitional states up to date with the simulated clock (creating -> available, deleting -> gone). */
 export function settle(world: SimWorld): void {
   takeDailySnapshots(world);
+  settleClusters(world);
   for (const instance of Object.values(world.rds.instances)) {
     if (instance.next && instance.next.at <= world.now) {
       instance.status = instance.next.status;
