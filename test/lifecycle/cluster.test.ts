@@ -158,7 +158,8 @@ describe("cluster guards on the sandbox", () => {
     await up(w.ctx(), { promote: false, retire: false });
     const g = (await loadEchoState(w.ports, w.definition)).generations[0]!;
     // Move it back to modified, as a run that died before its reboot would have left it.
-    w.sandbox.world.stacks[g.name]!.settings.stage = "modified";
+    const stack = w.sandbox.world.stacks[g.name]!;
+    stack.settings = { ...stack.settings, stage: "modified" };
     clusters(w)[g.name]!.tags["echo:stage"] = "modified";
     w.output.lines.length = 0;
     await rebootGeneration(w.ctx({ force: true }), await loadEchoState(w.ports, w.definition));
