@@ -50,7 +50,9 @@ describe("the config template", () => {
 
     // And it shows every setting the schema knows: each key path of the schema is in the uncommented document.
     const shown = new Set(keyPaths(parseDocument(uncommented).toJS()));
-    const missing = schemaKeyPaths(definitionSchema).filter((k) => !shown.has(k) && k !== "promote.zoneId");
+    // promote.readerCname is a cluster echo's (refused on an instance echo): README's cluster reference and
+    // stacks/analytics.yaml show it; the template is an instance echo's.
+    const missing = schemaKeyPaths(definitionSchema).filter((k) => !shown.has(k) && k !== "promote.zoneId" && k !== "promote.readerCname");
     expect(missing).toEqual([]);
   });
 
