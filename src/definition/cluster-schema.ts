@@ -73,8 +73,8 @@ const clusterModify = modify.extend({
     .optional(),
 });
 
-/** rds-echo's own tags on the cluster (echo:managed, echo:generation, echo:stage, echo:snapshot). */
-const ECHO_TAG_COUNT = 4;
+/** rds-echo's own tags on the cluster (echo:managed, echo:generation, echo:stage, echo:snapshot, echo:rolled-back). */
+const ECHO_TAG_COUNT = 5;
 
 export const clusterDefinitionSchema = z
   .strictObject({
@@ -86,6 +86,14 @@ export const clusterDefinitionSchema = z
   .superRefine((d, ctx) => {
     const hooksProblem = hooksPasswordProblem(d);
     if (hooksProblem) ctx.addIssue({ code: "custom", path: ["hooks"], message: hooksProblem });
+    if (d.retire.keepFinalSnapshots !== undefined) {
+      // Pruning lists and deletes DB snapshots; a cluster's final snapshot is a DB cluster snapshot, which it never sees.
+      ctx.addIssue({
+        code: "custom",
+        path: ["retire", "keepFinalSnapshots"],
+        message: "is not supported for an Aurora cluster echo yet (its final snapshots are cluster snapshots, which rds-echo does not prune); remove it",
+      });
+    }
     if (d.modify.backupRetentionPeriod === 0) {
       ctx.addIssue({ code: "custom", path: ["modify", "backupRetentionPeriod"], message: "must be at least 1 for an Aurora cluster (Aurora always keeps backups)" });
     }

@@ -21,7 +21,7 @@ import { finalSnapshotName } from "../definition/identifiers.js";
 import { DEFAULT_FINAL_SNAPSHOT_NAME } from "../definition/schema.js";
 import { CNAME_RESOURCE, PROVIDER_RESOURCE, type GenerationOutputs, type GenerationSpec } from "./generation.js";
 import { hasModifications, type ProgramStage } from "./stages.js";
-import { OUT_OF_BAND_TAG_PREFIXES, snapshotTagValue, TAG_GENERATION, TAG_MANAGED, TAG_SNAPSHOT, TAG_STAGE } from "./tags.js";
+import { OUT_OF_BAND_TAG_PREFIXES, snapshotTagValue, TAG_GENERATION, TAG_MANAGED, TAG_ROLLED_BACK, TAG_SNAPSHOT, TAG_STAGE } from "./tags.js";
 
 /** Logical names: fixed forever. Instance n is `instance-<n>`. */
 export const CLUSTER_RESOURCE = "cluster";
@@ -100,8 +100,8 @@ export function clusterInstanceModificationArgs(definition: ClusterEchoDefinitio
 }
 
 /** The tags of the cluster and of each instance (so IAM's echo:managed conditions hold for both). */
-export function clusterTags(spec: Pick<ClusterGenerationSpec, "definition" | "generation" | "stage" | "snapshot">): Record<string, string> {
-  const { definition, generation, stage, snapshot } = spec;
+export function clusterTags(spec: Pick<ClusterGenerationSpec, "definition" | "generation" | "stage" | "snapshot" | "rolledBack">): Record<string, string> {
+  const { definition, generation, stage, snapshot, rolledBack } = spec;
   return {
     ...definition.cluster.tags,
     ...(stage === "promoted" ? definition.promote?.tags : {}),
@@ -109,6 +109,8 @@ export function clusterTags(spec: Pick<ClusterGenerationSpec, "definition" | "ge
     [TAG_GENERATION]: generation,
     [TAG_STAGE]: stage,
     [TAG_SNAPSHOT]: snapshotTagValue(snapshot),
+    // rollback's mark (flip.ts), read back from the cluster by echo-state.ts as for an instance.
+    ...(rolledBack !== undefined ? { [TAG_ROLLED_BACK]: rolledBack } : {}),
   };
 }
 

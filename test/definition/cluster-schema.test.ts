@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DefinitionError } from "../../src/errors.js";
 import { isClusterEcho } from "../../src/definition/schema.js";
 import { analyticsData, clusterDefinition } from "../helpers/clusters.js";
-import { definitionFrom } from "../helpers/definitions.js";
+import { definitionFrom, developmentData } from "../helpers/definitions.js";
 
 function problems(data: unknown, echo = "analytics"): string[] {
   try {
@@ -60,5 +60,29 @@ describe("cluster echo definitions", () => {
       expect.stringMatching(/^promote.readerCname: is for echoes of an Aurora cluster/),
     ]);
     expect(problems(analyticsData(), "a".repeat(48))).toEqual([expect.stringMatching(/a cluster echo's instances are named "<echo>-<yyyymmdd>-<hhmm>-<n>", so its name may have at most 46/)]);
+  });
+
+  it("one source.from per kind of echo: each kind's values only, and the instance sources' keys never on a cluster", () => {
+    for (const from of ["new-snapshot", "point-in-time"]) {
+      const data = analyticsData();
+      data.source.from = from;
+      expect(problems(data)).toEqual(['source.from: must be one of "latest-snapshot", "clone"']);
+    }
+    const instance = developmentData();
+    instance.source.from = "clone";
+    expect(problems(instance, "development")).toEqual(['source.from: must be one of "latest-snapshot", "new-snapshot", "point-in-time"']);
+    const copied = analyticsData();
+    copied.source.copy = { kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/abc" };
+    copied.source.keep = 1;
+    expect(problems(copied)).toEqual([
+      "source.copy: unknown key (check the spelling; `rds-echo config <echo>` writes every key with comments)",
+      "source.keep: unknown key (check the spelling; `rds-echo config <echo>` writes every key with comments)",
+    ]);
+  });
+
+  it("refuses retire.keepFinalSnapshots on a cluster echo (its final snapshots are cluster snapshots, never pruned)", () => {
+    const data = analyticsData();
+    data.retire = { ...data.retire, keepFinalSnapshots: 2 };
+    expect(problems(data)).toEqual([expect.stringMatching(/^retire.keepFinalSnapshots: is not supported for an Aurora cluster echo yet/)]);
   });
 });

@@ -7,6 +7,7 @@ import { echoStatus } from "../../src/lifecycle/status.js";
 import { up } from "../../src/lifecycle/up.js";
 import { retireGenerations } from "../../src/lifecycle/retire.js";
 import { rebootGeneration } from "../../src/lifecycle/reboot.js";
+import { rollbackGeneration } from "../../src/lifecycle/rollback.js";
 import { clusterDefinition } from "../helpers/clusters.js";
 import { sandboxWorld, START, type World } from "../helpers/sandbox.js";
 
@@ -108,6 +109,30 @@ describe.each(["latest-snapshot", "clone"] as const)("a cluster echo through the
     expect(polled).toContain("creating");
     const state = await loadEchoState(w.ports, w.definition);
     expect(state.generations.map((g) => [g.condition, g.instance?.status])).toEqual([["rebooted", "available"]]);
+  });
+});
+
+describe("rollback of a cluster echo on the sandbox", () => {
+  it("points both CNAMEs back at the previous cluster's writer and reader endpoints, and marks the cluster rolled back from", async () => {
+    const w = sandboxWorld(definitionOf("clone", (d) => (d.retire.keep = 1)));
+    const violations = watchCnames(w, 2);
+    const a = (await up(w.ctx(), { promote: true, retire: false }))[0]!.generation;
+    w.sandbox.clock.advance(21 * HOUR);
+    const b = (await up(w.ctx(), { promote: true, retire: false }))[0]!.generation;
+    expect(record(w, CNAME)).toBe(clusters(w)[b]!.address);
+
+    const reports = await rollbackGeneration(w.ctx(), await loadEchoState(w.ports, w.definition));
+    expect(reports.map((r) => `${r.step} ${r.generation}`)).toEqual([`rollback ${a}`, `forget ${b}`]);
+    // The writer endpoint (database.ts's view of the cluster), never a member instance's own address.
+    expect(record(w, CNAME)).toBe(clusters(w)[a]!.address);
+    expect(record(w, READER)).toBe(clusters(w)[a]!.readerAddress);
+    expect(clusters(w)[a]!.tags).toMatchObject({ "echo:stage": "promoted" });
+    expect(clusters(w)[b]!.tags).toMatchObject({ "echo:stage": "forgotten", "echo:rolled-back": a });
+    expect(membersOf(w, b).every((m) => m.tags["echo:rolled-back"] === a)).toBe(true);
+    const state = await loadEchoState(w.ports, w.definition);
+    expect(state.generations.map((g) => [g.name, g.condition, g.rolledBackTo])).toEqual([[a, "promoted", undefined], [b, "forgotten", a]]);
+    expect(replacements(w)).toBe(0);
+    expect(violations).toEqual([]);
   });
 });
 
