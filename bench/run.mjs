@@ -113,7 +113,7 @@ async function clusterFigures() {
     const definition = parseDefinition(text.replace(/from: clone\b/, `from: ${from}`), "stacks/analytics.yaml", "analytics");
     const sandbox = createSandbox(seededWorld(definition, new Date("2026-11-25T12:30:00Z")), { definitionFor: async () => definition });
     const quiet = { step() {}, changes() {}, progress() {}, warn() {} };
-    const ports = { engine: sandbox.engine, rds: sandbox.rds, dns: sandbox.dns, approvals: sandbox.approvals, clock: sandbox.clock, prompt: { interactive: false, confirm: async () => true }, output: quiet };
+    const ports = { engine: sandbox.engine, rds: sandbox.rds, dns: sandbox.dns, approvals: sandbox.approvals, snapshots: sandbox.snapshots, clock: sandbox.clock, prompt: { interactive: false, confirm: async () => true }, output: quiet };
     const start = sandbox.world.now;
     const steps = await up({ ports, definition, options: { yes: true, force: false, secrets: { masterPassword: "bench-only-password" } } }, { promote: false, retire: false });
     figures.push({ from, minutes: (sandbox.world.now - start) / 60_000, steps: steps.map((s) => s.step).join(" ") });
