@@ -101,10 +101,37 @@ async function pollingFigures() {
 }
 const polling = await pollingFigures();
 
+/**
+ * Aurora on the sandbox's simulated clock: how long `up` (without --promote) takes from nothing to a promotable
+ * (rebooted) generation of stacks/analytics.yaml, restored from the latest cluster snapshot vs cloned copy-on-write.
+ */
+async function clusterFigures() {
+  const { parseDefinition } = await import(path.join(root, "dist/definition/load.js"));
+  const { createSandbox, seededWorld } = await import(path.join(root, "dist/adapters/sandbox/index.js"));
+  const { up } = await import(path.join(root, "dist/lifecycle/up.js"));
+  const text = readFileSync(path.join(root, "stacks/analytics.yaml"), "utf8");
+  const figures = [];
+  for (const from of ["latest-snapshot", "clone"]) {
+    const definition = parseDefinition(text.replace(/from: clone\b/, `from: ${from}`), "stacks/analytics.yaml", "analytics");
+    const sandbox = createSandbox(seededWorld(definition, new Date("2026-11-25T12:30:00Z")), { definitionFor: async () => definition });
+    const quiet = { step() {}, changes() {}, progress() {}, warn() {} };
+    const ports = { engine: sandbox.engine, rds: sandbox.rds, dns: sandbox.dns, approvals: sandbox.approvals, snapshots: sandbox.snapshots, clock: sandbox.clock, prompt: { interactive: false, confirm: async () => true }, output: quiet };
+    const start = sandbox.world.now;
+    const steps = await up({ ports, definition, options: { yes: true, force: false, secrets: { masterPassword: "bench-only-password" } } }, { promote: false, retire: false });
+    figures.push({ from, minutes: (sandbox.world.now - start) / 60_000, steps: steps.map((s) => s.step).join(" ") });
+  }
+  return figures;
+}
+const clusters = await clusterFigures();
+
 console.log(`rds-echo bench: median wall time, ${runs} runs (node ${process.version}, ${process.platform}/${process.arch})`);
 for (const [name, ms, note] of rows) console.log(`  ${name.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms  ${note}`);
 console.log("polling on the simulated clock (detection lag vs bound max(30 s, 10% of the wait); DescribeDBInstances calls, goal <= 200 for 28 h)");
 for (const f of polling) console.log(`  ${f.label.padEnd(44)} lag ${f.lagS.toFixed(0).padStart(5)} s (bound ${f.boundS.toFixed(0)} s)  ${String(f.calls).padStart(4)} calls`);
+console.log("Aurora on the simulated clock: time to promotable (new, modify, reboot) of stacks/analytics.yaml with 2 instances");
+for (const f of clusters) console.log(`  ${`from: ${f.from}`.padEnd(44)} ${(f.minutes / 60).toFixed(2).padStart(8)} h  (${f.minutes.toFixed(0)} min; ${f.steps})`);
+const [restore, clone] = clusters;
+console.log(`  ${"clone vs restore".padEnd(44)} ${(restore.minutes / clone.minutes).toFixed(1).padStart(8)}x faster`);
 
 /**
  * Pulumi CLI processes per command, through the real CLI and moto (the engine suite's harness and its counting

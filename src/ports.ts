@@ -35,6 +35,13 @@ export interface GenerationSettings {
   readonly sourceInstance?: string;
   /** The snapshot `snapshot` is a copy of (source.copy): id, or ARN when in another account or region. */
   readonly sourceSnapshot?: string;
+  /**
+   * Cluster echoes: the source cluster a copy-on-write clone was made of (pinned at `new`; the program then declares
+   * `restoreToPointInTime` instead of a snapshot, and `snapshot` only names the clone for people).
+   */
+  readonly cloneOf?: string;
+  /** Cluster echoes: the Aurora engine of the snapshot or source cluster, pinned at `new` (force-new, and required). */
+  readonly engine?: string;
   /** Digests of the `afterRestore` hooks that have succeeded, in order, comma-separated (see src/hooks/plan.ts). */
   readonly hooksDone?: string;
   /** The digest of the whole `afterRestore` hook list once every hook succeeded: the generation may be promoted. */
@@ -110,6 +117,9 @@ export interface GenerationStackOutputs {
   readonly stage?: ProgramStage;
   readonly snapshot?: string;
   readonly cname?: string;
+  /** Cluster echoes: the reader endpoint, and the reader CNAME while promoted. */
+  readonly readerAddress?: string;
+  readonly readerCname?: string;
 }
 
 export interface UpdateResult extends ChangeSet {
@@ -217,6 +227,8 @@ export interface InstanceInfo {
   /** RDS status: creating, available, modifying, rebooting, deleting, … */
   readonly status: string;
   readonly address?: string;
+  /** A cluster echo's view of its cluster (src/lifecycle/database.ts): the reader endpoint; `address` is the writer's. */
+  readonly readerAddress?: string;
   readonly port?: number;
   readonly tags: Readonly<Record<string, string>>;
   /** RDS reports a change that waits for a reboot (pending modified values or a parameter group pending-reboot). */
@@ -242,7 +254,47 @@ export interface ManualSnapshot {
   readonly tags: Readonly<Record<string, string>>;
 }
 
+/** Where a cluster echo's data comes from: the newest cluster snapshot of a cluster, or an explicit one. */
+export interface ClusterSnapshotSource {
+  readonly cluster: string;
+  readonly types: readonly SnapshotType[];
+  readonly explicit?: string;
+}
+
+/**
+ * An Aurora cluster as rds-echo needs it: its own status, tags and endpoints, and its member instances (each with its
+ * own status and pending reboot). `address` is the writer (cluster) endpoint, `readerAddress` the reader endpoint.
+ */
+export interface ClusterInfo {
+  readonly id: string;
+  readonly arn?: string;
+  /** The cluster's DbClusterResourceId (`cluster-…`). The provider's id of an `aws.rds.Cluster` is its identifier. */
+  readonly resourceId?: string;
+  /** RDS cluster status: creating, available, modifying, backing-up, … */
+  readonly status: string;
+  readonly address?: string;
+  readonly readerAddress?: string;
+  readonly port?: number;
+  readonly tags: Readonly<Record<string, string>>;
+  /** A member reports its cluster parameter group `pending-reboot` (or still `applying`). */
+  readonly pendingReboot: boolean;
+  readonly createdAt?: Date;
+  readonly engine?: string;
+  readonly masterUsername?: string;
+  readonly dbName?: string;
+  readonly encrypted?: boolean;
+  readonly kmsKeyId?: string;
+  /** The member instances, writer first. */
+  readonly members: readonly InstanceInfo[];
+}
+
 export interface RdsPort {
+  /** The newest available cluster snapshot of a cluster (all pages, the configured types), or the explicit one. */
+  latestClusterSnapshot(source: ClusterSnapshotSource): Promise<SnapshotInfo>;
+  /** One cluster with its member instances, or undefined when RDS has none by that id. */
+  describeCluster(id: string): Promise<ClusterInfo | undefined>;
+  /** Many clusters (with their members) in as few calls as RDS allows; missing ids are simply absent. */
+  describeClusters(ids: readonly string[]): Promise<Map<string, ClusterInfo>>;
   /** The newest available snapshot of the source (all pages, the configured types), or the explicit one. */
   latestSnapshot(source: SnapshotSource): Promise<SnapshotInfo>;
   /** One instance, or undefined when RDS has none by that id. */

@@ -33,7 +33,8 @@ export function approvalSignerPolicy({ region, account, echo }: { region: string
         Sid: "SetApprovalTagsOnThisEchosGenerations",
         Effect: "Allow",
         Action: "rds:AddTagsToResource",
-        Resource: `arn:aws:rds:${region}:${account}:db:${echo}-*`,
+        // A generation is an instance, or (a cluster echo) a cluster: approval tags go on the cluster.
+        Resource: [`arn:aws:rds:${region}:${account}:db:${echo}-*`, `arn:aws:rds:${region}:${account}:cluster:${echo}-*`],
         Condition: {
           // Every key in the request must be an approval key (AddTagsToResource always carries at least one tag).
           "ForAllValues:StringLike": { "aws:TagKeys": `${APPROVAL_TAG_PREFIX}*` },

@@ -9,6 +9,7 @@ import type { z } from "zod";
 import { DefinitionError, UsageError, type DefinitionIssue } from "../errors.js";
 import { echoNameProblem } from "./identifiers.js";
 import { definitionSchema, type EchoDefinition } from "./schema.js";
+import { clusterDefinitionSchema, clusterEchoNameProblem, looksLikeCluster } from "./cluster-schema.js";
 
 /** Where definitions live, relative to the project root. */
 export const STACKS_DIR = "stacks";
@@ -56,11 +57,15 @@ export function parseDefinition(text: string, file: string, echo: string): EchoD
   if (data === null || data === undefined) {
     throw new DefinitionError(file, [{ path: "", message: "the file is empty; run `rds-echo config` for a template" }]);
   }
-  const result = definitionSchema.safeParse(data);
+  // An echo copies an instance or an Aurora cluster; each has its own schema (src/definition/cluster-schema.ts).
+  const cluster = looksLikeCluster(data);
+  const result = cluster ? clusterDefinitionSchema.safeParse(data) : definitionSchema.safeParse(data);
   if (!result.success) {
     throw new DefinitionError(file, result.error.issues.flatMap((issue) => describeIssue(issue, doc, lines)));
   }
-  return { echo, ...result.data };
+  const nameProblem = cluster ? clusterEchoNameProblem(echo) : undefined;
+  if (nameProblem) throw new DefinitionError(file, [{ path: "", message: `the echo name "${echo}" (the file name) ${nameProblem}` }]);
+  return { echo, ...result.data } as EchoDefinition;
 }
 
 /** Run from the wrong directory: say where we looked, not "create a definition". */

@@ -17,6 +17,7 @@ import { CONFIG_KEY_PATTERN, CONFIG_KEYS } from "../program/stack-config.js";
 import { hooksPasswordProblem, hooksSchema } from "../hooks/schema.js";
 import { notifySchema } from "./notify.js";
 import { sourceKindFields, sourceKindRules, sourceRegionRules } from "./source.js";
+import type { ClusterEchoDefinition } from "./cluster-schema.js";
 
 /** Adds a zod issue from a `problem` function that returns a message or undefined. */
 const rule = (problem: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
@@ -30,10 +31,10 @@ const rdsIdentifier = (max: number) => z.string().superRefine(rule((v) => identi
 const tagKey = z
   .string()
   .superRefine(rule((k) => (k.startsWith("echo:") ? `tag key "${k}" uses the prefix echo:, which rds-echo reserves` : tagKeyProblem(k))));
-const tags = z.record(tagKey, z.string().superRefine(rule(tagValueProblem)));
+export const tags = z.record(tagKey, z.string().superRefine(rule(tagValueProblem)));
 
 /** AWS's default groups (`default.postgres16`, `default:mysql-8-0`) are valid names that break the identifier rules. */
-const parameterGroupName = z.string().superRefine(rule((v) => (/^default\.[a-z0-9.-]+$/.test(v) ? undefined : identifierProblem(v, 255))));
+export const parameterGroupName = z.string().superRefine(rule((v) => (/^default\.[a-z0-9.-]+$/.test(v) ? undefined : identifierProblem(v, 255))));
 const optionGroupName = z.string().superRefine(rule((v) => (/^default:[a-z0-9-]+$/.test(v) ? undefined : identifierProblem(v, 255))));
 
 /** The confirmation page's public address: https (http only on loopback, for the sandbox), with no fragment of its own. */
@@ -50,12 +51,12 @@ function pageUrlProblem(value: string): string | undefined {
   return undefined;
 }
 
-const duration = z.string().superRefine(
+export const duration = z.string().superRefine(
   rule((v) => (parseDuration(v) === undefined ? 'must be a duration such as "48h", "90m", "2d" or "1d12h"' : undefined)),
 );
 
 /** DescribeDBSnapshots types: `awsbackup` is a snapshot AWS Backup made of the instance. */
-const snapshotType = z.enum(["automated", "manual", "shared", "awsbackup"]);
+export const snapshotType = z.enum(["automated", "manual", "shared", "awsbackup"]);
 
 const source = z
   .strictObject({
@@ -107,7 +108,7 @@ const secretReference = z.strictObject(
   },
 );
 
-const modify = z.strictObject({
+export const modify = z.strictObject({
   parameterGroup: parameterGroupName.optional(),
   vpcSecurityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'must be a security group id such as "sg-0123456789abcdef0"')).min(1).optional(),
   backupRetentionPeriod: z.number().int().min(0).max(35).optional(),
@@ -129,7 +130,7 @@ const modify = z.strictObject({
   deletionProtection: z.boolean().optional(),
 });
 
-const fqdn = z
+export const fqdn = z
   .string()
   .transform((v) => v.replace(/\.$/, "").toLowerCase())
   .pipe(
@@ -155,10 +156,12 @@ const approval = z.strictObject({
   pageUrl: z.string().superRefine(rule(pageUrlProblem)).optional(),
 });
 
-const promote = z
+export const promote = z
   .strictObject({
     approval: approval.optional(),
     cname: fqdn.optional(),
+    /** Clusters only: a second name for the cluster's reader endpoint, moved with the writer's (see cluster-schema.ts). */
+    readerCname: fqdn.optional(),
     zoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"').optional(),
     zoneName: fqdn.optional(),
     ttl: z.number().int().min(0).max(86400).default(60),
@@ -177,12 +180,18 @@ const promote = z
     if (p.cname && p.zoneName && p.cname === p.zoneName) {
       ctx.addIssue({ code: "custom", path: ["cname"], message: `is the apex of the zone "${p.zoneName}"; Route 53 allows no CNAME there (use a name inside the zone)` });
     }
+    if (p.readerCname && p.readerCname === p.cname) {
+      ctx.addIssue({ code: "custom", path: ["readerCname"], message: "must differ from cname (it names the reader endpoint, cname the writer)" });
+    }
+    if (p.readerCname && p.zoneName && !p.readerCname.endsWith(`.${p.zoneName}`)) {
+      ctx.addIssue({ code: "custom", path: ["readerCname"], message: `"${p.readerCname}" is not inside the zone "${p.zoneName}"` });
+    }
     if (p.cname && p.zoneName && p.cname !== p.zoneName && !p.cname.endsWith(`.${p.zoneName}`)) {
       ctx.addIssue({ code: "custom", path: ["zoneName"], message: `the cname "${p.cname}" is not inside the zone "${p.zoneName}"` });
     }
   });
 
-const retire = z
+export const retire = z
   .strictObject({
     skipFinalSnapshot: z.boolean().default(false),
     finalSnapshotName: z.string().optional(),
@@ -226,13 +235,10 @@ export const DEFAULT_FINAL_SNAPSHOT_NAME = "{generation}-final";
  */
 const ECHO_TAG_COUNT = 5;
 
-export const definitionSchema = z
-  .strictObject({
+/** The sections every echo has, whatever it copies (an instance here, a cluster in cluster-schema.ts). */
+export const commonSections = {
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as "eu-west-1"'),
   profile: z.string().min(1).optional(),
-  source,
-  instance,
-  modify: modify.default({}),
   promote: promote.optional(),
   retire: retire.default({ skipFinalSnapshot: false, keep: 1 }),
   guard: z.strictObject({ minAgeHours: z.number().min(0).default(20) }).default({ minAgeHours: 20 }),
@@ -241,6 +247,14 @@ export const definitionSchema = z
     .default({ create: "48h", update: "8h", delete: "4h" }),
   hooks: hooksSchema.optional(),
   notify: notifySchema.optional(),
+};
+
+export const definitionSchema = z
+  .strictObject({
+    ...commonSections,
+    source,
+    instance,
+    modify: modify.default({}),
   })
   .superRefine((d, ctx) => {
     sourceRegionRules(d, ctx);
@@ -254,6 +268,9 @@ export const definitionSchema = z
         path: ["retire", "keepFinalSnapshots"],
         message: "needs instance.copyTagsToSnapshot: true (the default): rds-echo recognises its final snapshots by the echo: tags copied from the instance",
       });
+    }
+    if (d.promote?.readerCname !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["promote", "readerCname"], message: "is for echoes of an Aurora cluster (source.cluster); an instance has no reader endpoint" });
     }
     if (d.instance.multiAz && d.instance.availabilityZone !== undefined) {
       ctx.addIssue({ code: "custom", path: ["instance", "availabilityZone"], message: "cannot be set with multiAz: true (RDS places a Multi-AZ instance itself); remove one of them" });
@@ -271,10 +288,17 @@ export const definitionSchema = z
     }
   });
 
-/** A validated echo definition (defaults applied), plus the echo's name taken from its file name. */
+/** A validated echo definition of an RDS instance (defaults applied), plus the echo's name taken from its file name. */
 export type EchoSpec = z.output<typeof definitionSchema>;
-export interface EchoDefinition extends EchoSpec {
+export interface InstanceEchoDefinition extends EchoSpec {
   readonly echo: string;
+}
+/** Any echo: of an RDS instance, or of an Aurora cluster (src/definition/cluster-schema.ts). */
+export type EchoDefinition = InstanceEchoDefinition | ClusterEchoDefinition;
+
+/** An echo of an Aurora cluster (`source.cluster`) rather than of an instance. */
+export function isClusterEcho(definition: EchoDefinition): definition is ClusterEchoDefinition {
+  return "cluster" in definition;
 }
 export type SecretReference = z.output<typeof secretReference>;
 export type SnapshotType = z.output<typeof snapshotType>;

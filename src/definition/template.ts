@@ -10,6 +10,8 @@ export function definitionTemplate(echo: string): string {
   return `# rds-echo definition of the echo "${echo}".
 # Each generation is restored into an RDS instance named ${echo}-<yyyymmdd>-<hhmm> (UTC) and is one Pulumi stack.
 # Fill the values marked "required", then check it offline with: rds-echo plan ${echo}
+# To copy an Aurora cluster instead (restored from its latest cluster snapshot, or cloned in minutes), replace
+# source.instance and instance: with source.cluster and cluster: (README, "Aurora clusters"; stacks/analytics.yaml).
 
 region: ""                       # required: AWS region of the source instance, e.g. eu-west-1
 # profile: default               # AWS shared-config profile to use (default: the usual credential chain)

@@ -16,7 +16,8 @@ import type { ProgramStage } from "../program/stages.js";
 import { TAG_MANAGED } from "../program/tags.js";
 import type { ChangeSet, GenerationSettings, ImportedResource, InstanceInfo, ValueDiff } from "../ports.js";
 import { confirmChanges } from "./confirm.js";
-import type { StepContext, StepReport } from "./context.js";
+import type { InstanceStepContext, StepContext, StepReport } from "./context.js";
+import { isClusterEcho } from "../definition/schema.js";
 import type { EchoState } from "./echo-state.js";
 import { promotionTarget } from "./zone.js";
 
@@ -39,6 +40,8 @@ const ADOPTION_KEYS = new Set(["tags", "applyImmediately", "skipFinalSnapshot", 
 
 export async function planAdoption(ctx: StepContext, state: EchoState, legacyName: string): Promise<AdoptionPlan> {
   const { ports, definition } = ctx;
+  // The original (Java) rds-echo restored only instances: there is no cluster of it to adopt.
+  if (isClusterEcho(definition)) throw new UsageError(`migrate --adopt: ${definition.echo} echoes an Aurora cluster (source.cluster); the original rds-echo restored only instances, so there is nothing to adopt`);
   const echo = definition.echo;
   const legacy = (await ports.rds.instancesTagged(legacyManagedTag(legacyName), "true")).sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0));
   if (legacy.length === 0) {
@@ -108,7 +111,7 @@ export async function planAdoption(ctx: StepContext, state: EchoState, legacyNam
 }
 
 /** What the adoption will do to each instance: import it (and the CNAME record), then set the program's tags. */
-export function adoptionChanges(ctx: StepContext, adoption: Adoption): ChangeSet {
+export function adoptionChanges(ctx: InstanceStepContext, adoption: Adoption): ChangeSet {
   const wanted = instanceTags({ definition: ctx.definition, generation: adoption.generation, stage: adoption.stage, snapshot: adoption.settings.snapshot, adopted: adoption.instance.id });
   const current = Object.fromEntries(Object.entries(adoption.instance.tags).filter(([k]) => !k.startsWith("rdsecho:") && !k.startsWith("echo:approval:")));
   const diffs: ValueDiff[] = [];
@@ -125,13 +128,14 @@ export function adoptionChanges(ctx: StepContext, adoption: Adoption): ChangeSet
 }
 
 export async function adoptLegacy(ctx: StepContext, state: EchoState, legacyName: string, options: { preview: boolean }): Promise<{ reports: StepReport[]; plan: AdoptionPlan }> {
-  const { ports } = ctx;
+  const { ports, definition } = ctx;
   const plan = await planAdoption(ctx, state, legacyName);
+  if (isClusterEcho(definition)) return { reports: [], plan }; // planAdoption refused it already
   for (const s of plan.skipped) ports.output.step(`not adopting ${s.instance}: ${s.reason}`);
   if (plan.adoptions.length === 0) return { reports: [], plan };
   const labelled = plan.adoptions.map((a) => ({
     label: `adopt ${a.instance.id} as ${a.generation} (${a.stage}${a.stage === "promoted" ? `, with the CNAME record ${ctx.definition.promote?.cname}` : ""})`,
-    set: adoptionChanges(ctx, a),
+    set: adoptionChanges({ ...ctx, definition }, a),
   }));
   if (options.preview) {
     for (const { label, set } of labelled) ports.output.changes(label, set);

@@ -23,6 +23,7 @@ import { GuardError, UsageError } from "../errors.js";
 import { snapshotFromTag, TAG_SNAPSHOT } from "../program/tags.js";
 import type { InstanceInfo } from "../ports.js";
 import { confirmChanges } from "./confirm.js";
+import { describeDatabase } from "./database.js";
 import type { StepContext } from "./context.js";
 import type { EchoState } from "./echo-state.js";
 import { promotableGeneration, requireAvailable } from "./guards.js";
@@ -76,7 +77,7 @@ export async function requestPromotion(ctx: StepContext, state: EchoState, optio
   const settings = requestSettings(definition, options, ports.clock.now());
   const generation = promotableGeneration(state, "promote --request");
   requireAvailable(generation, "promote --request");
-  const instance = await ports.rds.describeInstance(generation.name);
+  const instance = await describeDatabase(ports, ctx.definition, generation.name);
   if (!instance?.arn) throw new GuardError(`promote --request: ${generation.name} has no ARN in RDS`);
 
   const now = ports.clock.now();

@@ -1,5 +1,5 @@
 /** What every lifecycle step gets: the ports, the echo's definition, and the person's choices. */
-import type { EchoDefinition } from "../definition/schema.js";
+import type { EchoDefinition, InstanceEchoDefinition } from "../definition/schema.js";
 import type { HookSet } from "../hooks/plan.js";
 import type { Ports } from "../ports.js";
 
@@ -18,6 +18,11 @@ export interface StepContext {
   readonly options: StepOptions;
   /** The definition's hooks with the files they name, read at the CLI edge (src/hooks/load.ts); absent: none. */
   readonly hooks?: HookSet;
+}
+
+/** A step of an instance echo (the instance sources, adoption): the definition narrowed with isClusterEcho. */
+export interface InstanceStepContext extends StepContext {
+  readonly definition: InstanceEchoDefinition;
 }
 
 /** What a step did, for `up`'s summary and `--json`. */

@@ -3,10 +3,11 @@
  * Cheap on purpose (one stack listing, ceil(N/100) DescribeDBInstances pages): `status`, guards and `up` all start here.
  */
 import { parseGenerationName } from "../definition/identifiers.js";
-import type { EchoDefinition } from "../definition/schema.js";
+import { isClusterEcho, type EchoDefinition } from "../definition/schema.js";
 import { isProgramStage, type Stage } from "../program/stages.js";
 import { TAG_GENERATION, TAG_MANAGED, TAG_ROLLED_BACK, TAG_STAGE } from "../program/tags.js";
 import type { InstanceInfo, Ports, StackSummary } from "../ports.js";
+import { describeDatabases } from "./database.js";
 
 /**
  * A generation's condition. Beyond the stages: `incomplete` (a stack whose instance does not exist yet, e.g. a run
@@ -46,8 +47,9 @@ export async function loadEchoState(ports: Pick<Ports, "engine" | "rds">, defini
   const stacks = (await ports.engine.list())
     .filter((s) => parseGenerationName(s.name)?.echo === echo)
     .sort((a, b) => parseGenerationName(a.name)!.createdAt.getTime() - parseGenerationName(b.name)!.createdAt.getTime());
-  const instances = await ports.rds.describeInstances(stacks.map((s) => s.name));
-  await findAdopted(ports, stacks, instances);
+  const instances = await describeDatabases(ports, definition, stacks.map((s) => s.name));
+  // Only instances were ever adopted (the Java rds-echo restored no clusters).
+  if (!isClusterEcho(definition)) await findAdopted(ports, stacks, instances);
   const generations = stacks.map((stack): Generation => {
     const instance = instances.get(stack.name);
     const condition = conditionOf(echo, stack, instance);

@@ -6,9 +6,11 @@
  * 3. the live CNAME is read back: only once it names the target are the others updated to `forgotten` (the record
  *    leaves their state through retainOnDelete; the live record is untouched).
  * One confirmation covers every move, with the flip itself shown as `<cname>: <old target> -> <new target>`.
+ * For a cluster echo the target is the cluster's writer endpoint (database.ts); its stack declares the reader CNAME too.
  */
 import { CNAME_FLIP_TYPE, type GenerationSettings, type InstanceInfo, type ResourceChange } from "../ports.js";
 import { confirmChanges } from "./confirm.js";
+import { describeDatabase } from "./database.js";
 import type { StepContext } from "./context.js";
 import type { Generation } from "./echo-state.js";
 import { runBeforePromote } from "./hooks.js";
@@ -63,7 +65,7 @@ export async function flipCname(ctx: StepContext, flip: Flip): Promise<string | 
   for (const m of before) await applyMove(ctx, m.generation, m.settings, m.message);
   await applyMove(ctx, flip.promotion.generation, flip.promotion.settings, flip.promotion.message);
   await assertServes(ctx, flip.zoneId, flip.cname, flip.target.name, flip.demotions.map((m) => m.generation));
-  const address = (await ports.rds.describeInstance(flip.target.name))?.address;
+  const address = (await describeDatabase(ports, ctx.definition, flip.target.name))?.address;
   ports.output.step(`${flip.cname} -> ${address}`);
   for (const m of flip.demotions) await applyMove(ctx, m.generation, m.settings, m.message);
   return address;
@@ -78,7 +80,7 @@ export async function flipChange(ctx: StepContext, zoneId: string, cname: string
 /** Demotion only ever follows a CNAME that provably names the new generation. */
 export async function assertServes(ctx: StepContext, zoneId: string, cname: string, generation: string, demoting: readonly string[]): Promise<void> {
   const live = await ctx.ports.dns.readCname(zoneId, cname);
-  const address = (await ctx.ports.rds.describeInstance(generation))?.address;
+  const address = (await describeDatabase(ctx.ports, ctx.definition, generation))?.address;
   if (address === undefined || live?.target !== address) {
     throw new Error(
       `${cname} reads ${live?.target ?? "nothing"}, not ${generation}'s ${address}; not demoting ${demoting.join(", ") || "anything"}. ` +

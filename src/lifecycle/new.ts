@@ -3,8 +3,10 @@ import { generationName } from "../definition/identifiers.js";
 import { masterPasswordProblem } from "../definition/password.js";
 import { GuardError, StackExistsError, StackLockedError } from "../errors.js";
 import type { GenerationSettings } from "../ports.js";
+import { isClusterEcho } from "../definition/schema.js";
+import { pinClusterSource, type PinnedSource } from "./cluster-new.js";
 import { confirmChanges } from "./confirm.js";
-import type { StepContext, StepReport } from "./context.js";
+import type { InstanceStepContext, StepContext, StepReport } from "./context.js";
 import { busyGeneration, byCondition, newestForGuard, type EchoState } from "./echo-state.js";
 import { resumeGeneration, unfinishedGeneration } from "./resume.js";
 import { planSource } from "./source-plan.js";
@@ -50,18 +52,10 @@ export async function newGeneration(ctx: StepContext, state: EchoState): Promise
   if (state.generations.some((g) => g.name === name)) {
     throw new GuardError(`new: a generation named ${name} already exists; generations are named by the minute, retry in a minute`);
   }
-  const source = await planSource(ctx, name);
-  ports.output.step(source.note);
-  // The engine's own password rules are known only now; still before anything is created.
-  const secret = definition.modify.masterPassword?.secret;
-  const password = secret ? options.secrets[secret] : undefined;
-  const passwordProblem = password === undefined ? undefined : masterPasswordProblem(password, source.engine);
-  if (passwordProblem) throw new GuardError(`new: RDS would refuse the master password (secret "${secret}") for this snapshot: it ${passwordProblem}`);
-
-  // The source (snapshot or point in time, its encryption, what rds-echo makes first) is pinned in the stack before
-  // anything is made, so a rerun after a crash finds and finishes it instead of making it again.
-  const settings: GenerationSettings = { echo: definition.echo, stage: "new", ...source.settings };
-  const message = `new ${name} from ${settings.snapshot}`;
+  // Where the data comes from is pinned now, once: the program never looks up "the latest" itself. A cluster echo
+  // has its own sources (cluster-new.ts); the instance sources below never see one.
+  const pinned = isClusterEcho(definition) ? await pinClusterSource(ctx, definition, name) : await pinInstanceSource({ ...ctx, definition }, name);
+  const { settings, message } = pinned;
   try {
     await ports.engine.create(name, settings, options.secrets);
   } catch (error) {
@@ -71,14 +65,32 @@ export async function newGeneration(ctx: StepContext, state: EchoState): Promise
   }
   try {
     const preview = await ports.engine.preview(name, settings, { message });
-    const makes = source.makes.length > 0 ? [{ label: `${message}: made first`, set: { changes: source.makes } }] : [];
+    const makes = pinned.makes && pinned.makes.length > 0 ? [{ label: `${message}: made first`, set: { changes: pinned.makes } }] : [];
     await confirmChanges(ports, message, [...makes, { label: message, set: preview }], options);
   } catch (error) {
     // Declined or failed before anything was created: leave no empty stack behind.
     await ports.engine.remove(name);
     throw error;
   }
-  await prepareSource(ctx, name, settings);
+  if (!isClusterEcho(definition)) await prepareSource({ ...ctx, definition }, name, settings);
   await applyMove(ctx, name, settings, message);
-  return { step: "new", generation: name, detail: `restored from ${settings.snapshot}` };
+  return { step: "new", generation: name, detail: pinned.detail };
+}
+
+/**
+ * An instance echo: the source (latest or new snapshot, or a point in time; see source-plan.ts) is pinned in the stack
+ * with its encryption and what rds-echo makes first, before anything is made, so a rerun after a crash finds and
+ * finishes it instead of making it again.
+ */
+async function pinInstanceSource(ctx: InstanceStepContext, name: string): Promise<PinnedSource> {
+  const { ports, definition, options } = ctx;
+  const source = await planSource(ctx, name);
+  ports.output.step(source.note);
+  // The engine's own password rules are known only now; still before anything is created.
+  const secret = definition.modify.masterPassword?.secret;
+  const password = secret ? options.secrets[secret] : undefined;
+  const passwordProblem = password === undefined ? undefined : masterPasswordProblem(password, source.engine);
+  if (passwordProblem) throw new GuardError(`new: RDS would refuse the master password (secret "${secret}") for this snapshot: it ${passwordProblem}`);
+  const settings: GenerationSettings = { echo: definition.echo, stage: "new", ...source.settings };
+  return { settings, message: `new ${name} from ${settings.snapshot}`, detail: `restored from ${settings.snapshot}`, makes: source.makes };
 }

@@ -56,3 +56,4 @@ export async function previewNext(ctx: StepContext, options: UpOptions): Promise
   const settings = { ...(await engine.settings(g.name))!, stage: TARGET_STAGE[step], ...(zoneId ? { zoneId } : {}) };
   return { step, generation: g.name, changes: [{ label: `${step} ${g.name}`, set: await engine.preview(g.name, settings, { message: `preview ${step}` }) }] };
 }
+

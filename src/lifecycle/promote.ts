@@ -11,13 +11,14 @@ import { promotableGeneration, requireAvailable } from "./guards.js";
 import { requireScrubbed, runBeforePromote } from "./hooks.js";
 import { assertServes, flipCname } from "./flip.js";
 import { promotionTarget } from "./zone.js";
+import { describeDatabase } from "./database.js";
 import { applyMove, previewMove, settingsAt } from "./stage-update.js";
 
 export async function promoteGeneration(ctx: StepContext, state: EchoState): Promise<StepReport[]> {
   const { ports, definition } = ctx;
   if (!definition.promote) throw new GuardError(`promote: ${definition.echo} has no promote section in its definition`);
   const generation = promotableGeneration(state, "promote");
-  const fresh = await ports.rds.describeInstance(generation.name);
+  const fresh = await describeDatabase(ports, definition, generation.name);
   requireAvailable({ ...generation, ...(fresh ? { instance: fresh } : {}) }, "promote");
   await requireScrubbed(ctx, generation.name);
   // Approval is read from this generation's own instance: nothing granted for another generation can count here.

@@ -28,6 +28,10 @@ export const TERMINAL_STATUSES: ReadonlySet<string> = new Set([
   "stopped",
   "deleting",
   "delete-precheck",
+  // Aurora DB cluster statuses that do not end by themselves (Aurora User Guide, "Viewing DB cluster status",
+  // accessing-monitoring.html#Aurora.Status); a cluster echo's status is its cluster's or a member's (database.ts).
+  "cloning-failed",
+  "migration-failed",
 ]);
 
 export function isUsable(status: string | undefined): boolean {

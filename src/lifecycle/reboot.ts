@@ -5,6 +5,7 @@ import type { EchoState } from "./echo-state.js";
 import { generationIn, requireAvailable } from "./guards.js";
 import { applyMove, previewMove, settingsAt } from "./stage-update.js";
 import { waitForAvailable } from "./wait.js";
+import { databaseReader, rebootDatabase } from "./database.js";
 
 export async function rebootGeneration(ctx: StepContext, state: EchoState): Promise<StepReport> {
   const { ports, options } = ctx;
@@ -18,8 +19,9 @@ export async function rebootGeneration(ctx: StepContext, state: EchoState): Prom
   await confirmChanges(ports, message, reboot ? [rebootChange, stageMove] : [stageMove], options);
   if (reboot) {
     ports.output.step(`rebooting ${generation.name}`);
-    await ports.rds.reboot(generation.name);
-    await waitForAvailable(ports, generation.name, { timeoutMs: 4 * 3_600_000, afterChange: true });
+    const rebooted = await rebootDatabase(ports, ctx.definition, generation.name, options.force);
+    if (rebooted.length > 0 && rebooted[0] !== generation.name) ports.output.step(`rebooted ${rebooted.join(", ")}`);
+    await waitForAvailable(ports, generation.name, { timeoutMs: 4 * 3_600_000, afterChange: true, read: databaseReader(ports, ctx.definition) });
   } else {
     ports.output.step(`${generation.name}: RDS reports nothing pending a reboot; not rebooting (--force reboots anyway)`);
   }

@@ -2,6 +2,7 @@
 import { confirmChanges } from "./confirm.js";
 import { isUsable } from "./rds-status.js";
 import type { StepContext, StepReport } from "./context.js";
+import { isClusterEcho } from "../definition/schema.js";
 import { byCondition, type EchoState, type Generation } from "./echo-state.js";
 import { prepareSource } from "./source-prepare.js";
 import { applyMove, previewMove, recoverPending, settingsOf } from "./stage-update.js";
@@ -25,7 +26,7 @@ export async function resumeGeneration(ctx: StepContext, generation: Generation)
   await recoverPending(ctx, generation.name);
   const settings = await settingsOf(ctx, generation.name);
   // A restore not started yet may be waiting for what rds-echo makes first (a new snapshot, a copy).
-  if (!generation.instance) await prepareSource(ctx, generation.name, settings);
+  if (!generation.instance && !isClusterEcho(ctx.definition)) await prepareSource({ ...ctx, definition: ctx.definition }, generation.name, settings);
   const message = `resume ${generation.name} (${settings.stage})`;
   await confirmChanges(ctx.ports, message, [await previewMove(ctx, generation.name, settings, message)], ctx.options);
   await applyMove(ctx, generation.name, settings, message);

@@ -32,6 +32,9 @@ export async function retireGenerations(ctx: StepContext, state: EchoState, opti
   // Every guard first: a refusal must never come after something was already destroyed.
   const target = await promotionTarget(ports, definition);
   const live = target && (await ports.dns.readCname(target.zoneId, target.cname));
+  // A cluster echo's second name, at the reader endpoint: a generation it serves is never destroyed either.
+  const readerCname = definition.promote?.readerCname;
+  const liveReader = target && readerCname ? await ports.dns.readCname(target.zoneId, readerCname) : undefined;
   const ttlMs = Math.max(definition.promote?.ttl ?? 0, live?.ttl ?? 0) * 1000;
   const now = ports.clock.now().getTime();
   const chosen: Generation[] = [];
@@ -41,7 +44,7 @@ export async function retireGenerations(ctx: StepContext, state: EchoState, opti
       if (named) throw new GuardError(`retire: ${g.name} is being updated by another run`);
       continue;
     }
-    const refusal = refusalOf(ctx, g, live?.target);
+    const refusal = refusalOf(ctx, g, live?.target, liveReader?.target);
     if (refusal) {
       if (named) throw new GuardError(`retire: ${refusal}`);
       ports.output.warn(`retire: skipping ${g.name}: ${refusal}`);
@@ -123,12 +126,15 @@ function liftMessage(generation: string): string {
 }
 
 /** Why a candidate must not be destroyed, if it must not. */
-function refusalOf(ctx: StepContext, g: Generation, liveTarget: string | undefined): string | undefined {
+function refusalOf(ctx: StepContext, g: Generation, liveTarget: string | undefined, liveReaderTarget?: string): string | undefined {
   if (g.instance && !isManagedBy(ctx.definition.echo, g.name, g.instance)) {
     return `${g.name}'s instance does not carry this echo's tags; refusing to destroy it`;
   }
   if (liveTarget !== undefined && g.instance?.address === liveTarget) {
     return `${ctx.definition.promote?.cname} still points at ${g.name}; refusing to destroy the instance it serves`;
+  }
+  if (liveReaderTarget !== undefined && g.instance?.readerAddress === liveReaderTarget) {
+    return `${ctx.definition.promote?.readerCname} still points at ${g.name}'s reader endpoint; refusing to destroy the cluster it serves`;
   }
   return undefined;
 }

@@ -8,6 +8,7 @@
 import { GuardError } from "../errors.js";
 import type { StepContext, StepReport } from "./context.js";
 import { busyGeneration, byCondition, isManagedBy, type EchoState, type Generation } from "./echo-state.js";
+import { describeDatabase } from "./database.js";
 import { flipCname, type Move } from "./flip.js";
 import { requireAvailable } from "./guards.js";
 import { settingsAt, settingsOf } from "./stage-update.js";
@@ -30,7 +31,7 @@ export async function rollbackGeneration(ctx: StepContext, state: EchoState, opt
   if (promoted.length === 0) throw new GuardError(`rollback: no generation of ${echo} is promoted, so there is nothing to roll back from`);
 
   const target = rollbackTarget(state, promoted, options.to);
-  const fresh = await ports.rds.describeInstance(target.name);
+  const fresh = await describeDatabase(ports, definition, target.name);
   if (!fresh || !isManagedBy(echo, target.name, fresh)) throw new GuardError(`rollback: ${target.name} no longer exists in RDS; pick another with --to (rds-echo status)`);
   requireAvailable({ ...target, instance: fresh }, "rollback");
   if (target.rolledBackTo !== undefined) {

@@ -6,11 +6,12 @@
  */
 import { makesSnapshots } from "../definition/source.js";
 import { SNAPSHOT_CHANGE_TYPE, type ManagedSnapshot, type ResourceChange, type SnapshotSide } from "../ports.js";
-import type { StepContext } from "./context.js";
+import type { InstanceStepContext, StepContext } from "./context.js";
+import { isClusterEcho } from "../definition/schema.js";
 import type { EchoState } from "./echo-state.js";
 
 /** True when the source side is another account or region than the echo's (so it is listed on its own). */
-export function sourceElsewhere(ctx: StepContext): boolean {
+export function sourceElsewhere(ctx: InstanceStepContext): boolean {
   const { source, region } = ctx.definition;
   return source.assumeRole !== undefined || (source.copy?.region !== undefined && source.copy.region !== region);
 }
@@ -18,8 +19,9 @@ export function sourceElsewhere(ctx: StepContext): boolean {
 /** The made snapshots to delete once `retiring` are retired (beyond source.keep), oldest generation first. */
 export async function planSnapshotCleanup(ctx: StepContext, state: EchoState, retiring: readonly string[]): Promise<ManagedSnapshot[]> {
   const { definition, ports } = ctx;
-  if (!makesSnapshots(definition.source)) return [];
-  const sides: SnapshotSide[] = sourceElsewhere(ctx) ? ["echo", "source"] : ["echo"];
+  // A cluster echo restores or clones what exists: it makes no source snapshots (cluster-new.ts).
+  if (isClusterEcho(definition) || !makesSnapshots(definition.source)) return [];
+  const sides: SnapshotSide[] = sourceElsewhere({ ...ctx, definition }) ? ["echo", "source"] : ["echo"];
   const made = (await Promise.all(sides.map((side) => ports.snapshots.managed(side, definition.echo)))).flat();
   const alive = new Set(state.generations.filter((g) => g.condition !== "retired" && !retiring.includes(g.name)).map((g) => g.name));
   const byGeneration = new Map<string, ManagedSnapshot[]>();

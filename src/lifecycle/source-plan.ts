@@ -7,7 +7,7 @@ import { GuardError } from "../errors.js";
 import { sourceFrom } from "../definition/source.js";
 import { pointInTimeLabel } from "../program/restore-source.js";
 import { SNAPSHOT_CHANGE_TYPE, type GenerationSettings, type ResourceChange, type SnapshotInfo, type SourceInstanceInfo } from "../ports.js";
-import type { StepContext } from "./context.js";
+import type { InstanceStepContext as StepContext } from "./context.js";
 
 /** The settings `new` pins about the source. */
 export type SourceSettings = Pick<GenerationSettings, "snapshot" | "storageEncrypted" | "kmsKeyId" | "restoreTime" | "sourceInstance" | "sourceSnapshot">;

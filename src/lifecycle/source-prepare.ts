@@ -8,7 +8,7 @@ import { parseDuration } from "../definition/duration.js";
 import { pointInTimeOf } from "../program/restore-source.js";
 import { TAG_GENERATION, TAG_MADE, TAG_MANAGED } from "../program/tags.js";
 import type { GenerationSettings, SnapshotSide } from "../ports.js";
-import type { StepContext } from "./context.js";
+import type { InstanceStepContext as StepContext } from "./context.js";
 
 const ARN_SNAPSHOT = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):snapshot:(.+)$/;
 

@@ -6,6 +6,9 @@ import { GuardError, PendingOperationsError, StackNotFoundError } from "../error
 import type { GenerationSettings, UpdateResult } from "../ports.js";
 import { parseDuration } from "../definition/duration.js";
 import { INSTANCE_TYPE } from "../program/resource-types.js";
+import { isClusterEcho } from "../definition/schema.js";
+import { clusterImports } from "./cluster-recover.js";
+import { databaseReader } from "./database.js";
 import type { ProgramStage } from "../program/stages.js";
 import { confirmChanges } from "./confirm.js";
 import type { StepContext } from "./context.js";
@@ -39,7 +42,7 @@ export async function applyMove(ctx: StepContext, generation: string, settings: 
     await recoverPending(ctx, generation);
     result = await updateWatching(ctx, generation, settings, message);
   }
-  await waitForAvailable(ctx.ports, instanceIdOf(generation, settings), { timeoutMs: timeoutMs(ctx) });
+  await waitForAvailable(ctx.ports, instanceIdOf(generation, settings), { timeoutMs: timeoutMs(ctx), read: databaseReader(ctx.ports, ctx.definition) });
   return result;
 }
 
@@ -58,6 +61,12 @@ export async function recoverPending(ctx: StepContext, generation: string): Prom
   const { engine, rds, output } = ctx.ports;
   const pending = await engine.pendingOperations(generation);
   if (pending.length === 0) return;
+  if (isClusterEcho(ctx.definition)) {
+    const imports = await clusterImports(ctx, generation, pending);
+    const what = imports.size > 0 ? `adopting ${imports.size} resource(s) the interrupted run created` : `clearing ${pending.length} interrupted operation(s)`;
+    output.step(`recover ${generation}: ${what}`);
+    return engine.resolvePending(generation, imports, { message: `recover ${generation}: ${what}` });
+  }
   const instance = await rds.describeInstance(instanceIdOf(generation, await engine.settings(generation)));
   if (instance && !isManagedBy(ctx.definition.echo, generation, instance)) {
     throw new GuardError(`${generation}: an instance by that name exists but does not carry this echo's tags; refusing to adopt it`);
@@ -81,7 +90,8 @@ export function instanceIdOf(generation: string, settings: GenerationSettings | 
 /** Runs the engine update while a watcher reports the instance's RDS status (a restore can take a day). */
 async function updateWatching(ctx: StepContext, generation: string, settings: GenerationSettings, message: string): Promise<UpdateResult> {
   const watch = new AbortController();
-  const watcher = waitForAvailable(ctx.ports, instanceIdOf(generation, settings), { timeoutMs: timeoutMs(ctx), signal: watch.signal, missingOk: true }).catch(() => undefined);
+  const read = databaseReader(ctx.ports, ctx.definition);
+  const watcher = waitForAvailable(ctx.ports, instanceIdOf(generation, settings), { timeoutMs: timeoutMs(ctx), signal: watch.signal, missingOk: true, read }).catch(() => undefined);
   try {
     return await ctx.ports.engine.update(generation, settings, { message });
   } finally {

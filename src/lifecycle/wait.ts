@@ -4,7 +4,7 @@
  * 28-hour restore within 15 minutes), while a 28-hour restore costs under 200 DescribeDBInstances calls.
  */
 import { ThrottledError } from "../errors.js";
-import type { Ports } from "../ports.js";
+import type { InstanceInfo, Ports } from "../ports.js";
 import { isTerminal, isUsable } from "./rds-status.js";
 
 /** The shortest interval, and the detection lag allowed for short waits. */
@@ -30,6 +30,8 @@ export interface WaitOptions {
    * may predate the change, so it counts only once it has held for SETTLE_MS.
    */
   readonly afterChange?: boolean;
+  /** How to read the database (a cluster echo's folds its instances in, see database.ts); default: the instance. */
+  readonly read?: (id: string) => Promise<InstanceInfo | undefined>;
 }
 
 /** The delay before the next poll, given how long the wait has lasted (ms). */
@@ -47,7 +49,7 @@ export async function waitForAvailable(ports: Pick<Ports, "rds" | "clock" | "out
     const now = ports.clock.now().getTime();
     const elapsed = now - start;
     try {
-      const instance = await ports.rds.describeInstance(id);
+      const instance = await (options.read ? options.read(id) : ports.rds.describeInstance(id));
       if (!instance && !options.missingOk) throw new Error(`${id} does not exist (any more)`);
       const status = instance?.status;
       if (isUsable(status)) {

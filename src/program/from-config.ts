@@ -21,6 +21,8 @@ export function programFromStackConfig(definition: EchoDefinition): GenerationOu
   const pointInTime = pointInTimeOf({ restoreTime: config.get(CONFIG_KEYS.restoreTime), sourceInstance: config.get(CONFIG_KEYS.sourceInstance) });
   const adopted = config.get(CONFIG_KEYS.adopted);
   const rolledBack = config.get(CONFIG_KEYS.rolledBack);
+  const cloneOf = config.get(CONFIG_KEYS.cloneOf);
+  const engine = config.get(CONFIG_KEYS.engine);
   return generationProgram({
     definition,
     generation: pulumi.getStack(),
@@ -32,6 +34,8 @@ export function programFromStackConfig(definition: EchoDefinition): GenerationOu
     ...(pointInTime ? { pointInTime } : {}),
     ...(adopted ? { adopted } : {}),
     ...(rolledBack ? { rolledBack } : {}),
+    ...(cloneOf ? { cloneOf } : {}),
+    ...(engine ? { engine } : {}),
     ...(secret ? { masterPassword: config.requireSecret(secret) } : {}),
   });
 }

@@ -13,8 +13,9 @@ import { Record as DnsRecord } from "@pulumi/aws/route53/record.js";
 import * as pulumi from "@pulumi/pulumi";
 import { parseDuration, pulumiTimeout } from "../definition/duration.js";
 import { finalSnapshotName } from "../definition/identifiers.js";
-import { DEFAULT_FINAL_SNAPSHOT_NAME, type EchoDefinition } from "../definition/schema.js";
+import { DEFAULT_FINAL_SNAPSHOT_NAME, isClusterEcho, type EchoDefinition, type InstanceEchoDefinition } from "../definition/schema.js";
 import { restoreSourceArgs, type PointInTime } from "./restore-source.js";
+import { clusterProgram } from "./cluster.js";
 import { hasModifications, type ProgramStage } from "./stages.js";
 import { LEGACY_TAG_PREFIXES, OUT_OF_BAND_TAG_PREFIXES, snapshotTagValue, TAG_GENERATION, TAG_MANAGED, TAG_ROLLED_BACK, TAG_SNAPSHOT, TAG_STAGE } from "./tags.js";
 
@@ -41,6 +42,14 @@ export interface GenerationSpec {
   readonly adopted?: string;
   /** The `rolled-back` mark: the generation the CNAME was rolled back to from this one. */
   readonly rolledBack?: string;
+  /** Cluster echoes: the source cluster of a clone, and the pinned engine (see GenerationSettings). */
+  readonly cloneOf?: string;
+  readonly engine?: string;
+}
+
+/** A generation of an instance echo. */
+export interface InstanceGenerationSpec extends GenerationSpec {
+  readonly definition: InstanceEchoDefinition;
 }
 
 /**
@@ -53,7 +62,7 @@ const STATE_ONLY_INPUTS = ["applyImmediately", "skipFinalSnapshot", "finalSnapsh
  * What an adopted instance ignores: every restore-time and post-create input, so it stays as the original left it.
  * Only the tags (and the state-only inputs) are rds-echo's to change; and its deletion, once retired.
  */
-export function adoptedIgnoredInputs(definition: EchoDefinition): string[] {
+export function adoptedIgnoredInputs(definition: InstanceEchoDefinition): string[] {
   const keys = new Set([...Object.keys(restoreArgs({ definition, generation: "g", snapshot: "s", storageEncrypted: true, kmsKeyId: "k" })), ...Object.keys(modificationArgs(definition, "p"))]);
   for (const key of STATE_ONLY_INPUTS) keys.delete(key);
   keys.delete("identifier");
@@ -67,6 +76,9 @@ export interface GenerationOutputs {
   readonly stage: ProgramStage;
   readonly snapshot: string;
   readonly cname?: string;
+  /** Cluster echoes: the reader endpoint, and the second CNAME naming it while promoted. */
+  readonly readerAddress?: pulumi.Output<string>;
+  readonly readerCname?: string;
 }
 
 /**
@@ -75,7 +87,7 @@ export interface GenerationOutputs {
  * with the snapshot's encryption, the provider reads it back into state, so leaving them undeclared would plan a
  * replacement at the next stage.
  */
-export function restoreArgs(spec: Pick<GenerationSpec, "definition" | "generation" | "snapshot" | "pointInTime" | "storageEncrypted" | "kmsKeyId" | "adopted">) {
+export function restoreArgs(spec: Pick<InstanceGenerationSpec, "definition" | "generation" | "snapshot" | "pointInTime" | "storageEncrypted" | "kmsKeyId" | "adopted">) {
   const { definition: d, generation } = spec;
   return {
     identifier: spec.adopted ?? generation,
@@ -108,7 +120,7 @@ export function restoreArgs(spec: Pick<GenerationSpec, "definition" | "generatio
  * Settings RDS only accepts after create; declared from stage `modified` on. Deletion protection is lifted once a
  * generation is `forgotten`: it no longer serves anyone, and `retire` must be able to destroy it.
  */
-export function modificationArgs<Secret>(definition: EchoDefinition, masterPassword: Secret | undefined, stage: ProgramStage = "modified") {
+export function modificationArgs<Secret>(definition: InstanceEchoDefinition, masterPassword: Secret | undefined, stage: ProgramStage = "modified") {
   const m = definition.modify;
   return {
     parameterGroupName: m.parameterGroup,
@@ -124,7 +136,7 @@ export function modificationArgs<Secret>(definition: EchoDefinition, masterPassw
 }
 
 /** The instance's tags at a stage: the user's, rds-echo's bookkeeping, and the promotion tags while promoted. */
-export function instanceTags(spec: Pick<GenerationSpec, "definition" | "generation" | "stage" | "snapshot" | "adopted" | "rolledBack">): Record<string, string> {
+export function instanceTags(spec: Pick<InstanceGenerationSpec, "definition" | "generation" | "stage" | "snapshot" | "adopted" | "rolledBack">): Record<string, string> {
   const { definition, generation, stage, snapshot, rolledBack } = spec;
   // The original put its promotion tags on and never took them off: an adopted instance keeps them once demoted.
   const promoted = stage === "promoted" || (spec.adopted !== undefined && stage === "forgotten");
@@ -141,6 +153,13 @@ export function instanceTags(spec: Pick<GenerationSpec, "definition" | "generati
 
 /** Declares the generation's resources. Must run inside a Pulumi program (real engine or mock runtime). */
 export function generationProgram(spec: GenerationSpec): GenerationOutputs {
+  const d = spec.definition;
+  // An echo of an Aurora cluster declares a cluster and its instances instead (cluster.ts).
+  if (isClusterEcho(d)) return clusterProgram({ ...spec, definition: d });
+  return instanceProgram({ ...spec, definition: d });
+}
+
+function instanceProgram(spec: InstanceGenerationSpec): GenerationOutputs {
   const { definition: d, generation, stage } = spec;
   if (d.modify.masterPassword && hasModifications(stage) && spec.masterPassword === undefined && spec.adopted === undefined) {
     throw new Error(`${generation}: modify.masterPassword references secret "${d.modify.masterPassword.secret}" but no value was given`);

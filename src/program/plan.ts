@@ -3,7 +3,7 @@
  * no network: values only the cloud can know (the pinned snapshot, a looked-up zone) are shown as what they will be.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { EchoDefinition } from "../definition/schema.js";
+import { isClusterEcho, type EchoDefinition } from "../definition/schema.js";
 import { evaluateUnderMocks, type Evaluation } from "./evaluate.js";
 import { generationProgram } from "./generation.js";
 import { plannedSource } from "./planned-source.js";
@@ -42,6 +42,9 @@ export async function planGeneration(request: PlanRequest): Promise<Plan> {
         stage,
         snapshot,
         ...(pointInTime ? { pointInTime } : {}),
+        // A cluster's engine is known only from its snapshot or source, pinned at new.
+        ...(isClusterEcho(definition) ? { engine: `<engine of ${definition.source.cluster}, pinned at new>` } : {}),
+        ...(isClusterEcho(definition) && definition.source.from === "clone" ? { cloneOf: definition.source.cluster } : {}),
         zoneId: promote?.zoneId ?? `<hosted zone of ${promote?.zoneName ?? promote?.cname}, looked up at promote>`,
         // Never a real password: plan only shows that a secret will be set.
         ...(definition.modify.masterPassword ? { masterPassword: pulumi.secret("<secret>") } : {}),

@@ -2,7 +2,7 @@
  * What `plan` (offline) and `preview` say a new generation will restore from, before `new` pins it: the explicit
  * snapshot, or a description of what `new` will resolve (no cloud call is made here).
  */
-import type { EchoDefinition } from "../definition/schema.js";
+import { isClusterEcho, type EchoDefinition } from "../definition/schema.js";
 import { sourceFrom } from "../definition/source.js";
 import type { PointInTime } from "./restore-source.js";
 
@@ -14,6 +14,11 @@ export interface PlannedSource {
 }
 
 export function plannedSource(definition: EchoDefinition, generation: string): PlannedSource {
+  if (isClusterEcho(definition)) {
+    const { source } = definition;
+    if (source.from === "clone") return { snapshot: `clone:${source.cluster}` };
+    return { snapshot: source.snapshot ?? `<latest available ${source.snapshotTypes.join("/")} cluster snapshot of ${source.cluster}, pinned at new>` };
+  }
   const { source } = definition;
   const from = sourceFrom(source);
   if (from === "point-in-time") {
@@ -28,6 +33,11 @@ export function plannedSource(definition: EchoDefinition, generation: string): P
 
 /** One line on where the data comes from, for `preview` and `plan`. */
 export function sourceSummary(definition: EchoDefinition): string {
+  if (isClusterEcho(definition)) {
+    const { source } = definition;
+    if (source.from === "clone") return `clone ${source.cluster} (copy-on-write)`;
+    return `restore ${source.snapshot ?? `the latest cluster snapshot of ${source.cluster}`}`;
+  }
   const { source } = definition;
   const from = sourceFrom(source);
   const copied = source.copy ? `, copied into this account${source.copy.region ? ` from ${source.copy.region}` : ""} under ${source.copy.kmsKeyId}` : "";

@@ -7,3 +7,5 @@ export const PROVIDER_TYPE = "pulumi:providers:aws";
 export const INSTANCE_RESOURCE = "db";
 export const CNAME_RESOURCE = "cname";
 export const PROVIDER_RESOURCE = "aws";
+export const CLUSTER_TYPE = "aws:rds/cluster:Cluster";
+export const CLUSTER_INSTANCE_TYPE = "aws:rds/clusterInstance:ClusterInstance";

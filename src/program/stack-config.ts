@@ -16,6 +16,9 @@ export const CONFIG_KEYS = {
   restoreTime: "restoreTime",
   sourceInstance: "sourceInstance",
   sourceSnapshot: "sourceSnapshot",
+  /** Cluster echoes: the cluster a clone was made of, and the Aurora engine; both pinned at `new`. */
+  cloneOf: "cloneOf",
+  engine: "engine",
   /** Digests of the afterRestore hooks that succeeded, and the digest of the whole list once all did (src/hooks). */
   hooksDone: "hooksDone",
   scrubbed: "scrubbed",

@@ -84,7 +84,7 @@ describe("approval signer policy", () => {
     expect(policy.Statement[0]).toMatchObject({
       Effect: "Allow",
       Action: "rds:AddTagsToResource",
-      Resource: "arn:aws:rds:eu-west-1:123456789012:db:development-*",
+      Resource: ["arn:aws:rds:eu-west-1:123456789012:db:development-*", "arn:aws:rds:eu-west-1:123456789012:cluster:development-*"],
       Condition: {
         "ForAllValues:StringLike": { "aws:TagKeys": "echo:approval:*" },
         StringEquals: { "aws:ResourceTag/echo:managed": "development" },
@@ -94,6 +94,9 @@ describe("approval signer policy", () => {
 
   it("allows setting approval tags on this echo's managed generations", () => {
     expect(evaluate(policy, tagging())).toBe("allow");
+    // A cluster echo's generation is its cluster.
+    expect(evaluate(policy, tagging({ resource: "arn:aws:rds:eu-west-1:123456789012:cluster:development-20261125-1200" }))).toBe("allow");
+    expect(evaluate(policy, tagging({ resource: "arn:aws:rds:eu-west-1:123456789012:cluster:production-aurora", resourceTags: {} }))).toBe("deny");
     expect(evaluate(policy, tagging({ tagKeys: [APPROVAL, "echo:approval:r20261125t1230-ab12:b@example.com"] }))).toBe("allow");
   });
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { loadDefinition, parseDefinition } from "../../src/definition/load.js";
 import { DefinitionError, UsageError } from "../../src/errors.js";
-import { REPO_ROOT, definitionFrom, developmentData } from "../helpers/definitions.js";
+import { REPO_ROOT, definitionFrom, developmentData, instanceEcho } from "../helpers/definitions.js";
 
 /** The DefinitionError thrown for some definition data. */
 function problems(data: unknown, echo = "development"): DefinitionError {
@@ -19,7 +19,7 @@ function problems(data: unknown, echo = "development"): DefinitionError {
 
 describe("echo definitions", () => {
   it("loads the shipped example with defaults applied", async () => {
-    const d = await loadDefinition(REPO_ROOT, "development");
+    const d = instanceEcho(await loadDefinition(REPO_ROOT, "development"));
     expect(d.echo).toBe("development");
     expect(d.region).toBe("eu-west-1");
     expect(d.source).toEqual({ instance: "production-db", snapshotTypes: ["automated", "manual"] });
@@ -32,7 +32,7 @@ describe("echo definitions", () => {
   });
 
   it("applies the documented defaults to a minimal definition", () => {
-    const d = definitionFrom({ region: "us-east-1", source: { instance: "prod" }, instance: { class: "db.t3.micro" } });
+    const d = instanceEcho(definitionFrom({ region: "us-east-1", source: { instance: "prod" }, instance: { class: "db.t3.micro" } }));
     expect(d.source.snapshotTypes).toEqual(["automated", "manual"]);
     expect(d.instance).toMatchObject({ multiAz: false, publiclyAccessible: false, copyTagsToSnapshot: true, tags: {} });
     expect(d.modify).toEqual({});

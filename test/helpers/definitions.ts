@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse, stringify } from "yaml";
 import { parseDefinition } from "../../src/definition/load.js";
-import type { EchoDefinition } from "../../src/definition/schema.js";
+import { isClusterEcho, type EchoDefinition, type InstanceEchoDefinition } from "../../src/definition/schema.js";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -39,6 +39,12 @@ export function definitionFrom(data: unknown, echo = "development"): EchoDefinit
 }
 
 /** The shipped example definition, validated. */
-export function developmentDefinition(): EchoDefinition {
-  return definitionFrom(developmentData());
+export function developmentDefinition(): InstanceEchoDefinition {
+  return instanceEcho(definitionFrom(developmentData()));
+}
+
+/** Narrows a definition a test knows to be an instance echo (fails the test when it is not). */
+export function instanceEcho(definition: EchoDefinition): InstanceEchoDefinition {
+  if (isClusterEcho(definition)) throw new Error(`${definition.echo} is a cluster echo, not an instance echo`);
+  return definition;
 }

@@ -69,6 +69,15 @@ const PROVIDER_ACTIONS = [
   "rds:ListTagsForResource",
   "rds:AddTagsToResource",
   "rds:RemoveTagsFromResource",
+  // Aurora clusters (terraform-provider-aws cluster.go and cluster_instance.go: restore from a cluster snapshot or to a
+  // point in time, the follow-up modify, create the instances in the cluster, delete with a final cluster snapshot).
+  "rds:RestoreDBClusterFromSnapshot",
+  "rds:RestoreDBClusterToPointInTime",
+  "rds:ModifyDBCluster",
+  "rds:DescribeDBClusters",
+  "rds:DeleteDBCluster",
+  "rds:CreateDBClusterSnapshot",
+  "rds:CreateDBInstance",
   "route53:ChangeResourceRecordSets",
   "route53:GetChange",
   "route53:GetHostedZone",
@@ -84,6 +93,8 @@ describe("policy/driver-policy.json", () => {
       new Set([
         "rds:DescribeDBInstances",
         "rds:DescribeDBSnapshots",
+        "rds:DescribeDBClusters",
+        "rds:DescribeDBClusterSnapshots",
         "rds:RebootDBInstance",
         "rds:AddTagsToResource",
         "rds:RemoveTagsFromResource",
@@ -157,6 +168,22 @@ describe("policy/driver-policy.json", () => {
     for (const s of deletes) expect(s.Condition?.["StringEquals"]?.["aws:ResourceTag/echo:managed"], s.Sid).toBe("${Echo}");
     const assume = policy.Statement.filter((s) => list(s.Action).includes("sts:AssumeRole"));
     expect(assume.map((s) => s.Resource)).toEqual(["${SourceRoleArn}"]);
+  });
+
+  it("scopes every change to Aurora clusters by the echo's name and echo:managed tag, and clones only the source cluster", () => {
+    const clusterChanges = ["rds:ModifyDBCluster", "rds:DeleteDBCluster", "rds:RemoveTagsFromResource", "rds:CreateDBClusterSnapshot"];
+    for (const s of policy.Statement.filter((x) => list(x.Resource).some((r) => r.includes(":cluster:${Echo}-*")) && list(x.Action).some((a) => clusterChanges.includes(a)))) {
+      expect(s.Resource, s.Sid).toBe("arn:aws:rds:${Region}:${Account}:cluster:${Echo}-*");
+      expect(s.Condition?.["StringEquals"]?.["aws:ResourceTag/echo:managed"], s.Sid).toBe("${Echo}");
+    }
+    for (const s of policy.Statement.filter((x) => list(x.Action).some((a) => ["rds:RestoreDBClusterFromSnapshot", "rds:RestoreDBClusterToPointInTime", "rds:CreateDBInstance"].includes(a)))) {
+      // Into a new resource only with this echo's tag; otherwise only on what it restores from, or the groups.
+      const creates = list(s.Resource).filter((r) => r.endsWith(":cluster:${Echo}-*") || r.endsWith(":db:${Echo}-*"));
+      if (creates.length > 0 && !s.Sid.startsWith("CreateClusterInstancesIn")) expect(s.Condition?.["StringEquals"]?.["aws:RequestTag/echo:managed"], s.Sid).toBe("${Echo}");
+      for (const r of list(s.Resource)) expect(r, s.Sid).not.toMatch(/:cluster:\*$|:db:\*$/);
+    }
+    const clone = policy.Statement.find((s) => s.Sid === "CloneOnlyTheSourceCluster")!;
+    expect(list(clone.Resource)).toContain("arn:aws:rds:${Region}:${Account}:cluster:${SourceCluster}");
   });
 });
 

@@ -12,7 +12,8 @@ import {
   type RDSClient,
 } from "@aws-sdk/client-rds";
 import { SnapshotNotFoundError } from "../../errors.js";
-import type { InstanceInfo, ManualSnapshot, RdsPort, SnapshotInfo, SnapshotSource } from "../../ports.js";
+import type { ClusterInfo, ClusterSnapshotSource, InstanceInfo, ManualSnapshot, RdsPort, SnapshotInfo, SnapshotSource } from "../../ports.js";
+import { describeCluster, describeClusters, latestClusterSnapshot } from "./cluster-rds.js";
 import type { SnapshotType } from "../../definition/schema.js";
 import { InstanceNotFoundError, mapAwsError } from "./errors.js";
 
@@ -42,6 +43,18 @@ export class AwsRds implements RdsPort {
       throw new SnapshotNotFoundError(`no available ${source.types.join("/")} snapshot of ${source.instance}`);
     }
     return newest;
+  }
+
+  latestClusterSnapshot(source: ClusterSnapshotSource): Promise<SnapshotInfo> {
+    return latestClusterSnapshot(this.client, source);
+  }
+
+  describeCluster(id: string): Promise<ClusterInfo | undefined> {
+    return describeCluster(this.client, id);
+  }
+
+  describeClusters(ids: readonly string[]): Promise<Map<string, ClusterInfo>> {
+    return describeClusters(this.client, ids);
   }
 
   async describeInstance(id: string): Promise<InstanceInfo | undefined> {

@@ -20,6 +20,8 @@ export const SETTINGS_KEYS = {
   restoreTime: configKey(CONFIG_KEYS.restoreTime),
   sourceInstance: configKey(CONFIG_KEYS.sourceInstance),
   sourceSnapshot: configKey(CONFIG_KEYS.sourceSnapshot),
+  cloneOf: configKey(CONFIG_KEYS.cloneOf),
+  engine: configKey(CONFIG_KEYS.engine),
   hooksDone: configKey(CONFIG_KEYS.hooksDone),
   scrubbed: configKey(CONFIG_KEYS.scrubbed),
   adopted: configKey(CONFIG_KEYS.adopted),
@@ -34,6 +36,8 @@ const OPTIONAL_KEYS = [
   SETTINGS_KEYS.restoreTime,
   SETTINGS_KEYS.sourceInstance,
   SETTINGS_KEYS.sourceSnapshot,
+  SETTINGS_KEYS.cloneOf,
+  SETTINGS_KEYS.engine,
   SETTINGS_KEYS.hooksDone,
   SETTINGS_KEYS.scrubbed,
   SETTINGS_KEYS.adopted,
@@ -54,6 +58,8 @@ export function settingsToConfig(settings: GenerationSettings): ConfigMap {
     ...(settings.restoreTime !== undefined ? { [SETTINGS_KEYS.restoreTime]: { value: settings.restoreTime } } : {}),
     ...(settings.sourceInstance !== undefined ? { [SETTINGS_KEYS.sourceInstance]: { value: settings.sourceInstance } } : {}),
     ...(settings.sourceSnapshot !== undefined ? { [SETTINGS_KEYS.sourceSnapshot]: { value: settings.sourceSnapshot } } : {}),
+    ...(settings.cloneOf !== undefined ? { [SETTINGS_KEYS.cloneOf]: { value: settings.cloneOf } } : {}),
+    ...(settings.engine !== undefined ? { [SETTINGS_KEYS.engine]: { value: settings.engine } } : {}),
     ...(settings.hooksDone !== undefined ? { [SETTINGS_KEYS.hooksDone]: { value: settings.hooksDone } } : {}),
     ...(settings.scrubbed !== undefined ? { [SETTINGS_KEYS.scrubbed]: { value: settings.scrubbed } } : {}),
     ...(settings.adopted !== undefined ? { [SETTINGS_KEYS.adopted]: { value: settings.adopted } } : {}),
@@ -101,6 +107,8 @@ export function settingsFromConfig(stack: string, config: ConfigMap): Generation
   const sourceSnapshot = plain(SETTINGS_KEYS.sourceSnapshot);
   // The program restores a point in time from both keys together; one without the other would restore the label.
   if (restoreTime && !sourceInstance) throw new Error(`stack ${stack}: config ${SETTINGS_KEYS.restoreTime} is set without ${SETTINGS_KEYS.sourceInstance}`);
+  const cloneOf = plain(SETTINGS_KEYS.cloneOf);
+  const engine = plain(SETTINGS_KEYS.engine);
   const hooksDone = plain(SETTINGS_KEYS.hooksDone);
   const scrubbed = plain(SETTINGS_KEYS.scrubbed);
   const adopted = plain(SETTINGS_KEYS.adopted);
@@ -116,6 +124,8 @@ export function settingsFromConfig(stack: string, config: ConfigMap): Generation
     ...(restoreTime ? { restoreTime } : {}),
     ...(sourceInstance ? { sourceInstance } : {}),
     ...(sourceSnapshot ? { sourceSnapshot } : {}),
+    ...(cloneOf ? { cloneOf } : {}),
+    ...(engine ? { engine } : {}),
     ...(hooksDone !== undefined ? { hooksDone } : {}),
     ...(scrubbed ? { scrubbed } : {}),
     ...(adopted ? { adopted } : {}),

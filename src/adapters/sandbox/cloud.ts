@@ -17,6 +17,7 @@ import type { Faults } from "./faults.js";
 import type { SandboxPostgres } from "./postgres.js";
 import { latestRestorableTime, sharedWithEcho, visibleToEcho } from "./places.js";
 import { settle, type SimInstance, type SimSnapshot, type SimWorld, type StoredResource } from "./world.js";
+import { isClusterType, SandboxClusterCloud } from "./cluster-cloud.js";
 
 
 /** How often the simulated provider polls RDS while it waits (as the real one does, in simulated time). */
@@ -31,17 +32,23 @@ const INSTANT_KEYS = new Set(["tags", "applyImmediately", "skipFinalSnapshot", "
 type Inputs = Record<string, unknown>;
 
 export class SandboxCloud {
+  /** Aurora clusters and their instances (cluster-cloud.ts). */
+  readonly #clusters: SandboxClusterCloud;
+
   constructor(
     private readonly world: SimWorld,
     private readonly faults: Faults,
     private readonly clock: Clock,
     /** The real database behind each instance, when the sandbox has a PostgreSQL server. */
     private readonly dataPlane?: SandboxPostgres,
-  ) {}
+  ) {
+    this.#clusters = new SandboxClusterCloud(world, faults, clock);
+  }
 
   /** The live outputs of a resource, or undefined when it does not exist in the cloud. */
   read(resource: { type: string; name: string; inputs: Inputs; id?: string }): Inputs | undefined {
     settle(this.world);
+    if (isClusterType(resource.type)) return this.#clusters.read(resource.type, resource.inputs, resource.id);
     if (resource.type === INSTANCE_TYPE) {
       const instance = this.world.rds.instances[String(resource.inputs["identifier"] ?? resource.id)];
       return instance && instanceOutputs(instance);
@@ -74,6 +81,7 @@ export class SandboxCloud {
 
   /** Outputs a resource that does not exist yet will have once created (deterministic, like an RDS endpoint). */
   predict(resource: { type: string; inputs: Inputs }): Inputs {
+    if (isClusterType(resource.type)) return this.#clusters.predict(resource.type, resource.inputs);
     if (resource.type === INSTANCE_TYPE) {
       const id = String(resource.inputs["identifier"]);
       return { id, address: this.#address(id, this.#region()), port: resource.inputs["port"] ?? DEFAULT_PORT };
@@ -82,6 +90,7 @@ export class SandboxCloud {
   }
 
   async create(resource: StoredResource, persist: () => Promise<void>): Promise<{ id: string; outputs: Inputs }> {
+    if (isClusterType(resource.type)) return this.#clusters.create(resource, persist);
     if (resource.type === INSTANCE_TYPE) return this.#restore(resource.inputs, persist);
     if (resource.type === RECORD_TYPE) {
       this.#upsert(resource.inputs);
@@ -92,6 +101,7 @@ export class SandboxCloud {
   }
 
   async update(stored: StoredResource, inputs: Inputs, keys: readonly string[]): Promise<Inputs> {
+    if (isClusterType(stored.type)) return this.#clusters.update(stored, inputs, keys);
     if (stored.type === INSTANCE_TYPE) return this.#modify(stored, inputs, keys);
     if (stored.type === RECORD_TYPE) {
       this.#upsert(inputs);
@@ -101,6 +111,7 @@ export class SandboxCloud {
   }
 
   async delete(stored: StoredResource): Promise<void> {
+    if (isClusterType(stored.type)) return this.#clusters.delete(stored);
     if (stored.type === INSTANCE_TYPE) return this.#deleteInstance(stored);
     if (stored.type === RECORD_TYPE) {
       this.faults.enter("route53.ChangeResourceRecordSets");

@@ -32,6 +32,7 @@ import type {
 import { SimulatedCrash, type Faults } from "./faults.js";
 import { changedKeys, isPlainMap, valueDiffs } from "../value-diffs.js";
 import { readBackInputs, SandboxCloud } from "./cloud.js";
+import { CLUSTER_REPLACE_KEYS } from "./cluster-cloud.js";
 import type { SandboxPostgres } from "./postgres.js";
 import { INSTANCE_TYPE, RECORD_TYPE } from "../../program/resource-types.js";
 import type { SimHistoryEntry, SimStack, SimWorld, StoredResource } from "./world.js";
@@ -40,6 +41,7 @@ import type { SimHistoryEntry, SimStack, SimWorld, StoredResource } from "./worl
 const REPLACE_KEYS: Record<string, readonly string[]> = {
   [INSTANCE_TYPE]: ["identifier", "snapshotIdentifier", "restoreToPointInTime", "availabilityZone", "dbName", "kmsKeyId", "storageEncrypted", "username", "characterSetName", "timezone"],
   [RECORD_TYPE]: ["zoneId", "name", "type", "setIdentifier"],
+  ...CLUSTER_REPLACE_KEYS,
 };
 
 export interface SandboxEngineOptions {
@@ -286,6 +288,8 @@ export class SandboxEngine implements StackEngine {
           ...(pointInTimeOf(settings) ? { pointInTime: pointInTimeOf(settings)! } : {}),
           ...(settings.adopted ? { adopted: settings.adopted } : {}),
           ...(settings.rolledBack ? { rolledBack: settings.rolledBack } : {}),
+          ...(settings.cloneOf ? { cloneOf: settings.cloneOf } : {}),
+          ...(settings.engine ? { engine: settings.engine } : {}),
           ...(password !== undefined ? { masterPassword: password } : {}),
         }),
       state: (d) => this.#stateOf(d, preview),

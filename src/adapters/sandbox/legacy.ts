@@ -5,7 +5,7 @@
  * doesn't"), so an older instance still says `promoted` too.
  */
 import { createHash } from "node:crypto";
-import type { EchoDefinition } from "../../definition/schema.js";
+import type { InstanceEchoDefinition } from "../../definition/schema.js";
 import { legacyManagedTag, legacyStageTag, type LegacyStage } from "../../migrate/legacy.js";
 import { seed } from "./seed.js";
 import type { SimInstance, SimWorld } from "./world.js";
@@ -26,7 +26,7 @@ export const TYPICAL_LEGACY_FLEET: readonly LegacyInstanceSpec[] = [
   { stage: "promoted", ageMs: 2 * DAY_MS, served: true },
 ];
 
-export function seedLegacyInstances(world: SimWorld, definition: EchoDefinition, legacyName: string, specs: readonly LegacyInstanceSpec[] = TYPICAL_LEGACY_FLEET): SimInstance[] {
+export function seedLegacyInstances(world: SimWorld, definition: InstanceEchoDefinition, legacyName: string, specs: readonly LegacyInstanceSpec[] = TYPICAL_LEGACY_FLEET): SimInstance[] {
   seed(world, definition);
   const created: SimInstance[] = [];
   for (const spec of specs) {

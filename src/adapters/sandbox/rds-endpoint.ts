@@ -38,7 +38,8 @@ export function handleQuery(world: SimWorld, url: string): EndpointReply {
     return error(403, "AccessDenied", `the link signer may only call AddTagsToResource (version ${RDS_API_VERSION})`);
   }
   const arn = params.get("ResourceName") ?? "";
-  const instance = Object.values(world.rds.instances).find((i) => i.arn === arn);
+  // A generation's instance, or a cluster echo's cluster.
+  const instance = Object.values(world.rds.instances).find((i) => i.arn === arn) ?? Object.values(world.rds.clusters ?? {}).find((c) => c.arn === arn);
   if (!instance) return error(404, "DBInstanceNotFound", `DBInstance ${arn} not found.`);
   const tags: Record<string, string> = {};
   for (let n = 1; params.has(`Tags.Tag.${n}.Key`); n++) tags[params.get(`Tags.Tag.${n}.Key`)!] = params.get(`Tags.Tag.${n}.Value`) ?? "";

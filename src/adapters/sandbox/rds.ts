@@ -1,6 +1,7 @@
 /** The sandbox's RDS: the lifecycle's rds port over the simulated world. */
 import { SnapshotNotFoundError } from "../../errors.js";
-import type { InstanceInfo, ManualSnapshot, RdsPort, SnapshotInfo, SnapshotSource } from "../../ports.js";
+import type { ClusterInfo, ClusterSnapshotSource, InstanceInfo, ManualSnapshot, RdsPort, SnapshotInfo, SnapshotSource } from "../../ports.js";
+import { clusterResourceByArn, describeCluster, describeClusters, latestClusterSnapshot } from "./cluster-rds.js";
 import { refuseBadTags } from "./cloud.js";
 import type { Faults } from "./faults.js";
 import type { SnapshotType } from "../../definition/schema.js";
@@ -38,6 +39,18 @@ export class SandboxRds implements RdsPort {
       throw new SnapshotNotFoundError(`no available ${source.types.join("/")} snapshot of ${source.instance}`);
     }
     return simSnapshotInfo(this.world, newest);
+  }
+
+  async latestClusterSnapshot(source: ClusterSnapshotSource): Promise<SnapshotInfo> {
+    return latestClusterSnapshot(this.world, this.faults, source);
+  }
+
+  async describeCluster(id: string): Promise<ClusterInfo | undefined> {
+    return describeCluster(this.world, this.faults, id);
+  }
+
+  async describeClusters(ids: readonly string[]): Promise<Map<string, ClusterInfo>> {
+    return describeClusters(this.world, this.faults, ids);
   }
 
   async describeInstance(id: string): Promise<InstanceInfo | undefined> {
@@ -116,8 +129,9 @@ export class SandboxRds implements RdsPort {
     return samePlace(snapshotPlace(this.world, s), echoPlace(this.world));
   }
 
-  #byArn(arn: string): SimInstance {
-    const instance = Object.values(this.world.rds.instances).find((i) => i.arn === arn);
+  /** An instance, or a cluster (approval and scrub tags go on a cluster echo's cluster). */
+  #byArn(arn: string): { tags: Record<string, string> } {
+    const instance = Object.values(this.world.rds.instances).find((i) => i.arn === arn) ?? clusterResourceByArn(this.world, arn);
     if (!instance) throw new Error(`DBInstanceNotFound: ${arn}`);
     return instance;
   }

@@ -3,7 +3,8 @@
  * of its automated snapshots plus a manual one (and one still being created, which must never be picked), and a
  * public hosted zone for its CNAME. Idempotent: seeding twice adds nothing.
  */
-import type { EchoDefinition } from "../../definition/schema.js";
+import { isClusterEcho, type EchoDefinition, type InstanceEchoDefinition } from "../../definition/schema.js";
+import { seedCluster } from "./cluster-seed.js";
 import { createHash } from "node:crypto";
 import { sourcePlace } from "./places.js";
 import { SOURCE_SNAPSHOTS_KEPT, type SimWorld } from "./world.js";
@@ -12,6 +13,12 @@ const DAY_MS = 86_400_000;
 const pad = (n: number) => String(n).padStart(2, "0");
 
 export function seed(world: SimWorld, definition: EchoDefinition): void {
+  if (isClusterEcho(definition)) seedCluster(world, definition);
+  else seedInstance(world, definition);
+  seedZone(world, definition);
+}
+
+function seedInstance(world: SimWorld, definition: InstanceEchoDefinition): void {
   const source = definition.source.instance;
   // Where the source lives: the echo's account and region, or the role's account and copy.region (see places.ts).
   const { region, account } = sourcePlace(world, definition.source);
@@ -48,6 +55,10 @@ export function seed(world: SimWorld, definition: EchoDefinition): void {
     const inProgress = `${source}-in-progress`;
     world.rds.snapshots.push({ id: inProgress, arn: `arn:aws:rds:${region}:${account}:snapshot:${inProgress}`, instance: source, type: "manual", status: "creating", createdAt: world.now - 60_000, port: 5432, ...elsewhere });
   }
+}
+
+/** A public hosted zone for the echo's CNAME. */
+function seedZone(world: SimWorld, definition: EchoDefinition): void {
   const promote = definition.promote;
   if (promote?.cname) {
     const zoneName = promote.zoneName ?? promote.cname.split(".").slice(1).join(".");
@@ -66,7 +77,7 @@ const SNAPSHOT_ARN = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):snapshot:(.+)$/;
  * A snapshot another account shares with this one, encrypted under that account's key: the one `source.snapshot`
  * names by ARN, or (for snapshotTypes: [shared]) last night's snapshot of the source from SHARING_ACCOUNT.
  */
-function seedShared(world: SimWorld, definition: EchoDefinition): void {
+function seedShared(world: SimWorld, definition: InstanceEchoDefinition): void {
   const { source } = definition;
   const named = source.snapshot === undefined ? undefined : SNAPSHOT_ARN.exec(source.snapshot);
   const today = Math.floor(world.now / DAY_MS) * DAY_MS;

@@ -5,7 +5,7 @@
  * automated snapshot is never shared, another account's snapshot is copied only once shared and only by ARN, a copy
  * across regions needs its source region (the SDK presigns the request with it), an unsettled snapshot is never deleted.
  */
-import type { EchoDefinition } from "../../definition/schema.js";
+import { isClusterEcho, type EchoDefinition } from "../../definition/schema.js";
 import { TAG_MADE, TAG_MANAGED, TAG_GENERATION } from "../../program/tags.js";
 import type { Clock, ManagedSnapshot, SnapshotInfo, SnapshotPort, SnapshotSide, SnapshotSource, SourceInstanceInfo } from "../../ports.js";
 import { refuseBadTags } from "./cloud.js";
@@ -174,7 +174,8 @@ export class SandboxSnapshots implements SnapshotPort {
 
   #place(side: SnapshotSide): Place {
     const definition = this.definition();
-    return side === "source" && definition ? sourcePlace(this.world, definition.source) : echoPlace(this.world);
+    // A cluster echo makes no source snapshots: its only side is the echo's.
+    return side === "source" && definition && !isClusterEcho(definition) ? sourcePlace(this.world, definition.source) : echoPlace(this.world);
   }
 
   #at(side: SnapshotSide, id: string): SimSnapshot | undefined {

@@ -4,6 +4,7 @@
  * ("the CNAME points at B's address; A still exists") and the CLI can persist it to `.rds-echo/sandbox.json`.
  */
 import type { NotifyEvent } from "../../definition/notify.js";
+import { settleClusters } from "./cluster-world.js";
 import type { ChangeOp, GenerationSettings, HistoryEntry, OperationKind, PendingOperation } from "../../ports.js";
 
 /** Simulated durations (milliseconds of simulated time) of the slow RDS operations. */
@@ -17,14 +18,25 @@ export interface SimTimings {
   /** A copy in the same region (CopyDBSnapshot, re-encrypting under this account's key), and one across regions. */
   readonly copyMs?: number;
   readonly crossRegionCopyMs?: number;
+  /**
+   * Aurora (optional: worlds saved before clusters existed lack them; see clusterTiming): restoring a cluster from a
+   * cluster snapshot, cloning one copy-on-write, and creating one instance in a cluster.
+   */
+  readonly clusterRestoreMs?: number;
+  readonly cloneMs?: number;
+  readonly clusterInstanceMs?: number;
 }
 
 /**
  * A restore takes hours in real life (90 simulated minutes here); a new snapshot of a large instance and a copy under
  * another key take tens of minutes (the first snapshot of an instance copies all of it, a copy re-encrypts every
  * block); a copy across regions moves the data too. A point-in-time restore takes as long as a restore.
+ *
+ * A clone shares the source's storage pages until they change, so RDS only creates the cluster's metadata: minutes
+ * (AWS quotes "minutes" for a clone, where a restore of a large cluster takes hours; these are the sandbox's guesses
+ * within those orders of magnitude). An instance then takes its own ~10 minutes, in both cases.
  */
-export const DEFAULT_TIMINGS: SimTimings = {
+export const DEFAULT_TIMINGS: Required<SimTimings> = {
   restoreMs: 90 * 60_000,
   modifyMs: 6 * 60_000,
   rebootMs: 3 * 60_000,
@@ -32,7 +44,15 @@ export const DEFAULT_TIMINGS: SimTimings = {
   snapshotMs: 35 * 60_000,
   copyMs: 25 * 60_000,
   crossRegionCopyMs: 45 * 60_000,
+  clusterRestoreMs: 3 * 3_600_000,
+  cloneMs: 8 * 60_000,
+  clusterInstanceMs: 12 * 60_000,
 };
+
+/** A cluster timing of the world, or its default for a world saved before clusters existed. */
+export function clusterTiming(world: SimWorld, key: "clusterRestoreMs" | "cloneMs" | "clusterInstanceMs"): number {
+  return world.timings[key] ?? DEFAULT_TIMINGS[key];
+}
 
 /** How long RDS keeps reporting `available` after it accepted a reboot. */
 export const REBOOT_STATUS_LAG_MS = 10_000;
@@ -61,6 +81,8 @@ export interface SimInstance {
   /** Inherited from the snapshot it was restored from, whatever the restore call said. */
   encrypted?: boolean;
   kmsKeyId?: string;
+  /** The Aurora cluster this instance is a member of (a cluster echo's instance, or a source cluster's). */
+  cluster?: string;
   /**
    * A status RDS reports only a little after the call that caused it returned (RebootDBInstance answers while the
    * instance still reads `available`): it takes over at `at`.
@@ -92,6 +114,41 @@ export interface SimSnapshot {
   sharedWith?: string[];
   /** While `creating`/`copying`: when it becomes available. */
   readyAt?: number;
+}
+
+/** An Aurora cluster; its instances are SimInstances with `cluster` set. Status transitions as for instances. */
+export interface SimCluster {
+  id: string;
+  arn: string;
+  resourceId: string;
+  status: string;
+  readyAt?: number;
+  deleting?: boolean;
+  address: string;
+  readerAddress: string;
+  port: number;
+  createdAt: number;
+  engine: string;
+  /** What its data came from: a cluster snapshot, or the cluster it is a copy-on-write clone of. */
+  snapshot?: string;
+  cloneOf?: string;
+  settings: Record<string, unknown>;
+  tags: Record<string, string>;
+  encrypted?: boolean;
+  kmsKeyId?: string;
+}
+
+export interface SimClusterSnapshot {
+  id: string;
+  arn: string;
+  cluster: string;
+  type: "automated" | "manual" | "shared" | "awsbackup";
+  status: string;
+  createdAt: number;
+  port: number;
+  engine: string;
+  encrypted?: boolean;
+  kmsKeyId?: string;
 }
 
 export interface SimRecord {
@@ -151,7 +208,8 @@ export interface SimWorld {
   /** The one region the simulation covers (the sandbox serves echoes of one region at a time). */
   region: string;
   timings: SimTimings;
-  rds: { instances: Record<string, SimInstance>; snapshots: SimSnapshot[] };
+  /** `clusters` and `clusterSnapshots` are absent in worlds saved before clusters existed (see rdsClusters). */
+  rds: { instances: Record<string, SimInstance>; snapshots: SimSnapshot[]; clusters?: Record<string, SimCluster>; clusterSnapshots?: SimClusterSnapshot[] };
   route53: { zones: SimZone[] };
   stacks: Record<string, SimStack>;
   /** The dedicated link-signing principal's long-term keys, and where the simulated RDS Query API listens. */
@@ -175,7 +233,7 @@ export function emptyWorld(now: number, region: string, timings: SimTimings = DE
     account: "123456789012",
     region,
     timings,
-    rds: { instances: {}, snapshots: [] },
+    rds: { instances: {}, snapshots: [], clusters: {}, clusterSnapshots: [] },
     route53: { zones: [] },
     stacks: {},
     approval: sandboxSigner(),
@@ -224,6 +282,7 @@ export function settle(world: SimWorld): void {
       delete snapshot.readyAt;
     }
   }
+  settleClusters(world);
   for (const instance of Object.values(world.rds.instances)) {
     if (instance.next && instance.next.at <= world.now) {
       instance.status = instance.next.status;

@@ -4,7 +4,7 @@
  */
 import { loadDefinition } from "../../definition/load.js";
 import { UsageError } from "../../errors.js";
-import type { EchoDefinition } from "../../definition/schema.js";
+import { isClusterEcho, type EchoDefinition } from "../../definition/schema.js";
 import type { Clock, Ports } from "../../ports.js";
 import type { CommandContext } from "../context.js";
 import { interrupt } from "../interrupt.js";
@@ -88,7 +88,7 @@ export async function openPorts(command: CommandContext, definition: EchoDefinit
     signal: interrupt.signal,
     track: interrupt.track,
   });
-  const aws = createAwsPorts({ region: definition.region, ...(definition.profile ? { profile: definition.profile } : {}), signer: process.env, source: definition.source });
+  const aws = createAwsPorts({ region: definition.region, ...(definition.profile ? { profile: definition.profile } : {}), signer: process.env, ...(isClusterEcho(definition) ? {} : { source: definition.source }) });
   const notifier = definition.notify
     ? new (await import("../../adapters/aws/notify.js")).AwsNotifier(definition.notify, {
         region: definition.region,

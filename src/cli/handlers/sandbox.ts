@@ -1,3 +1,4 @@
+import { isClusterEcho } from "../../definition/schema.js";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { loadWorld, saveWorld, SANDBOX_FILE, startRdsEndpoint, type SimWorld } from "../../adapters/sandbox/index.js";
@@ -52,6 +53,7 @@ export async function seedLegacy({ root, reporter }: CommandContext, echo: strin
   if (echoNameProblem(name)) throw new UsageError(`--legacy-name "${name}" ${echoNameProblem(name)}`);
   const world = await loadWorld(root, definition, new Date());
   if (world.region !== definition.region) throw new UsageError(`the sandbox simulates ${world.region}, ${echo} is in ${definition.region}: \`rds-echo sandbox reset\` first`);
+  if (isClusterEcho(definition)) throw new UsageError(`sandbox seed-legacy: ${echo} echoes an Aurora cluster; the original rds-echo restored only instances`);
   let created;
   try {
     created = seedLegacyInstances(world, definition, name);
@@ -87,16 +89,19 @@ export async function sandboxAction({ root, reporter }: CommandContext, action: 
   const summary = summarize(world);
   reporter.data(summary);
   reporter.text(`sandbox time ${summary.now}`);
-  for (const i of summary.instances) reporter.text(`  instance ${i.id}  ${i.status}${i.stage ? `  (${i.stage})` : ""}  ${i.address}`);
+  for (const c of summary.clusters) reporter.text(`  cluster  ${c.id}  ${c.status}${c.stage ? `  (${c.stage})` : ""}  ${c.address}  (${c.from})`);
+  for (const i of summary.instances) reporter.text(`  instance ${i.id}  ${i.status}${i.stage ? `  (${i.stage})` : ""}  ${i.address}${i.cluster ? `  (in ${i.cluster})` : ""}`);
   for (const z of summary.zones) for (const r of z.records) reporter.text(`  record   ${r.name} ${r.type} ${r.values.join(",")} (ttl ${r.ttl})`);
-  reporter.text(`  ${summary.snapshots.length} snapshots, ${summary.stacks.length} stacks, ${summary.outbox.length} messages in the outbox`);
+  reporter.text(`  ${summary.snapshots.length} snapshots, ${summary.clusterSnapshots.length} cluster snapshots, ${summary.stacks.length} stacks, ${summary.outbox.length} messages in the outbox`);
 }
 
 /** The world as a person (or a test) wants to see it: no settings, so no secret digests either. */
 function summarize(world: SimWorld) {
   return {
     now: new Date(world.now).toISOString(),
-    instances: Object.values(world.rds.instances).map((i) => ({ id: i.id, status: i.status, address: i.address, tags: i.tags, stage: i.tags["echo:stage"], pendingReboot: i.pendingReboot })),
+    instances: Object.values(world.rds.instances).map((i) => ({ id: i.id, status: i.status, address: i.address, tags: i.tags, stage: i.tags["echo:stage"], pendingReboot: i.pendingReboot, ...(i.cluster ? { cluster: i.cluster } : {}) })),
+    clusters: Object.values(world.rds.clusters ?? {}).map((c) => ({ id: c.id, status: c.status, address: c.address, readerAddress: c.readerAddress, stage: c.tags["echo:stage"], from: c.cloneOf ? `clone of ${c.cloneOf}` : c.snapshot ?? "source" })),
+    clusterSnapshots: (world.rds.clusterSnapshots ?? []).map((s) => ({ id: s.id, cluster: s.cluster, type: s.type, status: s.status, createdAt: new Date(s.createdAt).toISOString() })),
     snapshots: world.rds.snapshots.map((s) => ({ id: s.id, instance: s.instance, type: s.type, status: s.status, createdAt: new Date(s.createdAt).toISOString(), ...(s.account ? { account: s.account } : {}), ...(s.region ? { region: s.region } : {}), ...(s.tags ? { tags: s.tags } : {}) })),
     zones: world.route53.zones.map((z) => ({ id: z.id, name: z.name, records: Object.entries(z.records).map(([name, r]) => ({ name, ...r })) })),
     stacks: Object.values(world.stacks).map((s) => ({ name: s.name, stage: s.settings.stage, resources: s.resources.length, pending: s.pending.length, history: s.history.length })),
