@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { developmentYaml } from "../helpers/definitions.js";
+import { developmentYamlWithoutHooks } from "../helpers/definitions.js";
 import { rdsEcho, type CliResult } from "../helpers/cli.js";
 
 let dir: string;
@@ -56,7 +56,7 @@ const definitionFile = () => path.join(dir, "stacks/development.yaml");
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "rds-echo-notify-"));
   await mkdir(path.join(dir, "stacks"));
-  await writeFile(definitionFile(), developmentYaml.replace("keep: 1", "keep: 0") + NOTIFY);
+  await writeFile(definitionFile(), developmentYamlWithoutHooks.replace("keep: 1", "keep: 0") + NOTIFY);
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
