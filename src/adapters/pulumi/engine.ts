@@ -1,19 +1,17 @@
 /**
  * The stack port implemented with the Pulumi Automation API: one LocalWorkspace for the `rds-echo` project, an inline
  * program (the real generation program), one stack per generation. Thin on purpose: every translation it needs is a
- * pure, tested function (config.ts, events.ts, deployment.ts, workspace.ts) and every SDK error is mapped once
- * (errors.ts). This is the only module, with those, that imports `@pulumi/pulumi/automation`.
+ * pure, tested function (config.ts, events.ts, deployment.ts, workspace.ts), what a run learns of its stacks is
+ * kept once (run-stacks.ts), and every SDK error is mapped once (errors.ts). Only these modules import
+ * `@pulumi/pulumi/automation`.
  */
-import { mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import {
-  CommandError,
   LocalWorkspace,
-  Stack,
   StackNotFoundError as PulumiStackNotFoundError,
-  type Deployment,
   type PulumiCommand,
   type PulumiFn,
 } from "@pulumi/pulumi/automation/index.js";
@@ -38,11 +36,11 @@ import { configFromStackFile, secretsToConfig, settingsFromConfig, stackFileWith
 import { pendingOperationsIn, resolvePendingInDeployment } from "./deployment.js";
 import { mapPulumiError, withoutSecrets } from "./errors.js";
 import { importPlan } from "./import.js";
-import { ChangeCollector, historyEntryFromSummary, outputsFromMap, ownStacks, stackSummaryFrom } from "./events.js";
+import { ChangeCollector, historyEntryFromSummary, outputsFromMap } from "./events.js";
 import { pagedHistory } from "./history.js";
 import { LineSplitter } from "./lines.js";
-import { fileBackendDir, heldLocks, isStale, releaseStaleLocks } from "./locks.js";
-import { exportDeployment, importDeployment, refreshConfigFile, setSecretConfig, type CliTarget } from "./stack-io.js";
+import { RunStacks } from "./run-stacks.js";
+import { importDeployment, setSecretConfig, type CliTarget } from "./stack-io.js";
 import {
   assertBackendExists,
   assertPassphrase,
@@ -50,7 +48,6 @@ import {
   DEFAULT_SECRETS_PROVIDER,
   projectFileCheck,
   readStackFile,
-  stackFilePath,
   workspaceDir,
   workspaceEnv,
 } from "./workspace.js";
@@ -88,18 +85,6 @@ export interface AutomationEngineOptions {
 type OutputOption = { onOutput?: (chunk: string) => void };
 
 /**
- * The project's stacks as `pulumi stack ls` listed them earlier in this process, by workspace and backend, until an
- * engine of this process changes a stack. `up` re-reads the echo's state before every step, and `status` of every
- * echo builds an engine per echo: one listing serves them all. Another run's work shows in its lock (read fresh
- * every time), and is caught by the stack's lock if it starts in between.
- */
-const LISTINGS = new Map<string, Promise<StackSummary[]>>();
-
-function listingKey(workspace: LocalWorkspace): string {
-  return `${workspace.workDir}\n${workspace.envVars["PULUMI_BACKEND_URL"] ?? ""}`;
-}
-
-/**
  * After an up, destroy or refresh the SDK fetches the operation's summary from `stack history`, decrypting the
  * config unless told not to (its default is to show secrets). We never need them.
  */
@@ -115,14 +100,13 @@ export class AutomationEngine implements StackEngine {
   #workspace: Promise<LocalWorkspace> | undefined;
   /** Every secret value this run handed to the CLI: redacted from any error text that leaves the adapter. */
   readonly #secrets = new Set<string>();
-  /** Stacks this run created or selected (and re-synced): once per run per generation is enough. */
-  readonly #stacks = new Map<string, Stack>();
-  /** Each generation's exported deployment, read once and kept until this run operates on the stack again. */
-  readonly #deployments = new Map<string, Promise<Deployment>>();
+  /** What this run knows of its stacks (listing, selected stacks, exports), each asked of the CLI once. */
+  readonly #known: RunStacks;
 
   constructor(options: AutomationEngineOptions) {
     this.#options = options;
     this.#env = options.env ?? process.env;
+    this.#known = new RunStacks((workspace) => this.#target(workspace), options.onWarning);
   }
 
   /** The inline program: it reads the echo from the stack's own config, so one workspace serves every generation. */
@@ -132,34 +116,17 @@ export class AutomationEngine implements StackEngine {
   };
 
   async list(): Promise<StackSummary[]> {
-    return this.#run(PROJECT, async (workspace) => {
-      const key = listingKey(workspace);
-      let listing = LISTINGS.get(key);
-      if (listing === undefined) {
-        listing = workspace.listStacks().then((listed) => ownStacks(listed).map(stackSummaryFrom));
-        LISTINGS.set(key, listing);
-        listing.catch(() => LISTINGS.delete(key));
-      }
-      const stacks = await listing;
-      // A file backend's listing never says "update in progress": its lock files do.
-      const stateDir = fileBackendDir(workspace.envVars["PULUMI_BACKEND_URL"] ?? "");
-      if (stateDir === undefined) return stacks;
-      // A lock left by a process that died on this host holds nothing: the next operation on that stack releases it.
-      const locked = new Set((await heldLocks(stateDir, PROJECT)).filter((lock) => !isStale(lock)).map((lock) => lock.stack));
-      return stacks.map((stack) => (locked.has(stack.name) ? { ...stack, updateInProgress: true } : stack));
-    });
+    return this.#run(PROJECT, (workspace) => this.#known.list(workspace));
   }
 
   async create(generation: string, settings: GenerationSettings, secrets: Readonly<Record<string, string>>): Promise<void> {
     const secretConfig = secretsToConfig(secrets);
     for (const { value } of Object.values(secretConfig)) this.#secrets.add(value);
     await this.#run(generation, async (workspace) => {
-      LISTINGS.delete(listingKey(workspace));
-      const stack = await Stack.create(generation, workspace);
-      this.#stacks.set(generation, stack);
+      const stack = await this.#known.create(workspace, generation);
       try {
         // The settings go into the stack's file in process (no CLI call); `stack init` has just written it.
-        await this.#writeSettings(workspace, generation, settings);
+        await this.#known.writeSettings(workspace, generation, settings);
         // Secrets one by one on stdin: `setAllConfig` would put them in the CLI's arguments.
         for (const [key, { value }] of Object.entries(secretConfig)) await setSecretConfig(this.#target(workspace), generation, key, value);
         // An empty refresh records the settings in the backend (its history keeps the config), so another machine
@@ -169,7 +136,7 @@ export class AutomationEngine implements StackEngine {
         // A stack without its settings is of no use and would block a rerun; it has no update yet, so remove it.
         // Best effort: the error worth reporting is the one that got us here.
         await workspace.removeStack(generation).catch(() => undefined);
-        this.#forget(generation);
+        this.#known.forget(generation);
         throw error;
       }
     });
@@ -177,18 +144,18 @@ export class AutomationEngine implements StackEngine {
 
   async remove(generation: string): Promise<void> {
     await this.#run(generation, async (workspace) => {
-      const stack = await this.#select(workspace, generation);
+      const stack = await this.#known.select(workspace, generation);
       const updates = (await stack.history(1, 1, false)).filter((entry) => entry.kind !== "refresh");
       if (updates.length > 0) throw new Error(`stack ${generation} has history; it is never removed`);
       await workspace.removeStack(generation);
-      this.#forget(generation);
+      this.#known.forget(generation);
     });
   }
 
   async settings(generation: string): Promise<GenerationSettings | undefined> {
     return this.#run(generation, async (workspace) => {
       try {
-        await this.#select(workspace, generation);
+        await this.#known.select(workspace, generation);
       } catch (error) {
         if (error instanceof PulumiStackNotFoundError) return undefined;
         throw error;
@@ -204,7 +171,7 @@ export class AutomationEngine implements StackEngine {
    */
   async preview(generation: string, settings: GenerationSettings, options: OperationOptions): Promise<ChangeSet> {
     return this.#run(generation, async (workspace) => {
-      const stack = await this.#select(workspace, generation);
+      const stack = await this.#known.select(workspace, generation);
       const current = await readStackFile(workspace.workDir, generation);
       const dir = await mkdtemp(path.join(os.tmpdir(), "rds-echo-preview-"));
       try {
@@ -221,11 +188,11 @@ export class AutomationEngine implements StackEngine {
 
   async update(generation: string, settings: GenerationSettings, options: OperationOptions): Promise<UpdateResult> {
     return this.#run(generation, async (workspace) => {
-      const stack = await this.#select(workspace, generation);
-      await this.#releaseStaleLock(workspace, generation);
+      const stack = await this.#known.select(workspace, generation);
+      await this.#known.releaseStaleLock(workspace, generation);
       await this.#assertNoPending(workspace, generation);
-      this.#changing(generation);
-      await this.#writeSettings(workspace, generation, settings);
+      this.#known.changing(generation);
+      await this.#known.writeSettings(workspace, generation, settings);
       const changes = new ChangeCollector();
       const result = await this.#withOutput((output) =>
         this.#operation(() => stack.up({ message: options.message, onEvent: changes.onEvent, ...NO_SECRETS, ...output, ...this.#signal() })),
@@ -236,7 +203,7 @@ export class AutomationEngine implements StackEngine {
 
   async previewDestroy(generation: string): Promise<ChangeSet> {
     return this.#run(generation, async (workspace) => {
-      const stack = await this.#select(workspace, generation);
+      const stack = await this.#known.select(workspace, generation);
       const changes = new ChangeCollector();
       // The SDK's dedicated dry run (`destroy --preview-only`); `destroy({ previewOnly })` would also fetch and
       // return the previous update's summary, which is not this operation's.
@@ -247,10 +214,10 @@ export class AutomationEngine implements StackEngine {
 
   async destroy(generation: string, options: OperationOptions): Promise<ChangeSet> {
     return this.#run(generation, async (workspace) => {
-      const stack = await this.#select(workspace, generation);
-      await this.#releaseStaleLock(workspace, generation);
+      const stack = await this.#known.select(workspace, generation);
+      await this.#known.releaseStaleLock(workspace, generation);
       await this.#assertNoPending(workspace, generation);
-      this.#changing(generation);
+      this.#known.changing(generation);
       const changes = new ChangeCollector();
       // No `remove`: the stack, its config and its history stay (the audit trail of a retired generation).
       await this.#withOutput((output) =>
@@ -261,29 +228,29 @@ export class AutomationEngine implements StackEngine {
   }
 
   async outputs(generation: string): Promise<GenerationStackOutputs> {
-    return this.#run(generation, async (workspace) => outputsFromMap(await (await this.#select(workspace, generation)).outputs()));
+    return this.#run(generation, async (workspace) => outputsFromMap(await (await this.#known.select(workspace, generation)).outputs()));
   }
 
   async history(generation: string, limit?: number): Promise<HistoryEntry[]> {
     return this.#run(generation, async (workspace) => {
-      const stack = await this.#select(workspace, generation);
+      const stack = await this.#known.select(workspace, generation);
       // showSecrets false: the audit trail needs no decrypted config.
       return (await pagedHistory((size, page) => stack.history(size, page, false), limit)).map(historyEntryFromSummary);
     });
   }
 
   async pendingOperations(generation: string): Promise<PendingOperation[]> {
-    return this.#run(generation, async (workspace) => pendingOperationsIn(await this.#exported(workspace, generation)));
+    return this.#run(generation, async (workspace) => pendingOperationsIn(await this.#known.exported(workspace, generation)));
   }
 
   async resolvePending(generation: string, imports: ReadonlyMap<string, string>, options: OperationOptions): Promise<void> {
     await this.#run(generation, async (workspace) => {
-      const stack = await this.#select(workspace, generation);
-      await this.#releaseStaleLock(workspace, generation);
+      const stack = await this.#known.select(workspace, generation);
+      await this.#known.releaseStaleLock(workspace, generation);
       const target = this.#target(workspace);
-      const deployment = await this.#exported(workspace, generation);
+      const deployment = await this.#known.exported(workspace, generation);
       if (pendingOperationsIn(deployment).length === 0) return;
-      this.#changing(generation);
+      this.#known.changing(generation);
       await this.#operation(() => importDeployment(target, generation, resolvePendingInDeployment(deployment, imports)));
       // Reads the adopted resources' real state, and records the repair (with its message) in the history.
       await this.#withOutput((output) => this.#operation(() => stack.refresh({ message: options.message, ...NO_SECRETS, ...output, ...this.#signal() })));
@@ -298,11 +265,11 @@ export class AutomationEngine implements StackEngine {
   async importGeneration(generation: string, settings: GenerationSettings, resources: readonly ImportedResource[], options: OperationOptions): Promise<void> {
     if ((await this.settings(generation)) === undefined) await this.create(generation, settings, {});
     await this.#run(generation, async (workspace) => {
-      const stack = await this.#select(workspace, generation);
-      await this.#releaseStaleLock(workspace, generation);
-      const plan = importPlan(generation, await this.#exported(workspace, generation), resources);
+      const stack = await this.#known.select(workspace, generation);
+      await this.#known.releaseStaleLock(workspace, generation);
+      const plan = importPlan(generation, await this.#known.exported(workspace, generation), resources);
       if (plan.resources.length === 0) return;
-      this.#changing(generation);
+      this.#known.changing(generation);
       const quiet = { ...NO_SECRETS, ...this.#signal() };
       if (!plan.providerInState) {
         // GUESS (not run against a real CLI here): a targeted up creates the provider alone and
@@ -344,65 +311,8 @@ export class AutomationEngine implements StackEngine {
    * the port's contract is that they are resolved first, so an update or destroy refuses while any are left.
    */
   async #assertNoPending(workspace: LocalWorkspace, generation: string): Promise<void> {
-    const pending = pendingOperationsIn(await this.#exported(workspace, generation));
+    const pending = pendingOperationsIn(await this.#known.exported(workspace, generation));
     if (pending.length > 0) throw new PendingOperationsError(generation, pending.length);
-  }
-
-  /**
-   * The stack's deployment as exported earlier in this run, or now. Only this run's own operations change it while
-   * rds-echo works (another run would hold the stack's lock), and each of those (update, destroy, resolvePending) forgets it first.
-   */
-  #exported(workspace: LocalWorkspace, generation: string): Promise<Deployment> {
-    let deployment = this.#deployments.get(generation);
-    if (deployment === undefined) {
-      deployment = exportDeployment(this.#target(workspace), generation);
-      this.#deployments.set(generation, deployment);
-      deployment.catch(() => this.#deployments.delete(generation));
-    }
-    return deployment;
-  }
-
-  /**
-   * Writes the settings into the stack's config file in process: what `pulumi config set-all` would write, without
-   * a CLI process. Written aside and renamed, so a killed run leaves the old file or the new one, never half of one.
-   */
-  async #writeSettings(workspace: LocalWorkspace, generation: string, settings: GenerationSettings): Promise<void> {
-    const file = stackFilePath(workspace.workDir, generation);
-    const text = stackFileWithSettings(await readStackFile(workspace.workDir, generation), settings);
-    const aside = `${file}.${process.pid}.tmp`;
-    await writeFile(aside, text, { mode: (await stat(file)).mode & 0o777 });
-    await rename(aside, file);
-  }
-
-  #forgetListing(): void {
-    // Every workspace of this run: the change is the same whichever engine lists next.
-    LISTINGS.clear();
-  }
-
-  /** This run is about to change a stack: what it read of it (and the listing) may no longer hold. */
-  #changing(generation: string): void {
-    this.#forgetListing();
-    this.#deployments.delete(generation);
-  }
-
-  /**
-   * A run killed mid-operation on this host (kill -9, OOM, a reboot) leaves its lock file behind on a file backend,
-   * and every later run would be "busy" forever. Its holder is provably gone, so its lock is released, and said so.
-   */
-  async #releaseStaleLock(workspace: LocalWorkspace, generation: string): Promise<void> {
-    const stateDir = fileBackendDir(workspace.envVars["PULUMI_BACKEND_URL"] ?? "");
-    if (stateDir === undefined) return;
-    for (const lock of await releaseStaleLocks(stateDir, PROJECT, generation)) {
-      this.#options.onWarning?.(
-        `${generation}: released the lock left by pulumi (pid ${lock.pid} on this host${lock.timestamp ? `, since ${lock.timestamp}` : ""}), which no longer runs`,
-      );
-    }
-  }
-
-  #forget(generation: string): void {
-    this.#forgetListing();
-    this.#stacks.delete(generation);
-    this.#deployments.delete(generation);
   }
 
   /** The workspace, opened once; a failed opening (no passphrase, no CLI) is retried on the next call. */
@@ -434,29 +344,6 @@ export class AutomationEngine implements StackEngine {
     });
   }
 
-  /**
-   * Selects an existing stack and, once per run, re-syncs its local config file from the backend
-   * (`pulumi config refresh --force`): the file may be missing (the stack was created on another machine) or stale
-   * (another machine moved the generation since); the backend's last deployment is the truth. A stack never deployed
-   * has nothing to sync from, and its local file (if any) is the only copy.
-   */
-  async #select(workspace: LocalWorkspace, generation: string): Promise<Stack> {
-    const known = this.#stacks.get(generation);
-    if (known) return known;
-    try {
-      await refreshConfigFile(this.#target(workspace), generation);
-    } catch (error) {
-      // No previous deployment (a stack created but never deployed) is fine: its local file is the only copy.
-      if (!(error instanceof CommandError) || error instanceof PulumiStackNotFoundError) throw error;
-    }
-    // The refresh has just shown the stack exists; the SDK's `Stack.select` would spawn `pulumi stack select` to
-    // check it again. Every command the Stack runs names its stack with `--stack`, so selecting adds nothing.
-    const stack = await Stack.select(generation, withoutSelect(workspace));
-    this.#stacks.set(generation, stack);
-    return stack;
-  }
-
-
   /** Gives a command's output to `onOutput` line by line (and nothing when no one listens). */
   async #withOutput<T>(run: (output: OutputOption) => Promise<T>): Promise<T> {
     const sink = this.#options.onOutput;
@@ -468,12 +355,4 @@ export class AutomationEngine implements StackEngine {
       lines.flush();
     }
   }
-}
-
-/**
- * The workspace, seen by a Stack, with `selectStack` a no-op: everything else is the workspace itself (reads go
- * through the prototype chain), so the Stack runs its commands exactly as it would on the workspace.
- */
-function withoutSelect(workspace: LocalWorkspace): LocalWorkspace {
-  return Object.create(workspace, { selectStack: { value: async () => undefined } }) as LocalWorkspace;
 }

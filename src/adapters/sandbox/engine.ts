@@ -27,7 +27,6 @@ import type {
   StackEngine,
   StackSummary,
   UpdateResult,
-  ValueDiff,
 } from "../../ports.js";
 import { SimulatedCrash, type Faults } from "./faults.js";
 import { changedKeys, isPlainMap, valueDiffs } from "../value-diffs.js";

@@ -13,7 +13,6 @@ import { AutomationEngine } from "../../../src/adapters/pulumi/engine.js";
 import { PendingOperationsError, StackExistsError, StackLockedError } from "../../../src/errors.js";
 import { calls, installFakePulumi, setScript, type FakeScript } from "./fake-pulumi.js";
 import {
-  CONFIG_JSON,
   GENERATION,
   HISTORY_JSON,
   INSTANCE_URN,

@@ -1,0 +1,146 @@
+/**
+ * What one run of rds-echo knows about its stacks, so that it asks the Pulumi CLI each thing once: the project's
+ * stack listing, each generation's Stack (selected and its config file re-synced), each generation's exported
+ * deployment. Every entry holds until this run changes that stack (`changing`, `forget`): while rds-echo works on a
+ * stack, no other run can change it (it would hold the stack's lock), and another run's lock is read fresh each time.
+ * Also the stack file's settings, written in process, and the release of locks left by dead processes.
+ */
+import { rename, stat, writeFile } from "node:fs/promises";
+import { CommandError, Stack, StackNotFoundError as PulumiStackNotFoundError, type Deployment, type LocalWorkspace } from "@pulumi/pulumi/automation/index.js";
+import type { GenerationSettings, StackSummary } from "../../ports.js";
+import { PROJECT } from "../../program/project.js";
+import { stackFileWithSettings } from "./config.js";
+import { ownStacks, stackSummaryFrom } from "./events.js";
+import { fileBackendDir, heldLocks, isStale, releaseStaleLocks } from "./locks.js";
+import { exportDeployment, refreshConfigFile, type CliTarget } from "./stack-io.js";
+import { readStackFile, stackFilePath } from "./workspace.js";
+
+/**
+ * The project's stacks as `pulumi stack ls` listed them earlier in this process, by workspace and backend. `up`
+ * re-reads the echo's state before every step, and `status` of every echo builds an engine per echo: one listing
+ * serves them all. Cleared by any change any engine of this process makes.
+ */
+const LISTINGS = new Map<string, Promise<StackSummary[]>>();
+
+function listingKey(workspace: LocalWorkspace): string {
+  return `${workspace.workDir}\n${backendUrl(workspace)}`;
+}
+
+function backendUrl(workspace: LocalWorkspace): string {
+  return workspace.envVars["PULUMI_BACKEND_URL"] ?? "";
+}
+
+export class RunStacks {
+  readonly #stacks = new Map<string, Stack>();
+  readonly #deployments = new Map<string, Promise<Deployment>>();
+
+  /**
+   * @param target the CLI as the SDK runs it, for the calls made directly
+   * @param onWarning told when a dead process's lock is released
+   */
+  constructor(
+    private readonly target: (workspace: LocalWorkspace) => CliTarget,
+    private readonly onWarning?: (message: string) => void,
+  ) {}
+
+  async list(workspace: LocalWorkspace): Promise<StackSummary[]> {
+    const key = listingKey(workspace);
+    let listing = LISTINGS.get(key);
+    if (listing === undefined) {
+      listing = workspace.listStacks().then((listed) => ownStacks(listed).map(stackSummaryFrom));
+      LISTINGS.set(key, listing);
+      listing.catch(() => LISTINGS.delete(key));
+    }
+    const stacks = await listing;
+    // A file backend's listing never says "update in progress": its lock files do.
+    const stateDir = fileBackendDir(backendUrl(workspace));
+    if (stateDir === undefined) return stacks;
+    // A lock left by a process that died on this host holds nothing: the next operation on that stack releases it.
+    const locked = new Set((await heldLocks(stateDir, PROJECT)).filter((lock) => !isStale(lock)).map((lock) => lock.stack));
+    return stacks.map((stack) => (locked.has(stack.name) ? { ...stack, updateInProgress: true } : stack));
+  }
+
+  /** A stack this run has just created (`stack init`): its file is the only copy of its config. */
+  async create(workspace: LocalWorkspace, generation: string): Promise<Stack> {
+    LISTINGS.clear();
+    const stack = await Stack.create(generation, workspace);
+    this.#stacks.set(generation, stack);
+    return stack;
+  }
+
+  /**
+   * An existing stack, its local config file re-synced from the backend (`pulumi config refresh --force`) once per
+   * run: the file may be missing (the stack was created on another machine) or stale (another machine moved the
+   * generation since); the backend's last deployment is the truth. A stack never deployed has nothing to sync from,
+   * and its local file (if any) is the only copy. Fails with the SDK's StackNotFoundError when there is no stack.
+   */
+  async select(workspace: LocalWorkspace, generation: string): Promise<Stack> {
+    const known = this.#stacks.get(generation);
+    if (known) return known;
+    try {
+      await refreshConfigFile(this.target(workspace), generation);
+    } catch (error) {
+      if (!(error instanceof CommandError) || error instanceof PulumiStackNotFoundError) throw error;
+    }
+    // The refresh has just shown the stack exists; the SDK's `Stack.select` would spawn `pulumi stack select` to
+    // check it again. Every command the Stack runs names its stack with `--stack`, so selecting adds nothing.
+    const stack = await Stack.select(generation, withoutSelect(workspace));
+    this.#stacks.set(generation, stack);
+    return stack;
+  }
+
+  /** The stack's deployment (secrets still encrypted) as exported earlier in this run, or now. */
+  exported(workspace: LocalWorkspace, generation: string): Promise<Deployment> {
+    let deployment = this.#deployments.get(generation);
+    if (deployment === undefined) {
+      deployment = exportDeployment(this.target(workspace), generation);
+      this.#deployments.set(generation, deployment);
+      deployment.catch(() => this.#deployments.delete(generation));
+    }
+    return deployment;
+  }
+
+  /** This run is about to change a stack: what it read of it (and every listing) may no longer hold. */
+  changing(generation: string): void {
+    LISTINGS.clear();
+    this.#deployments.delete(generation);
+  }
+
+  /** The stack is gone (removed): nothing of it is kept. */
+  forget(generation: string): void {
+    this.changing(generation);
+    this.#stacks.delete(generation);
+  }
+
+  /**
+   * Writes the settings into the stack's config file in process: what `pulumi config set-all` would write, without
+   * a CLI process. Written aside and renamed, so a killed run leaves the old file or the new one, never half of one.
+   */
+  async writeSettings(workspace: LocalWorkspace, generation: string, settings: GenerationSettings): Promise<void> {
+    const file = stackFilePath(workspace.workDir, generation);
+    const text = stackFileWithSettings(await readStackFile(workspace.workDir, generation), settings);
+    const aside = `${file}.${process.pid}.tmp`;
+    await writeFile(aside, text, { mode: (await stat(file)).mode & 0o777 });
+    await rename(aside, file);
+  }
+
+  /**
+   * A run killed mid-operation on this host (kill -9, OOM, a reboot) leaves its lock file behind on a file backend,
+   * and every later run would be "busy" forever. Its holder is provably gone, so its lock is released, and said so.
+   */
+  async releaseStaleLock(workspace: LocalWorkspace, generation: string): Promise<void> {
+    const stateDir = fileBackendDir(backendUrl(workspace));
+    if (stateDir === undefined) return;
+    for (const lock of await releaseStaleLocks(stateDir, PROJECT, generation)) {
+      this.onWarning?.(`${generation}: released the lock left by pulumi (pid ${lock.pid} on this host${lock.timestamp ? `, since ${lock.timestamp}` : ""}), which no longer runs`);
+    }
+  }
+}
+
+/**
+ * The workspace, seen by a Stack, with `selectStack` a no-op: everything else is the workspace itself (reads go
+ * through the prototype chain), so the Stack runs its commands exactly as it would on the workspace.
+ */
+function withoutSelect(workspace: LocalWorkspace): LocalWorkspace {
+  return Object.create(workspace, { selectStack: { value: async () => undefined } }) as LocalWorkspace;
+}
