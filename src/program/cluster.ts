@@ -17,9 +17,8 @@ import { Record as DnsRecord } from "@pulumi/aws/route53/record.js";
 import * as pulumi from "@pulumi/pulumi";
 import { clusterInstanceId, type ClusterEchoDefinition } from "../definition/cluster-schema.js";
 import { parseDuration, pulumiTimeout } from "../definition/duration.js";
-import { finalSnapshotName } from "../definition/identifiers.js";
-import { DEFAULT_FINAL_SNAPSHOT_NAME } from "../definition/schema.js";
 import { CNAME_RESOURCE, PROVIDER_RESOURCE, type GenerationOutputs, type GenerationSpec } from "./generation.js";
+import { deletionProtectionAt, finalSnapshotArgs } from "./shared-args.js";
 import { hasModifications, type ProgramStage } from "./stages.js";
 import { OUT_OF_BAND_TAG_PREFIXES, snapshotTagValue, TAG_GENERATION, TAG_MANAGED, TAG_ROLLED_BACK, TAG_SNAPSHOT, TAG_STAGE } from "./tags.js";
 
@@ -51,10 +50,7 @@ export function clusterRestoreArgs(spec: Pick<ClusterGenerationSpec, "definition
     copyTagsToSnapshot: d.cluster.copyTagsToSnapshot,
     // Modifications must take effect now, not in the next maintenance window.
     applyImmediately: true,
-    skipFinalSnapshot: d.retire.skipFinalSnapshot,
-    finalSnapshotIdentifier: d.retire.skipFinalSnapshot
-      ? undefined
-      : finalSnapshotName(d.retire.finalSnapshotName ?? DEFAULT_FINAL_SNAPSHOT_NAME, d.echo, generation),
+    ...finalSnapshotArgs(d, generation),
   };
 }
 
@@ -67,7 +63,7 @@ export function clusterModificationArgs<Secret>(definition: ClusterEchoDefinitio
     backupRetentionPeriod: m.backupRetentionPeriod,
     masterPassword: m.masterPassword ? masterPassword : undefined,
     iamDatabaseAuthenticationEnabled: m.iamDatabaseAuthentication,
-    deletionProtection: stage === "forgotten" && m.deletionProtection !== undefined ? false : m.deletionProtection,
+    deletionProtection: deletionProtectionAt(stage, m.deletionProtection),
   };
 }
 

@@ -12,10 +12,10 @@ import { Instance } from "@pulumi/aws/rds/instance.js";
 import { Record as DnsRecord } from "@pulumi/aws/route53/record.js";
 import * as pulumi from "@pulumi/pulumi";
 import { parseDuration, pulumiTimeout } from "../definition/duration.js";
-import { finalSnapshotName } from "../definition/identifiers.js";
-import { DEFAULT_FINAL_SNAPSHOT_NAME, isClusterEcho, type EchoDefinition, type InstanceEchoDefinition } from "../definition/schema.js";
+import { isClusterEcho, type EchoDefinition, type InstanceEchoDefinition } from "../definition/schema.js";
 import { restoreSourceArgs, type PointInTime } from "./restore-source.js";
 import { clusterProgram } from "./cluster.js";
+import { deletionProtectionAt, finalSnapshotArgs } from "./shared-args.js";
 import { hasModifications, type ProgramStage } from "./stages.js";
 import { LEGACY_TAG_PREFIXES, OUT_OF_BAND_TAG_PREFIXES, snapshotTagValue, TAG_GENERATION, TAG_MANAGED, TAG_ROLLED_BACK, TAG_SNAPSHOT, TAG_STAGE } from "./tags.js";
 
@@ -109,17 +109,11 @@ export function restoreArgs(spec: Pick<InstanceGenerationSpec, "definition" | "g
     copyTagsToSnapshot: d.instance.copyTagsToSnapshot,
     // Modifications must take effect now, not in the next maintenance window.
     applyImmediately: true,
-    skipFinalSnapshot: d.retire.skipFinalSnapshot,
-    finalSnapshotIdentifier: d.retire.skipFinalSnapshot
-      ? undefined
-      : finalSnapshotName(d.retire.finalSnapshotName ?? DEFAULT_FINAL_SNAPSHOT_NAME, d.echo, generation),
+    ...finalSnapshotArgs(d, generation),
   };
 }
 
-/**
- * Settings RDS only accepts after create; declared from stage `modified` on. Deletion protection is lifted once a
- * generation is `forgotten`: it no longer serves anyone, and `retire` must be able to destroy it.
- */
+/** Settings RDS only accepts after create; declared from stage `modified` on (deletion protection: shared-args.ts). */
 export function modificationArgs<Secret>(definition: InstanceEchoDefinition, masterPassword: Secret | undefined, stage: ProgramStage = "modified") {
   const m = definition.modify;
   return {
@@ -131,7 +125,7 @@ export function modificationArgs<Secret>(definition: InstanceEchoDefinition, mas
     iamDatabaseAuthenticationEnabled: m.iamDatabaseAuthentication,
     monitoringInterval: m.monitoring?.interval,
     monitoringRoleArn: m.monitoring?.roleArn,
-    deletionProtection: stage === "forgotten" && m.deletionProtection !== undefined ? false : m.deletionProtection,
+    deletionProtection: deletionProtectionAt(stage, m.deletionProtection),
   };
 }
 
