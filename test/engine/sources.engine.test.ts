@@ -114,7 +114,7 @@ describe("source.copy (same account and region, customer key)", () => {
     const started = Date.now();
     const keyArn = await createKmsKey("rds-echo engine suite: copies");
     const definition = path.join(project!.root, "stacks", "copied.yaml");
-    writeFileSync(definition, readFileSync(definition, "utf8").replace("KMS_KEY_ARN", keyArn));
+    writeFileSync(definition, readFileSync(definition, "utf8").replaceAll("KMS_KEY_ARN", keyArn));
 
     ok(await env!.run(["up", "copied", "--yes"]));
     const [g] = await echoInstances("copied");
