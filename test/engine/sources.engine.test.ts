@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { cnameTarget, createKmsKey, instances, resetMoto, snapshots, tagsOf } from "./harness/aws.js";
-import { pulumi } from "./harness/cli.js";
+import { pulumi, stackHistory } from "./harness/cli.js";
 import { makeProject, seedAccount, SOURCE_SNAPSHOT, type Project } from "./harness/project.js";
 import { EngineEnv, suite, type Run } from "./harness/suite.js";
 
@@ -106,6 +106,41 @@ describe("source.from: new-snapshot", () => {
     expect(ids).toContain(`${nameA}-final`); // not made for the source (no echo:made), though it carries A's echo tags
     expect(ids).toContain(SOURCE_SNAPSHOT);
     console.log(`new-snapshot case: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  });
+});
+
+describe("source.from: point-in-time", () => {
+  it("one generation to promoted, restored from production-db as of the pinned time; no stage move replaces it", async () => {
+    const started = Date.now();
+    ok(await env!.run(["new", "pitr", "--yes"]));
+    const [g] = await echoInstances("pitr");
+    const name = g!.DBInstanceIdentifier!;
+    // Restored from the live instance (moto copies it as it is now: 50 GiB), not from its 20 GiB snapshot.
+    expect(g!.AllocatedStorage).toBe(GROWN_GIB);
+    const label = tagsOf(g!)["echo:snapshot"] ?? "";
+    expect(label).toMatch(/^point-in-time:production-db@\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+    expect((await snapshots()).map((s) => s.DBSnapshotIdentifier)).toEqual([SOURCE_SNAPSHOT]); // nothing made
+    const settled: Record<string, Record<string, number>> = { new: previewSummary(env!, name) };
+    for (const step of ["modify", "reboot", "promote"]) {
+      ok(await env!.run([step, "pitr", "--yes"]));
+      settled[step] = previewSummary(env!, name);
+    }
+    for (const [step, summary] of Object.entries(settled)) expect(Object.keys(summary), `after ${step}`).toEqual(["same"]);
+    const [promoted] = await echoInstances("pitr");
+    expect(tagsOf(promoted!)).toMatchObject({ "echo:stage": "promoted", "echo:snapshot": label });
+    expect(promoted!.DbiResourceId).toBe(g!.DbiResourceId);
+    expect(promoted!.BackupRetentionPeriod).toBe(1);
+    expect(promoted!.DBParameterGroups?.[0]?.DBParameterGroupName).toBe("development-postgres16");
+    expect(await cnameTarget(zoneId, "pitr.db.example.com")).toBe(promoted!.Endpoint?.Address);
+    // The audit trail: one create at new, and no replacement nor delete in any update.
+    const history = stackHistory(env!, name);
+    expect(history.map((h) => h.message).join("; ")).toMatch(/promote/);
+    for (const entry of history) {
+      const changes = Object.keys(entry.resourceChanges ?? {});
+      expect(changes.filter((c) => c !== "same" && c !== "update" && c !== "create"), entry.message).toEqual([]);
+    }
+    expect(history.filter((h) => (h.resourceChanges?.["create"] ?? 0) > 0 && h.message.includes("new"))).toHaveLength(1);
+    console.log(`point-in-time case: ${((Date.now() - started) / 1000).toFixed(0)} s`);
   });
 });
 
