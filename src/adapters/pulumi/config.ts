@@ -3,7 +3,7 @@
  * Pure: the engine reads and writes config through the Automation API and uses these to translate.
  */
 import type { ConfigMap } from "@pulumi/pulumi/automation/index.js";
-import { parse, parseDocument } from "yaml";
+import { parse, parseDocument, Scalar } from "yaml";
 import { UsageError } from "../../errors.js";
 import type { GenerationSettings } from "../../ports.js";
 import { CONFIG_KEY_PATTERN, CONFIG_KEYS, configKey } from "../../program/stack-config.js";
@@ -142,9 +142,27 @@ export function stackFileWithSettings(text: string, settings: GenerationSettings
   const document = parseDocument(text);
   if (document.errors.length > 0) throw new Error(`the stack config file is not valid YAML: ${document.errors[0]?.message}`);
   const config = settingsToConfig(settings);
-  for (const [key, { value }] of Object.entries(config)) document.setIn(["config", key], value);
+  for (const [key, { value }] of Object.entries(config)) document.setIn(["config", key], stringNode(value));
   for (const key of OPTIONAL_KEYS) if (config[key] === undefined) document.deleteIn(["config", key]);
   return document.toString();
+}
+
+/**
+ * A config value as a YAML node the Pulumi CLI reads back as the same string. The CLI's YAML (Go's gopkg.in/yaml.v3)
+ * resolves plain scalars beyond YAML 1.2's core schema, timestamps above all: a plain `2026-11-25T03:00:00Z` reaches
+ * the program as Go's `2026-11-25 03:00:00 +0000 UTC`. So a value a YAML 1.1 reader would not read as itself is
+ * quoted (the `yaml` library already quotes what 1.2 would misread, such as `true` or `5432`).
+ */
+function stringNode(value: string): Scalar<string> {
+  const node = new Scalar(value);
+  let read: unknown;
+  try {
+    read = parse(value, { version: "1.1" });
+  } catch {
+    read = undefined;
+  }
+  if (read !== value) node.type = Scalar.QUOTE_DOUBLE;
+  return node;
 }
 
 /**

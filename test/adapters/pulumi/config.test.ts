@@ -88,6 +88,19 @@ describe("stackFileWithSettings (the preview's config file)", () => {
     expect(copy.config["rds-echo:stage"]).toBe("forgotten");
   });
 
+  it("quotes a pinned time, which the Pulumi CLI's YAML (Go) would read as a timestamp and hand the program reformatted", () => {
+    const pinned: GenerationSettings = { ...rebooted, snapshot: "point-in-time:production-db@2026-11-25T03:00:00.219Z", restoreTime: "2026-11-25T03:00:00.219Z", sourceInstance: "production-db" };
+    const text = stackFileWithSettings(STACK_FILE, pinned);
+    expect(text).toContain('rds-echo:restoreTime: "2026-11-25T03:00:00.219Z"');
+    // Read as YAML 1.1 (timestamps, yes/no, sexagesimal numbers): every setting is still the string written.
+    const asOld = parse(text, { version: "1.1" }) as { config: Record<string, unknown> };
+    expect(asOld.config["rds-echo:restoreTime"]).toBe("2026-11-25T03:00:00.219Z");
+    expect(settingsFromConfig(GENERATION, configFromStackFile(text))).toEqual(pinned);
+    // Values any reader takes as strings stay plain, as Pulumi writes them.
+    expect(text).toContain("rds-echo:sourceInstance: production-db");
+    expect(text).toContain("rds-echo:snapshot: point-in-time:production-db@2026-11-25T03:00:00.219Z");
+  });
+
   it("refuses a config file that is not YAML", () => {
     expect(() => stackFileWithSettings("config: [unclosed", rebooted)).toThrow(/not valid YAML/);
   });

@@ -1,5 +1,5 @@
 /** Reading outcomes back from moto in the engine suite: what RDS and Route 53 hold now. */
-import { DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient, type DBInstance } from "@aws-sdk/client-rds";
+import { DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient, type DBInstance, type DBSnapshot } from "@aws-sdk/client-rds";
 import { ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { suite } from "./suite.js";
 
@@ -24,13 +24,39 @@ export async function instances(): Promise<DBInstance[]> {
   }
 }
 
-export async function snapshotIds(): Promise<string[]> {
+export async function snapshots(): Promise<DBSnapshot[]> {
   const { rds } = clients();
   try {
-    return ((await rds.send(new DescribeDBSnapshotsCommand({}))).DBSnapshots ?? []).map((s) => s.DBSnapshotIdentifier ?? "");
+    return (await rds.send(new DescribeDBSnapshotsCommand({}))).DBSnapshots ?? [];
   } finally {
     rds.destroy();
   }
+}
+
+export async function snapshotIds(): Promise<string[]> {
+  return (await snapshots()).map((s) => s.DBSnapshotIdentifier ?? "");
+}
+
+/**
+ * A customer-managed key in moto's KMS, in the suite's region; its ARN. Over KMS's JSON protocol directly: the
+ * project has no KMS client (rds-echo only names keys), and moto reads the region from the credential scope.
+ */
+export async function createKmsKey(description: string): Promise<string> {
+  const { motoEnv, motoEndpoint } = suite();
+  const region = motoEnv["AWS_REGION"]!;
+  const response = await fetch(motoEndpoint, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/x-amz-json-1.1",
+      "X-Amz-Target": "TrentService.CreateKey",
+      Authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${region}/kms/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: JSON.stringify({ Description: description }),
+  });
+  if (!response.ok) throw new Error(`moto CreateKey answered ${response.status}: ${await response.text()}`);
+  const arn = ((await response.json()) as { KeyMetadata?: { Arn?: string } }).KeyMetadata?.Arn;
+  if (!arn) throw new Error("moto CreateKey returned no key ARN");
+  return arn;
 }
 
 /** The CNAME's live target (without the trailing dot), or undefined. */
@@ -45,6 +71,6 @@ export async function cnameTarget(zoneId: string, name: string): Promise<string 
   }
 }
 
-export function tagsOf(instance: DBInstance): Record<string, string> {
-  return Object.fromEntries((instance.TagList ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));
+export function tagsOf(resource: Pick<DBInstance, "TagList">): Record<string, string> {
+  return Object.fromEntries((resource.TagList ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));
 }

@@ -20,14 +20,17 @@ export interface Project {
   readonly remove: () => void;
 }
 
-/** A checkout in a fresh temporary directory; `backendUrl` lets two checkouts share one backend. */
-export function makeProject(backendUrl?: string): Project {
+/**
+ * A checkout in a fresh temporary directory; `backendUrl` lets two checkouts share one backend; `stacks` is the
+ * fixture folder (under the repository) copied as its stacks/.
+ */
+export function makeProject(backendUrl?: string, stacks = "test/engine/fixtures/stacks"): Project {
   const root = mkdtempSync(path.join(os.tmpdir(), "rds-echo-engine-"));
   copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
   symlinkSync(path.join(REPO_ROOT, "dist"), path.join(root, "dist"));
   // The program's own imports (@pulumi/*) resolve from the checkout, as in a real one.
   symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(root, "node_modules"));
-  cpSync(path.join(REPO_ROOT, "test/engine/fixtures/stacks"), path.join(root, "stacks"), { recursive: true });
+  cpSync(path.join(REPO_ROOT, stacks), path.join(root, "stacks"), { recursive: true });
   const state = path.join(root, ".rds-echo", "state");
   if (backendUrl === undefined) mkdirSync(state, { recursive: true });
   return {

@@ -6,11 +6,13 @@
  *   value: Terraform SDK v2 treats an unset primitive as its zero value) is planned against the state;
  * - an unknown input (preview of a value not known yet) is a change;
  * - a change to a ForceNew attribute is a replacement.
+ * A `block` is a nested block of MaxItems 1 (the bridge flattens it to one object): its fields compare one by one,
+ * an unset field as its zero value, and an absent block as an empty one (Terraform plans a list of zero items).
  */
 import { sameTags } from "./tags.js";
 import { containsUnknown, isRecord, reveal, type PropertyBag } from "./values.js";
 
-export type Kind = "string" | "number" | "boolean" | "set" | "map";
+export type Kind = "string" | "number" | "boolean" | "set" | "map" | "block";
 
 /** What a diff needs to know of an attribute (its Terraform schema flags). */
 export interface DiffRule {
@@ -38,20 +40,30 @@ function zeroOf(rule: DiffRule): unknown {
     case "set":
       return [];
     case "map":
+    case "block":
       return {};
   }
 }
 
 function normalized(rule: DiffRule, value: unknown): unknown {
   const plain = reveal(value);
+  if (rule.kind === "block") return blockFields(isRecord(plain) ? plain : {});
   if (plain === undefined || plain === null) return zeroOf(rule);
   if (typeof plain === "string" && rule.normalize) return rule.normalize(plain);
   if (rule.kind === "set" && Array.isArray(plain)) return [...plain].map(String).sort();
   return plain;
 }
 
+/** The block's set fields, in key order: a field unset, null or at its zero value is no field (as Terraform reads it). */
+function blockFields(block: Record<string, unknown>): [string, unknown][] {
+  const zero = (v: unknown) => v === undefined || v === null || v === "" || v === false || v === 0;
+  return Object.entries(block)
+    .filter(([, v]) => !zero(v))
+    .sort(([a], [b]) => a.localeCompare(b));
+}
+
 function equal(rule: DiffRule, a: unknown, b: unknown): boolean {
-  if (rule.kind === "set") return JSON.stringify(a) === JSON.stringify(b);
+  if (rule.kind === "set" || rule.kind === "block") return JSON.stringify(a) === JSON.stringify(b);
   if (rule.kind === "map") {
     const asTags = (v: unknown) => (isRecord(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)])) : {});
     return sameTags(asTags(a), asTags(b));

@@ -19,7 +19,8 @@ export interface CreateRequests {
   readonly modify?: ModifyDBInstanceCommandInput;
 }
 
-const truthy = <T>(value: T | undefined): value is T => value !== undefined && value !== 0 && value !== false && value !== "";
+/** Terraform's `d.GetOk`: a zero value counts as unset. */
+export const truthy = <T>(value: T | undefined): value is T => value !== undefined && value !== 0 && value !== false && value !== "";
 
 /** `inputs` must be plain (secrets revealed). */
 export function restoreRequests(inputs: PropertyBag, ignore: IgnoreTags): CreateRequests {

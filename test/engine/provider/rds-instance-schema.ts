@@ -7,6 +7,8 @@
  * - `resourceInstanceCreate`, `snapshot_identifier` branch: which inputs go into RestoreDBInstanceFromDBSnapshotInput
  *   (`atCreate: "restore"`) and which set `requiresModifyDbInstance` and go into the ModifyDBInstance that follows
  *   (`atCreate: "modify"`).
+ * - `resourceInstanceCreate`, `restore_to_point_in_time` branch: see `pointInTimeRequests` (rds-instance-requests.ts),
+ *   which routes inputs differently from the snapshot path; `atCreate` below is the snapshot path's route.
  * - @pulumi/aws 7.48.0 rds/instance.d.ts: an output typed `Output<T>` (not `T | undefined`) is computed or required
  *   in the bridged schema (e.g. `iops: Output<number>`, `multiAz: Output<boolean>`, but
  *   `storageEncrypted: Output<boolean | undefined>` and `monitoringInterval: Output<number | undefined>`).
@@ -37,6 +39,9 @@ export const INSTANCE_RULES: Readonly<Record<string, PropertyRule>> = {
   identifier: { kind: "string", computed: true, atCreate: "restore", normalize: lower },
   // Optional+Computed+ForceNew. Never read back from RDS (resourceInstanceRead does not set it).
   snapshotIdentifier: { kind: "string", computed: true, forceNew: true, atCreate: "restore" },
+  // TypeList MaxItems 1, Optional, ForceNew, NOT Computed (pulumi-aws: `Output<InstanceRestoreToPointInTime |
+  // undefined>`), ConflictsWith snapshot_identifier. Never read back either. Its own create path (see above).
+  restoreToPointInTime: { kind: "block", forceNew: true, atCreate: "restore" },
   instanceClass: { kind: "string", atCreate: "restore" }, // Required
   availabilityZone: { kind: "string", computed: true, forceNew: true, atCreate: "restore" },
   // Optional+Computed; restored with it except for sqlserver engines (then modify): we send it to the restore.

@@ -1,8 +1,8 @@
 /**
  * The state (outputs) of an `aws:rds/instance:Instance`, from a DescribeDBInstances answer, the way
  * `resourceInstanceRead` (internal/service/rds/instance.go) sets it, plus the attributes RDS never reports, which a
- * Terraform read leaves as the prior state had them ("implicit state passthrough"): snapshotIdentifier, password,
- * applyImmediately, skipFinalSnapshot, finalSnapshotIdentifier, deleteAutomatedBackups.
+ * Terraform read leaves as the prior state had them ("implicit state passthrough"): snapshotIdentifier,
+ * restoreToPointInTime, password, applyImmediately, skipFinalSnapshot, finalSnapshotIdentifier, deleteAutomatedBackups.
  */
 import type { DBInstance } from "@aws-sdk/client-rds";
 import type { IgnoreTags } from "./config.js";
@@ -10,7 +10,7 @@ import { managedTags, tagsFromList } from "./tags.js";
 import { defined, isSecret, secret, type PropertyBag } from "./values.js";
 
 /** Attributes no RDS API returns: a read keeps them from the prior state (or the import defaults). */
-export const PASSTHROUGH = ["snapshotIdentifier", "password", "applyImmediately", "skipFinalSnapshot", "finalSnapshotIdentifier", "deleteAutomatedBackups"] as const;
+export const PASSTHROUGH = ["snapshotIdentifier", "restoreToPointInTime", "password", "applyImmediately", "skipFinalSnapshot", "finalSnapshotIdentifier", "deleteAutomatedBackups"] as const;
 
 /** What `resourceInstanceRead` reads. `port` comes from Endpoint.Port when there is an endpoint (as upstream). */
 export function readOutputs(instance: DBInstance, ignore: IgnoreTags): PropertyBag {
