@@ -9,7 +9,8 @@
  * the SDK's internals: if they change, Configure still answers, and `onConfigure` is simply not called (the
  * provider then fails loudly on its first call without a region rather than guessing one).
  *
- * The same wrap records each Read request's `inputs` (read-inputs.ts), which the SDK's server also drops, and puts the
+ * The same wrap gives an import's Read (no properties) an empty state, which the SDK's Read handler cannot do without,
+ * records each Read request's `inputs` (read-inputs.ts), which the SDK's server also drops, and puts the
  * changed property names of a Diff into its response (`diffs`): the SDK's DiffResult has no field for them, while the
  * real provider (the bridge) reports them and the engine passes them on in its events.
  */
@@ -19,6 +20,8 @@ interface ReadRequest {
   getId(): string;
   getUrn(): string;
   getInputs(): { toJavaScript(): unknown } | undefined;
+  getProperties(): unknown;
+  setProperties(value: unknown): void;
 }
 
 interface ConfigureRequest {
@@ -43,6 +46,7 @@ type DiffCallback = (error: unknown, response?: { setDiffsList(keys: string[]): 
 
 export function hookServer(hooks: ServerHooks): void {
   const requireFromPulumi = createRequire(createRequire(import.meta.url).resolve("@pulumi/pulumi"));
+  const struct = requireFromPulumi("google-protobuf/google/protobuf/struct_pb") as { Struct: new () => unknown };
   const grpc = requireFromPulumi("@grpc/grpc-js") as { Server: { prototype: { addService(service: unknown, implementation: Record<string, unknown>): void } } };
   const original = grpc.Server.prototype.addService;
   grpc.Server.prototype.addService = function addService(this: unknown, service: unknown, implementation: Record<string, unknown>) {
@@ -59,6 +63,9 @@ export function hookServer(hooks: ServerHooks): void {
     if (typeof read === "function") {
       const handler = read as (call: { request: ReadRequest }, callback: unknown) => unknown;
       implementation["read"] = function (this: unknown, call: { request: ReadRequest }, callback: unknown) {
+        // An import's Read (`pulumi import`) carries no properties at all, and the SDK's handler calls
+        // `getProperties().toJavaScript()` unguarded: an empty state is what the provider (and the bridge) treat as an import.
+        if (call.request.getProperties() === undefined) call.request.setProperties(new struct.Struct());
         hooks.onRead(call.request.getUrn(), call.request.getId(), call.request.getInputs()?.toJavaScript());
         return handler.call(this, call, callback);
       };
