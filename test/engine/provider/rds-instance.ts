@@ -41,8 +41,11 @@ const FINAL_SNAPSHOT_RULES: [RegExp, boolean, string][] = [
   [/-$/, false, "cannot end in a hyphen"],
 ];
 
-/** Schema validation (ValidateFunc) plus what the stand-in does not implement, refused rather than ignored. */
-export function checkInstance(news: PropertyBag): CheckResult {
+/**
+ * Schema validation (ValidateFunc) plus what the stand-in does not implement, refused rather than ignored. `olds` is
+ * the prior state's inputs: with none, the resource is to be created, and only then do the create-path limits apply.
+ */
+export function checkInstance(news: PropertyBag, olds: PropertyBag = {}): CheckResult {
   const failures: CheckFailure[] = [];
   for (const key of Object.keys(news)) {
     if (!INSTANCE_INPUTS.has(key) && key !== "__defaults") failures.push({ property: key, reason: `the stand-in aws provider does not implement ${key}` });
@@ -50,8 +53,12 @@ export function checkInstance(news: PropertyBag): CheckResult {
   const known = (key: string) => news[key] !== undefined && !containsUnknown(news[key]);
   if (!known("instanceClass") && !containsUnknown(news["instanceClass"])) failures.push({ property: "instanceClass", reason: "Missing required argument" });
   // GUESS/limit: the real provider also creates from scratch, from S3, as a replica, and auto-names; the stand-in
-  // implements only the snapshot path with an explicit identifier, which is all rds-echo's program declares.
-  if (!known("snapshotIdentifier") && !containsUnknown(news["snapshotIdentifier"])) failures.push({ property: "snapshotIdentifier", reason: "the stand-in implements only the restore-from-snapshot path" });
+  // implements only the snapshot path with an explicit identifier, which is all rds-echo's program declares. An
+  // instance that already exists (imported: RDS never reports what it was restored from, so its state and inputs have
+  // no snapshot_identifier, Optional upstream) takes no create path: the limit applies to creates only (see
+  // createInstance for a replacement).
+  const creating = Object.keys(olds).length === 0;
+  if (creating && !known("snapshotIdentifier") && !containsUnknown(news["snapshotIdentifier"])) failures.push({ property: "snapshotIdentifier", reason: "the stand-in implements only the restore-from-snapshot path" });
   if (!known("identifier") && !containsUnknown(news["identifier"])) failures.push({ property: "identifier", reason: "the stand-in does not auto-name instances" });
   const plain = plainBag(news);
   const finalSnapshot = known("finalSnapshotIdentifier") ? stringOf(plain, "finalSnapshotIdentifier") : undefined;
@@ -88,6 +95,8 @@ export async function createInstance(ctx: ProviderContext, inputs: PropertyBag):
   const plain = plainBag(inputs);
   const { restore, modify } = restoreRequests(plain, config.ignoreTags);
   const identifier = restore.DBInstanceIdentifier!;
+  // The create-path limit (see checkInstance), for a replacement of an instance that had no snapshot_identifier.
+  if (!restore.DBSnapshotIdentifier) throw new Error(`creating RDS DB Instance (${identifier}): the stand-in implements only the restore-from-snapshot path`);
   let resourceId: string | undefined;
   try {
     const out = await rds.send(new RestoreDBInstanceFromDBSnapshotCommand(restore));
