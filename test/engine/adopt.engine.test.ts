@@ -166,9 +166,10 @@ describe("migrate --adopt through the real engine", () => {
     expect(withoutEchoTags(tagsOf(after))).toEqual(tagsOf(before));
     expect(tagsOf(after)).toMatchObject({ "echo:managed": "development", "echo:generation": adopted, "echo:stage": "promoted" });
     expect(await cnameTarget(zoneId, CNAME)).toBe(before.Endpoint?.Address);
-    // The backend's audit trail: the provider's targeted update, the import (kind resource-import), the tags' update.
+    // The backend's audit trail, oldest first: the settings pinned (an empty refresh), the provider's targeted
+    // update, the import (kind resource-import), the tags' update.
     const history = stackHistory(env, adopted).map((h) => `${h.kind} ${h.result}`);
-    expect(history.reverse()).toEqual(["update succeeded", "resource-import succeeded", "update succeeded"]);
+    expect(history.reverse()).toEqual(["refresh succeeded", "update succeeded", "resource-import succeeded", "update succeeded"]);
     // rds-echo's own history reads the import as one.
     const audit = await env.run(["history", "development", "--json"]);
     expect(audit.code, audit.stderr).toBe(0);
