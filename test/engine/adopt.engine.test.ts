@@ -12,6 +12,9 @@ import { cnameTarget, instances, resetMoto, snapshotIds, tagsOf } from "./harnes
 import { pulumi, stackHistory, stackList } from "./harness/cli.js";
 import { MASTER_PASSWORD, makeProject, seedAccount, SOURCE_SNAPSHOT, type Project } from "./harness/project.js";
 import { EngineEnv, suite, waitFor } from "./harness/suite.js";
+import { plannedUpdate } from "./provider/provider.js";
+import { checkInstance, INSTANCE_TYPE } from "./provider/rds-instance.js";
+import { UNKNOWN } from "./provider/values.js";
 
 const CNAME = "development.db.example.com";
 const TTL = 1; // the fixture's promote.ttl: adopt refuses a record whose live TTL differs
@@ -216,5 +219,21 @@ describe("migrate --adopt through the real engine", () => {
       expect(run.stdout + run.stderr).not.toContain(MASTER_PASSWORD);
     }
     expect(env.leftInTmp()).toEqual([]);
+  });
+});
+
+describe("the stand-in's rules this case relies on", () => {
+  it("a previewed update keeps the prior outputs it does not change (address), sets the configured ones, tags_all to the tags", () => {
+    const olds = { identifier: "development-2026-11-23", address: "development-2026-11-23.x.rds.amazonaws.com", instanceClass: "db.t3.medium", tags: { a: "1" }, tagsAll: { a: "1" } };
+    const news = { identifier: "development-2026-11-23", instanceClass: "db.t3.large", tags: { a: "1", "echo:stage": "promoted" } };
+    expect(plannedUpdate(INSTANCE_TYPE, olds, news)).toEqual({ ...olds, instanceClass: "db.t3.large", tags: news.tags, tagsAll: news.tags });
+    // A rename: the endpoint is unknown until applied.
+    expect(plannedUpdate(INSTANCE_TYPE, olds, { ...news, identifier: "renamed" })).toMatchObject({ address: UNKNOWN, endpoint: UNKNOWN });
+  });
+
+  it("the restore-only limit applies to creates: an existing (imported) instance needs no snapshotIdentifier", () => {
+    const news = { identifier: "development-2026-11-23", instanceClass: "db.t3.medium" };
+    expect((checkInstance(news).failures ?? []).map((f) => f.property)).toEqual(["snapshotIdentifier"]);
+    expect(checkInstance(news, { identifier: "development-2026-11-23", instanceClass: "db.t3.medium" }).failures).toEqual([]);
   });
 });
