@@ -36,6 +36,8 @@ export function programFromStackConfig(definition: EchoDefinition): GenerationOu
     ...(rolledBack ? { rolledBack } : {}),
     ...(cloneOf ? { cloneOf } : {}),
     ...(engine ? { engine } : {}),
-    ...(secret ? { masterPassword: config.requireSecret(secret) } : {}),
+    // An adopted instance keeps the original's password (the program declares none for it), and its stack, made by
+    // `migrate --adopt`, holds no secret: requiring one would fail every run of it.
+    ...(secret && !adopted ? { masterPassword: config.requireSecret(secret) } : {}),
   });
 }

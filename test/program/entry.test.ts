@@ -68,4 +68,28 @@ describe("the Pulumi CLI entry point (Pulumi.yaml main)", () => {
     expect(db?.inputs["restoreToPointInTime"]).toEqual({ sourceDbInstanceIdentifier: "production-db", restoreTime: "2026-11-25T12:25:00Z" });
     expect(db?.inputs).not.toHaveProperty("snapshotIdentifier");
   });
+
+  it("an adopted generation's stack holds no secret: the program needs none, and declares no password", async () => {
+    process.chdir(os.tmpdir());
+    const { default: entry } = await import("../../src/program/entry.js");
+    const evaluation = await evaluateUnderMocks({
+      project: "rds-echo",
+      stack: "development-20261125-1230",
+      preview: true,
+      program: async () => {
+        // What `migrate --adopt` leaves in the stack's config: no rds-echo:masterPassword.
+        pulumi.runtime.setAllConfig({
+          "rds-echo:echo": "development",
+          "rds-echo:stage": "promoted",
+          "rds-echo:snapshot": "legacy:development-2026-11-23",
+          "rds-echo:adopted": "development-2026-11-23",
+          "rds-echo:zoneId": "Z0123456789ABCDEFGHIJ",
+        });
+        return entry();
+      },
+    });
+    const db = evaluation.declarations.find((d) => d.type === "aws:rds/instance:Instance");
+    expect(db?.inputs).toMatchObject({ identifier: "development-2026-11-23", tags: { "echo:stage": "promoted" } });
+    expect(db?.inputs).not.toHaveProperty("password");
+  });
 });

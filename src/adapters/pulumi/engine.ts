@@ -272,8 +272,8 @@ export class AutomationEngine implements StackEngine {
       this.#known.changing(generation);
       const quiet = { ...NO_SECRETS, ...this.#signal() };
       if (!plan.providerInState) {
-        // GUESS (not run against a real CLI here): a targeted up creates the provider alone and
-        // skips the program's other, untargeted, creates.
+        // A targeted up creates the provider alone and skips the program's other, untargeted, creates (the
+        // engine suite's adopt case shows it on the real CLI: the provider created, the instance and record not).
         await this.#withOutput((output) => this.#operation(() => stack.up({ message: `${options.message} (provider)`, target: [plan.providerUrn], ...quiet, ...output })));
       }
       const { resources: toImport, nameTable } = plan;

@@ -117,7 +117,11 @@ function merge(a: ResourceChange, b: ResourceChange): ResourceChange {
   };
 }
 
-const KINDS: Record<string, OperationKind> = { update: "update", destroy: "destroy", refresh: "refresh", import: "import" };
+/**
+ * Pulumi's update kinds (apitype.UpdateKind): `pulumi import` of resources is recorded as `resource-import` (seen from
+ * the real CLI in the engine suite's adopt case); plain `import` is `pulumi stack import` of a checkpoint.
+ */
+const KINDS: Record<string, OperationKind> = { update: "update", destroy: "destroy", refresh: "refresh", import: "import", "resource-import": "import" };
 
 const RESULTS: Record<string, HistoryEntry["result"]> = {
   succeeded: "succeeded",

@@ -118,6 +118,11 @@ describe("stack history -> audit entries", () => {
     expect(entries.map((e) => e.version)).toEqual([4, 3, 2, 1]);
   });
 
+  it("an import of resources (`pulumi import`, recorded by the CLI as kind resource-import) is an import", () => {
+    const entry = historyEntryFromSummary({ ...history[0]!, kind: "resource-import" as UpdateSummary["kind"], message: "adopt development-2026-11-23 as development-20261123-0400 (promoted)" });
+    expect(entry.kind).toBe("import");
+  });
+
   it("counts only create, update, delete, replace and same", () => {
     expect(countsFromOpMap({ create: 1, "create-replacement": 1, replace: 1, "delete-replaced": 1, refresh: 4, same: 0 })).toEqual({
       create: 1,

@@ -13,5 +13,6 @@ const provider = standInProvider();
 hookServer({
   onConfigure: (variables, args) => provider.configure(providerConfigFrom(variables, args)),
   onRead: (urn, id, inputs) => rememberReadInputs(urn, id, isRecord(inputs) ? inputs : undefined),
+  planUpdate: (urn, olds, news) => provider.planUpdate(urn, olds, news),
 });
 await main(provider, process.argv.slice(2));

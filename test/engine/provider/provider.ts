@@ -9,7 +9,7 @@ import { EMPTY_CONFIG, type ProviderConfig } from "./config.js";
 import { checkInstance, createInstance, deleteInstance, diffInstance, INSTANCE_TYPE, readInstance, updateInstance, type ProviderContext } from "./rds-instance.js";
 import { checkRecord, createRecord, deleteRecord, diffRecord, readRecord, RECORD_TYPE, updateRecord } from "./route53-record.js";
 import { readInputsOf } from "./read-inputs.js";
-import { isRecord, type PropertyBag } from "./values.js";
+import { isRecord, UNKNOWN, type PropertyBag } from "./values.js";
 
 /** The @pulumi/aws version in package-lock.json, reported in plugin info so the engine matches the SDK's request. */
 export const PROVIDER_VERSION = "7.48.0";
@@ -32,6 +32,27 @@ function unsupported(urn: string): Error {
 export interface StandInProvider extends Provider {
   configure(config: ProviderConfig): void;
   readonly context: ProviderContext;
+  /** A previewed update's planned state (server-hooks.ts answers the engine's preview Update with it). */
+  planUpdate(urn: string, olds: PropertyBag, news: PropertyBag): PropertyBag;
+}
+
+/**
+ * The planned state of an update, as the bridge returns it in a preview (its Update with `preview`, from Terraform's
+ * plan): the prior state with the configured attributes set to their new values, and a Computed attribute keeping
+ * its prior value unless the plan marks it new (SDKv2: only `SetNewComputed` in a CustomizeDiff does). GUESS, the
+ * two CustomizeDiffs that matter here, not the whole plan: the tagging interceptor sets `tags_all` to the tags (no
+ * default_tags configured); a new `identifier` renames the instance, so its endpoint is unknown until applied.
+ */
+export function plannedUpdate(type: string, olds: PropertyBag, news: PropertyBag): PropertyBag {
+  const configured = Object.fromEntries(Object.entries(news).filter(([key, value]) => key !== "__defaults" && value !== undefined && value !== null));
+  const planned: PropertyBag = { ...olds, ...configured };
+  if (type === INSTANCE_TYPE) {
+    if (configured["tags"] !== undefined) planned["tagsAll"] = configured["tags"];
+    if (configured["identifier"] !== undefined && configured["identifier"] !== olds["identifier"]) {
+      for (const key of ["address", "endpoint"]) planned[key] = UNKNOWN;
+    }
+  }
+  return planned;
 }
 
 export function standInProvider(initial: ProviderConfig = EMPTY_CONFIG): StandInProvider {
@@ -44,13 +65,18 @@ export function standInProvider(initial: ProviderConfig = EMPTY_CONFIG): StandIn
   return {
     version: PROVIDER_VERSION,
     context,
+    planUpdate(urn, olds, news) {
+      const type = typeOfUrn(urn);
+      if (type !== INSTANCE_TYPE && type !== RECORD_TYPE) throw unsupported(urn);
+      return plannedUpdate(type, olds, news);
+    },
     configure(next) {
       config = next;
       clients = undefined;
     },
-    async check(urn, _olds, news): Promise<CheckResult> {
+    async check(urn, olds, news): Promise<CheckResult> {
       const type = typeOfUrn(urn);
-      if (type === INSTANCE_TYPE) return checkInstance(bag(news));
+      if (type === INSTANCE_TYPE) return checkInstance(bag(news), bag(olds));
       if (type === RECORD_TYPE) return checkRecord(bag(news));
       throw unsupported(urn);
     },

@@ -44,8 +44,11 @@ const FINAL_SNAPSHOT_RULES: [RegExp, boolean, string][] = [
   [/-$/, false, "cannot end in a hyphen"],
 ];
 
-/** Schema validation (ValidateFunc) plus what the stand-in does not implement, refused rather than ignored. */
-export function checkInstance(news: PropertyBag): CheckResult {
+/**
+ * Schema validation (ValidateFunc) plus what the stand-in does not implement, refused rather than ignored. `olds` is
+ * the prior state's inputs: with none, the resource is to be created, and only then do the create-path limits apply.
+ */
+export function checkInstance(news: PropertyBag, olds: PropertyBag = {}): CheckResult {
   const failures: CheckFailure[] = [];
   for (const key of Object.keys(news)) {
     if (!INSTANCE_INPUTS.has(key) && key !== "__defaults") failures.push({ property: key, reason: `the stand-in aws provider does not implement ${key}` });
@@ -54,8 +57,12 @@ export function checkInstance(news: PropertyBag): CheckResult {
   if (!known("instanceClass") && !containsUnknown(news["instanceClass"])) failures.push({ property: "instanceClass", reason: "Missing required argument" });
   // GUESS/limit: the real provider also creates from scratch, from S3, as a replica, and auto-names; the stand-in
   // implements only the snapshot and point-in-time paths with an explicit identifier, all rds-echo's program declares.
+  // An instance that already exists (imported: RDS never reports what it was restored from, so its state and inputs
+  // have no snapshot_identifier, Optional upstream) takes no create path: the limit applies to creates only (see
+  // createInstance for a replacement).
+  const creating = Object.keys(olds).length === 0;
   const pointInTime = news["restoreToPointInTime"] !== undefined && news["restoreToPointInTime"] !== null;
-  if (!pointInTime && !known("snapshotIdentifier") && !containsUnknown(news["snapshotIdentifier"])) {
+  if (creating && !pointInTime && !known("snapshotIdentifier") && !containsUnknown(news["snapshotIdentifier"])) {
     failures.push({ property: "snapshotIdentifier", reason: "the stand-in implements only the restore paths (from a snapshot, to a point in time)" });
   }
   if (pointInTime && known("snapshotIdentifier")) failures.push({ property: "restoreToPointInTime", reason: '"restore_to_point_in_time": conflicts with snapshot_identifier' });
@@ -97,6 +104,10 @@ export async function createInstance(ctx: ProviderContext, inputs: PropertyBag):
   const identifier = stringOf(plain, "identifier")!;
   // The branch resourceInstanceCreate takes: snapshot_identifier first, then restore_to_point_in_time.
   const toPointInTime = stringOf(plain, "snapshotIdentifier") === undefined && pointInTimeBlock(plain) !== undefined;
+  // The create-path limit (see checkInstance), for a replacement of an instance that had neither.
+  if (!toPointInTime && stringOf(plain, "snapshotIdentifier") === undefined) {
+    throw new Error(`creating RDS DB Instance (${identifier}): the stand-in implements only the restore paths (from a snapshot, to a point in time)`);
+  }
   let modify: ModifyDBInstanceCommandInput | undefined;
   let resourceId: string | undefined;
   try {
