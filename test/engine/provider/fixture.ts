@@ -3,7 +3,7 @@
  * it, a seeded source instance and snapshot, and the provider wired to it. Not part of the plugin
  * (tsconfig.json leaves it out of the build).
  */
-import { CreateDBInstanceCommand, CreateDBSnapshotCommand, RDSClient } from "@aws-sdk/client-rds";
+import { CreateDBClusterCommand, CreateDBClusterSnapshotCommand, CreateDBInstanceCommand, CreateDBSnapshotCommand, RDSClient } from "@aws-sdk/client-rds";
 import { startMoto, type Moto } from "../harness/moto.js";
 import { standInProvider, type StandInProvider } from "./provider.js";
 
@@ -60,5 +60,18 @@ export async function seedSnapshot(rds: RDSClient, name: string, options: { encr
   return snapshot;
 }
 
+/** A production-like Aurora source cluster (`<name>-source`) and a manual cluster snapshot of it (`<name>-snap`). */
+export async function seedClusterSnapshot(rds: RDSClient, name: string): Promise<{ source: string; snapshot: string }> {
+  const source = `${name}-source`;
+  await rds.send(
+    new CreateDBClusterCommand({ DBClusterIdentifier: source, Engine: "aurora-postgresql", MasterUsername: "admin", MasterUserPassword: "source-password", Tags: [{ Key: "team", Value: "prod" }] }),
+  );
+  const snapshot = `${name}-snap`;
+  await rds.send(new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: source, DBClusterSnapshotIdentifier: snapshot }));
+  return { source, snapshot };
+}
+
 export const instanceUrn = (name = "db") => `urn:pulumi:gen::rds-echo::aws:rds/instance:Instance::${name}`;
+export const clusterUrn = (name = "cluster") => `urn:pulumi:gen::rds-echo::aws:rds/cluster:Cluster::${name}`;
+export const clusterInstanceUrn = (name = "instance-1") => `urn:pulumi:gen::rds-echo::aws:rds/clusterInstance:ClusterInstance::${name}`;
 export const recordUrn = (name = "cname") => `urn:pulumi:gen::rds-echo::aws:route53/record:Record::${name}`;
