@@ -67,11 +67,11 @@ async function create(urn: string, inputs: PropertyBag) {
 describe("check", () => {
   it("refuses a cluster with neither restore path, both paths, or an unknown restore type", async () => {
     const none = await fx.provider.check!(clusterUrn(), {}, clusterInputs("g0", {}));
-    expect(none.failures.map((f) => f.property)).toEqual(["snapshotIdentifier"]);
+    expect(none.failures?.map((f) => f.property)).toEqual(["snapshotIdentifier"]);
     const both = await fx.provider.check!(clusterUrn(), {}, clusterInputs("g0", { snapshotIdentifier: "s", restoreToPointInTime: { sourceClusterIdentifier: "x" } }));
-    expect(both.failures.map((f) => f.property)).toEqual(["restoreToPointInTime"]);
+    expect(both.failures?.map((f) => f.property)).toEqual(["restoreToPointInTime"]);
     const badType = await fx.provider.check!(clusterUrn(), {}, clusterInputs("g0", { restoreToPointInTime: { sourceClusterIdentifier: "x", restoreType: "shallow" } }));
-    expect(badType.failures.map((f) => f.property)).toEqual(["restoreToPointInTime.restoreType"]);
+    expect(badType.failures?.map((f) => f.property)).toEqual(["restoreToPointInTime.restoreType"]);
   });
 });
 
@@ -115,7 +115,7 @@ describe("a cloned cluster, its instance, update and delete", () => {
     expect(member.outs).toMatchObject({ clusterIdentifier: "clone-a", instanceClass: "db.r6g.large", engine: "aurora-postgresql" });
     expect((await describeCluster("clone-a")).DBClusterMembers?.map((m) => m.DBInstanceIdentifier)).toEqual(["clone-a-1"]);
     expect(await fx.provider.diff!(member.id, clusterInstanceUrn(), member.outs, instanceInputs("clone-a"))).toMatchObject({ changes: false });
-    expect((await fx.provider.diff!(member.id, clusterInstanceUrn(), member.outs, instanceInputs("clone-b"))).replaces.sort()).toEqual(["clusterIdentifier", "identifier"]);
+    expect((await fx.provider.diff!(member.id, clusterInstanceUrn(), member.outs, instanceInputs("clone-b"))).replaces?.sort()).toEqual(["clusterIdentifier", "identifier"]);
 
     // Stage `modified`: cluster-wide settings by ModifyDBCluster, per-instance ones by ModifyDBInstance, tags by ARN.
     const modified = { ...inputs, backupRetentionPeriod: 3, deletionProtection: true, masterPassword: "new-password", tags: { ...(inputs["tags"] as object), "echo:stage": "modified" } };
