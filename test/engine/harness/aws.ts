@@ -1,5 +1,5 @@
 /** Reading outcomes back from moto in the engine suite: what RDS and Route 53 hold now. */
-import { DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient, type DBInstance, type DBSnapshot } from "@aws-sdk/client-rds";
+import { DescribeDBClustersCommand, DescribeDBClusterSnapshotsCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient, type DBCluster, type DBClusterSnapshot, type DBInstance, type DBSnapshot } from "@aws-sdk/client-rds";
 import { ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { suite } from "./suite.js";
 
@@ -28,6 +28,24 @@ export async function snapshots(): Promise<DBSnapshot[]> {
   const { rds } = clients();
   try {
     return (await rds.send(new DescribeDBSnapshotsCommand({}))).DBSnapshots ?? [];
+  } finally {
+    rds.destroy();
+  }
+}
+
+export async function clusters(): Promise<DBCluster[]> {
+  const { rds } = clients();
+  try {
+    return (await rds.send(new DescribeDBClustersCommand({}))).DBClusters ?? [];
+  } finally {
+    rds.destroy();
+  }
+}
+
+export async function clusterSnapshots(): Promise<DBClusterSnapshot[]> {
+  const { rds } = clients();
+  try {
+    return (await rds.send(new DescribeDBClusterSnapshotsCommand({}))).DBClusterSnapshots ?? [];
   } finally {
     rds.destroy();
   }
