@@ -75,7 +75,6 @@ describe("cluster echo restored from the latest cluster snapshot", () => {
     expect(a!.Status).toBe("available");
     expect(a!.Engine).toBe("aurora-postgresql");
     expect(a!.BackupRetentionPeriod).toBe(2);
-    expect(a!.IAMDatabaseAuthenticationEnabled).toBe(true);
     expect(a!.DeletionProtection).toBe(true);
     expect(tagsOf(a!)).toMatchObject({ team: "data", "echo:managed": "restored", "echo:generation": nameA, "echo:stage": "promoted", "echo:snapshot": CLUSTER_SNAPSHOT });
     expect(await membersOf(nameA)).toEqual([`${nameA}-1`, `${nameA}-2`]);
