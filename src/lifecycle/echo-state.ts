@@ -126,11 +126,6 @@ export function byCondition(state: EchoState, ...conditions: Condition[]): Gener
   return state.generations.filter((g) => conditions.includes(g.condition));
 }
 
-/** The newest generation that still exists (not retired), or undefined. */
-export function newestLive(state: EchoState): Generation | undefined {
-  return [...state.generations].reverse().find((g) => g.condition !== "retired");
-}
-
 /**
  * The generation `guard.minAgeHours` counts from: the newest that still exists, or a newer one that was rolled back
  * from and retired since (a rollback must not be followed at once by a restore of the same, perhaps bad, snapshot).

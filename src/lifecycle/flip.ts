@@ -9,11 +9,13 @@
  * For a cluster echo the target is the cluster's writer endpoint (database.ts); its stack declares the reader CNAME too.
  */
 import { CNAME_FLIP_TYPE, type GenerationSettings, type InstanceInfo, type ResourceChange } from "../ports.js";
+import { GuardError } from "../errors.js";
 import { confirmChanges } from "./confirm.js";
 import { describeDatabase } from "./database.js";
 import type { StepContext } from "./context.js";
 import type { Generation } from "./echo-state.js";
 import { runBeforePromote } from "./hooks.js";
+import { isUsable } from "./rds-status.js";
 import { applyMove, previewMove } from "./stage-update.js";
 
 /** One generation's stage move: the settings it moves to and the message its stack history records. */
@@ -60,6 +62,12 @@ export async function flipCname(ctx: StepContext, flip: Flip): Promise<string | 
     return undefined;
   }
   await confirmChanges(ports, flip.title, previews, ctx.options);
+  // A person may have taken hours over the prompt: the target is read again, and must still be usable, right before
+  // anything moves.
+  const now = await describeDatabase(ports, ctx.definition, flip.target.name);
+  if (!isUsable(now?.status)) {
+    throw new GuardError(`${flip.title}: ${flip.target.name} is ${now?.status ?? "missing"} now, not available; nothing was changed. Retry once it is available`);
+  }
   // The health check runs last, as close to the flip as it can: a failure blocks it with nothing changed.
   await runBeforePromote(ctx, flip.target, flip.instance);
   for (const m of before) await applyMove(ctx, m.generation, m.settings, m.message);

@@ -6,7 +6,6 @@
 export const LEGACY_PREFIX = "rdsecho.";
 /** `exec java ${RDS_ECHO_OPTS} -jar …`: its `-Dkey=value` words become system properties, which win over the file. */
 export const LEGACY_OPTS_VARIABLE = "RDS_ECHO_OPTS";
-export const LEGACY_PROPERTIES_FILE = "rdsecho.properties";
 
 export const P = {
   interactive: "rdsecho.interactive",

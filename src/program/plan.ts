@@ -22,11 +22,6 @@ export interface Plan extends Evaluation, PlanRequest {
   readonly snapshot: string;
 }
 
-/** What the snapshot input will be: the explicit one, or a description of the one `new` will pin. */
-export function plannedSnapshot(definition: EchoDefinition, generation = `${definition.echo}-<yyyymmdd>-<hhmm>`): string {
-  return plannedSource(definition, generation).snapshot;
-}
-
 export async function planGeneration(request: PlanRequest): Promise<Plan> {
   const { definition, generation, stage } = request;
   const { snapshot, pointInTime } = plannedSource(definition, generation);

@@ -39,7 +39,7 @@ describe("without --sandbox the real adapters are used, and what they need is ch
   });
 
   it("names the definition's profile when it has one", async () => {
-    const { mkdir, writeFile } = await import("node:fs/promises");
+    const { mkdir } = await import("node:fs/promises");
     const { developmentYaml } = await import("../helpers/definitions.js");
     const dir = mkdtempSync(path.join(os.tmpdir(), "rds-echo-profile-"));
     try {

@@ -1,6 +1,6 @@
 /** Ctrl-C and SIGTERM through the CLI: what a person (or cron's killer) sees, and the exit codes of the table. */
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -74,6 +74,24 @@ describe("new", () => {
     await refused(w, async () => newGeneration(w.ctx(), await state(w)), /is still rebooted \(not promoted\); promote it \(`rds-echo promote development`\), or retire it with `retire --generation \S+ --force`/);
   });
 
+  it("a target that stopped being available while the person read the prompt is not flipped to", async () => {
+    const w = sandboxWorld();
+    await up(w.ctx(), { promote: false, retire: false });
+    const target = (await state(w)).generations.at(-1)!;
+    const records = () => JSON.stringify(w.sandbox.world.route53);
+    const before = records();
+    // The answer comes after RDS started modifying the instance (someone changed it out of band meanwhile).
+    const slow: ScriptedPrompt = Object.assign(new ScriptedPrompt(true, true), {
+      async confirm(question: string) {
+        w.sandbox.world.rds.instances[target.name]!.status = "modifying";
+        w.sandbox.world.rds.instances[target.name]!.readyAt = w.sandbox.world.now + HOUR;
+        return ScriptedPrompt.prototype.confirm.call(slow, question);
+      },
+    });
+    await expect(promoteGeneration(w.ctx({ yes: false }, slow), await state(w))).rejects.toThrow(/is modifying now, not available; nothing was changed/);
+    expect(records()).toBe(before);
+  });
+
   it("refuses without a TTY unless --yes, and leaves no stack behind", async () => {
     const w = sandboxWorld();
     const ctx = w.ctx({ yes: false }, new ScriptedPrompt(false));

@@ -109,6 +109,7 @@ describe("sandbox fidelity", () => {
       w.sandbox.clock.advance(5 * 60_000);
       await up(w.ctx(), { promote: true, retire: true });
       const [final] = w.sandbox.world.rds.snapshots.filter((s) => s.instance === a!.generation);
+      expect(final, "the retired generation's final snapshot").toBeDefined();
       if (copy) expect(final?.tags).toMatchObject({ "echo:managed": "development", "echo:generation": a!.generation, team: "platform" });
       else expect(final?.tags).toBeUndefined();
     }

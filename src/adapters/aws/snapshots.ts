@@ -128,8 +128,13 @@ export class AwsSnapshots implements SnapshotPort {
     return found;
   }
 
+  /** Deletes a snapshot rds-echo made; one already gone (deleted by a concurrent retire, or by hand) counts as deleted. */
   async delete(side: SnapshotSide, id: string): Promise<void> {
-    await call(`DeleteDBSnapshot ${id}`, "rds:DeleteDBSnapshot", () => this.#client(side).send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: id })));
+    try {
+      await call(`DeleteDBSnapshot ${id}`, "rds:DeleteDBSnapshot", () => this.#client(side).send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: id })));
+    } catch (error) {
+      if (!(error instanceof SnapshotNotFoundError)) throw error;
+    }
   }
 
   async managed(side: SnapshotSide, echo: string): Promise<ManagedSnapshot[]> {

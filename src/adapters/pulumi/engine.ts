@@ -248,6 +248,8 @@ export class AutomationEngine implements StackEngine {
       const stack = await this.#known.select(workspace, generation);
       await this.#known.releaseStaleLock(workspace, generation);
       const target = this.#target(workspace);
+      // Fresh: the import writes this deployment back, so it must be the backend's current one.
+      this.#known.changing(generation);
       const deployment = await this.#known.exported(workspace, generation);
       if (pendingOperationsIn(deployment).length === 0) return;
       this.#known.changing(generation);
@@ -267,6 +269,7 @@ export class AutomationEngine implements StackEngine {
     await this.#run(generation, async (workspace) => {
       const stack = await this.#known.select(workspace, generation);
       await this.#known.releaseStaleLock(workspace, generation);
+      this.#known.changing(generation);
       const plan = importPlan(generation, await this.#known.exported(workspace, generation), resources);
       if (plan.resources.length === 0) return;
       this.#known.changing(generation);
@@ -311,6 +314,9 @@ export class AutomationEngine implements StackEngine {
    * the port's contract is that they are resolved first, so an update or destroy refuses while any are left.
    */
   async #assertNoPending(workspace: LocalWorkspace, generation: string): Promise<void> {
+    // Fresh, not this run's earlier read: between two operations no lock is held, and a run killed meanwhile (whose
+    // lock may just have been released as stale) can have left a pending create that the update would drop.
+    this.#known.changing(generation);
     const pending = pendingOperationsIn(await this.#known.exported(workspace, generation));
     if (pending.length > 0) throw new PendingOperationsError(generation, pending.length);
   }

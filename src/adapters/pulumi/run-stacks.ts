@@ -1,11 +1,13 @@
 /**
  * What one run of rds-echo knows about its stacks, so that it asks the Pulumi CLI each thing once: the project's
  * stack listing, each generation's Stack (selected and its config file re-synced), each generation's exported
- * deployment. Every entry holds until this run changes that stack (`changing`, `forget`): while rds-echo works on a
- * stack, no other run can change it (it would hold the stack's lock), and another run's lock is read fresh each time.
- * Also the stack file's settings, written in process, and the release of locks left by dead processes.
+ * deployment. Entries hold until this run changes that stack (`changing`, `forget`). They are for reading: another
+ * run may change a stack between two of this run's operations (no lock is held then), so every operation that
+ * writes takes a fresh export first, and a stack another run is updating is caught by its lock (read fresh from a file
+ * backend each time; elsewhere the CLI refuses the update). Also the stack file's settings, written in process, and
+ * the release of locks left by dead processes.
  */
-import { rename, stat, writeFile } from "node:fs/promises";
+import { rename, rm, stat, writeFile } from "node:fs/promises";
 import { CommandError, Stack, StackNotFoundError as PulumiStackNotFoundError, type Deployment, type LocalWorkspace } from "@pulumi/pulumi/automation/index.js";
 import type { GenerationSettings, StackSummary } from "../../ports.js";
 import { PROJECT } from "../../program/project.js";
@@ -64,6 +66,7 @@ export class RunStacks {
   async create(workspace: LocalWorkspace, generation: string): Promise<Stack> {
     LISTINGS.clear();
     const stack = await Stack.create(generation, workspace);
+    LISTINGS.clear();
     this.#stacks.set(generation, stack);
     return stack;
   }
@@ -120,8 +123,13 @@ export class RunStacks {
     const file = stackFilePath(workspace.workDir, generation);
     const text = stackFileWithSettings(await readStackFile(workspace.workDir, generation), settings);
     const aside = `${file}.${process.pid}.tmp`;
-    await writeFile(aside, text, { mode: (await stat(file)).mode & 0o777 });
-    await rename(aside, file);
+    try {
+      await writeFile(aside, text, { mode: (await stat(file)).mode & 0o777 });
+      await rename(aside, file);
+    } catch (error) {
+      await rm(aside, { force: true });
+      throw error;
+    }
   }
 
   /**

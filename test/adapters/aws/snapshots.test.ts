@@ -104,6 +104,16 @@ describe("AwsSnapshots", () => {
     expect(echoMock.commandCalls(DescribeDBSnapshotsCommand)).toHaveLength(2);
   });
 
+  it("deletes a made snapshot; one already gone counts as deleted", async () => {
+    echoMock.on(DeleteDBSnapshotCommand).resolvesOnce({}).rejectsOnce(new DBSnapshotNotFoundFault({ message: "not found", $metadata: {} }));
+    await port.delete("echo", "development-20261125-1230-source");
+    await expect(port.delete("echo", "development-20261125-1230-source")).resolves.toBeUndefined();
+    expect(echoMock.commandCalls(DeleteDBSnapshotCommand).map((c) => c.args[0].input.DBSnapshotIdentifier)).toEqual([
+      "development-20261125-1230-source",
+      "development-20261125-1230-source",
+    ]);
+  });
+
   it("names the IAM action a refusal lacks: DeleteDBSnapshot, and sts:AssumeRole when the role could not be assumed", async () => {
     echoMock.on(DeleteDBSnapshotCommand).rejects(denied("not allowed"));
     const error = await port.delete("echo", "x-copy").catch((e: unknown) => e);
