@@ -10,9 +10,9 @@
 import { CreateDBClusterCommand, CreateDBClusterSnapshotCommand, RDSClient, type DBCluster } from "@aws-sdk/client-rds";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { clusters, clusterSnapshots, cnameTarget, instances, resetMoto, tagsOf } from "./harness/aws.js";
-import { pulumi } from "./harness/cli.js";
+import { previewSummary } from "./harness/cli.js";
 import { makeProject, seedAccount, type Project } from "./harness/project.js";
-import { EngineEnv, suite, type Run } from "./harness/suite.js";
+import { EngineEnv, ok, suite } from "./harness/suite.js";
 
 const FIXTURES = "test/engine/fixtures/cluster";
 const SOURCE_CLUSTER = "production-aurora";
@@ -38,17 +38,6 @@ async function nextMinute(): Promise<void> {
 
 const echoClusters = async (echo: string): Promise<DBCluster[]> => (await clusters()).filter((c) => c.DBClusterIdentifier?.startsWith(`${echo}-`));
 const membersOf = async (generation: string) => (await instances()).filter((i) => i.DBClusterIdentifier === generation).map((i) => i.DBInstanceIdentifier).sort();
-
-function ok(run: Run): Run {
-  expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
-  return run;
-}
-
-function previewSummary(env: EngineEnv, generation: string): Record<string, number> {
-  const run = pulumi(env, ["preview", "-s", generation, "--json"]);
-  expect(run.code, run.stderr + run.stdout).toBe(0);
-  return (JSON.parse(run.stdout) as { changeSummary: Record<string, number> }).changeSummary;
-}
 
 let project: Project | undefined;
 let env: EngineEnv | undefined;

@@ -14,9 +14,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { cnameTarget, createKmsKey, instances, resetMoto, snapshots, tagsOf } from "./harness/aws.js";
-import { pulumi, stackHistory } from "./harness/cli.js";
+import { previewSummary, stackHistory } from "./harness/cli.js";
 import { makeProject, seedAccount, SOURCE_SNAPSHOT, type Project } from "./harness/project.js";
-import { EngineEnv, suite, type Run } from "./harness/suite.js";
+import { EngineEnv, ok, suite } from "./harness/suite.js";
 
 const FIXTURES = "test/engine/fixtures/sources";
 const SEEDED_GIB = 20;
@@ -40,18 +40,6 @@ async function growSource(): Promise<void> {
 
 const echoInstances = async (echo: string): Promise<DBInstance[]> => (await instances()).filter((i) => i.DBInstanceIdentifier?.startsWith(`${echo}-`));
 const snapshotNamed = async (id: string) => (await snapshots()).find((s) => s.DBSnapshotIdentifier === id);
-
-function ok(run: Run): Run {
-  expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
-  return run;
-}
-
-/** `pulumi preview -s <generation> --json` from the checkout's root: what a person would see about a settled stack. */
-function previewSummary(env: EngineEnv, generation: string): Record<string, number> {
-  const run = pulumi(env, ["preview", "-s", generation, "--json"]);
-  expect(run.code, run.stderr + run.stdout).toBe(0);
-  return (JSON.parse(run.stdout) as { changeSummary: Record<string, number> }).changeSummary;
-}
 
 let project: Project | undefined;
 let env: EngineEnv | undefined;

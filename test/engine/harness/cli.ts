@@ -49,3 +49,10 @@ export function pendingOperations(env: EngineEnv, stack: string): Array<{ type: 
   if (run.code !== 0) throw new Error(`pulumi stack export failed: ${run.stderr}`);
   return (JSON.parse(run.stdout) as { deployment: { pending_operations?: Array<{ type: string; resource: { urn: string } }> } }).deployment.pending_operations ?? [];
 }
+
+/** `pulumi preview -s <generation> --json` from the checkout's root: what a person would see about a stack. */
+export function previewSummary(env: EngineEnv, generation: string): Record<string, number> {
+  const run = pulumi(env, ["preview", "-s", generation, "--json"]);
+  if (run.code !== 0) throw new Error(`pulumi preview -s ${generation} failed: ${run.stderr}${run.stdout}`);
+  return (JSON.parse(run.stdout) as { changeSummary: Record<string, number> }).changeSummary;
+}

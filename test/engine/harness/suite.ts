@@ -166,3 +166,9 @@ export function alive(pid: number): boolean {
     return false;
   }
 }
+
+/** The run, after checking it succeeded (its output is the failure message). */
+export function ok(run: Run): Run {
+  if (run.code !== 0) throw new Error(`rds-echo exited ${run.code}${run.signal ? ` (${run.signal})` : ""}\n${run.stdout}\n${run.stderr}`);
+  return run;
+}
