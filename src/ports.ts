@@ -176,6 +176,11 @@ export interface StackEngine {
   history(generation: string, limit?: number): Promise<HistoryEntry[]>;
   pendingOperations(generation: string): Promise<PendingOperation[]>;
   /**
+   * Reads the stack's resources back from the cloud into its state (`pulumi refresh`), recorded in its history: what
+   * changed out of band (a tag someone edited) then shows in the next diff, so the next update sets it right.
+   */
+  refresh(generation: string, options: OperationOptions): Promise<void>;
+  /**
    * Resolves pending operations left by a dead process: pending creates whose urn is in `imports` are adopted with
    * the given cloud id (then refreshed), every other pending operation is cleared.
    */

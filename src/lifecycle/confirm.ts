@@ -3,7 +3,7 @@
  * unless `--yes` (a GuardError, exit 2). A "no" from the person is a DeclinedError: nothing was changed by that step.
  */
 import { DeclinedError, GuardError } from "../errors.js";
-import { INSTANCE_TYPE } from "../program/resource-types.js";
+import { CLUSTER_INSTANCE_TYPE, CLUSTER_TYPE, INSTANCE_TYPE } from "../program/resource-types.js";
 import type { ChangeSet, Ports } from "../ports.js";
 
 export interface ConfirmOptions {
@@ -28,16 +28,19 @@ export async function confirmChanges(
   if (!(await ports.prompt.confirm(`${title}?`))) throw new DeclinedError(title);
 }
 
+/** The resources that hold a generation's data: its instance, or its Aurora cluster and the cluster's instances. */
+const DATABASE_TYPES: readonly string[] = [INSTANCE_TYPE, CLUSTER_TYPE, CLUSTER_INSTANCE_TYPE];
+
 /**
  * A stage move updates the database, never replaces it. If a diff says otherwise, the definition's restore-time
  * settings changed under an existing generation: refuse, whatever the flags, before anything is touched.
  */
 function refuseDatabaseLoss(title: string, changes: readonly { readonly label: string; readonly set: ChangeSet }[]): void {
   for (const { label, set } of changes) {
-    const lost = set.changes.find((c) => c.type === INSTANCE_TYPE && (c.op === "replace" || c.op === "delete"));
+    const lost = set.changes.find((c) => DATABASE_TYPES.includes(c.type) && (c.op === "replace" || c.op === "delete"));
     if (!lost) continue;
     throw new GuardError(
-      `${title}: refusing: "${label}" would ${lost.op} the database${lost.keys?.length ? ` (changed: ${lost.keys.join(", ")})` : ""}. ` +
+      `${title}: refusing: "${label}" would ${lost.op} the database${lost.type === INSTANCE_TYPE ? "" : ` (${lost.name})`}${lost.keys?.length ? ` (changed: ${lost.keys.join(", ")})` : ""}. ` +
         "A generation's restore-time settings are fixed when it is created: revert that change in the definition, " +
         "and let the next generation pick it up",
     );

@@ -1,12 +1,18 @@
 /**
  * The state of an echo as one listing shows it: every generation's stack, its instance and its stage.
- * Cheap on purpose (one stack listing, ceil(N/100) DescribeDBInstances pages): `status`, guards and `up` all start here.
+ * Cheap on purpose (one stack listing, ceil(N/100) DescribeDBInstances pages, one settings read per generation that
+ * still holds resources): `status`, guards and `up` all start here.
+ *
+ * A generation's stage is what its stack's settings say: only the driver writes those. The instance's `echo:stage`
+ * and `echo:rolled-back` tags mirror them (the program declares them), and anyone with tagging rights can write a tag,
+ * so a tag never decides anything. A tag that disagrees with its stack is an unfinished move (`mirror`): a run died
+ * after the provider wrote the tags and before the update was recorded, or someone edited them.
  */
 import { parseGenerationName } from "../definition/identifiers.js";
 import { isClusterEcho, type EchoDefinition } from "../definition/schema.js";
 import { isProgramStage, type Stage } from "../program/stages.js";
-import { TAG_GENERATION, TAG_MANAGED, TAG_ROLLED_BACK, TAG_STAGE } from "../program/tags.js";
-import type { InstanceInfo, Ports, StackSummary } from "../ports.js";
+import { TAG_GENERATION, TAG_MANAGED, TAG_STAGE } from "../program/tags.js";
+import type { GenerationSettings, InstanceInfo, Ports, StackSummary } from "../ports.js";
 import { describeDatabases } from "./database.js";
 
 /**
@@ -34,6 +40,13 @@ export interface Generation {
    * when it is retired, from its stack's settings (the guard still counts it: see `newestForGuard`).
    */
   readonly rolledBackTo?: string;
+  /** The stack's settings (the truth of its stage); absent for a stack that holds nothing any more (retired). */
+  readonly settings?: GenerationSettings;
+  /**
+   * The instance's `echo:stage` tag when it disagrees with the stack's stage: the mark of an unfinished move, which
+   * is finished (the stack's move applied again) before anything else touches the generation (see resume.ts).
+   */
+  readonly mirror?: string;
 }
 
 export interface EchoState {
@@ -50,10 +63,14 @@ export async function loadEchoState(ports: Pick<Ports, "engine" | "rds">, defini
   const instances = await describeDatabases(ports, definition, stacks.map((s) => s.name));
   // Only instances were ever adopted (the Java rds-echo restored no clusters).
   if (!isClusterEcho(definition)) await findAdopted(ports, stacks, instances);
+  const settings = await settingsOfLive(ports, stacks, instances);
   const generations = stacks.map((stack): Generation => {
     const instance = instances.get(stack.name);
-    const condition = conditionOf(echo, stack, instance);
-    const rolledBackTo = condition === "foreign" ? undefined : instance?.tags[TAG_ROLLED_BACK];
+    const own = settings.get(stack.name);
+    const condition = conditionOf(echo, stack, instance, own);
+    const rolledBackTo = condition === "foreign" ? undefined : own?.rolledBack;
+    const tagged = instance?.tags[TAG_STAGE];
+    const mirror = condition !== "foreign" && instance && own && tagged !== own.stage ? (tagged ?? "(no tag)") : undefined;
     return {
       name: stack.name,
       createdAt: parseGenerationName(stack.name)!.createdAt,
@@ -61,6 +78,8 @@ export async function loadEchoState(ports: Pick<Ports, "engine" | "rds">, defini
       ...(instance ? { instance } : {}),
       condition,
       ...(rolledBackTo ? { rolledBackTo } : {}),
+      ...(own ? { settings: own } : {}),
+      ...(mirror !== undefined ? { mirror } : {}),
     };
   });
   markSuperseded(generations);
@@ -77,6 +96,24 @@ export async function loadEchoState(ports: Pick<Ports, "engine" | "rds">, defini
     }
   }
   return { echo, generations };
+}
+
+/** How many stacks' settings are read at once: on the real engine each first read runs one CLI process. */
+const SETTINGS_READS_AT_ONCE = 4;
+
+/**
+ * The settings of every generation that still holds something (resources in its stack, or an instance by its name).
+ * A retired stack holds nothing and is never read: the listing grows by one stack a day, the live ones stay few.
+ */
+async function settingsOfLive(ports: Pick<Ports, "engine">, stacks: readonly StackSummary[], instances: ReadonlyMap<string, InstanceInfo>): Promise<Map<string, GenerationSettings>> {
+  const live = stacks.filter((s) => s.resourceCount > 0 || instances.has(s.name));
+  const read = new Map<string, GenerationSettings>();
+  for (let i = 0; i < live.length; i += SETTINGS_READS_AT_ONCE) {
+    const batch = live.slice(i, i + SETTINGS_READS_AT_ONCE);
+    const found = await Promise.all(batch.map((s) => ports.engine.settings(s.name)));
+    batch.forEach((s, j) => found[j] && read.set(s.name, found[j]));
+  }
+  return read;
 }
 
 /**
@@ -107,10 +144,11 @@ function markSuperseded(generations: Generation[]): void {
   }
 }
 
-function conditionOf(echo: string, stack: StackSummary, instance: InstanceInfo | undefined): Condition {
+function conditionOf(echo: string, stack: StackSummary, instance: InstanceInfo | undefined, settings: GenerationSettings | undefined): Condition {
   if (instance) {
     if (!isManagedBy(echo, stack.name, instance)) return "foreign";
-    const stage = instance.tags[TAG_STAGE];
+    // The stack decides; the tag is only read for a stack whose settings cannot be read (none: it was just removed).
+    const stage = settings?.stage ?? instance.tags[TAG_STAGE];
     return isProgramStage(stage) ? stage : "incomplete";
   }
   // No instance: a destroyed stack is empty and has been operated on; anything else has not finished its restore.

@@ -75,7 +75,9 @@ export async function demoteStale(ctx: StepContext, state: EchoState, options: {
       return [{ step: "wait", generation: serving.name, detail: `waits for approval: ${approval.missing}` }];
     }
   }
-  const moves = await Promise.all(stale.map(async (g) => ({ g, settings: await settingsAt(ctx, g.name, "forgotten"), message: forgetMessage(g, serving.name) })));
+  // Once the CNAME names the serving generation, what is left is the demotion the dead (or failed) run did not finish.
+  const finishing = (g: Generation) => (flipped ? ` (finishing the interrupted demotion of ${g.name})` : "");
+  const moves = await Promise.all(stale.map(async (g) => ({ g, settings: await settingsAt(ctx, g.name, "forgotten"), message: `${forgetMessage(g, serving.name)}${finishing(g)}` })));
   await confirmChanges(
     ports,
     `finish promotion of ${serving.name}`,

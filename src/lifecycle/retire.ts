@@ -74,7 +74,16 @@ export async function retireGenerations(ctx: StepContext, state: EchoState, opti
     await recoverPending(ctx, g.name);
     // A superseded generation is forgotten first, as a demoted one is; so is an unpromoted one that holds deletion
     // protection (RDS refuses to delete it): `forgotten` is where the program lifts the protection.
-    const forgetting = g.condition === "superseded" ? forgetMessage(g) : holdsDeletionProtection(ctx, g) ? liftMessage(g.name) : undefined;
+    // A forgotten one whose instance is not tagged so is a demotion that did not finish (its update failed part way,
+    // perhaps before it lifted the deletion protection): it is finished first.
+    const forgetting =
+      g.condition === "superseded"
+        ? forgetMessage(g)
+        : holdsDeletionProtection(ctx, g)
+          ? liftMessage(g.name)
+          : g.condition === "forgotten" && g.mirror !== undefined
+            ? `forget ${g.name} (finishing the interrupted demotion: its instance is tagged ${g.mirror})`
+            : undefined;
     if (forgetting) {
       const settings = await settingsAt(ctx, g.name, "forgotten");
       forgets.set(g.name, { settings, message: forgetting });

@@ -55,17 +55,19 @@ export async function moveTo(ctx: StepContext, generation: string, stage: Progra
 
 /**
  * Resolves what a dead process left: a pending create of this generation's instance is adopted when RDS has the
- * instance (and it carries this echo's tags); anything else pending is cleared. Never a second restore.
+ * instance (and it carries this echo's tags); anything else pending is cleared. Never a second restore. True when
+ * there was something to resolve (the stack was then refreshed).
  */
-export async function recoverPending(ctx: StepContext, generation: string): Promise<void> {
+export async function recoverPending(ctx: StepContext, generation: string): Promise<boolean> {
   const { engine, rds, output } = ctx.ports;
   const pending = await engine.pendingOperations(generation);
-  if (pending.length === 0) return;
+  if (pending.length === 0) return false;
   if (isClusterEcho(ctx.definition)) {
     const imports = await clusterImports(ctx, generation, pending);
     const what = imports.size > 0 ? `adopting ${imports.size} resource(s) the interrupted run created` : `clearing ${pending.length} interrupted operation(s)`;
     output.step(`recover ${generation}: ${what}`);
-    return engine.resolvePending(generation, imports, { message: `recover ${generation}: ${what}` });
+    await engine.resolvePending(generation, imports, { message: `recover ${generation}: ${what}` });
+    return true;
   }
   const instance = await rds.describeInstance(instanceIdOf(generation, await engine.settings(generation)));
   if (instance && !isManagedBy(ctx.definition.echo, generation, instance)) {
@@ -80,6 +82,8 @@ export async function recoverPending(ctx: StepContext, generation: string): Prom
   const what = imports.size > 0 ? `adopting the instance the interrupted run created` : `clearing ${pending.length} interrupted operation(s)`;
   output.step(`recover ${generation}: ${what}`);
   await engine.resolvePending(generation, imports, { message: `recover ${generation}: ${what}` });
+  // The recovery is a refresh too: the stack's state now holds what the cloud has.
+  return true;
 }
 
 /** The RDS identifier of a generation's instance: its own name, or the one an adopted instance kept (migrate --adopt). */

@@ -1,7 +1,7 @@
 /**
  * `status`: every generation with its stage, RDS status, endpoint, snapshot, age, and which one the live CNAME
- * serves (read from Route 53). One stack listing plus ceil(N/100) DescribeDBInstances pages: no Pulumi process per
- * generation.
+ * serves (read from Route 53). One stack listing, ceil(N/100) DescribeDBInstances pages and one settings read per
+ * generation that still holds resources (echo-state.ts): nothing per retired generation.
  */
 import type { EchoDefinition } from "../definition/schema.js";
 import { snapshotFromTag, TAG_SNAPSHOT } from "../program/tags.js";
@@ -22,6 +22,8 @@ export interface GenerationStatus {
   readonly supersededBy?: string;
   /** The `rolled-back` mark: the CNAME was rolled back from this generation to that one (never promoted again by `up`). */
   readonly rolledBackTo?: string;
+  /** The instance's stage tag, when it disagrees with the stack's stage: an unfinished move the next `up` finishes. */
+  readonly taggedStage?: string;
 }
 
 export interface EchoStatus {
@@ -53,6 +55,7 @@ export async function echoStatus(ports: Pick<Ports, "engine" | "rds" | "dns" | "
       serving: live !== undefined && g.instance?.address === live.target,
       ...(g.supersededBy ? { supersededBy: g.supersededBy } : {}),
       ...(g.rolledBackTo ? { rolledBackTo: g.rolledBackTo } : {}),
+      ...(g.mirror !== undefined ? { taggedStage: g.mirror } : {}),
     };
   });
   const servedBy = generations.find((g) => g.serving)?.generation;

@@ -243,6 +243,15 @@ export class AutomationEngine implements StackEngine {
     return this.#run(generation, async (workspace) => pendingOperationsIn(await this.#known.exported(workspace, generation)));
   }
 
+  async refresh(generation: string, options: OperationOptions): Promise<void> {
+    await this.#run(generation, async (workspace) => {
+      const stack = await this.#known.select(workspace, generation);
+      await this.#known.releaseStaleLock(workspace, generation);
+      this.#known.changing(generation);
+      await this.#withOutput((output) => this.#operation(() => stack.refresh({ message: options.message, ...NO_SECRETS, ...output, ...this.#signal() })));
+    });
+  }
+
   async resolvePending(generation: string, imports: ReadonlyMap<string, string>, options: OperationOptions): Promise<void> {
     await this.#run(generation, async (workspace) => {
       const stack = await this.#known.select(workspace, generation);

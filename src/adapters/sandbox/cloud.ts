@@ -60,6 +60,13 @@ export class SandboxCloud {
     return { id: `${resource.name}-provider`, ...resource.inputs };
   }
 
+  /** The tags a refresh reads into an instance's state: every live tag but those its provider ignores. */
+  refreshedTags(resource: { type: string; inputs: Inputs }): Record<string, string> | undefined {
+    if (resource.type !== INSTANCE_TYPE) return undefined;
+    const instance = this.world.rds.instances[String(resource.inputs["identifier"])];
+    return instance && Object.fromEntries(Object.entries(instance.tags).filter(([k]) => !ignoredTag(k)));
+  }
+
   /**
    * What the provider's Read makes of a live resource being imported: its inputs as the cloud has them (an instance
    * by its DbiResourceId, a record by `<zoneId>_<name>_<type>`), without the tags its provider ignores. Undefined
@@ -95,6 +102,7 @@ export class SandboxCloud {
     if (resource.type === RECORD_TYPE) {
       this.#upsert(resource.inputs);
       await persist();
+      this.faults.checkpoint("engine:after-create-call", String(resource.inputs["name"]));
       return { id: recordId(resource.inputs), outputs: this.read(resource) ?? {} };
     }
     return { id: `${resource.name}-provider`, outputs: { ...resource.inputs } };
@@ -201,6 +209,9 @@ export class SandboxCloud {
     // The program's provider ignores out-of-band tags (approval requests and decisions): an update keeps them.
     const kept = Object.entries(instance.tags).filter(([k]) => ignoredTag(k));
     instance.tags = { ...Object.fromEntries(kept), ...(tags as Record<string, string> | undefined) };
+    // The provider writes the tags before its ModifyDBInstance (see CRASH_POINTS): a process dying in between leaves
+    // the new tags on an instance whose other settings are the old ones.
+    this.faults.checkpoint("rds:after-tags", id);
     instance.settings = settings;
     if (keys.some((k) => REBOOT_KEYS.has(k))) instance.pendingReboot = true;
     if (keys.some((k) => !INSTANT_KEYS.has(k))) {

@@ -124,14 +124,24 @@ export class SandboxEngine implements StackEngine {
     this.#faults.enter("engine.update", generation);
     const stack = this.#stack(generation);
     if (stack.pending.length > 0) throw new PendingOperationsError(generation, stack.pending.length);
-    return this.#operation(stack, "update", options.message, async () => {
-      stack.settings = { ...settings };
-      const { planned, outputs } = await this.#plan(stack, settings, false);
-      for (const step of orderForApply(planned)) await this.#apply(stack, step);
-      // Evaluated with the outputs each resource has once applied (see #stateOf), so they are the stack's outputs.
-      stack.outputs = plainOutputs(outputs);
-      return planned.map((p) => p.change);
-    }).then((changes) => ({ changes, outputs: { ...stack.outputs } as GenerationStackOutputs }));
+    // The settings are the stack's once the backend records the update, which it does when the update ends,
+    // succeeded or failed. A killed update is never recorded, and the next run's `pulumi config refresh` takes the
+    // config of the last recorded one (see the Pulumi adapter's run-stacks.ts): so a run that dies mid-update, here
+    // as there, leaves the old settings (and whatever the provider had already changed in the cloud).
+    const record = { settings: { ...settings } };
+    return this.#operation(
+      stack,
+      "update",
+      options.message,
+      async () => {
+        const { planned, outputs } = await this.#plan(stack, settings, false);
+        for (const step of orderForApply(planned)) await this.#apply(stack, step);
+        // Evaluated with the outputs each resource has once applied (see #stateOf), so they are the stack's outputs.
+        stack.outputs = plainOutputs(outputs);
+        return planned.map((p) => p.change);
+      },
+      record,
+    ).then((changes) => ({ changes, outputs: { ...stack.outputs } as GenerationStackOutputs }));
   }
 
   async previewDestroy(generation: string): Promise<ChangeSet> {
@@ -170,6 +180,12 @@ export class SandboxEngine implements StackEngine {
     return this.#stack(generation).pending.map(({ resource: _resource, ...op }) => op);
   }
 
+  async refresh(generation: string, options: OperationOptions): Promise<void> {
+    this.#faults.enter("engine.refresh");
+    const stack = this.#stack(generation);
+    await this.#operation(stack, "refresh", options.message, async () => this.#readBack(stack));
+  }
+
   async resolvePending(generation: string, imports: ReadonlyMap<string, string>, options: OperationOptions): Promise<void> {
     this.#faults.enter("engine.refresh");
     const stack = this.#stack(generation);
@@ -179,16 +195,27 @@ export class SandboxEngine implements StackEngine {
         if (op.operation === "creating" && id !== undefined) stack.resources.push({ ...op.resource, id });
       }
       stack.pending = [];
-      // A refresh reads every resource back from the cloud; what no longer exists leaves the state.
-      const changes: ResourceChange[] = [];
-      stack.resources = stack.resources.filter((r) => {
-        const outputs = this.#cloud.read(r);
-        if (outputs === undefined) changes.push({ op: "delete", type: r.type, name: r.name });
-        else r.outputs = outputs;
-        return outputs !== undefined;
-      });
-      return changes;
+      return this.#readBack(stack);
     });
+  }
+
+  /**
+   * A refresh reads every resource back from the cloud: what no longer exists leaves the state, and an instance's
+   * live tags replace the ones in its state, so a tag changed out of band shows in the next diff (the provider's
+   * diff runs against the refreshed state). GUESS/limit: of what a real refresh reads, only the outputs and the
+   * instance tags are modelled here; other out-of-band changes to inputs stay invisible to the sandbox's diff.
+   */
+  #readBack(stack: SimStack): ResourceChange[] {
+    const changes: ResourceChange[] = [];
+    stack.resources = stack.resources.filter((r) => {
+      const outputs = this.#cloud.read(r);
+      if (outputs === undefined) changes.push({ op: "delete", type: r.type, name: r.name });
+      else r.outputs = outputs;
+      const tags = outputs && this.#cloud.refreshedTags(r);
+      if (tags) r.inputs = { ...r.inputs, tags };
+      return outputs !== undefined;
+    });
+    return changes;
   }
 
   async importGeneration(generation: string, settings: GenerationSettings, resources: readonly ImportedResource[], options: OperationOptions): Promise<void> {
@@ -241,7 +268,7 @@ export class SandboxEngine implements StackEngine {
   }
 
   /** Runs one engine operation under the stack's lock, with its history entry. */
-  async #operation(stack: SimStack, kind: OperationKind, message: string, body: () => Promise<ResourceChange[]>): Promise<ResourceChange[]> {
+  async #operation(stack: SimStack, kind: OperationKind, message: string, body: () => Promise<ResourceChange[]>, record?: { settings: GenerationSettings }): Promise<ResourceChange[]> {
     if (this.#locked(stack)) throw new StackLockedError(stack.name, `process ${stack.lock?.pid}`);
     const entry: SimHistoryEntry = { version: stack.history.length + 1, kind, message, result: "in-progress", startTime: this.#world.now, resourceChanges: {} };
     stack.history.push(entry);
@@ -256,6 +283,7 @@ export class SandboxEngine implements StackEngine {
       if (!(error instanceof SimulatedCrash)) entry.result = "failed";
       throw error;
     } finally {
+      if (record && entry.result !== "in-progress") stack.settings = record.settings;
       // A simulated crash is this process "dying": its lock dies with it, its history entry stays "in-progress".
       delete stack.lock;
       entry.endTime = this.#world.now;
@@ -354,7 +382,18 @@ export class SandboxEngine implements StackEngine {
     };
     if (change.op === "update" && stored) {
       resource.id = stored.id;
-      resource.outputs = await this.#cloud.update(stored, inputs, change.keys ?? []);
+      // Pending while the provider works, as the engine records it: a run that dies here leaves an `updating`.
+      const pending = { urn: resource.urn, type: resource.type, name: resource.name, operation: "updating" as const, resource: stored };
+      stack.pending.push(pending);
+      await this.#persist();
+      try {
+        resource.outputs = await this.#cloud.update(stored, inputs, change.keys ?? []);
+      } catch (error) {
+        // A failed update is no longer pending (the engine records the failure); only a dead process leaves it.
+        if (!(error instanceof SimulatedCrash)) stack.pending = stack.pending.filter((p) => p !== pending);
+        throw error;
+      }
+      stack.pending = stack.pending.filter((p) => p !== pending);
       stack.resources = stack.resources.map((r) => (r.urn === resource.urn ? resource : r));
       await this.#persist();
       return;

@@ -6,10 +6,16 @@
 import { ThrottledError } from "../../errors.js";
 
 export const CRASH_POINTS = [
-  /** The engine asked RDS to create the instance and died before recording it: a pending create. */
+  /** The engine asked the cloud to create a resource (RDS an instance, Route 53 a record) and died before recording it: a pending create. */
   "engine:after-create-call",
   /** The engine died after recording the create, before the update finished. */
   "engine:before-finish",
+  /**
+   * The provider wrote an instance's tags (AddTagsToResource) and died before its ModifyDBInstance: the order of the
+   * real provider's update (tags first, through its transparent-tagging interceptor; the stand-in provider's
+   * updateInstance does the same), and the window a `kill -9` of a demotion was seen to strike.
+   */
+  "rds:after-tags",
 ] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
@@ -29,7 +35,8 @@ export class InjectedFault extends Error {
 export class Faults {
   readonly #throttles = new Map<string, number>();
   readonly #failures = new Map<string, string>();
-  readonly #crashes = new Set<CrashPoint>();
+  /** Crash points armed, each for any subject (`*`) or one (a generation). */
+  readonly #crashes = new Set<string>();
   /** Every operation the sandbox served, in order; tests count calls with it. */
   readonly calls: string[] = [];
 
@@ -53,9 +60,9 @@ export class Faults {
     return this;
   }
 
-  /** The process "dies" the next time it reaches `point`. */
-  crashAt(point: CrashPoint): this {
-    this.#crashes.add(point);
+  /** The process "dies" the next time it reaches `point` (for `subject` only, when given: e.g. one generation). */
+  crashAt(point: CrashPoint, subject?: string): this {
+    this.#crashes.add(`${point}\n${subject ?? "*"}`);
     return this;
   }
 
@@ -76,9 +83,10 @@ export class Faults {
     }
   }
 
-  /** Called by the sandbox at each crash point. */
-  checkpoint(point: CrashPoint): void {
-    if (this.#crashes.delete(point)) throw new SimulatedCrash(point);
+  /** Called by the sandbox at each crash point, with what it acts on when it knows. */
+  checkpoint(point: CrashPoint, subject?: string): void {
+    const armed = this.#crashes.delete(`${point}\n*`) || (subject !== undefined && this.#crashes.delete(`${point}\n${subject}`));
+    if (armed) throw new SimulatedCrash(point);
   }
 
   count(operation: string): number {

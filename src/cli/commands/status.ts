@@ -71,7 +71,7 @@ function printStatus(reporter: Reporter, s: EchoStatus): void {
   if (s.generations.length === 0) reporter.text("  no generations yet");
   for (const g of s.generations) {
     reporter.text(
-      `  ${g.serving ? "*" : " "} ${g.generation}  ${g.stage.padEnd(10)} ${(g.rdsStatus ?? "-").padEnd(10)} ${String(g.ageHours).padStart(6)} h  ${g.endpoint ?? "-"}  ${g.snapshot ?? ""}${g.rolledBackTo ? `  (rolled back to ${g.rolledBackTo})` : ""}`.trimEnd(),
+      `  ${g.serving ? "*" : " "} ${g.generation}  ${g.stage.padEnd(10)} ${(g.rdsStatus ?? "-").padEnd(10)} ${String(g.ageHours).padStart(6)} h  ${g.endpoint ?? "-"}  ${g.snapshot ?? ""}${g.rolledBackTo ? `  (rolled back to ${g.rolledBackTo})` : ""}${g.taggedStage !== undefined ? `  (tagged ${g.taggedStage}: an unfinished move, \`up\` finishes it)` : ""}`.trimEnd(),
     );
   }
 }

@@ -5,6 +5,8 @@
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import type { EchoDefinition } from "../../definition/schema.js";
 import { EnvironmentError } from "../../errors.js";
+import { parseDuration } from "../../definition/duration.js";
+import { credentialLifetimeProblem } from "./credential-lifetime.js";
 import { secretEnvName } from "./secrets.js";
 
 export interface Prerequisites {
@@ -48,7 +50,7 @@ export async function checkPrerequisites(
     if (!(error instanceof EnvironmentError)) throw error;
     missing.push(error.message);
   }
-  const credentials = await credentialsProblem(definition);
+  const credentials = await credentialsProblem(definition, options.env, options.needsSecrets);
   if (credentials) missing.push(credentials);
 
   if (missing.length > 0 || !pulumiCommand) {
@@ -61,19 +63,26 @@ export async function checkPrerequisites(
   return { pulumiCommand };
 }
 
-/** Why the SDK's credential chain (for the definition's profile, if any) finds no credentials; undefined when it does. */
-async function credentialsProblem(definition: EchoDefinition): Promise<string | undefined> {
+/**
+ * Why the SDK's credential chain (for the definition's profile, if any) finds no credentials, or (for a command that
+ * may restore) finds some that will not last the restore; undefined when all is well.
+ */
+async function credentialsProblem(definition: EchoDefinition, env: NodeJS.ProcessEnv, restores: boolean): Promise<string | undefined> {
   const { createRdsClient } = await import("../../adapters/aws/clients.js");
   const client = createRdsClient({ region: definition.region, ...(definition.profile ? { profile: definition.profile } : {}) });
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
+    const identity = await Promise.race([
       client.config.credentials(),
-      new Promise((_, reject) => {
+      new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${CREDENTIALS_TIMEOUT_MS / 1000} s`)), CREDENTIALS_TIMEOUT_MS);
       }),
     ]);
-    return undefined;
+    if (!restores) return undefined;
+    // The SDK's chain takes the environment's keys only when no profile is named (the definition's or AWS_PROFILE).
+    const fromEnvironment = !definition.profile && !env["AWS_PROFILE"] && identity.accessKeyId === env["AWS_ACCESS_KEY_ID"];
+    const facts = { fromEnvironment, temporary: identity.sessionToken !== undefined, ...(identity.expiration ? { expiration: identity.expiration } : {}) };
+    return credentialLifetimeProblem(facts, parseDuration(definition.timeouts.create) ?? 2880, new Date());
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
     const where = definition.profile ? `the profile "${definition.profile}" (the definition's profile: key)` : "the default credential chain";

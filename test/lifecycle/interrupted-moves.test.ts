@@ -1,0 +1,149 @@
+/**
+ * A generation's stage is what its stack says; the instance's tags only mirror it. These runs die (or are tampered
+ * with) between the provider writing a tag and the engine recording the update, and the next run must finish the
+ * move the stack records, never trust the tag.
+ */
+import { describe, expect, it } from "vitest";
+import { SimulatedCrash } from "../../src/adapters/sandbox/index.js";
+import { loadEchoState } from "../../src/lifecycle/echo-state.js";
+import { echoStatus } from "../../src/lifecycle/status.js";
+import { up } from "../../src/lifecycle/up.js";
+import { sandboxWorld, testDefinition, type World } from "../helpers/sandbox.js";
+
+const HOUR = 3_600_000;
+const CNAME = "development.db.example.com";
+
+function cnameTarget(w: World): string | undefined {
+  return w.sandbox.world.route53.zones.flatMap((z) => Object.entries(z.records)).find(([name]) => name === CNAME)?.[1].values[0];
+}
+
+const instance = (w: World, id: string) => w.sandbox.world.rds.instances[id];
+const conditions = async (w: World) => (await loadEchoState(w.ports, w.definition)).generations.map((g) => g.condition);
+
+/** A promoted, B rebooted; then `up --promote` dies in A's demotion, after the provider tagged A forgotten. */
+async function demotionKilledAfterTags(w: World): Promise<{ a: string; b: string }> {
+  const [first] = await up(w.ctx(), { promote: true, retire: false });
+  const a = first!.generation;
+  w.sandbox.clock.advance(21 * HOUR);
+  const [second] = await up(w.ctx(), { promote: false, retire: false });
+  const b = second!.generation;
+  w.sandbox.faults.crashAt("rds:after-tags", a);
+  await expect(up(w.ctx(), { promote: true, retire: false })).rejects.toBeInstanceOf(SimulatedCrash);
+  return { a, b };
+}
+
+describe("an interrupted demotion", () => {
+  it("is finished by the next up (said, and in A's history), and a later retire succeeds despite deletion protection", async () => {
+    const w = sandboxWorld(testDefinition((d) => (d.modify.deletionProtection = true)));
+    const { a, b } = await demotionKilledAfterTags(w);
+    // What the dead run left: B serves, A's instance says forgotten and still holds deletion protection, A's stack
+    // (what the backend recorded) still says promoted, with the update pending.
+    expect(cnameTarget(w)).toBe(instance(w, b)?.address);
+    expect(instance(w, a)?.tags["echo:stage"]).toBe("forgotten");
+    expect(instance(w, a)?.settings["deletionProtection"]).toBe(true);
+    expect((await w.sandbox.engine.settings(a))?.stage).toBe("promoted");
+    expect(await w.sandbox.engine.pendingOperations(a)).toMatchObject([{ operation: "updating", name: "db" }]);
+    expect(await conditions(w)).toEqual(["promoted", "promoted"]);
+
+    w.sandbox.clock.advance(10 * 60_000);
+    const reports = await up(w.ctx(), { promote: true, retire: true });
+    expect(reports.map((r) => `${r.step} ${r.generation}`)).toEqual([`forget ${a}`, `wait ${a}`]);
+    expect(w.output.lines).toContain(`forget ${a}: ${b} promoted (finishing the interrupted demotion of ${a})`);
+    const history = (await w.sandbox.engine.history(a)).map((h) => `${h.kind} ${h.result} ${h.message}`);
+    expect(history.slice(0, 2)).toEqual([`update succeeded forget ${a}: ${b} promoted (finishing the interrupted demotion of ${a})`, `refresh succeeded recover ${a}: clearing 1 interrupted operation(s)`]);
+    expect(await w.sandbox.engine.pendingOperations(a)).toEqual([]);
+    expect((await w.sandbox.engine.settings(a))?.stage).toBe("forgotten");
+    expect(instance(w, a)?.settings["deletionProtection"]).toBe(false);
+    expect(await conditions(w)).toEqual(["forgotten", "promoted"]);
+    expect(cnameTarget(w)).toBe(instance(w, b)?.address);
+
+    w.sandbox.clock.advance(2 * 60_000);
+    expect(await up(w.ctx(), { promote: true, retire: true })).toEqual([{ step: "retire", generation: a, detail: "final snapshot taken" }]);
+    expect(instance(w, a)).toBeUndefined();
+  });
+
+  it("is never retired as it stands, even by retire itself: its stack says promoted", async () => {
+    const w = sandboxWorld(testDefinition((d) => (d.modify.deletionProtection = true)));
+    const { a } = await demotionKilledAfterTags(w);
+    w.sandbox.clock.advance(HOUR);
+    const { retireGenerations, retireCandidates } = await import("../../src/lifecycle/retire.js");
+    const state = await loadEchoState(w.ports, w.definition);
+    expect(retireCandidates(state, 0)).toEqual([]);
+    await expect(retireGenerations(w.ctx({ force: true }), state, { generation: a })).rejects.toThrow(/is promoted; only forgotten generations are retired/);
+    expect(instance(w, a)?.status).toBe("available");
+  });
+});
+
+describe("a tag that disagrees with its stack", () => {
+  it("is a mirror, not the truth: the stack's stage is applied again, said, and nothing is retired on the tag's word", async () => {
+    const w = sandboxWorld();
+    const [first] = await up(w.ctx(), { promote: true, retire: false });
+    const a = first!.generation;
+    // Anyone with tagging rights can do this.
+    instance(w, a)!.tags["echo:stage"] = "forgotten";
+    expect(await conditions(w)).toEqual(["promoted"]);
+    expect((await echoStatus(w.ports, w.definition)).generations).toMatchObject([{ generation: a, stage: "promoted", taggedStage: "forgotten", serving: true }]);
+    w.sandbox.clock.advance(HOUR);
+    const reports = await up(w.ctx(), { promote: true, retire: true });
+    expect(reports.map((r) => `${r.step} ${r.generation}`)).toEqual([`resume ${a}`]);
+    expect(w.output.lines).toContain(`resume ${a}: its instance is tagged forgotten, its stack says promoted`);
+    expect(instance(w, a)?.tags["echo:stage"]).toBe("promoted");
+    expect(instance(w, a)?.status).toBe("available");
+    expect(cnameTarget(w)).toBe(instance(w, a)?.address);
+  });
+
+  it("on an unpromoted generation: its stack's stage is applied again before up moves it on", async () => {
+    const w = sandboxWorld();
+    const [first] = await up(w.ctx(), { promote: false, retire: false });
+    const a = first!.generation;
+    instance(w, a)!.tags["echo:stage"] = "promoted";
+    const state = await loadEchoState(w.ports, w.definition);
+    expect(state.generations.map((g) => [g.condition, g.mirror])).toEqual([["rebooted", "promoted"]]);
+    const reports = await up(w.ctx(), { promote: false, retire: false });
+    expect(reports.map((r) => `${r.step} ${r.generation}`)).toEqual([`resume ${a}`]);
+    expect(instance(w, a)?.tags["echo:stage"]).toBe("rebooted");
+    expect(cnameTarget(w)).toBeUndefined();
+  });
+
+  it("never applies a promoted stack whose generation the live CNAME does not name: that would move the CNAME", async () => {
+    const w = sandboxWorld();
+    const [first] = await up(w.ctx(), { promote: true, retire: false });
+    const a = first!.generation;
+    w.sandbox.clock.advance(21 * HOUR);
+    const [second] = await up(w.ctx(), { promote: false, retire: false });
+    const b = second!.generation;
+    // Route 53 changed by hand to B, and A's tag edited: re-applying A's stack at promoted would UPSERT A back.
+    const record = w.sandbox.world.route53.zones.flatMap((z) => Object.values(z.records))[0]!;
+    record.values = [instance(w, b)!.address!];
+    instance(w, a)!.tags["echo:stage"] = "forgotten";
+    const reports = await up(w.ctx(), { promote: true, retire: true });
+    expect(reports).toEqual([{ step: "wait", generation: a, detail: expect.stringContaining(`its stack says promoted but ${CNAME} names ${instance(w, b)!.address}`) }]);
+    expect(cnameTarget(w)).toBe(instance(w, b)?.address);
+    expect(instance(w, a)?.tags["echo:stage"]).toBe("forgotten");
+    expect(w.sandbox.world.stacks[a]?.history.at(-1)?.message).toBe(`promote ${a}`);
+  });
+});
+
+describe("an interrupted promotion", () => {
+  it("that died after Route 53 took the change is finished as a promotion (its stack still said rebooted), then A is demoted", async () => {
+    const w = sandboxWorld();
+    const [first] = await up(w.ctx(), { promote: true, retire: false });
+    const a = first!.generation;
+    w.sandbox.clock.advance(21 * HOUR);
+    const [second] = await up(w.ctx(), { promote: false, retire: false });
+    const b = second!.generation;
+    // The record is created in B's stack after B's instance update: the crash comes right after the UPSERT.
+    w.sandbox.faults.crashAt("engine:after-create-call");
+    await expect(up(w.ctx(), { promote: true, retire: false })).rejects.toBeInstanceOf(SimulatedCrash);
+    expect(cnameTarget(w)).toBe(instance(w, b)?.address);
+    expect((await w.sandbox.engine.settings(b))?.stage).toBe("rebooted");
+
+    // Even without --promote: the CNAME already moved; what is left is bookkeeping and the demotion.
+    const reports = await up(w.ctx(), { promote: false, retire: false });
+    expect(reports.map((r) => `${r.step} ${r.generation}`)).toEqual([`resume ${b}`, `forget ${a}`]);
+    expect(w.output.lines).toContain(`promote ${b} (finishing the interrupted promotion: ${CNAME} already names it)`);
+    expect(await conditions(w)).toEqual(["forgotten", "promoted"]);
+    expect(w.sandbox.world.stacks[b]?.resources.map((r) => r.name)).toContain("cname");
+    expect(cnameTarget(w)).toBe(instance(w, b)?.address);
+  });
+});
