@@ -54,6 +54,20 @@ describe("without --sandbox the real adapters are used, and what they need is ch
     }
   });
 
+  it("refuses to start a restore with an environment session that expires before timeouts.create; a command that restores nothing does not care", () => {
+    const session = { ...env, AWS_ACCESS_KEY_ID: "ASIAEXAMPLEEXAMPLE00", AWS_SECRET_ACCESS_KEY: "x".repeat(40), AWS_SESSION_TOKEN: "token" };
+    const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
+    const r = rdsEcho(["new", "development", "--yes"], { env: { ...session, AWS_CREDENTIAL_EXPIRATION: inAnHour } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/AWS credentials: the session from environment variables \(AWS_SESSION_TOKEN\) expires in (59 min|1 h) .*timeouts\.create is 48 h: a restore still running then fails/);
+    expect(r.stderr).toContain("a profile whose role is assumed as needed");
+    // Without an expiry, a 48-hour timeout is longer than any session lasts (36 h at most).
+    const unknown = rdsEcho(["up", "development", "--yes"], { env: session });
+    expect(unknown.stderr).toContain("of unknown expiry lasts at most 36 h, and timeouts.create is 48 h");
+    const status = rdsEcho(["status", "development"], { env: { ...session, AWS_CREDENTIAL_EXPIRATION: inAnHour } });
+    expect(status.stderr).not.toContain("AWS credentials");
+  });
+
   it("never falls back to the sandbox", () => {
     const r = rdsEcho(["history", "development", "--json"], { env });
     expect(r.status).toBe(2);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cnameTarget, instances, resetMoto, snapshotIds, tagsOf } from "./harness/aws.js";
 import { pulumi, stackHistory, stackList } from "./harness/cli.js";
 import { MASTER_PASSWORD, makeProject, seedAccount, SOURCE_SNAPSHOT, type Project } from "./harness/project.js";
-import { EngineEnv, suite, waitFor } from "./harness/suite.js";
+import { EngineEnv, nextMinute, suite, waitFor } from "./harness/suite.js";
 import { plannedUpdate } from "./provider/provider.js";
 import { checkInstance, INSTANCE_TYPE } from "./provider/rds-instance.js";
 import { UNKNOWN } from "./provider/values.js";
@@ -66,12 +66,6 @@ async function seedLegacy(zoneId: string): Promise<void> {
     rds.destroy();
     route53.destroy();
   }
-}
-
-/** Generations are named by the minute: wait for the next one before starting another. */
-async function nextMinute(): Promise<void> {
-  const minute = Math.floor(Date.now() / 60_000);
-  while (Math.floor(Date.now() / 60_000) === minute) await new Promise((resolve) => setTimeout(resolve, 500));
 }
 
 const legacyInstance = async () => (await instances()).find((i) => i.DBInstanceIdentifier === LEGACY_ID);

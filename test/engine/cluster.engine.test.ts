@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { clusters, clusterSnapshots, cnameTarget, instances, resetMoto, tagsOf } from "./harness/aws.js";
 import { previewSummary } from "./harness/cli.js";
 import { makeProject, seedAccount, type Project } from "./harness/project.js";
-import { EngineEnv, ok, suite } from "./harness/suite.js";
+import { EngineEnv, nextMinute, ok, suite } from "./harness/suite.js";
 
 const FIXTURES = "test/engine/fixtures/cluster";
 const SOURCE_CLUSTER = "production-aurora";
@@ -29,11 +29,6 @@ async function seedCluster(): Promise<void> {
   } finally {
     rds.destroy();
   }
-}
-
-async function nextMinute(): Promise<void> {
-  const minute = Math.floor(Date.now() / 60_000);
-  while (Math.floor(Date.now() / 60_000) === minute) await new Promise((resolve) => setTimeout(resolve, 500));
 }
 
 const echoClusters = async (echo: string): Promise<DBCluster[]> => (await clusters()).filter((c) => c.DBClusterIdentifier?.startsWith(`${echo}-`));

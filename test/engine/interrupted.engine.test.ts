@@ -5,13 +5,14 @@
  * the real one waits a minute), which is the window each case strikes in: after the RDS call, before it returns.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { instances, resetMoto, tagsOf } from "./harness/aws.js";
+import { cnameTarget, instances, resetMoto, snapshotIds, tagsOf } from "./harness/aws.js";
 import { pendingOperations, stackHistory, stackList, type HistoryRow } from "./harness/cli.js";
 import { makeProject, seedAccount, type Project } from "./harness/project.js";
-import { alive, EngineEnv, killTree, lockFiles, suite, waitFor, type Run } from "./harness/suite.js";
+import { alive, EngineEnv, killTree, lockFiles, nextMinute, ok, suite, waitFor, type Run } from "./harness/suite.js";
 
 const SLOW_PROVIDER = { RDS_ECHO_STANDIN_FIRST_POLL_MS: "15000" };
 const INSTANCE = "aws:rds/instance:Instance";
+const CNAME = "development.db.example.com";
 
 const echoInstances = async () => (await instances()).filter((i) => i.DBInstanceIdentifier?.startsWith("development-"));
 
@@ -22,10 +23,11 @@ function destructive(history: readonly HistoryRow[]): HistoryRow[] {
 
 let project: Project;
 let env: EngineEnv;
+let zoneId: string;
 
 beforeEach(async () => {
   await resetMoto();
-  await seedAccount({ endpoint: suite().motoEndpoint, region: suite().motoEnv["AWS_REGION"]! });
+  ({ zoneId } = await seedAccount({ endpoint: suite().motoEndpoint, region: suite().motoEnv["AWS_REGION"]! }));
   project = makeProject();
   env = new EngineEnv(project);
 });
@@ -107,6 +109,46 @@ describe("kill -9 of rds-echo and everything it started", () => {
     expect(said).toContain(`recover ${generation}: clearing 1 interrupted operation(s)`);
     const history = stackHistory(env, generation);
     expect(destructive(history.slice(0, history.length - before))).toEqual([]);
+  });
+});
+
+describe("kill -9 during a demotion", () => {
+  it("between the provider's AddTagsToResource and its ModifyDBInstance: the next up finishes the demotion (said, and in history), and a later retire succeeds", async () => {
+    ok(await env.run(["up", "development", "--promote", "--yes"]));
+    const nameA = await oneGeneration();
+    await nextMinute();
+    ok(await env.run(["new", "development", "--force", "--yes"]));
+    ok(await env.run(["up", "development", "--yes"]));
+    const nameB = (await echoInstances()).map((i) => i.DBInstanceIdentifier!).find((n) => n !== nameA)!;
+    const byName = async (name: string) => (await echoInstances()).find((i) => i.DBInstanceIdentifier === name)!;
+
+    // The flip: B takes the CNAME, then A's demotion writes A's tags and is killed before its ModifyDBInstance.
+    const run = env.start(["up", "development", "--promote", "--retire", "--yes"], { RDS_ECHO_STANDIN_PAUSE_AFTER_TAGS: `${nameA}=60000` });
+    await waitFor("A tagged forgotten", async () => tagsOf(await byName(nameA))["echo:stage"] === "forgotten", 300_000);
+    await killTree(run.child.pid!);
+    await run.done;
+    const b = await byName(nameB);
+    expect(await cnameTarget(zoneId, CNAME)).toBe(b.Endpoint?.Address);
+    expect((await byName(nameA)).DeletionProtection).toBe(true);
+    expect(pendingOperations(env, nameA).map((p) => p.type)).toEqual(["updating"]);
+    expect(stackHistory(env, nameA)[0]?.message).toBe(`promote ${nameA}`);
+
+    const next = ok(await env.run(["up", "development", "--promote", "--retire", "--yes"]));
+    expect(next.stdout + next.stderr).toContain(`finishing the interrupted demotion of ${nameA}`);
+    const a = await byName(nameA);
+    expect(a.DeletionProtection).toBe(false);
+    expect(tagsOf(a)["echo:stage"]).toBe("forgotten");
+    expect(pendingOperations(env, nameA)).toEqual([]);
+    const [forget] = stackHistory(env, nameA);
+    expect(forget).toMatchObject({ kind: "update", result: "succeeded", message: `forget ${nameA}: ${nameB} promoted (finishing the interrupted demotion of ${nameA})` });
+    expect(await cnameTarget(zoneId, CNAME)).toBe(b.Endpoint?.Address);
+
+    // Past the CNAME's TTL (1 s), A is retired like any forgotten generation.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    ok(await env.run(["up", "development", "--retire", "--yes"]));
+    expect((await echoInstances()).map((i) => i.DBInstanceIdentifier)).toEqual([nameB]);
+    expect(await snapshotIds()).toContain(`${nameA}-final`);
+    expect(lockFiles(project.backendUrl)).toEqual([]);
   });
 });
 

@@ -6,15 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cnameTarget, instances, resetMoto, snapshotIds, tagsOf } from "./harness/aws.js";
 import { pulumi, stackHistory, stackList } from "./harness/cli.js";
 import { MASTER_PASSWORD, makeProject, seedAccount, type Project } from "./harness/project.js";
-import { EngineEnv, suite } from "./harness/suite.js";
+import { EngineEnv, nextMinute, suite } from "./harness/suite.js";
 
 const CNAME = "development.db.example.com";
-
-/** Generations are named by the minute: wait for the next one before starting another. */
-async function nextMinute(): Promise<void> {
-  const minute = Math.floor(Date.now() / 60_000);
-  while (Math.floor(Date.now() / 60_000) === minute) await new Promise((resolve) => setTimeout(resolve, 500));
-}
 
 const echoInstances = async () => (await instances()).filter((i) => i.DBInstanceIdentifier?.startsWith("development-"));
 

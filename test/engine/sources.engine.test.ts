@@ -16,17 +16,11 @@ import path from "node:path";
 import { cnameTarget, createKmsKey, instances, resetMoto, snapshots, tagsOf } from "./harness/aws.js";
 import { previewSummary, stackHistory } from "./harness/cli.js";
 import { makeProject, seedAccount, SOURCE_SNAPSHOT, type Project } from "./harness/project.js";
-import { EngineEnv, ok, suite } from "./harness/suite.js";
+import { EngineEnv, nextMinute, ok, suite } from "./harness/suite.js";
 
 const FIXTURES = "test/engine/fixtures/sources";
 const SEEDED_GIB = 20;
 const GROWN_GIB = 50;
-
-/** Generations are named by the minute: wait for the next one before starting another. */
-async function nextMinute(): Promise<void> {
-  const minute = Math.floor(Date.now() / 60_000);
-  while (Math.floor(Date.now() / 60_000) === minute) await new Promise((resolve) => setTimeout(resolve, 500));
-}
 
 async function growSource(): Promise<void> {
   const { motoEnv, motoEndpoint } = suite();

@@ -231,3 +231,19 @@ describe("interrupted cluster runs converge", () => {
     expect(replacements(w)).toBe(0);
   });
 });
+
+describe("a cluster stage move never replaces the database", () => {
+  it("refuses, before touching anything, a definition edit that would replace the cluster or its instances (subnet group: force-new)", async () => {
+    const w = sandboxWorld(definitionOf("latest-snapshot"));
+    await up(w.ctx(), { promote: false, retire: false });
+    w.sandbox.clock.advance(HOUR);
+    w.edit(definitionOf("latest-snapshot", (d) => (d.cluster.subnetGroup = "analytics-db-2")));
+    const before = JSON.stringify(w.sandbox.world.rds);
+    const { GuardError } = await import("../../src/errors.js");
+    const error = await up(w.ctx(), { promote: true, retire: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GuardError);
+    expect(String(error)).toContain(`would replace the database (cluster) (changed: dbSubnetGroupName, tags)`);
+    expect(JSON.stringify(w.sandbox.world.rds)).toBe(before);
+    expect(replacements(w)).toBe(0);
+  });
+});

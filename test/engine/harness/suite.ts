@@ -172,3 +172,9 @@ export function ok(run: Run): Run {
   if (run.code !== 0) throw new Error(`rds-echo exited ${run.code}${run.signal ? ` (${run.signal})` : ""}\n${run.stdout}\n${run.stderr}`);
   return run;
 }
+
+/** Generations are named by the minute: waits for the next one before starting another. */
+export async function nextMinute(): Promise<void> {
+  const minute = Math.floor(Date.now() / 60_000);
+  while (Math.floor(Date.now() / 60_000) === minute) await new Promise((resolve) => setTimeout(resolve, 500));
+}

@@ -25,7 +25,7 @@ import { IMPORT_DEFAULTS, importInputs, passthroughFrom, readOutputs } from "./r
 import { checkPointInTime, pointInTimeBlock, pointInTimeRequests } from "./rds-instance-point-in-time.js";
 import { restoreRequests, updateRequest } from "./rds-instance-requests.js";
 import { INSTANCE_INPUTS, INSTANCE_RULES } from "./rds-instance-schema.js";
-import { findInstance, isNotFound, TIMEOUTS_MS, waitAvailable, waitDeleted } from "./rds-wait.js";
+import { findInstance, isNotFound, pauseAfterTags, TIMEOUTS_MS, waitAvailable, waitDeleted } from "./rds-wait.js";
 import { managedTags, tagChanges, tagsToList } from "./tags.js";
 import { containsUnknown, isRecord, numberOf, plainBag, stringMapOf, stringOf, type PropertyBag } from "./values.js";
 
@@ -178,6 +178,7 @@ export async function updateInstance(ctx: ProviderContext, id: string, olds: Pro
     } catch (error) {
       throw describeAwsError(`updating tags of RDS DB Instance (${identifier})`, error);
     }
+    await pauseAfterTags(identifier);
   }
   const modify = updateRequest(plainOlds, plainNews, changed);
   const renamed = modify?.NewDBInstanceIdentifier ?? identifier;

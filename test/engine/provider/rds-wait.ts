@@ -41,6 +41,16 @@ const pollMs = () => msFromEnv("RDS_ECHO_STANDIN_POLL_MS", 250);
 /** Upstream's `Delay` before a waiter's first poll. */
 const firstPollMs = () => msFromEnv("RDS_ECHO_STANDIN_FIRST_POLL_MS", 0);
 
+/**
+ * A window that exists upstream too (the interceptor's AddTagsToResource, then the update's ModifyDBInstance: two
+ * calls, each a round trip to AWS), widened for a case that must kill the provider inside it:
+ * RDS_ECHO_STANDIN_PAUSE_AFTER_TAGS=`<identifier>=<ms>` pauses an update of that instance after its tags are written.
+ */
+export async function pauseAfterTags(identifier: string): Promise<void> {
+  const [name, ms] = (process.env["RDS_ECHO_STANDIN_PAUSE_AFTER_TAGS"] ?? "").split("=");
+  if (name === identifier && Number(ms) > 0) await sleep(Number(ms));
+}
+
 const DBI_RESOURCE_ID = /^db-[0-9A-Za-z]{2,255}$/;
 
 /**
