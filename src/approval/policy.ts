@@ -33,8 +33,9 @@ export function approvalSignerPolicy({ region, account, echo }: { region: string
         Sid: "SetApprovalTagsOnThisEchosGenerations",
         Effect: "Allow",
         Action: "rds:AddTagsToResource",
-        // A generation is an instance, or (a cluster echo) a cluster: approval tags go on the cluster.
-        Resource: [`arn:aws:rds:${region}:${account}:db:${echo}-*`, `arn:aws:rds:${region}:${account}:cluster:${echo}-*`],
+        // A generation is an instance, or (a cluster echo) a cluster: approval tags go on the cluster. Its name exactly
+        // (`?` is one character), so another echo sharing the prefix (`<echo>-eu-…`) never matches.
+        Resource: [`arn:aws:rds:${region}:${account}:db:${echo}-????????-????`, `arn:aws:rds:${region}:${account}:cluster:${echo}-????????-????`],
         Condition: {
           // Every key in the request must be an approval key (AddTagsToResource always carries at least one tag).
           "ForAllValues:StringLike": { "aws:TagKeys": `${APPROVAL_TAG_PREFIX}*` },

@@ -17,6 +17,7 @@ import { modifyCommand } from "./commands/modify.js";
 import { newCommand } from "./commands/new.js";
 import { hooksCommand } from "./commands/hooks.js";
 import { planCommand } from "./commands/plan.js";
+import { policyCommand } from "./commands/policy.js";
 import { previewCommand } from "./commands/preview.js";
 import { promoteCommand } from "./commands/promote.js";
 import { rebootCommand } from "./commands/reboot.js";
@@ -30,7 +31,7 @@ import { Reporter } from "./reporter.js";
 import { explainUsage } from "./usage-errors.js";
 
 /** Every long flag of every command, for "did you mean" (yargs does not hand the failing command's own to .fail). */
-const KNOWN_FLAGS = ["dir", "json", "quiet", "help", "version", "sandbox", "backend", "install-pulumi", "yes", "force", "promote", "retire", "generation", "request", "approver", "required", "expires", "all", "stage", "port", "rerun", "before-promote", "out", "name", "adopt", "legacy-name", "to", "preview"];
+const KNOWN_FLAGS = ["dir", "json", "quiet", "help", "version", "sandbox", "backend", "install-pulumi", "yes", "force", "promote", "retire", "generation", "request", "approver", "required", "expires", "all", "stage", "port", "rerun", "before-promote", "out", "name", "adopt", "legacy-name", "to", "preview", "role", "account", "zone-id", "kms-key"];
 
 const EPILOGUE = [
   "Environment:",
@@ -85,6 +86,7 @@ await yargs(hideBin(process.argv))
   .command(approvalCommand)
   .command(hooksCommand)
   .command(migrateCommand)
+  .command(policyCommand)
   .command(sandboxCommand)
   .demandCommand(1, "name a command")
   .recommendCommands()

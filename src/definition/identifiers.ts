@@ -80,3 +80,13 @@ export const FINAL_SNAPSHOT_PLACEHOLDERS = ["{echo}", "{generation}"] as const;
 export function finalSnapshotName(pattern: string, echo: string, generation: string): string {
   return pattern.replaceAll("{echo}", echo).replaceAll("{generation}", generation);
 }
+
+/**
+ * Another echo whose names read as this echo's, or the other way round: `development` and `development-eu`, since
+ * every name made for the second (`development-eu-20261125-1230`) starts with the first's `development-`. IAM
+ * patterns written as `<echo>-*` and listings by prefix cannot tell the two apart, so one echo's driver could act on
+ * the other's resources. Returns the first such echo among `others`, or undefined. Pure.
+ */
+export function echoPrefixConflict(echo: string, others: readonly string[]): string | undefined {
+  return others.find((other) => other !== echo && (other.startsWith(`${echo}-`) || echo.startsWith(`${other}-`)));
+}

@@ -7,7 +7,7 @@ import path from "node:path";
 import { LineCounter, parseDocument, isMap, isNode, type Document } from "yaml";
 import type { z } from "zod";
 import { DefinitionError, UsageError, type DefinitionIssue } from "../errors.js";
-import { echoNameProblem } from "./identifiers.js";
+import { echoNameProblem, echoPrefixConflict } from "./identifiers.js";
 import { definitionSchema, type EchoDefinition } from "./schema.js";
 import { clusterDefinitionSchema, clusterEchoNameProblem, looksLikeCluster } from "./cluster-schema.js";
 
@@ -39,7 +39,25 @@ export async function loadDefinition(root: string, echo: string): Promise<EchoDe
     }
     throw error;
   }
+  await assertNoPrefixConflict(root, echo);
   return parseDefinition(text, relative(file), echo);
+}
+
+/**
+ * Refuses an echo whose name plus `-` starts another echo's name in stacks/ (or whose name another's plus `-`
+ * starts): see echoPrefixConflict. Both are refused, not only the shorter one, so the pair is fixed before either
+ * runs again; the message names both files.
+ */
+async function assertNoPrefixConflict(root: string, echo: string): Promise<void> {
+  const other = echoPrefixConflict(echo, await listEchoes(root));
+  if (other === undefined) return;
+  const [short, long] = other.length < echo.length ? [other, echo] : [echo, other];
+  throw new UsageError(
+    `${relative(definitionPath(root, short))} and ${relative(definitionPath(root, long))}: the echo name "${short}" followed by "-" starts ` +
+      `the echo name "${long}", so what rds-echo names for ${long} (${long}-<yyyymmdd>-<hhmm>) also reads as ${short}'s (${short}-…), ` +
+      `and IAM name patterns or name listings could let one echo act on the other's databases. Rename one of them (the ` +
+      `file name is the echo's name), e.g. ${relative(definitionPath(root, `${long.slice(short.length + 1)}-${short}`))}`,
+  );
 }
 
 /** Validates definition text; `file` is only used in messages. */

@@ -84,7 +84,7 @@ describe("approval signer policy", () => {
     expect(policy.Statement[0]).toMatchObject({
       Effect: "Allow",
       Action: "rds:AddTagsToResource",
-      Resource: ["arn:aws:rds:eu-west-1:123456789012:db:development-*", "arn:aws:rds:eu-west-1:123456789012:cluster:development-*"],
+      Resource: ["arn:aws:rds:eu-west-1:123456789012:db:development-????????-????", "arn:aws:rds:eu-west-1:123456789012:cluster:development-????????-????"],
       Condition: {
         "ForAllValues:StringLike": { "aws:TagKeys": "echo:approval:*" },
         StringEquals: { "aws:ResourceTag/echo:managed": "development" },
@@ -115,10 +115,13 @@ describe("approval signer policy", () => {
 
   it("denies another echo's instances, including one whose name merely starts with this echo's", () => {
     expect(evaluate(policy, tagging({ resource: "arn:aws:rds:eu-west-1:123456789012:db:staging-20261125-1200", resourceTags: { "echo:managed": "staging" } }))).toBe("deny");
-    // "development-eu-…" matches the Resource glob "development-*"; the managed tag is what refuses it.
-    expect(
-      evaluate(policy, tagging({ resource: "arn:aws:rds:eu-west-1:123456789012:db:development-eu-20261125-1200", resourceTags: { "echo:managed": "development-eu" } })),
-    ).toBe("deny");
+    // "development-eu-…" does not fit the generation pattern "development-????????-????" (`?` is one character): the
+    // name refuses it even when its tag says "development" (issue 18, item 7), not only the managed tag.
+    for (const managed of ["development-eu", "development"]) {
+      expect(
+        evaluate(policy, tagging({ resource: "arn:aws:rds:eu-west-1:123456789012:db:development-eu-20261125-1200", resourceTags: { "echo:managed": managed } })),
+      ).toBe("deny");
+    }
   });
 
   it("denies instances rds-echo did not create: no managed tag, or in another account or region", () => {

@@ -128,20 +128,19 @@ describe("policy/driver-policy.json", () => {
     for (const s of policy.Statement) expect(s.Effect).toBe("Allow");
   });
 
-  it("scopes every change to RDS instances by the echo's name and echo:managed tag", () => {
-    for (const s of policy.Statement.filter((x) => list(x.Resource).some((r) => r.includes(":db:${Echo}-*")))) {
-      const tag = s.Condition?.["StringEquals"]?.["aws:ResourceTag/echo:managed"] ?? s.Condition?.["StringEquals"]?.["aws:RequestTag/echo:managed"];
-      expect(tag, s.Sid).toBe("${Echo}");
-    }
+  it("scopes every change to RDS instances by the generation names and echo:managed tag", () => {
+    // The names rds-echo gives instances: generations, cluster members (`-<n>`, n up to 15), adopted originals.
+    const names = ["${Echo}-????????-????", "${Echo}-????????-????-?", "${Echo}-????????-????-??", "${Echo}-????-??-??"].map((n) => `arn:aws:rds:\${Region}:\${Account}:db:${n}`);
     const changes = ["rds:ModifyDBInstance", "rds:RebootDBInstance", "rds:DeleteDBInstance", "rds:RemoveTagsFromResource"];
     for (const s of policy.Statement.filter((x) => list(x.Action).some((a) => changes.includes(a)))) {
-      for (const r of list(s.Resource).filter((x) => x.includes(":db:"))) expect(r, s.Sid).toBe("arn:aws:rds:${Region}:${Account}:db:${Echo}-*");
+      for (const r of list(s.Resource).filter((x) => x.includes(":db:"))) expect(names, s.Sid).toContain(r);
+      if (list(s.Resource).some((r) => r.includes(":db:"))) expect(s.Condition, s.Sid).toEqual({ StringEquals: { "aws:ResourceTag/echo:managed": "${Echo}" } });
     }
-    // Deleting final snapshots (retire.keepFinalSnapshots): only those named after the echo's generations that carry its
-    // tag. (The other statement allowing DeleteDBSnapshot, for the snapshots made for sources, is checked below.)
-    const finals = policy.Statement.filter((x) => list(x.Action).includes("rds:DeleteDBSnapshot") && list(x.Resource).some((r) => r.includes(":snapshot:*${Echo}-*")));
+    // Deleting final snapshots (retire.keepFinalSnapshots): only under the definition's finalSnapshotName pattern (filled
+    // in by `rds-echo policy`), and only those carrying the echo's tag.
+    const finals = policy.Statement.filter((x) => list(x.Action).includes("rds:DeleteDBSnapshot") && list(x.Resource).some((r) => r.includes(":snapshot:${FinalSnapshot}")));
     expect(finals).toHaveLength(1);
-    expect(finals[0]!.Resource).toBe("arn:aws:rds:${Region}:${Account}:snapshot:*${Echo}-*");
+    expect(finals[0]!.Resource).toBe("arn:aws:rds:${Region}:${Account}:snapshot:${FinalSnapshot}");
     expect(finals[0]!.Condition).toEqual({ StringEquals: { "aws:ResourceTag/echo:managed": "${Echo}" } });
     const passRole = policy.Statement.find((s) => list(s.Action).includes("iam:PassRole"))!;
     expect(passRole.Resource).toBe("${MonitoringRoleArn}");
@@ -154,17 +153,18 @@ describe("policy/driver-policy.json", () => {
     expect(mail.map((s) => s.Condition?.["StringEquals"]?.["ses:FromAddress"]).sort()).toEqual(["${ApprovalFrom}", "${NotifyFrom}"]);
   });
 
-  it("scopes the snapshots rds-echo makes and deletes by the echo's name and echo:managed tag; the role only to the source account's role", () => {
-    for (const s of policy.Statement.filter((x) => list(x.Resource).some((r) => r.includes(":snapshot:${Echo}-*")))) {
+  it("scopes the snapshots rds-echo makes and deletes by their names and echo:managed tag; the role only to the source account's role", () => {
+    const made = ["-source", "-copy"].map((suffix) => `\${Echo}-????????-????${suffix}`);
+    for (const s of policy.Statement.filter((x) => list(x.Resource).some((r) => made.some((m) => r.endsWith(`:snapshot:${m}`))) && !list(x.Action).includes("rds:AddTagsToResource"))) {
       const condition = s.Condition?.["StringEquals"];
       const deletes = list(s.Action).includes("rds:DeleteDBSnapshot");
       expect(condition?.[deletes ? "aws:ResourceTag/echo:managed" : "aws:RequestTag/echo:managed"], s.Sid).toBe("${Echo}");
     }
-    // Two statements delete snapshots: the final ones (retire.keepFinalSnapshots, names containing `<echo>-`) and the
-    // ones made for sources (names starting with `<echo>-`); both only with the echo's tag.
+    // Two statements delete snapshots: the final ones (retire.keepFinalSnapshots) and the ones made for sources
+    // (`<generation>-source`, `<generation>-copy`); both only with the echo's tag, neither by a `*` pattern.
     const deletes = policy.Statement.filter((s) => list(s.Action).includes("rds:DeleteDBSnapshot"));
     expect(deletes).toHaveLength(2);
-    expect(deletes.flatMap((s) => list(s.Resource)).every((r) => r.endsWith(":snapshot:${Echo}-*") || r.endsWith(":snapshot:*${Echo}-*"))).toBe(true);
+    expect(deletes.flatMap((s) => list(s.Resource)).every((r) => r.endsWith(":snapshot:${FinalSnapshot}") || made.some((m) => r.endsWith(`:snapshot:${m}`)))).toBe(true);
     for (const s of deletes) expect(s.Condition?.["StringEquals"]?.["aws:ResourceTag/echo:managed"], s.Sid).toBe("${Echo}");
     const assume = policy.Statement.filter((s) => list(s.Action).includes("sts:AssumeRole"));
     expect(assume.map((s) => s.Resource)).toEqual(["${SourceRoleArn}"]);
@@ -172,13 +172,13 @@ describe("policy/driver-policy.json", () => {
 
   it("scopes every change to Aurora clusters by the echo's name and echo:managed tag, and clones only the source cluster", () => {
     const clusterChanges = ["rds:ModifyDBCluster", "rds:DeleteDBCluster", "rds:RemoveTagsFromResource", "rds:CreateDBClusterSnapshot"];
-    for (const s of policy.Statement.filter((x) => list(x.Resource).some((r) => r.includes(":cluster:${Echo}-*")) && list(x.Action).some((a) => clusterChanges.includes(a)))) {
-      expect(s.Resource, s.Sid).toBe("arn:aws:rds:${Region}:${Account}:cluster:${Echo}-*");
+    for (const s of policy.Statement.filter((x) => list(x.Resource).some((r) => r.includes(":cluster:${Echo}-")) && list(x.Action).some((a) => clusterChanges.includes(a)))) {
+      expect(s.Resource, s.Sid).toBe("arn:aws:rds:${Region}:${Account}:cluster:${Echo}-????????-????");
       expect(s.Condition?.["StringEquals"]?.["aws:ResourceTag/echo:managed"], s.Sid).toBe("${Echo}");
     }
     for (const s of policy.Statement.filter((x) => list(x.Action).some((a) => ["rds:RestoreDBClusterFromSnapshot", "rds:RestoreDBClusterToPointInTime", "rds:CreateDBInstance"].includes(a)))) {
       // Into a new resource only with this echo's tag; otherwise only on what it restores from, or the groups.
-      const creates = list(s.Resource).filter((r) => r.endsWith(":cluster:${Echo}-*") || r.endsWith(":db:${Echo}-*"));
+      const creates = list(s.Resource).filter((r) => /:(cluster|db):\$\{Echo\}-/.test(r));
       if (creates.length > 0 && !s.Sid.startsWith("CreateClusterInstancesIn")) expect(s.Condition?.["StringEquals"]?.["aws:RequestTag/echo:managed"], s.Sid).toBe("${Echo}");
       for (const r of list(s.Resource)) expect(r, s.Sid).not.toMatch(/:cluster:\*$|:db:\*$/);
     }
