@@ -133,7 +133,9 @@ describe("kill -9 during a demotion", () => {
     expect(pendingOperations(env, nameA).map((p) => p.type)).toEqual(["updating"]);
     expect(stackHistory(env, nameA)[0]?.message).toBe(`promote ${nameA}`);
 
-    const next = ok(await env.run(["up", "development", "--promote", "--retire", "--yes"]));
+    // Without --retire, so the finished demotion can be looked at (with the suite's 1 s TTL, a retire in the same run
+    // would destroy A right after it).
+    const next = ok(await env.run(["up", "development", "--promote", "--yes"]));
     expect(next.stdout + next.stderr).toContain(`finishing the interrupted demotion of ${nameA}`);
     const a = await byName(nameA);
     expect(a.DeletionProtection).toBe(false);
