@@ -68,6 +68,12 @@ export interface ImportedResource {
   readonly id: string;
 }
 
+/** A resource of a stack's state. */
+export interface RecordedResource {
+  readonly type: string;
+  readonly name: string;
+}
+
 /** A stack as one listing shows it (no per-stack call needed). */
 export interface StackSummary {
   readonly name: string;
@@ -175,6 +181,15 @@ export interface StackEngine {
   /** The stack's history, newest first: all of it, or the newest `limit` entries. */
   history(generation: string, limit?: number): Promise<HistoryEntry[]>;
   pendingOperations(generation: string): Promise<PendingOperation[]>;
+  /** The resources the stack's state holds, by type and logical name (live ones; the root stack left out). */
+  recorded(generation: string): Promise<readonly RecordedResource[]>;
+  /**
+   * Adopts a resource the cloud has but the stack never recorded: a create the provider reported as failed after the
+   * cloud had made it (the AWS provider gives an instance its id only once its first wait succeeds, so a wait that
+   * fails leaves neither a resource nor a pending create). It joins the state as an adopted pending create does: the
+   * inputs the program declares for it at these settings, with the given cloud id; then the stack is refreshed.
+   */
+  adoptUnrecorded(generation: string, settings: GenerationSettings, resource: ImportedResource, options: OperationOptions): Promise<void>;
   /**
    * Reads the stack's resources back from the cloud into its state (`pulumi refresh`), recorded in its history: what
    * changed out of band (a tag someone edited) then shows in the next diff, so the next update sets it right.

@@ -4,13 +4,13 @@
  * a promotion already got past its flip.
  */
 import { confirmChanges } from "./confirm.js";
-import { isUsable } from "./rds-status.js";
+import { isTerminal, isUsable } from "./rds-status.js";
 import type { StepContext, StepReport } from "./context.js";
 import { isClusterEcho } from "../definition/schema.js";
 import type { GenerationSettings } from "../ports.js";
 import { byCondition, type Condition, type EchoState, type Generation } from "./echo-state.js";
 import { prepareSource } from "./source-prepare.js";
-import { applyMove, previewMove, recoverPending, settingsOf } from "./stage-update.js";
+import { applyMove, lacksDatabase, previewMove, recoverPending, settingsOf } from "./stage-update.js";
 import { promotionTarget } from "./zone.js";
 
 /** Stages whose move is simply applied again when it was left unfinished. */
@@ -20,8 +20,9 @@ const REAPPLIED: readonly Condition[] = ["new", "modified", "rebooted", "forgott
  * The generation a dead run left unfinished, if any: one whose restore never completed (`incomplete`); one whose
  * instance's stage tag disagrees with its stack (an update that died after the provider wrote the tags, or a tag
  * someone edited); or the newest unpromoted one when its stack has pending operations or its instance is still
- * settling. Several promoted stacks are an interrupted flip, which `up` finishes on its own (promote.ts
- * `demoteStale`). One engine call at most.
+ * settling, or its instance is one its stack never recorded. Several promoted stacks are an interrupted flip, which
+ * `up` finishes on its own (promote.ts `demoteStale`). One stack export at most (pending operations and resources
+ * come from the same one).
  */
 export async function unfinishedGeneration(ctx: StepContext, state: EchoState): Promise<Generation | undefined> {
   const incomplete = byCondition(state, "incomplete").at(-1);
@@ -32,7 +33,10 @@ export async function unfinishedGeneration(ctx: StepContext, state: EchoState): 
   const inFlight = byCondition(state, "new", "modified", "rebooted").at(-1);
   if (!inFlight) return undefined;
   if (inFlight.instance && !isUsable(inFlight.instance.status)) return inFlight;
-  return (await ctx.ports.engine.pendingOperations(inFlight.name)).length > 0 ? inFlight : undefined;
+  if ((await ctx.ports.engine.pendingOperations(inFlight.name)).length > 0) return inFlight;
+  // An instance its stack never recorded (a restore whose wait failed): adopted before anything else moves it.
+  const unrecorded = inFlight.instance !== undefined && !isClusterEcho(ctx.definition) && (await lacksDatabase(ctx, inFlight.name));
+  return unrecorded ? inFlight : undefined;
 }
 
 export async function resumeGeneration(ctx: StepContext, generation: Generation): Promise<StepReport> {
@@ -40,6 +44,14 @@ export async function resumeGeneration(ctx: StepContext, generation: Generation)
   const why = generation.mirror !== undefined ? `its instance is tagged ${generation.mirror}, its stack says ${generation.condition}` : "its last run did not finish";
   output.step(`resume ${generation.name}: ${why}`);
   const refreshed = await recoverPending(ctx, generation.name);
+  const status = generation.instance?.status;
+  if (isTerminal(status)) {
+    // Waiting or restoring again would change nothing: RDS does not leave such a status by itself.
+    throw new Error(
+      `${generation.name}: its restore failed: RDS reports it ${status}, which it does not leave by itself; nothing was retried. ` +
+        `See the RDS events of the instance, then retire it with \`rds-echo retire ${ctx.definition.echo} --generation ${generation.name} --force\``,
+    );
+  }
   const recorded = await settingsOf(ctx, generation.name);
   // A restore not started yet may be waiting for what rds-echo makes first (a new snapshot, a copy).
   if (!generation.instance && !isClusterEcho(ctx.definition)) await prepareSource({ ...ctx, definition: ctx.definition }, generation.name, recorded);

@@ -5,7 +5,7 @@
 import { GuardError, PendingOperationsError, StackNotFoundError } from "../errors.js";
 import type { GenerationSettings, UpdateResult } from "../ports.js";
 import { parseDuration } from "../definition/duration.js";
-import { INSTANCE_TYPE } from "../program/resource-types.js";
+import { INSTANCE_RESOURCE, INSTANCE_TYPE } from "../program/resource-types.js";
 import { isClusterEcho } from "../definition/schema.js";
 import { clusterImports } from "./cluster-recover.js";
 import { databaseReader } from "./database.js";
@@ -61,7 +61,7 @@ export async function moveTo(ctx: StepContext, generation: string, stage: Progra
 export async function recoverPending(ctx: StepContext, generation: string): Promise<boolean> {
   const { engine, rds, output } = ctx.ports;
   const pending = await engine.pendingOperations(generation);
-  if (pending.length === 0) return false;
+  if (pending.length === 0) return adoptUnrecorded(ctx, generation);
   if (isClusterEcho(ctx.definition)) {
     const imports = await clusterImports(ctx, generation, pending);
     const what = imports.size > 0 ? `adopting ${imports.size} resource(s) the interrupted run created` : `clearing ${pending.length} interrupted operation(s)`;
@@ -84,6 +84,31 @@ export async function recoverPending(ctx: StepContext, generation: string): Prom
   await engine.resolvePending(generation, imports, { message: `recover ${generation}: ${what}` });
   // The recovery is a refresh too: the stack's state now holds what the cloud has.
   return true;
+}
+
+/**
+ * An instance RDS restored for this generation that its stack never recorded: the restore's first wait failed in the
+ * provider (credentials that expired during a long restore, a status outside the waiter's list), so the engine kept
+ * neither the instance nor a pending create. Restoring again would only fail (DBInstanceAlreadyExists) and a retire
+ * would destroy an empty stack, so it is adopted, as a pending create is. True when it was.
+ */
+async function adoptUnrecorded(ctx: StepContext, generation: string): Promise<boolean> {
+  if (isClusterEcho(ctx.definition)) return false;
+  const { engine, rds, output } = ctx.ports;
+  const settings = await engine.settings(generation);
+  const instance = await rds.describeInstance(instanceIdOf(generation, settings));
+  if (!settings || !instance || !isManagedBy(ctx.definition.echo, generation, instance)) return false;
+  if (!(await lacksDatabase(ctx, generation))) return false;
+  if (!instance.resourceId) throw new Error(`${generation}: RDS reports no DbiResourceId for the instance; cannot adopt it`);
+  const message = `recover ${generation}: adopting the instance RDS restored but the stack never recorded (its create failed while the provider waited)`;
+  output.step(message);
+  await engine.adoptUnrecorded(generation, settings, { type: INSTANCE_TYPE, name: INSTANCE_RESOURCE, id: instance.resourceId }, { message });
+  return true;
+}
+
+/** Whether the generation's stack holds no instance (before its create, or after a create it never recorded). */
+export async function lacksDatabase(ctx: StepContext, generation: string): Promise<boolean> {
+  return !(await ctx.ports.engine.recorded(generation)).some((r) => r.type === INSTANCE_TYPE && r.name === INSTANCE_RESOURCE);
 }
 
 /** The RDS identifier of a generation's instance: its own name, or the one an adopted instance kept (migrate --adopt). */

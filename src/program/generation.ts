@@ -54,9 +54,11 @@ export interface InstanceGenerationSpec extends GenerationSpec {
 
 /**
  * Inputs the provider stores only in state (no RDS call changes them): an adopted instance still follows the
- * definition's final snapshot, and its modifications would apply immediately if there were any.
+ * definition's final snapshot. Not `applyImmediately`: the provider sends a ModifyDBInstance for a change to it
+ * alone, which RDS refuses ("No modifications were requested"), and an adopted instance has no modification to
+ * apply; after an import it is unset in state, so it is ignored with the rest.
  */
-const STATE_ONLY_INPUTS = ["applyImmediately", "skipFinalSnapshot", "finalSnapshotIdentifier"] as const;
+const STATE_ONLY_INPUTS = ["skipFinalSnapshot", "finalSnapshotIdentifier"] as const;
 
 /**
  * What an adopted instance ignores: every restore-time and post-create input, so it stays as the original left it.

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cnameTarget, instances, resetMoto, snapshotIds, tagsOf } from "./harness/aws.js";
-import { pendingOperations, stackHistory, stackList, type HistoryRow } from "./harness/cli.js";
+import { pendingOperations, previewSummary, pulumi, stackHistory, stackList, type HistoryRow } from "./harness/cli.js";
 import { makeProject, seedAccount, type Project } from "./harness/project.js";
 import { alive, EngineEnv, killTree, lockFiles, nextMinute, ok, suite, waitFor, type Run } from "./harness/suite.js";
 
@@ -109,6 +109,26 @@ describe("kill -9 of rds-echo and everything it started", () => {
     expect(said).toContain(`recover ${generation}: clearing 1 interrupted operation(s)`);
     const history = stackHistory(env, generation);
     expect(destructive(history.slice(0, history.length - before))).toEqual([]);
+  });
+});
+
+describe("a restore whose provider wait fails", () => {
+  it("leaves the instance out of the stack, as the real provider does; the next up adopts it, restores nothing twice and replaces nothing", async () => {
+    const failed = await env.run(["up", "development", "--yes"], { RDS_ECHO_STANDIN_FAIL_CREATE_WAIT: "development-" });
+    expect(failed.code, failed.stdout + failed.stderr).toBe(1);
+    expect(failed.stdout + failed.stderr).toContain("timeout while waiting for state to become");
+    const generation = await oneGeneration();
+    const [instance] = await echoInstances();
+    expect(instance?.DBInstanceIdentifier).toBe(generation);
+    // What the engine kept: no pending create and no instance, only the provider.
+    expect(pendingOperations(env, generation)).toEqual([]);
+    const exported = JSON.parse(pulumi(env, ["stack", "export", "-s", generation]).stdout) as { deployment: { resources?: { type: string }[] } };
+    expect((exported.deployment.resources ?? []).map((r) => r.type)).not.toContain(INSTANCE);
+
+    const next = await upGoesOn(generation, instance!.InstanceCreateTime);
+    expect(next.stdout + next.stderr).toContain(`recover ${generation}: adopting the instance RDS restored but the stack never recorded`);
+    // Adopted as a finished create would have left it: nothing left to change.
+    expect(Object.keys(previewSummary(env, generation))).toEqual(["same"]);
   });
 });
 

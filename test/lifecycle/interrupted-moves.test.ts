@@ -147,3 +147,48 @@ describe("an interrupted promotion", () => {
     expect(cnameTarget(w)).toBe(instance(w, b)?.address);
   });
 });
+
+describe("a restore whose provider wait failed", () => {
+  it("leaves an instance its stack never recorded; the next up adopts it (never a second restore) and goes on", async () => {
+    const w = sandboxWorld();
+    // The credentials expire during the restore: the provider's wait fails, after RDS has made the instance.
+    w.sandbox.faults.failOnce("provider.wait", "ExpiredToken: The security token included in the request is expired");
+    await expect(up(w.ctx(), { promote: true, retire: false })).rejects.toThrow(/ExpiredToken/);
+    const [name] = Object.keys(w.sandbox.world.stacks);
+    expect(instance(w, name!)?.status).toBe("creating");
+    // As with the real provider: neither the instance nor a pending create is in the stack.
+    expect((await w.sandbox.engine.recorded(name!)).map((r) => r.name)).toEqual(["aws"]);
+    expect(await w.sandbox.engine.pendingOperations(name!)).toEqual([]);
+
+    w.sandbox.clock.advance(10 * 60_000);
+    const reports = await up(w.ctx(), { promote: true, retire: false });
+    expect(reports.map((r) => `${r.step} ${r.generation}`)).toEqual([`resume ${name}`, `modify ${name}`, `reboot ${name}`, `promote ${name}`]);
+    expect(w.output.lines).toContain(`recover ${name}: adopting the instance RDS restored but the stack never recorded (its create failed while the provider waited)`);
+    expect(w.sandbox.faults.count("rds.RestoreDBInstanceFromDBSnapshot")).toBe(1);
+    expect(w.sandbox.world.stacks[name!]?.resources.find((r) => r.name === "db")?.id).toBe(instance(w, name!)?.resourceId);
+    expect(cnameTarget(w)).toBe(instance(w, name!)?.address);
+  });
+
+  it("in a status RDS does not leave: adopted, reported as failed and never retried; retire --force then destroys it", async () => {
+    const w = sandboxWorld();
+    const { retireGenerations } = await import("../../src/lifecycle/retire.js");
+    w.sandbox.faults.observe((operation) => {
+      // RDS gives up on the restore while the provider polls.
+      const restored = Object.values(w.sandbox.world.rds.instances).find((i) => i.id.startsWith("development-"));
+      if (operation === "provider.wait" && restored?.status === "creating") {
+        restored.status = "incompatible-restore";
+        delete restored.readyAt;
+      }
+    });
+    await expect(up(w.ctx(), { promote: true, retire: false })).rejects.toThrow(/unexpected state 'incompatible-restore'/);
+    const [name] = Object.keys(w.sandbox.world.stacks);
+    await expect(up(w.ctx(), { promote: true, retire: false })).rejects.toThrow(`${name}: its restore failed: RDS reports it incompatible-restore`);
+    await expect(up(w.ctx(), { promote: true, retire: false })).rejects.toThrow(/nothing was retried.*retire development --generation/);
+    expect(w.sandbox.faults.count("rds.RestoreDBInstanceFromDBSnapshot")).toBe(1);
+    expect(w.sandbox.faults.count("rds.ModifyDBInstance")).toBe(0);
+
+    const reports = await retireGenerations(w.ctx({ force: true }), await loadEchoState(w.ports, w.definition), { generation: name! });
+    expect(reports.map((r) => r.step)).toEqual(["retire"]);
+    expect(instance(w, name!)).toBeUndefined();
+  });
+});

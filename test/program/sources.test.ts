@@ -84,6 +84,13 @@ describe.each(Object.keys(KINDS))("the rolled-back mark and adoption on a %s gen
     expect(inputs).not.toHaveProperty("snapshotIdentifier");
     expect(inputs).not.toHaveProperty("restoreToPointInTime");
   });
+
+  it("an adopted instance ignores applyImmediately (a change to it alone is a ModifyDBInstance RDS refuses), not its final snapshot", async () => {
+    const { ignoreChanges } = await declare(kind, "promoted", { adopted: "development-legacy-1" });
+    expect(ignoreChanges).toContain("applyImmediately");
+    expect(ignoreChanges).not.toContain("skipFinalSnapshot");
+    expect(ignoreChanges).not.toContain("finalSnapshotIdentifier");
+  });
 });
 
 describe("plan (offline) for each source kind", () => {

@@ -25,6 +25,7 @@ import type {
   ImportedResource,
   OperationOptions,
   PendingOperation,
+  RecordedResource,
   StackEngine,
   StackSummary,
   UpdateResult,
@@ -40,6 +41,7 @@ import { ChangeCollector, historyEntryFromSummary, outputsFromMap } from "./even
 import { pagedHistory } from "./history.js";
 import { LineSplitter } from "./lines.js";
 import { RunStacks } from "./run-stacks.js";
+import { DeclaredCollector, recordedIn, withUnrecorded } from "./unrecorded.js";
 import { importDeployment, setSecretConfig, type CliTarget } from "./stack-io.js";
 import {
   assertBackendExists,
@@ -172,18 +174,25 @@ export class AutomationEngine implements StackEngine {
   async preview(generation: string, settings: GenerationSettings, options: OperationOptions): Promise<ChangeSet> {
     return this.#run(generation, async (workspace) => {
       const stack = await this.#known.select(workspace, generation);
-      const current = await readStackFile(workspace.workDir, generation);
-      const dir = await mkdtemp(path.join(os.tmpdir(), "rds-echo-preview-"));
-      try {
-        const configFile = path.join(dir, `Pulumi.${generation}.yaml`);
-        await writeFile(configFile, stackFileWithSettings(current, settings), { mode: 0o600 });
-        const changes = new ChangeCollector();
-        await this.#operation(() => stack.preview({ message: options.message, diff: true, configFile, onEvent: changes.onEvent, ...this.#signal() }));
-        return { changes: changes.changes() };
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      const changes = new ChangeCollector();
+      await this.#withConfigFile(workspace, generation, settings, (configFile) =>
+        this.#operation(() => stack.preview({ message: options.message, diff: true, configFile, onEvent: changes.onEvent, ...this.#signal() })),
+      );
+      return { changes: changes.changes() };
     });
+  }
+
+  /** A temporary copy of the stack's config file carrying these settings, removed afterwards. */
+  async #withConfigFile<T>(workspace: LocalWorkspace, generation: string, settings: GenerationSettings, body: (configFile: string) => Promise<T>): Promise<T> {
+    const current = await readStackFile(workspace.workDir, generation);
+    const dir = await mkdtemp(path.join(os.tmpdir(), "rds-echo-preview-"));
+    try {
+      const configFile = path.join(dir, `Pulumi.${generation}.yaml`);
+      await writeFile(configFile, stackFileWithSettings(current, settings), { mode: 0o600 });
+      return await body(configFile);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   async update(generation: string, settings: GenerationSettings, options: OperationOptions): Promise<UpdateResult> {
@@ -241,6 +250,30 @@ export class AutomationEngine implements StackEngine {
 
   async pendingOperations(generation: string): Promise<PendingOperation[]> {
     return this.#run(generation, async (workspace) => pendingOperationsIn(await this.#known.exported(workspace, generation)));
+  }
+
+  async recorded(generation: string): Promise<readonly RecordedResource[]> {
+    return this.#run(generation, async (workspace) => recordedIn(await this.#known.exported(workspace, generation)));
+  }
+
+  async adoptUnrecorded(generation: string, settings: GenerationSettings, resource: ImportedResource, options: OperationOptions): Promise<void> {
+    await this.#run(generation, async (workspace) => {
+      const stack = await this.#known.select(workspace, generation);
+      await this.#known.releaseStaleLock(workspace, generation);
+      await this.#assertNoPending(workspace, generation);
+      // What the program declares for it, from a preview at these settings (its create step's event).
+      const declared = new DeclaredCollector();
+      await this.#withConfigFile(workspace, generation, settings, (configFile) =>
+        this.#operation(() => stack.preview({ message: options.message, configFile, onEvent: declared.onEvent, ...this.#signal() })),
+      );
+      const found = declared.find(resource.type, resource.name);
+      if (!found) throw new Error(`${generation}: the program plans no create of ${resource.type} ${resource.name}; nothing to adopt`);
+      this.#known.changing(generation);
+      const deployment = await this.#known.exported(workspace, generation);
+      this.#known.changing(generation);
+      await this.#operation(() => importDeployment(this.#target(workspace), generation, withUnrecorded(deployment, found, resource.id)));
+      await this.#withOutput((output) => this.#operation(() => stack.refresh({ message: options.message, ...NO_SECRETS, ...output, ...this.#signal() })));
+    });
   }
 
   async refresh(generation: string, options: OperationOptions): Promise<void> {

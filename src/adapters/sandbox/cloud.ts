@@ -12,7 +12,7 @@ import { LEGACY_TAG_PREFIXES, OUT_OF_BAND_TAG_PREFIXES } from "../../program/tag
 const IGNORED_TAG_PREFIXES: readonly string[] = [...OUT_OF_BAND_TAG_PREFIXES, ...LEGACY_TAG_PREFIXES];
 const ignoredTag = (key: string) => IGNORED_TAG_PREFIXES.some((p) => key.startsWith(p));
 import { tagsProblem } from "../../definition/tags.js";
-import { isUsable } from "../../lifecycle/rds-status.js";
+import { isTerminal, isUsable } from "../../lifecycle/rds-status.js";
 import type { Faults } from "./faults.js";
 import type { SandboxPostgres } from "./postgres.js";
 import { latestRestorableTime, sharedWithEcho, visibleToEcho } from "./places.js";
@@ -161,6 +161,9 @@ export class SandboxCloud {
     await persist();
     await this.dataPlane?.restore(snapshot, id);
     this.faults.checkpoint("engine:after-create-call");
+    // As the AWS provider: the id is set only once this first wait succeeds (instance.go resourceInstanceCreate,
+    // waitDBInstanceAvailableSDKv1 before d.SetId), so a failed wait is a plain failed create: the engine records
+    // neither the instance nor a pending create, and the instance stays in RDS.
     await this.#waitSettled(id);
     return { id: instance.resourceId!, outputs: instanceOutputs(instance) };
   }
@@ -249,7 +252,7 @@ export class SandboxCloud {
     instance.status = "deleting";
     instance.deleting = true;
     instance.readyAt = this.world.now + this.world.timings.deleteMs;
-    await this.#waitSettled(id);
+    await this.#waitSettled(id, "deleted");
   }
 
   #upsert(inputs: Inputs): void {
@@ -264,11 +267,20 @@ export class SandboxCloud {
     zone.records[name] = { type: String(inputs["type"]), ttl: Number(inputs["ttl"] ?? 300), values: (inputs["records"] as string[]).map(String) };
   }
 
-  async #waitSettled(id: string): Promise<void> {
+  /**
+   * The provider's waiter (a StateChangeConf over the instance's status): a status outside its pending and target
+   * lists fails it ("unexpected state"), as a fault injected as `provider.wait` does (expired credentials, a timeout
+   * shorter than the restore). A create whose wait fails is reported failed with no id (see #restore).
+   */
+  async #waitSettled(id: string, target: "available" | "deleted" = "available"): Promise<void> {
     for (;;) {
       settle(this.world);
+      this.faults.enter("provider.wait", id);
       const instance = this.world.rds.instances[id];
-      if (!instance || instance.readyAt === undefined) return;
+      if (!instance) return;
+      // The deletion waiter's pending list holds `deleting` and the like (rds-wait.ts DELETED_PENDING).
+      if (target === "available" && isTerminal(instance.status)) throw new Error(`waiting for RDS DB Instance (${id}): unexpected state '${instance.status}', wanted target 'available, storage-optimization'`);
+      if (instance.readyAt === undefined) return;
       await this.clock.sleep(PROVIDER_POLL_MS);
     }
   }

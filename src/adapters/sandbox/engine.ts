@@ -23,6 +23,7 @@ import type {
   OperationKind,
   OperationOptions,
   PendingOperation,
+  RecordedResource,
   ResourceChange,
   StackEngine,
   StackSummary,
@@ -178,6 +179,26 @@ export class SandboxEngine implements StackEngine {
 
   async pendingOperations(generation: string): Promise<PendingOperation[]> {
     return this.#stack(generation).pending.map(({ resource: _resource, ...op }) => op);
+  }
+
+  async recorded(generation: string): Promise<readonly RecordedResource[]> {
+    return this.#stack(generation).resources.map((r) => ({ type: r.type, name: r.name }));
+  }
+
+  async adoptUnrecorded(generation: string, settings: GenerationSettings, resource: ImportedResource, options: OperationOptions): Promise<void> {
+    this.#faults.enter("engine.refresh");
+    const stack = this.#stack(generation);
+    if (stack.pending.length > 0) throw new PendingOperationsError(generation, stack.pending.length);
+    await this.#operation(stack, "refresh", options.message, async () => {
+      const urn = urnOf(stack.name, resource);
+      if (stack.resources.some((r) => r.urn === urn)) return [];
+      const { planned } = await this.#plan(stack, settings, true);
+      const declared = planned.find((p) => p.change.op === "create" && p.declaration && urnOf(stack.name, p.declaration) === urn)?.declaration;
+      if (!declared) throw new Error(`${generation}: the program declares no ${resource.type} ${resource.name} to adopt`);
+      // As an adopted pending create: the declared inputs, the cloud's id (see resolvePending).
+      stack.resources.push({ urn, type: resource.type, name: resource.name, id: resource.id, inputs: toStored(declared.inputs), outputs: {}, retainOnDelete: declared.retainOnDelete });
+      return this.#readBack(stack);
+    });
   }
 
   async refresh(generation: string, options: OperationOptions): Promise<void> {

@@ -148,6 +148,20 @@ describe("update", () => {
   });
 });
 
+describe("an update that changes nothing in RDS", () => {
+  it("is refused as RDS refuses it (only applyImmediately differs: upstream still sends a ModifyDBInstance)", async () => {
+    const snapshot = await seedSnapshot(fx.rds, "prod-n");
+    const inputs = programInputs("dev-n", snapshot);
+    const { id, outs } = await create("dev-n", inputs);
+    const news = { ...inputs, applyImmediately: false };
+    await expect(fx.provider.update!(id, instanceUrn(), outs, news)).rejects.toThrow(/No modifications were requested/);
+    // A real change alongside it goes through.
+    const { outs: updated } = await fx.provider.update!(id, instanceUrn(), outs, { ...news, backupRetentionPeriod: 2 });
+    expect((await describe1("dev-n")).BackupRetentionPeriod).toBe(2);
+    expect((updated as PropertyBag).applyImmediately).toBe(false);
+  });
+});
+
 describe("delete", () => {
   it("takes the final snapshot named in the state, and waits until the instance is gone", async () => {
     const snapshot = await seedSnapshot(fx.rds, "prod-d");

@@ -25,7 +25,7 @@ import { IMPORT_DEFAULTS, importInputs, passthroughFrom, readOutputs } from "./r
 import { checkPointInTime, pointInTimeBlock, pointInTimeRequests } from "./rds-instance-point-in-time.js";
 import { restoreRequests, updateRequest } from "./rds-instance-requests.js";
 import { INSTANCE_INPUTS, INSTANCE_RULES } from "./rds-instance-schema.js";
-import { findInstance, isNotFound, pauseAfterTags, TIMEOUTS_MS, waitAvailable, waitDeleted } from "./rds-wait.js";
+import { failWaitForTest, findInstance, isNotFound, pauseAfterTags, TIMEOUTS_MS, waitAvailable, waitDeleted } from "./rds-wait.js";
 import { managedTags, tagChanges, tagsToList } from "./tags.js";
 import { containsUnknown, isRecord, numberOf, plainBag, stringMapOf, stringOf, type PropertyBag } from "./values.js";
 
@@ -123,11 +123,18 @@ export async function createInstance(ctx: ProviderContext, inputs: PropertyBag):
   } catch (error) {
     throw describeAwsError(`creating RDS DB Instance (${toPointInTime ? "restore to point-in-time" : "restore from snapshot"}) (${identifier})`, error);
   }
-  // From here on the instance exists: a failure keeps it in the state (ResourceInitFailed), never loses it.
-  let id = resourceId ?? identifier;
+  // The first wait comes before the id is set (resourceInstanceCreate: waitDBInstanceAvailableSDKv1, then
+  // d.SetId(resourceID)): a failed wait is a plain error, and the engine records neither the instance nor a pending
+  // create, although RDS has the instance. Only from the id on does a failure keep it in the state.
+  let id: string;
   try {
+    await failWaitForTest(identifier);
     const restored = await waitAvailable(rds, identifier, TIMEOUTS_MS.create);
     id = resourceId ?? restored.DbiResourceId ?? identifier;
+  } catch (error) {
+    throw describeAwsError(`waiting for RDS DB Instance (${identifier}) create`, error);
+  }
+  try {
     if (modify) {
       await rds.send(new ModifyDBInstanceCommand(modify)).catch((error: unknown) => {
         throw describeAwsError(`updating RDS DB Instance (${identifier})`, error);
@@ -183,6 +190,7 @@ export async function updateInstance(ctx: ProviderContext, id: string, olds: Pro
   const modify = updateRequest(plainOlds, plainNews, changed);
   const renamed = modify?.NewDBInstanceIdentifier ?? identifier;
   if (modify) {
+    await refuseNoModification(rds, id, identifier, modify);
     await rds.send(new ModifyDBInstanceCommand(modify)).catch((error: unknown) => {
       throw describeAwsError(`updating RDS DB Instance (${identifier})`, error);
     });
@@ -229,4 +237,20 @@ export async function deleteInstance(ctx: ProviderContext, id: string, props: Pr
     if (!alreadyDeleting) throw describeAwsError(`deleting RDS DB Instance (${identifier})`, error);
   }
   await waitDeleted(rds, id, TIMEOUTS_MS.delete, identifier);
+}
+
+/**
+ * RDS answers a ModifyDBInstance that changes nothing with InvalidParameterCombination "No modifications were
+ * requested" (seen from real RDS for an adopted instance whose only diff was applyImmediately: upstream sends the
+ * request then, with `DeletionProtection` always set); moto accepts it, so the stand-in refuses it as RDS does.
+ * GUESS: RDS compares every field; the stand-in knows no request of rds-echo's that carries anything but
+ * DeletionProtection unchanged, so only that one is compared.
+ */
+async function refuseNoModification(rds: AwsClients["rds"], id: string, identifier: string, modify: ModifyDBInstanceCommandInput): Promise<void> {
+  const { DBInstanceIdentifier: _id, ApplyImmediately: _apply, DeletionProtection: protection, ...changes } = modify;
+  if (Object.values(changes).some((v) => v !== undefined)) return;
+  const live = await findInstance(rds, id, identifier);
+  if (live && (live.DeletionProtection ?? false) === (protection ?? false)) {
+    throw new Error(`updating RDS DB Instance (${identifier}): InvalidParameterCombination: No modifications were requested`);
+  }
 }

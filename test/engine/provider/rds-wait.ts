@@ -51,6 +51,19 @@ export async function pauseAfterTags(identifier: string): Promise<void> {
   if (name === identifier && Number(ms) > 0) await sleep(Number(ms));
 }
 
+/**
+ * A create wait that fails as a real one can (credentials that expired during a long restore, a timeout shorter than
+ * the restore: moto makes an instance available at once, so neither happens by itself):
+ * RDS_ECHO_STANDIN_FAIL_CREATE_WAIT=`<identifier prefix>` fails the first wait of a create of such an instance with
+ * StateChangeConf's timeout message.
+ */
+export async function failWaitForTest(identifier: string): Promise<void> {
+  const prefix = process.env["RDS_ECHO_STANDIN_FAIL_CREATE_WAIT"];
+  if (prefix && identifier.startsWith(prefix)) {
+    throw new Error(`timeout while waiting for state to become 'available, storage-optimization' (last state: 'creating', timeout: 40m0s)`);
+  }
+}
+
 const DBI_RESOURCE_ID = /^db-[0-9A-Za-z]{2,255}$/;
 
 /**
