@@ -31,8 +31,9 @@ export async function loadHookSet(stacksDir: string, definition: EchoDefinition)
       } catch (error) {
         if (!(error instanceof UnreadableFile)) throw error;
         const key = `hooks.${phase}[${index}].${spec.sql !== undefined ? "sql" : "run"}`;
-        const where = error.reason === "missing" ? ` (paths are relative to ${dirName}/)` : "";
-        problems.push({ path: key, message: `${path.join(dirName, ref)} ${error.message}${where}` });
+        const shown = path.join(dirName, ref);
+        const message = error.reason === "missing" ? `no such file ${shown} (paths are relative to ${dirName}/)` : `${shown} ${error.message}`;
+        problems.push({ path: key, message });
       }
     }
   }

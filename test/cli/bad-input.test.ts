@@ -80,8 +80,8 @@ describe("bad definitions through the CLI", () => {
   });
 
   it("plan refuses a missing hook file as up does (it used to exit 0)", () => {
-    refused(project(withData((d) => (d.hooks.afterRestore = [{ sql: "scrub/missing.sql" }]))), /hooks\.afterRestore\[0\]\.sql/, /stacks\/scrub\/missing\.sql does not exist/);
-    refused(project(withData((d) => (d.hooks.beforePromote = [{ run: "./scrub/missing.sh --check" }]))), /hooks\.beforePromote\[0\]\.run/, /missing\.sh does not exist/);
+    refused(project(withData((d) => (d.hooks.afterRestore = [{ sql: "scrub/missing.sql" }]))), /hooks\.afterRestore\[0\]\.sql/, /no such file stacks\/scrub\/missing\.sql/);
+    refused(project(withData((d) => (d.hooks.beforePromote = [{ run: "./scrub/missing.sh --check" }]))), /hooks\.beforePromote\[0\]\.run/, /no such file stacks\/scrub\/missing\.sh/);
   });
 
   it("durations no timer can hold are refused with the allowed range, naming file and key path", () => {
