@@ -485,8 +485,11 @@ export interface DatabasePort {
   /** Where a generation's database answers, or why hooks cannot run here (the sandbox without a database). */
   connect(request: ConnectionRequest): Promise<DatabaseConnection | { readonly unavailable: string }>;
   runSql(connection: DatabaseConnection, sql: string, options: { readonly timeoutMs: number; readonly transaction: boolean }): Promise<SqlResult>;
-  /** Runs a command line with the connection in the standard environment variables (the password only there). */
-  runCommand(connection: DatabaseConnection, command: string, options: { readonly timeoutMs: number; readonly cwd: string }): Promise<CommandResult>;
+  /**
+   * Runs a command line with the connection in the standard environment variables (the password only there). The
+   * rest of its environment is an allowlist: the basics (PATH, HOME, locale, TZ, TMPDIR) and the names in `passEnv`.
+   */
+  runCommand(connection: DatabaseConnection, command: string, options: { readonly timeoutMs: number; readonly cwd: string; readonly passEnv?: readonly string[] }): Promise<CommandResult>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

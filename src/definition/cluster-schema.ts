@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { identifierProblem, MAX_ECHO_NAME, snapshotReferenceProblem } from "./identifiers.js";
-import { MAX_TAGS_PER_RESOURCE } from "./tags.js";
+import { definedApprovers, tagBudgetProblem } from "./tag-budget.js";
 import { commonSections, modify, snapshotType, tags } from "./schema.js";
 import { hooksPasswordProblem } from "../hooks/schema.js";
 
@@ -73,9 +73,6 @@ const clusterModify = modify.extend({
     .optional(),
 });
 
-/** rds-echo's own tags on the cluster (echo:managed, echo:generation, echo:stage, echo:snapshot, echo:rolled-back). */
-const ECHO_TAG_COUNT = 5;
-
 export const clusterDefinitionSchema = z
   .strictObject({
     ...commonSections,
@@ -105,15 +102,8 @@ export const clusterDefinitionSchema = z
       });
     }
     const userTags = new Set([...Object.keys(d.cluster.tags), ...Object.keys(d.promote?.tags ?? {})]).size;
-    const approvalTags = d.promote?.approval ? 2 + (d.promote.approval.approvers?.length ?? 0) : 0;
-    const total = userTags + ECHO_TAG_COUNT + approvalTags;
-    if (total > MAX_TAGS_PER_RESOURCE) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["cluster", "tags"],
-        message: `with promote.tags, rds-echo's ${ECHO_TAG_COUNT} echo: tags and ${approvalTags} approval tag(s), a generation's cluster would carry ${total} tags, more than RDS's ${MAX_TAGS_PER_RESOURCE} per resource`,
-      });
-    }
+    const tagProblem = tagBudgetProblem(userTags, definedApprovers(d.promote));
+    if (tagProblem) ctx.addIssue({ code: "custom", path: ["cluster", "tags"], message: tagProblem });
   });
 
 export type ClusterEchoSpec = z.output<typeof clusterDefinitionSchema>;

@@ -7,7 +7,8 @@ export function parseDuration(text: string): number | undefined {
   if (!m || text.trim() === "") return undefined;
   const [, d = "0", h = "0", min = "0"] = m;
   const minutes = Number(d) * 1440 + Number(h) * 60 + Number(min);
-  return minutes > 0 ? minutes : undefined;
+  // `99999999999999999999d` is a number only approximately (or Infinity): not a duration anything can wait for.
+  return minutes > 0 && Number.isSafeInteger(minutes) ? minutes : undefined;
 }
 
 /** Minutes as Pulumi's custom-timeout text (`2880m`), which every Pulumi provider accepts. */

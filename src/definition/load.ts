@@ -2,14 +2,18 @@
  * Loading `stacks/<echo>.yaml`: YAML parse errors and schema errors both become one DefinitionError that names the
  * file, the line and the key path of every problem.
  */
-import { readFile, readdir, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { LineCounter, parseDocument, isMap, isNode, type Document } from "yaml";
 import type { z } from "zod";
 import { DefinitionError, UsageError, type DefinitionIssue } from "../errors.js";
+import { readBoundedText, UnreadableFile } from "./bounded-read.js";
 import { echoNameProblem, echoPrefixConflict } from "./identifiers.js";
 import { definitionSchema, type EchoDefinition } from "./schema.js";
 import { clusterDefinitionSchema, clusterEchoNameProblem, looksLikeCluster } from "./cluster-schema.js";
+
+/** The largest definition read: a generous echo is a few KiB. */
+export const MAX_DEFINITION_BYTES = 1024 * 1024;
 
 /** Where definitions live, relative to the project root. */
 export const STACKS_DIR = "stacks";
@@ -31,13 +35,14 @@ export async function loadDefinition(root: string, echo: string): Promise<EchoDe
   const file = definitionPath(root, echo);
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = await readBoundedText(file, MAX_DEFINITION_BYTES);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+    if (!(error instanceof UnreadableFile)) throw error;
+    if (error.reason === "missing") {
       if (!(await isDirectory(path.dirname(file)))) throw noStacksDir(root);
       throw new UsageError(`${relative(file)}: no such echo definition; create one with \`rds-echo config ${echo}\``);
     }
-    throw error;
+    throw new DefinitionError(relative(file), [{ path: "", message: `the definition ${error.message}` }]);
   }
   await assertNoPrefixConflict(root, echo);
   return parseDefinition(text, relative(file), echo);
@@ -63,6 +68,9 @@ async function assertNoPrefixConflict(root: string, echo: string): Promise<void>
 /** Validates definition text; `file` is only used in messages. */
 export function parseDefinition(text: string, file: string, echo: string): EchoDefinition {
   assertEchoName(echo);
+  // Before parsing: the parser's time grows with the document (200,000 keys took over 10 s), and no echo needs more.
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > MAX_DEFINITION_BYTES) throw new DefinitionError(file, [{ path: "", message: `the definition is ${bytes} bytes; at most ${MAX_DEFINITION_BYTES} (1 MiB) are read` }]);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -71,7 +79,15 @@ export function parseDefinition(text: string, file: string, echo: string): EchoD
       doc.errors.map((e) => ({ path: "", line: lines.linePos(e.pos[0]).line, message: `line ${lines.linePos(e.pos[0]).line}: ${e.message.split("\n")[0]}` })),
     );
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (error) {
+    // The yaml package resolves aliases here: an undefined one, or so many that they expand like a bomb, is the file's
+    // problem (exit 2), not a crash.
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new DefinitionError(file, [{ path: "", message: `YAML aliases: ${error.message}; write the values out instead (a definition needs no aliases)` }]);
+  }
   if (data === null || data === undefined) {
     throw new DefinitionError(file, [{ path: "", message: "the file is empty; run `rds-echo config` for a template" }]);
   }

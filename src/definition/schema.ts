@@ -11,7 +11,9 @@ import {
   snapshotReferenceProblem,
 } from "./identifiers.js";
 import { parseDuration } from "./duration.js";
-import { MAX_TAGS_PER_RESOURCE, tagKeyProblem, tagValueProblem } from "./tags.js";
+import { duration, resourceTimeout } from "./duration-schema.js";
+import { definedApprovers, tagBudgetProblem } from "./tag-budget.js";
+import { tagKeyProblem, tagValueProblem } from "./tags.js";
 import { APPROVER_EMAIL } from "../approval/requests.js";
 import { CONFIG_KEY_PATTERN, CONFIG_KEYS } from "../program/stack-config.js";
 import { hooksPasswordProblem, hooksSchema } from "../hooks/schema.js";
@@ -50,10 +52,6 @@ function pageUrlProblem(value: string): string | undefined {
   if (value.includes("#")) return "must not contain a fragment (#…): rds-echo puts the signed link there";
   return undefined;
 }
-
-export const duration = z.string().superRefine(
-  rule((v) => (parseDuration(v) === undefined ? 'must be a duration such as "48h", "90m", "2d" or "1d12h"' : undefined)),
-);
 
 /** DescribeDBSnapshots types: `awsbackup` is a snapshot AWS Backup made of the instance. */
 export const snapshotType = z.enum(["automated", "manual", "shared", "awsbackup"]);
@@ -229,12 +227,6 @@ export const retire = z
 
 export const DEFAULT_FINAL_SNAPSHOT_NAME = "{generation}-final";
 
-/**
- * Tags rds-echo itself puts on a generation's instance: echo:managed, echo:generation, echo:stage, echo:snapshot, and
- * echo:rolled-back (a rollback marks the promoted generation it leaves before the flip, so it can carry all of them).
- */
-const ECHO_TAG_COUNT = 5;
-
 /** The sections every echo has, whatever it copies (an instance here, a cluster in cluster-schema.ts). */
 export const commonSections = {
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as "eu-west-1"'),
@@ -243,7 +235,7 @@ export const commonSections = {
   retire: retire.default({ skipFinalSnapshot: false, keep: 1 }),
   guard: z.strictObject({ minAgeHours: z.number().min(0).default(20) }).default({ minAgeHours: 20 }),
   timeouts: z
-    .strictObject({ create: duration.default("48h"), update: duration.default("8h"), delete: duration.default("4h") })
+    .strictObject({ create: resourceTimeout.default("48h"), update: resourceTimeout.default("8h"), delete: resourceTimeout.default("4h") })
     .default({ create: "48h", update: "8h", delete: "4h" }),
   hooks: hooksSchema.optional(),
   notify: notifySchema.optional(),
@@ -275,17 +267,9 @@ export const definitionSchema = z
     if (d.instance.multiAz && d.instance.availabilityZone !== undefined) {
       ctx.addIssue({ code: "custom", path: ["instance", "availabilityZone"], message: "cannot be set with multiAz: true (RDS places a Multi-AZ instance itself); remove one of them" });
     }
-    // At the busiest moment (promoted, with an approval request and its bookkeeping), the instance carries all of these.
     const userTags = new Set([...Object.keys(d.instance.tags), ...Object.keys(d.promote?.tags ?? {})]).size;
-    const approvalTags = d.promote?.approval ? 2 + (d.promote.approval.approvers?.length ?? 0) : 0;
-    const total = userTags + ECHO_TAG_COUNT + approvalTags;
-    if (total > MAX_TAGS_PER_RESOURCE) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["instance", "tags"],
-        message: `with promote.tags, rds-echo's ${ECHO_TAG_COUNT} echo: tags and ${approvalTags} approval tag(s), a generation would carry ${total} tags, more than RDS's ${MAX_TAGS_PER_RESOURCE} per resource`,
-      });
-    }
+    const tagProblem = tagBudgetProblem(userTags, definedApprovers(d.promote));
+    if (tagProblem) ctx.addIssue({ code: "custom", path: ["instance", "tags"], message: tagProblem });
   });
 
 /** A validated echo definition of an RDS instance (defaults applied), plus the echo's name taken from its file name. */

@@ -92,6 +92,7 @@ instance:                        # restore-time settings (RDS accepts these when
 #   user: postgres               # default: the instance's master user
 #   tls: true                    # verify the server against the RDS CA bundle
 #   ca: certs/my-ca.pem          # another CA bundle instead
+#   env: [SCRUB_API_TOKEN]       # variables run: hooks get too; all others (AWS_*, PULUMI_*, …) are withheld
 
 # guard:
 #   minAgeHours: 20              # no new generation while the newest is younger than this

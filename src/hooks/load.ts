@@ -1,44 +1,52 @@
 /**
  * Reading what an echo's hooks refer to (SQL files, scripts, a CA file) at the CLI edge, before any cloud call: a
- * missing file is the person's to fix (exit 2), and the lifecycle gets a HookSet it never has to read files for.
+ * missing, oversized or special file (a FIFO, /dev/zero) is the person's to fix (exit 2), and the lifecycle gets a
+ * HookSet it never has to read files for. Each file is read once, here; the hooks run what was read.
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { readBoundedText, UnreadableFile } from "../definition/bounded-read.js";
 import type { EchoDefinition } from "../definition/schema.js";
 import { DefinitionError } from "../errors.js";
-import { buildHookSet, isSqlFile, referencedFile, type HookSet } from "./plan.js";
+import { buildHookSet, referencedFile, type HookSet } from "./plan.js";
+
+/** The largest SQL file or script a hook may name: scrubs are statements, not data. */
+export const MAX_HOOK_FILE_BYTES = 16 * 1024 * 1024;
+/** The largest `hooks.ca` file: the whole RDS bundle of every region is about 200 KiB. */
+export const MAX_CA_FILE_BYTES = 1024 * 1024;
 
 /** Loads the hooks of a definition whose file lives in `stacksDir` (paths are relative to it). */
 export async function loadHookSet(stacksDir: string, definition: EchoDefinition): Promise<HookSet> {
   const hooks = definition.hooks;
-  const file = path.join(path.basename(stacksDir), `${definition.echo}.yaml`);
+  const dirName = path.basename(stacksDir);
+  const file = path.join(dirName, `${definition.echo}.yaml`);
   const files = new Map<string, string>();
   const problems: { path: string; message: string }[] = [];
   for (const phase of ["afterRestore", "beforePromote"] as const) {
     for (const [index, spec] of (hooks?.[phase] ?? []).entries()) {
+      // A `sql:` file, or the `./script` a `run:` command starts with (a program on PATH is not ours to check).
       const ref = referencedFile(spec);
-      if (ref === undefined) continue;
-      const text = await readText(path.resolve(stacksDir, ref));
-      // A run: command's first word may be a program on PATH rather than a script here; only SQL files must exist.
-      if (text !== undefined) files.set(ref, text);
-      else if (spec.sql !== undefined && isSqlFile(spec.sql)) {
-        problems.push({ path: `hooks.${phase}[${index}].sql`, message: `no such file ${path.join(path.basename(stacksDir), ref)} (paths are relative to ${path.basename(stacksDir)}/)` });
+      if (ref === undefined || files.has(ref)) continue;
+      try {
+        files.set(ref, await readBoundedText(path.resolve(stacksDir, ref), MAX_HOOK_FILE_BYTES));
+      } catch (error) {
+        if (!(error instanceof UnreadableFile)) throw error;
+        const key = `hooks.${phase}[${index}].${spec.sql !== undefined ? "sql" : "run"}`;
+        const shown = path.join(dirName, ref);
+        const message = error.reason === "missing" ? `no such file ${shown} (paths are relative to ${dirName}/)` : `${shown} ${error.message}`;
+        problems.push({ path: key, message });
       }
     }
   }
   let ca: string | undefined;
   if (hooks?.ca !== undefined) {
-    ca = await readText(path.resolve(stacksDir, hooks.ca));
-    if (ca === undefined || !ca.includes("BEGIN CERTIFICATE")) problems.push({ path: "hooks.ca", message: `${hooks.ca} is not a readable PEM file of CA certificates` });
+    try {
+      ca = await readBoundedText(path.resolve(stacksDir, hooks.ca), MAX_CA_FILE_BYTES);
+      if (!ca.includes("BEGIN CERTIFICATE")) problems.push({ path: "hooks.ca", message: `${hooks.ca} is not a PEM file of CA certificates` });
+    } catch (error) {
+      if (!(error instanceof UnreadableFile)) throw error;
+      problems.push({ path: "hooks.ca", message: `${hooks.ca} ${error.message}; give a PEM file of CA certificates` });
+    }
   }
   if (problems.length > 0) throw new DefinitionError(file, problems);
   return buildHookSet(hooks, stacksDir, files, ca);
-}
-
-async function readText(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, "utf8");
-  } catch {
-    return undefined;
-  }
 }

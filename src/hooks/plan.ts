@@ -35,6 +35,8 @@ export interface HookSet {
   readonly tls: boolean;
   /** PEM text of `hooks.ca`, when given. */
   readonly ca?: string;
+  /** Variables of rds-echo's environment `run:` hooks also get (`hooks.env`); every other one is withheld. */
+  readonly env: readonly string[];
 }
 
 /** What a hook refers to on disk: the SQL file of `sql:`, the script a `run:` command starts with. */
@@ -66,6 +68,7 @@ export function buildHookSet(hooks: HooksSpec | undefined, cwd: string, files: R
     ...(hooks?.user ? { user: hooks.user } : {}),
     tls: hooks?.tls ?? true,
     ...(ca !== undefined ? { ca } : {}),
+    env: hooks?.env ?? [],
   };
 }
 

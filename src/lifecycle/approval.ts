@@ -18,7 +18,8 @@ import {
   type ApprovalStatus,
 } from "../approval/requests.js";
 import { parseDuration } from "../definition/duration.js";
-import type { EchoDefinition } from "../definition/schema.js";
+import { isClusterEcho, type EchoDefinition } from "../definition/schema.js";
+import { tagBudgetProblem } from "../definition/tag-budget.js";
 import { GuardError, UsageError } from "../errors.js";
 import { snapshotFromTag, TAG_SNAPSHOT } from "../program/tags.js";
 import type { InstanceInfo } from "../ports.js";
@@ -65,6 +66,10 @@ export function requestSettings(definition: EchoDefinition, options: RequestOpti
         `(${approvers.join(", ")}); name more with --approver, or ask for at most ${approvers.length} with --required`,
     );
   }
+  // Every approver may both approve and cancel, each a tag of its own: all of them must fit RDS's 50 beside the rest.
+  const userTags = new Set([...Object.keys(isClusterEcho(definition) ? definition.cluster.tags : definition.instance.tags), ...Object.keys(definition.promote?.tags ?? {})]).size;
+  const tagProblem = tagBudgetProblem(userTags, approvers.length);
+  if (tagProblem) throw new UsageError(`promote --request: ${tagProblem}`);
   // The same validation the real request gets, on a stand-in id and generation.
   openRequest({ id: "r20000101t0000-0000", generation: `${definition.echo}-20000101-0000`, now, ...settings });
   return settings;

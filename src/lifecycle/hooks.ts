@@ -97,7 +97,8 @@ export async function runBeforePromote(ctx: StepContext, generation: Generation,
       await runHook(ctx, hook, connection, set);
     } catch (error) {
       if (!(error instanceof HookFailedError)) throw error;
-      throw new HookFailedError(error.hook, `${error.reason}; promotion of ${generation.name} blocked, nothing changed`, error.output);
+      const blocked = `; promotion of ${generation.name} blocked, nothing changed`;
+      throw new HookFailedError(error.hook, `${error.reason}${blocked}`, error.output, `${error.publicReason}${blocked}`);
     }
   }
 }
@@ -150,16 +151,17 @@ async function runHook(ctx: StepContext, hook: LoadedHook, connection: DatabaseC
     try {
       result = await databases.runSql(connection, hook.text, { timeoutMs: hook.timeoutMs, transaction: hook.transaction });
     } catch (error) {
-      if (error instanceof DatabaseError) throw new HookFailedError(name, "the database reported an error", tail(error.message));
+      if (error instanceof DatabaseError) throw new HookFailedError(name, "the database reported an error", tail(error.message), error.summary);
       throw error;
     }
     if (hook.expect !== undefined && result.firstValue !== hook.expect) {
-      throw new HookFailedError(name, `expected the first value to be ${hook.expect}, got ${result.firstValue ?? "no rows"}`, tail(result.output));
+      // The value it got is the database's (maybe a row of unscrubbed data): only the terminal shows it.
+      throw new HookFailedError(name, `expected the first value to be ${hook.expect}, got ${result.firstValue ?? "no rows"}`, tail(result.output), `its first value was not ${hook.expect}`);
     }
     output.step(`  ok in ${seconds(started)}${summary(result.output)}`);
     return;
   }
-  const result = await databases.runCommand(connection, hook.text, { timeoutMs: hook.timeoutMs, cwd: set.cwd });
+  const result = await databases.runCommand(connection, hook.text, { timeoutMs: hook.timeoutMs, cwd: set.cwd, passEnv: set.env });
   if (result.timedOut) throw new HookFailedError(name, `timed out after ${hook.timeoutMs / 1000} s (stopped)`, tail(result.output));
   if (result.exitCode !== 0) throw new HookFailedError(name, `exited with ${result.exitCode ?? "a signal"}`, tail(result.output));
   output.step(`  ok in ${seconds(started)}${summary(result.output)}`);

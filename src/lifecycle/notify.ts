@@ -4,6 +4,7 @@
  * A notification never fails a run, and never holds a secret the run knows.
  */
 import type { NotifyEvent } from "../definition/notify.js";
+import { dataFreeText } from "../hooks/errors.js";
 import { failureNotification, notificationsFor, redact } from "../notify/messages.js";
 import type { Notification } from "../ports.js";
 import type { StepContext, StepReport } from "./context.js";
@@ -27,7 +28,8 @@ export async function notifyRun(ctx: StepContext, command: string, reports: read
 
 /** Sends the failure of a run (see the CLI's session for which failures count). */
 export async function notifyFailure(ctx: StepContext, command: string, error: unknown, exitCode: number): Promise<void> {
-  await deliver(ctx, [failureNotification({ echo: ctx.definition.echo, command }, reason(error), exitCode)]);
+  // A hook's error quotes the database (rows of the unscrubbed copy): a message leaving the machine says only its class.
+  await deliver(ctx, [failureNotification({ echo: ctx.definition.echo, command }, dataFreeText(error) ?? reason(error), exitCode)]);
 }
 
 async function deliver(ctx: StepContext, notifications: readonly Notification[]): Promise<void> {

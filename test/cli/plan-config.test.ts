@@ -81,7 +81,9 @@ describe("rds-echo plan with no echo (subprocess)", () => {
   it("plans every definition in one process, reports a bad one after the others, exit 2", async () => {
     const many = await mkdtemp(path.join(os.tmpdir(), "rds-echo-plan-all-"));
     try {
-      await mkdir(path.join(many, "stacks"));
+      // The example's scrub file too: plan checks the files hooks name, as up does.
+      writeExample(many);
+      await rm(path.join(many, "stacks/development.yaml"));
       for (const echo of ["alpha", "beta", "gamma"]) await writeFile(path.join(many, `stacks/${echo}.yaml`), developmentYaml);
       const fine = rdsEcho(["plan", "--dir", many, "--json"]);
       expect(fine.status, fine.stderr).toBe(0);

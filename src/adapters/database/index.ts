@@ -3,7 +3,7 @@
  * RDS CA bundle. The client (node-postgres or mysql2) follows the engine RDS reports.
  */
 import type { ConnectionRequest, DatabaseConnection, DatabaseEngine, DatabasePort } from "../../ports.js";
-import { runCommand } from "./command.js";
+import { runCommand, type CommandOptions } from "./command.js";
 import { runMysqlSql } from "./mysql.js";
 import { runPostgresSql } from "./postgres.js";
 import { rdsCaBundle } from "./tls.js";
@@ -49,7 +49,7 @@ export class RdsDatabases implements DatabasePort {
     return connection.engine === "postgres" ? runPostgresSql(connection, sql, options) : runMysqlSql(connection, sql, options);
   }
 
-  runCommand(connection: DatabaseConnection, command: string, options: { timeoutMs: number; cwd: string }) {
+  runCommand(connection: DatabaseConnection, command: string, options: CommandOptions) {
     return runCommand(connection, command, options);
   }
 }

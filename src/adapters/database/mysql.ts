@@ -2,7 +2,7 @@
 import type { DatabaseConnection, SqlResult } from "../../ports.js";
 import { DatabaseError } from "../../hooks/errors.js";
 import { redact } from "../../hooks/plan.js";
-import { firstValueOf, messageOf } from "./postgres.js";
+import { detailOf, firstValueOf, messageOf } from "./postgres.js";
 
 export async function runMysqlSql(c: DatabaseConnection, sql: string, options: { timeoutMs: number; transaction: boolean }): Promise<SqlResult> {
   const mysql = await import("mysql2/promise");
@@ -14,13 +14,15 @@ export async function runMysqlSql(c: DatabaseConnection, sql: string, options: {
       user: c.user,
       password: c.password,
       database: c.database,
-      ...(c.tls ? { ssl: { ca: c.tls.ca, rejectUnauthorized: true } } : {}),
+      // verifyIdentity: a valid chain is not enough; every RDS instance (and anyone with a certificate from the same CA)
+      // has one. mysql2 skips the name check without it, and the master password would go to whoever answered.
+      ...(c.tls ? { ssl: { ca: c.tls.ca, rejectUnauthorized: true, verifyIdentity: true } } : {}),
       // A file may hold many statements, as in the mysql client.
       multipleStatements: true,
       connectTimeout: Math.min(options.timeoutMs, 30_000),
     });
   } catch (error) {
-    throw new DatabaseError(`cannot connect to ${c.label}: ${redact(messageOf(error), [c.password])}`);
+    throw new DatabaseError(`cannot connect to ${c.label}: ${redact(messageOf(error), [c.password])}`, detailOf(error, true));
   }
   connection.on("error", () => undefined);
   try {
@@ -35,7 +37,7 @@ export async function runMysqlSql(c: DatabaseConnection, sql: string, options: {
     return { output: lines.join("\n"), ...(firstValue !== undefined ? { firstValue } : {}) };
   } catch (error) {
     if (options.transaction) await connection.query("ROLLBACK").catch(() => undefined);
-    throw new DatabaseError(redact(messageOf(error), [c.password]));
+    throw new DatabaseError(redact(messageOf(error), [c.password]), detailOf(error, false));
   } finally {
     await connection.end().catch(() => undefined);
   }

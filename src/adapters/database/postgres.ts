@@ -1,6 +1,7 @@
 /** `sql:` hooks on PostgreSQL through node-postgres (imported when a hook runs, never at start-up). */
 import type { DatabaseConnection, SqlResult } from "../../ports.js";
-import { DatabaseError } from "../../hooks/errors.js";
+import { DatabaseError, type DatabaseErrorDetail } from "../../hooks/errors.js";
+import { isSqlstate } from "../../hooks/sqlstate.js";
 import { redact } from "../../hooks/plan.js";
 
 interface PgResult {
@@ -31,7 +32,7 @@ export async function runPostgresSql(c: DatabaseConnection, sql: string, options
   try {
     await client.connect();
   } catch (error) {
-    throw new DatabaseError(`cannot connect to ${c.label}: ${redact(messageOf(error), [c.password])}`);
+    throw new DatabaseError(`cannot connect to ${c.label}: ${redact(messageOf(error), [c.password])}`, detailOf(error, true));
   }
   try {
     if (options.transaction) await client.query("BEGIN");
@@ -44,7 +45,7 @@ export async function runPostgresSql(c: DatabaseConnection, sql: string, options
     return { output: lines.join("\n"), ...(firstValue !== undefined ? { firstValue } : {}) };
   } catch (error) {
     if (options.transaction) await client.query("ROLLBACK").catch(() => undefined);
-    throw new DatabaseError(redact([...notices, messageOf(error)].join("\n"), [c.password]));
+    throw new DatabaseError(redact([...notices, messageOf(error)].join("\n"), [c.password]), detailOf(error, false));
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -63,4 +64,16 @@ export function messageOf(error: unknown): string {
     return [`${e.message}${e.code ? ` (${e.code})` : ""}`, e.detail].filter(Boolean).join("\n");
   }
   return String(error);
+}
+
+/**
+ * The SQLSTATE (or the client's error code) of a driver error, for notifications that must not carry its message.
+ * node-postgres puts a server error's SQLSTATE in `code` (and sets `severity`); mysql2 puts it in `sqlState` and its
+ * own name (`ER_NO_SUCH_TABLE`) in `code`. A network error has only a Node code (`ECONNREFUSED`).
+ */
+export function detailOf(error: unknown, connecting: boolean): DatabaseErrorDetail {
+  const e = (typeof error === "object" && error !== null ? error : {}) as { code?: unknown; sqlState?: unknown; severity?: unknown };
+  const sqlstate = isSqlstate(e.sqlState) ? e.sqlState : e.severity !== undefined && isSqlstate(e.code) ? e.code : undefined;
+  const code = typeof e.code === "string" ? e.code : undefined;
+  return { connecting, ...(sqlstate !== undefined ? { sqlstate } : code !== undefined ? { code } : {}) };
 }

@@ -11,6 +11,7 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
+import { cliSafeEnv } from "./cli-env.js";
 
 /** What one CLI run printed and how it ended. */
 export interface CliResult {
@@ -24,7 +25,7 @@ export interface CliResult {
 
 export interface CliRunOptions {
   readonly cwd: string;
-  /** Added to (and winning over) this process's environment, as the SDK does. */
+  /** Added to (and winning over) this process's environment, as the SDK does; rds-echo's secrets are withheld. */
   readonly env: Readonly<Record<string, string>>;
   /** Written to the CLI's standard input, which is then closed; without it stdin is /dev/null. */
   readonly input?: string;
@@ -41,7 +42,8 @@ export function runCli(binary: string, args: readonly string[], options: CliRunO
     let stderr = "";
     const child = spawn(binary, [...args], {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env },
+      // The SDK's runner (execa) adds this process's environment too; either way rds-echo's secrets are not the CLI's.
+      env: cliSafeEnv({ ...process.env, ...options.env }),
       stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
       detached: true,
     });

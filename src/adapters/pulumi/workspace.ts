@@ -7,6 +7,7 @@ import { access, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "yaml";
 import { EnvironmentError } from "../../errors.js";
+import { cliSafeEnv } from "./cli-env.js";
 import { fileBackendDir } from "./locks.js";
 
 /** The project-local directory rds-echo owns (git-ignored). */
@@ -119,14 +120,12 @@ export function assertPassphrase(secretsProvider: string, env: NodeJS.ProcessEnv
 }
 
 /**
- * The environment the CLI runs with: the given one (so a caller-provided env reaches the CLI), the chosen backend
- * pinned so it wins over a stale PULUMI_BACKEND_URL, and no update check (it is a network call per command).
+ * The environment the CLI runs with: the given one (so a caller-provided env reaches the CLI) minus rds-echo's own
+ * secrets (cli-env.ts), the chosen backend pinned so it wins over a stale PULUMI_BACKEND_URL, and no update check (it
+ * is a network call per command).
  */
 export function workspaceEnv(env: NodeJS.ProcessEnv, backendUrl: string): Record<string, string> {
-  const vars: Record<string, string> = { PULUMI_SKIP_UPDATE_CHECK: "true" };
-  for (const [key, value] of Object.entries(env)) if (value !== undefined) vars[key] = value;
-  vars["PULUMI_BACKEND_URL"] = backendUrl;
-  return vars;
+  return { PULUMI_SKIP_UPDATE_CHECK: "true", ...cliSafeEnv(env), PULUMI_BACKEND_URL: backendUrl };
 }
 
 /** A generation's stack config file; a stack created elsewhere and never deployed has none here to read. */

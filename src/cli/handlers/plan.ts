@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { listEchoes, loadDefinition, noStacksDir, STACKS_DIR } from "../../definition/load.js";
 import { UsageError } from "../../errors.js";
+import { loadHookSet } from "../../hooks/load.js";
 import { planGeneration } from "../../program/plan.js";
 import type { ProgramStage } from "../../program/stages.js";
 import { displayValue } from "../../program/values.js";
@@ -41,6 +42,8 @@ export async function showPlan(
   args: { echo: string; stage: ProgramStage; generation?: string | undefined },
 ): Promise<void> {
   const definition = await loadDefinition(root, args.echo);
+  // The files the hooks name are checked as `up` will read them, so a plan that passes is not refused later (exit 2).
+  if (definition.hooks) await loadHookSet(path.join(root, STACKS_DIR), definition);
   const generation = args.generation ?? generationName(args.echo, new Date());
   if (!isGenerationOf(args.echo, generation)) {
     throw new UsageError(`--generation "${generation}" is not a generation of ${args.echo} (expected ${args.echo}-<yyyymmdd>-<hhmm>)`);

@@ -96,6 +96,30 @@ describe("AutomationEngine with a scripted CLI", () => {
     expect(projectFile).not.toMatch(/backend|url:/);
   });
 
+  it("gives the CLI (and so its plugins) the AWS credentials and the backend, never rds-echo's secrets or the signer's keys", async () => {
+    script({ "stack init": {}, "config set": {}, refresh: {}, "stack history": { stdout: HISTORY_JSON }, "stack ls": { stdout: STACK_LS_JSON } });
+    // In this process's environment (the SDK's runner adds it) and in the engine's own.
+    const secrets = { RDS_ECHO_SECRET_MASTER_PASSWORD: PASSWORD, RDS_ECHO_SIGNER_SECRET_ACCESS_KEY: "signer-secret", RDS_ECHO_SANDBOX_POSTGRES: "postgres://u:pw@127.0.0.1/p" };
+    for (const [k, v] of Object.entries(secrets)) vi.stubEnv(k, v);
+    vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE");
+    const withSecrets = new AutomationEngine({
+      root: project,
+      env: { PULUMI_CONFIG_PASSPHRASE: "test passphrase", FAKE_PULUMI_DIR: fake, PULUMI_ACCESS_TOKEN: "pul-token", ...secrets },
+      pulumiCommand: cli,
+      definitionFor: async () => {
+        throw new Error("the fake CLI never runs the program");
+      },
+    });
+    await withSecrets.list();
+    await withSecrets.create(GENERATION, { ...rebooted, stage: "new" }, { masterPassword: PASSWORD });
+    const seen = calls(fake);
+    expect(seen.map((c) => c.command)).toEqual(expect.arrayContaining(["stack ls", "stack init", "config set"]));
+    for (const call of seen) {
+      expect(call.envNames).toEqual(expect.arrayContaining(["AWS_ACCESS_KEY_ID", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_BACKEND_URL"]));
+      expect(call.envNames.filter((n) => /^RDS_ECHO_(SECRET_|SIGNER_|SANDBOX_POSTGRES$)/.test(n))).toEqual([]);
+    }
+  });
+
   it("uses the project's own Pulumi.yaml as it is, never overwriting it", async () => {
     const own = "name: rds-echo\nruntime:\n  name: nodejs\nmain: dist/program/entry.js\n";
     writeFileSync(path.join(project, "Pulumi.yaml"), own);

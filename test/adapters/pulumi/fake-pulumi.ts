@@ -25,6 +25,8 @@ export interface FakeCall {
   readonly args: string[];
   readonly cwd: string;
   readonly env: { PULUMI_BACKEND_URL?: string; PULUMI_CONFIG_PASSPHRASE?: string };
+  /** The name of every variable in the CLI's environment (what its plugins inherit). */
+  readonly envNames: string[];
   /** Contents of the file given with `--config-file` (preview) or `--file` (stack import). */
   readonly configFile?: string;
   readonly file?: string;
@@ -48,7 +50,7 @@ const flag = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 
 const words = [];
 for (const a of args) { if (a.startsWith("-") || words.length === 2) break; words.push(a); }
 const command = words.join(" ");
-const call = { command, args, cwd: process.cwd(), env: { PULUMI_BACKEND_URL: process.env.PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE } };
+const call = { command, args, cwd: process.cwd(), env: { PULUMI_BACKEND_URL: process.env.PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE }, envNames: Object.keys(process.env).sort() };
 const configFile = flag("--config-file");
 if (configFile) call.configFile = fs.readFileSync(configFile, "utf8");
 const file = flag("--file");

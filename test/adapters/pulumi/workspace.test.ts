@@ -42,6 +42,9 @@ describe("workspaceEnv", () => {
   it("passes the environment through, pins the chosen backend and skips the update check", () => {
     const env = workspaceEnv({ PULUMI_BACKEND_URL: "s3://stale", PULUMI_CONFIG_PASSPHRASE: "p", AWS_PROFILE: "dev", UNSET: undefined }, "file:///x");
     expect(env).toEqual({ PULUMI_BACKEND_URL: "file:///x", PULUMI_CONFIG_PASSPHRASE: "p", AWS_PROFILE: "dev", PULUMI_SKIP_UPDATE_CHECK: "true" });
+    // rds-echo's own secrets are not the CLI's (nor its plugins'): they reach a stack on stdin, or never.
+    const secret = workspaceEnv({ RDS_ECHO_SECRET_MASTER_PASSWORD: "pw", RDS_ECHO_SIGNER_ACCESS_KEY_ID: "AKIA", RDS_ECHO_SANDBOX_POSTGRES: "postgres://u:p@h/d", AWS_SESSION_TOKEN: "t" }, "file:///x");
+    expect(Object.keys(secret).sort()).toEqual(["AWS_SESSION_TOKEN", "PULUMI_BACKEND_URL", "PULUMI_SKIP_UPDATE_CHECK"]);
   });
 });
 

@@ -17,7 +17,16 @@ const SCRIPTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../s
 export interface RunningServer {
   readonly url: string;
   readonly password: string;
+  /** With TLS: the server's certificate and key files; rewrite them and run `FLUSH SSL` to change its certificate. */
+  readonly tlsFiles?: { readonly cert: string; readonly key: string };
   stop(): Promise<void>;
+}
+
+/** A server certificate (and its key) in PEM, and the CA that signed it. */
+export interface ServerTls {
+  readonly cert: string;
+  readonly key: string;
+  readonly ca: string;
 }
 
 /** The account servers run as: ourselves, or (as root) `postgres`/`mysql` when they exist, else `nobody`. */
@@ -94,7 +103,7 @@ export async function startPostgres(): Promise<RunningServer> {
   }
 }
 
-export async function startMariadb(): Promise<RunningServer> {
+export async function startMariadb(options: { tls?: ServerTls } = {}): Promise<RunningServer> {
   const bin = execFileSync("sh", [path.join(SCRIPTS, "mariadb.sh")], { stdio: ["ignore", "pipe", "inherit"] }).toString().trim();
   const user = account("mysql");
   const dir = scratch("rds-echo-maria-", user);
@@ -106,7 +115,15 @@ export async function startMariadb(): Promise<RunningServer> {
   const init = path.join(dir, "init.sql");
   writeFileSync(init, `CREATE USER 'echo_admin'@'%' IDENTIFIED BY '${password}';\nGRANT ALL ON *.* TO 'echo_admin'@'%' WITH GRANT OPTION;\nCREATE DATABASE app;\n`, { mode: 0o600 });
   if (user) chownSync(init, user.uid, user.gid);
-  const [cmd, args] = as(user, [path.join(bin, "mariadbd"), "--no-defaults", `--datadir=${data}`, `--port=${port}`, "--bind-address=127.0.0.1", `--socket=${path.join(dir, "sock")}`, `--pid-file=${path.join(dir, "pid")}`, `--init-file=${init}`, "--skip-log-bin"]);
+  const tlsFiles = options.tls ? { cert: path.join(dir, "server.pem"), key: path.join(dir, "server.key"), ca: path.join(dir, "ca.pem") } : undefined;
+  if (options.tls && tlsFiles) {
+    for (const [file, text] of [[tlsFiles.cert, options.tls.cert], [tlsFiles.key, options.tls.key], [tlsFiles.ca, options.tls.ca]] as const) {
+      writeFileSync(file, text, { mode: 0o600 });
+      if (user) chownSync(file, user.uid, user.gid);
+    }
+  }
+  const tlsArgs = tlsFiles ? [`--ssl-cert=${tlsFiles.cert}`, `--ssl-key=${tlsFiles.key}`, `--ssl-ca=${tlsFiles.ca}`] : [];
+  const [cmd, args] = as(user, [path.join(bin, "mariadbd"), "--no-defaults", `--datadir=${data}`, `--port=${port}`, "--bind-address=127.0.0.1", `--socket=${path.join(dir, "sock")}`, `--pid-file=${path.join(dir, "pid")}`, `--init-file=${init}`, "--skip-log-bin", ...tlsArgs]);
   const child: ChildProcess = spawn(cmd, args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
   child.stderr?.on("data", (b: Buffer) => (log += b.toString()));
@@ -121,7 +138,7 @@ export async function startMariadb(): Promise<RunningServer> {
   };
   // Ready when it accepts TCP connections.
   for (let i = 0; i < 100; i++) {
-    if (/ready for connections/.test(log)) return { url: `mysql://echo_admin:${password}@127.0.0.1:${port}/app`, password, stop };
+    if (/ready for connections/.test(log)) return { url: `mysql://echo_admin:${password}@127.0.0.1:${port}/app`, password, stop, ...(tlsFiles ? { tlsFiles } : {}) };
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 200));
   }
