@@ -9,7 +9,7 @@
 export const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 export type HandledSignal = keyof typeof SIGNAL_EXIT_CODES;
 
-const RESUME = "rerun `rds-echo up <echo>` to resume: it finishes what this run began";
+const resume = (echo: string | undefined) => `rerun \`rds-echo up ${echo ?? "<echo>"}\` to resume: it finishes what this run began`;
 
 export class Interrupt {
   readonly #controller = new AbortController();
@@ -17,6 +17,8 @@ export class Interrupt {
   readonly #exit: (code: number) => void;
   #inFlight = 0;
   #received: HandledSignal | undefined;
+  #echo: string | undefined;
+  readonly #onQuit: (() => void)[] = [];
 
   constructor(write: (text: string) => void = (text) => process.stderr.write(text), exit: (code: number) => void = (code) => process.exit(code)) {
     this.#write = write;
@@ -26,6 +28,16 @@ export class Interrupt {
   /** Aborted on the first signal while an operation is in flight. */
   get signal(): AbortSignal {
     return this.#controller.signal;
+  }
+
+  /** The echo this run works on, named in the hints (`rds-echo up <echo>`). */
+  naming(echo: string): void {
+    this.#echo = echo;
+  }
+
+  /** Runs right before a second signal quits at once (ending the CLI processes still running). */
+  onQuit(action: () => void): void {
+    this.#onQuit.push(action);
   }
 
   /** The signal that interrupted this run, if one did. */
@@ -47,15 +59,25 @@ export class Interrupt {
   readonly handle = (signal: HandledSignal): void => {
     const code = SIGNAL_EXIT_CODES[signal];
     if (this.#received !== undefined) {
-      this.#write(`\n${signal} again: quitting now. The Pulumi operation may be left unfinished (its lock too); ${RESUME}.\n`);
+      for (const action of this.#onQuit) action();
+      this.#write(
+        `\n${signal} again: quitting now, and the Pulumi CLI with it. What it had begun stays recorded as pending (a restore ` +
+          `goes on in RDS and is adopted, not restored again); its lock is released by the next run on this host; ${resume(this.#echo)}.\n`,
+      );
       return this.#exit(code);
     }
     this.#received = signal;
     if (this.#inFlight === 0) {
-      this.#write(`\n${signal}: stopped; no Pulumi operation was in flight, so nothing is half done; ${RESUME}.\n`);
+      this.#write(`\n${signal}: stopped; no Pulumi operation was in flight, so nothing is half done; ${resume(this.#echo)}.\n`);
       return this.#exit(code);
     }
-    this.#write(`\n${signal}: cancelling the Pulumi operation in flight and waiting for it to stop cleanly (signal again to quit now)…\n`);
+    // The AWS provider cannot cancel a resource step under way (the bridge's Cancel does nothing): the engine waits
+    // for it, and a restore's wait lasts as long as the restore.
+    this.#write(
+      `\n${signal}: cancelling the Pulumi operation in flight. A resource step already under way finishes first: a ` +
+        "restore goes on in RDS, and rds-echo stops when the engine lets go (for a restore, when RDS has finished it); " +
+        `\`rds-echo up ${this.#echo ?? "<echo>"}\` resumes. Signal again to quit now (the restore is then adopted by the next run)…\n`,
+    );
     this.#controller.abort();
   };
 
@@ -73,7 +95,7 @@ export class Interrupt {
 
   /** The closing line for a run whose operation was cancelled by a signal. */
   cancelledMessage(): string {
-    return `interrupted by ${this.#received}: the Pulumi operation was cancelled and its lock released; ${RESUME}`;
+    return `interrupted by ${this.#received}: the Pulumi operation was cancelled and its lock released; ${resume(this.#echo)}`;
   }
 }
 

@@ -100,8 +100,6 @@ export function restoreArgs(spec: Pick<InstanceGenerationSpec, "definition" | "g
     instanceClass: d.instance.class,
     availabilityZone: d.instance.availabilityZone,
     multiAz: d.instance.multiAz,
-    storageType: d.instance.storageType,
-    iops: d.instance.iops,
     port: d.instance.port,
     dbSubnetGroupName: d.instance.subnetGroup,
     optionGroupName: d.instance.optionGroup,
@@ -128,6 +126,11 @@ export function modificationArgs<Secret>(definition: InstanceEchoDefinition, mas
     monitoringInterval: m.monitoring?.interval,
     monitoringRoleArn: m.monitoring?.roleArn,
     deletionProtection: deletionProtectionAt(stage, m.deletionProtection),
+    // The storage is changed here, not at the restore: the provider would send it in the ModifyDBInstance that follows
+    // the restore, whose wait is bounded by the update timeout inside the create, and a storage change on a large
+    // volume takes long. As a stage of its own it is one update, waited for with timeouts.update and resumable.
+    storageType: definition.instance.storageType,
+    iops: definition.instance.iops,
   };
 }
 

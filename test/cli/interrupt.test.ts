@@ -35,4 +35,38 @@ describe("Interrupt (Ctrl-C and SIGTERM)", () => {
     release();
     await operation;
   });
+
+  it("says what a restore in flight means (it goes on in RDS; the engine waits for it), names the echo, and ends the CLI on a second signal", async () => {
+    const { interrupt, said, exits } = recording();
+    const quits: string[] = [];
+    interrupt.naming("development");
+    interrupt.onQuit(() => quits.push("killed the CLI"));
+    let release!: () => void;
+    const operation = interrupt.track(() => new Promise<void>((resolve) => (release = resolve)));
+    interrupt.handle("SIGINT");
+    expect(said.join("")).toMatch(/a restore goes on in RDS, and rds-echo stops when the engine lets go.*`rds-echo up development` resumes/s);
+    expect(quits).toEqual([]);
+    interrupt.handle("SIGINT");
+    expect(quits).toEqual(["killed the CLI"]);
+    expect(exits).toEqual([130]);
+    expect(said.join("")).toMatch(/quitting now, and the Pulumi CLI with it.*pending.*adopted, not restored again.*rds-echo up development/s);
+    release();
+    await operation;
+  });
+});
+
+describe("killRunningClis", () => {
+  it("ends every CLI process group still running, and only those", async () => {
+    const { killRunningClis, runCli } = await import("../../src/adapters/pulumi/process.js");
+    const done = await runCli("/bin/sh", ["-c", "exit 0"], { cwd: process.cwd(), env: {} });
+    expect(done.code).toBe(0);
+    const running = runCli("/bin/sh", ["-c", "sleep 30 & wait"], { cwd: process.cwd(), env: {} });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    expect(killRunningClis()).toBe(1);
+    const result = await running;
+    expect(result.code).toBe(-1);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(killRunningClis()).toBe(0);
+  });
 });

@@ -112,6 +112,29 @@ describe("kill -9 of rds-echo and everything it started", () => {
   });
 });
 
+describe("Ctrl-C during a restore", () => {
+  it("the first SIGINT says the restore goes on in RDS; a second leaves at once, no CLI left, the create pending; the next up adopts it", async () => {
+    const run = env.start(["new", "development", "--yes"], SLOW_PROVIDER);
+    let said = "";
+    run.child.stderr?.on("data", (chunk: string) => (said += chunk));
+    await waitFor("the restore", async () => (await echoInstances()).length === 1);
+    process.kill(-run.child.pid!, "SIGINT");
+    await waitFor("the first SIGINT's words", () => said.includes("a restore goes on in RDS"));
+    process.kill(-run.child.pid!, "SIGINT");
+    const stopped = await run.done;
+    expect(stopped.code, stopped.stderr).toBe(130);
+    expect(stopped.stderr).toContain("quitting now, and the Pulumi CLI with it");
+    expect(stopped.stderr).toContain("rds-echo up development");
+    for (const call of stopped.pulumiCalls) expect(alive(call.pid), `pulumi ${call.argv.join(" ")} still runs`).toBe(false);
+    const generation = await oneGeneration();
+    expect(pendingOperations(env, generation).map((p) => `${p.type} ${p.resource.urn.split("::")[2]}`)).toEqual([`creating ${INSTANCE}`]);
+    const [instance] = await echoInstances();
+
+    const next = await upGoesOn(generation, instance!.InstanceCreateTime);
+    expect(next.stdout + next.stderr).toContain(`recover ${generation}: adopting the instance the interrupted run created`);
+  });
+});
+
 describe("a restore whose provider wait fails", () => {
   it("leaves the instance out of the stack, as the real provider does; the next up adopts it, restores nothing twice and replaces nothing", async () => {
     const failed = await env.run(["up", "development", "--yes"], { RDS_ECHO_STANDIN_FAIL_CREATE_WAIT: "development-" });

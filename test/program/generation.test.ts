@@ -40,7 +40,6 @@ describe("the generation program", () => {
       instanceClass: "db.t3.medium",
       availabilityZone: "eu-west-1a",
       multiAz: false,
-      storageType: "gp3",
       port: 5432,
       dbSubnetGroupName: "development-db",
       publiclyAccessible: false,
@@ -51,6 +50,11 @@ describe("the generation program", () => {
       tags: { team: "platform", environment: "development", "echo:managed": "development", "echo:generation": GENERATION, "echo:stage": "new", "echo:snapshot": "automated:production-db-2026-11-25-03-10" },
     });
     expect(records).toEqual([]);
+  });
+
+  it("changes the storage at modified, as a stage of its own (not in the ModifyDBInstance the provider sends inside the restore)", async () => {
+    expect((await declare("new")).instance.inputs).not.toHaveProperty("storageType");
+    for (const stage of ["modified", "rebooted", "promoted", "forgotten"] as const) expect((await declare(stage)).instance.inputs).toMatchObject({ storageType: "gp3" });
   });
 
   it("writes the snapshot tag so RDS accepts it (no value starts with rds: or aws:), and reads the id back from it", async () => {
@@ -97,7 +101,7 @@ describe("the generation program", () => {
     const [fresh, modified] = [await declare("new"), await declare("modified")];
     const added = Object.keys(modified.instance.inputs).filter((k) => !(k in fresh.instance.inputs));
     expect(added.sort()).toEqual(
-      ["parameterGroupName", "vpcSecurityGroupIds", "backupRetentionPeriod", "password", "caCertIdentifier", "iamDatabaseAuthenticationEnabled", "deletionProtection"].sort(),
+      ["parameterGroupName", "vpcSecurityGroupIds", "backupRetentionPeriod", "password", "caCertIdentifier", "iamDatabaseAuthenticationEnabled", "deletionProtection", "storageType"].sort(),
     );
     expect(modified.instance.inputs).toMatchObject({
       parameterGroupName: "development-postgres16",

@@ -35,6 +35,29 @@ export interface CliRunOptions {
   readonly signal?: AbortSignal;
 }
 
+/** The CLI processes running now (each leads its own process group): what `killRunningClis` ends. */
+const RUNNING = new Set<number>();
+
+/**
+ * Ends every CLI process this process started and that still runs, with SIGKILL to its whole group (the CLI and the
+ * provider it started). For a run that quits at once (a second Ctrl-C): the CLI's checkpoint already records the
+ * operation it had begun (a pending create), which the next run adopts; an orphaned CLI would instead go on
+ * holding the stack's lock for as long as its provider waits (hours, for a restore). Returns how many it ended.
+ */
+export function killRunningClis(): number {
+  let killed = 0;
+  for (const pid of RUNNING) {
+    try {
+      process.kill(-pid, "SIGKILL");
+      killed++;
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  RUNNING.clear();
+  return killed;
+}
+
 /** Runs the CLI binary in its own process group and resolves when it exits (never rejects). */
 export function runCli(binary: string, args: readonly string[], options: CliRunOptions): Promise<CliResult> {
   return new Promise((resolve) => {
@@ -55,6 +78,7 @@ export function runCli(binary: string, args: readonly string[], options: CliRunO
       stderr += chunk;
       options.onStderr?.(chunk);
     });
+    if (child.pid !== undefined) RUNNING.add(child.pid);
     if (options.input !== undefined) child.stdin?.end(options.input);
     const interrupt = () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGINT");
@@ -66,6 +90,7 @@ export function runCli(binary: string, args: readonly string[], options: CliRunO
       spawnError = error;
     });
     child.once("close", (code) => {
+      if (child.pid !== undefined) RUNNING.delete(child.pid);
       options.signal?.removeEventListener("abort", interrupt);
       resolve({ stdout, stderr, code: code ?? -1, ...(spawnError ? { err: spawnError } : {}) });
     });

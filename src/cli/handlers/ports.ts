@@ -42,6 +42,7 @@ export interface NotifyInputs {
 export async function openPorts(command: CommandContext, definition: EchoDefinition, flags: EngineFlags, notify: NotifyInputs = {}): Promise<OpenedPorts> {
   const prompt = new TerminalPrompt();
   const output = new ReporterOutput(command.reporter);
+  interrupt.naming(definition.echo);
   const definitionFor = async (echo: string) => (echo === definition.echo ? definition : loadDefinition(command.root, echo));
   if (flags.sandbox) {
     const { createSandbox, loadWorld, saveWorld, sandboxPostgresUrl } = await import("../../adapters/sandbox/index.js");
@@ -71,12 +72,15 @@ export async function openPorts(command: CommandContext, definition: EchoDefinit
       },
     };
   }
-  const [{ createAwsPorts }, { AutomationEngine }, { ensurePulumiCli }, { RdsDatabases }] = await Promise.all([
+  const [{ createAwsPorts }, { AutomationEngine }, { ensurePulumiCli }, { RdsDatabases }, { killRunningClis }] = await Promise.all([
     import("../../adapters/aws/index.js"),
     import("../../adapters/pulumi/engine.js"),
     import("../../adapters/pulumi/cli.js"),
     import("../../adapters/database/index.js"),
+    import("../../adapters/pulumi/process.js"),
   ]);
+  // A second Ctrl-C quits at once: the CLI must not live on, holding the lock while its provider waits for hours.
+  interrupt.onQuit(killRunningClis);
   const pulumiCommand = flags.pulumiCommand ?? (await ensurePulumiCli({ install: flags.installPulumi, root: command.root }));
   const engine = new AutomationEngine({
     root: command.root,
