@@ -35,8 +35,17 @@ export interface AdoptionPlan {
   readonly skipped: readonly { readonly instance: string; readonly reason: string }[];
 }
 
-/** Inputs an adoption's first update may change: the tags, and what the provider keeps only in its state. */
-const ADOPTION_KEYS = new Set(["tags", "applyImmediately", "skipFinalSnapshot", "finalSnapshotIdentifier", "allowOverwrite"]);
+/**
+ * Inputs an adoption's first update may change: the tags (and `tagsAll`, the provider's computed copy of them, which
+ * the real provider's diff names with them), and what the provider keeps only in its state: an import leaves those
+ * unset (RDS reports none of them), and setting them changes nothing in AWS.
+ */
+const ADOPTION_KEYS = new Set(["tags", "tagsAll", "applyImmediately", "skipFinalSnapshot", "finalSnapshotIdentifier", "deleteAutomatedBackups", "allowOverwrite"]);
+
+/** The changes of an adoption's first update that would do more in AWS than set tags (refused). */
+export function beyondAdoption(changes: ChangeSet["changes"]): ChangeSet["changes"] {
+  return changes.filter((c) => c.op !== "same" && c.type !== "pulumi:providers:aws" && (c.op !== "update" || (c.keys ?? []).some((k) => !ADOPTION_KEYS.has(k))));
+}
 
 export async function planAdoption(ctx: StepContext, state: EchoState, legacyName: string): Promise<AdoptionPlan> {
   const { ports, definition } = ctx;
@@ -149,7 +158,7 @@ export async function adoptLegacy(ctx: StepContext, state: EchoState, legacyName
     await ports.engine.importGeneration(generation, settings, adoption.resources, { message });
     // The safety net: after the import, the program's first update may only set tags (the preview says so, or nothing moves).
     const check = await ports.engine.preview(generation, settings, { message });
-    const beyond = check.changes.filter((c) => c.op !== "same" && c.type !== "pulumi:providers:aws" && (c.op !== "update" || (c.keys ?? []).some((k) => !ADOPTION_KEYS.has(k))));
+    const beyond = beyondAdoption(check.changes);
     if (beyond.length > 0) {
       throw new GuardError(
         `adopt ${instance.id}: after the import, the program would ${beyond.map((c) => `${c.op} ${c.name}${c.keys?.length ? ` (${c.keys.join(", ")})` : ""}`).join("; ")}; ` +
