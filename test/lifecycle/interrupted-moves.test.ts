@@ -20,13 +20,17 @@ function cnameTarget(w: World): string | undefined {
 const instance = (w: World, id: string) => w.sandbox.world.rds.instances[id];
 const conditions = async (w: World) => (await loadEchoState(w.ports, w.definition)).generations.map((g) => g.condition);
 
-/** A promoted, B rebooted; then `up --promote` dies in A's demotion, after the provider tagged A forgotten. */
-async function demotionKilledAfterTags(w: World): Promise<{ a: string; b: string }> {
+/** A promoted; a day later B rebooted, waiting for its promotion. */
+async function promotedAndRebooted(w: World): Promise<{ a: string; b: string }> {
   const [first] = await up(w.ctx(), { promote: true, retire: false });
-  const a = first!.generation;
   w.sandbox.clock.advance(21 * HOUR);
   const [second] = await up(w.ctx(), { promote: false, retire: false });
-  const b = second!.generation;
+  return { a: first!.generation, b: second!.generation };
+}
+
+/** A promoted, B rebooted; then `up --promote` dies in A's demotion, after the provider tagged A forgotten. */
+async function demotionKilledAfterTags(w: World): Promise<{ a: string; b: string }> {
+  const { a, b } = await promotedAndRebooted(w);
   w.sandbox.faults.crashAt("rds:after-tags", a);
   await expect(up(w.ctx(), { promote: true, retire: false })).rejects.toBeInstanceOf(SimulatedCrash);
   return { a, b };
@@ -107,11 +111,7 @@ describe("a tag that disagrees with its stack", () => {
 
   it("never applies a promoted stack whose generation the live CNAME does not name: that would move the CNAME", async () => {
     const w = sandboxWorld();
-    const [first] = await up(w.ctx(), { promote: true, retire: false });
-    const a = first!.generation;
-    w.sandbox.clock.advance(21 * HOUR);
-    const [second] = await up(w.ctx(), { promote: false, retire: false });
-    const b = second!.generation;
+    const { a, b } = await promotedAndRebooted(w);
     // Route 53 changed by hand to B, and A's tag edited: re-applying A's stack at promoted would UPSERT A back.
     const record = w.sandbox.world.route53.zones.flatMap((z) => Object.values(z.records))[0]!;
     record.values = [instance(w, b)!.address!];
@@ -127,11 +127,7 @@ describe("a tag that disagrees with its stack", () => {
 describe("an interrupted promotion", () => {
   it("that died after Route 53 took the change is finished as a promotion (its stack still said rebooted), then A is demoted", async () => {
     const w = sandboxWorld();
-    const [first] = await up(w.ctx(), { promote: true, retire: false });
-    const a = first!.generation;
-    w.sandbox.clock.advance(21 * HOUR);
-    const [second] = await up(w.ctx(), { promote: false, retire: false });
-    const b = second!.generation;
+    const { a, b } = await promotedAndRebooted(w);
     // The record is created in B's stack after B's instance update: the crash comes right after the UPSERT.
     w.sandbox.faults.crashAt("engine:after-create-call");
     await expect(up(w.ctx(), { promote: true, retire: false })).rejects.toBeInstanceOf(SimulatedCrash);
