@@ -1,10 +1,11 @@
 /**
  * The waiters of internal/service/rds/cluster.go (`waitDBClusterCreated`, `waitDBClusterUpdated`,
  * `waitDBClusterDeleted`: StateChangeConf over `statusDBCluster`, find by identifier) and of cluster_instance.go
- * (`waitDBClusterInstanceCreated/Updated/Deleted` over `statusDBInstance`). Polling as in rds-wait.ts: the schema's
- * timeouts, but RDS_ECHO_STANDIN_POLL_MS between polls instead of upstream's 10–30 s (moto answers at once).
+ * (`waitDBClusterInstanceCreated/Updated/Deleted` over `statusDBInstance`). Polling as in rds-wait.ts: the operation's
+ * custom timeout or the schema's, but RDS_ECHO_STANDIN_POLL_MS between polls instead of upstream's 10–30 s (moto answers at once).
  * GUESS: ContinuousTargetOccurence 1 for clusters (upstream sets none on the cluster waiters).
  */
+import { timeoutMs } from "./operation-timeouts.js";
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, type DBCluster, type DBInstance, type RDSClient } from "@aws-sdk/client-rds";
 import { isNotFound } from "./rds-wait.js";
 import { sleep } from "./values.js";
@@ -73,21 +74,21 @@ async function waitFor<T>(what: string, find: () => Promise<T | undefined>, stat
 
 export async function waitClusterAvailable(rds: RDSClient, identifier: string, phase: "created" | "updated"): Promise<DBCluster> {
   const pending = phase === "created" ? CLUSTER_CREATED_PENDING : CLUSTER_UPDATED_PENDING;
-  const found = await waitFor(`RDS Cluster (${identifier}) ${phase}`, () => findCluster(rds, identifier), (c) => c.Status ?? "", pending, "available", CLUSTER_TIMEOUTS_MS.create);
+  const found = await waitFor(`RDS Cluster (${identifier}) ${phase}`, () => findCluster(rds, identifier), (c) => c.Status ?? "", pending, "available", timeoutMs(phase === "created" ? "create" : "update", phase === "created" ? CLUSTER_TIMEOUTS_MS.create : CLUSTER_TIMEOUTS_MS.update));
   if (!found) throw new Error(`RDS Cluster (${identifier}) not found`);
   return found;
 }
 
 export async function waitClusterDeleted(rds: RDSClient, identifier: string): Promise<void> {
-  await waitFor(`RDS Cluster (${identifier}) delete`, () => findCluster(rds, identifier), (c) => c.Status ?? "", CLUSTER_DELETED_PENDING, undefined, CLUSTER_TIMEOUTS_MS.delete);
+  await waitFor(`RDS Cluster (${identifier}) delete`, () => findCluster(rds, identifier), (c) => c.Status ?? "", CLUSTER_DELETED_PENDING, undefined, timeoutMs("delete", CLUSTER_TIMEOUTS_MS.delete));
 }
 
 export async function waitClusterInstanceAvailable(rds: RDSClient, identifier: string): Promise<DBInstance> {
-  const found = await waitFor(`RDS Cluster Instance (${identifier})`, () => findClusterInstance(rds, identifier), (i) => i.DBInstanceStatus ?? "", INSTANCE_AVAILABLE_PENDING, "available", CLUSTER_INSTANCE_TIMEOUTS_MS.create);
+  const found = await waitFor(`RDS Cluster Instance (${identifier})`, () => findClusterInstance(rds, identifier), (i) => i.DBInstanceStatus ?? "", INSTANCE_AVAILABLE_PENDING, "available", timeoutMs("create", CLUSTER_INSTANCE_TIMEOUTS_MS.create));
   if (!found) throw new Error(`RDS Cluster Instance (${identifier}) not found`);
   return found;
 }
 
 export async function waitClusterInstanceDeleted(rds: RDSClient, identifier: string): Promise<void> {
-  await waitFor(`RDS Cluster Instance (${identifier}) delete`, () => findClusterInstance(rds, identifier), (i) => i.DBInstanceStatus ?? "", INSTANCE_DELETED_PENDING, undefined, CLUSTER_INSTANCE_TIMEOUTS_MS.delete);
+  await waitFor(`RDS Cluster Instance (${identifier}) delete`, () => findClusterInstance(rds, identifier), (i) => i.DBInstanceStatus ?? "", INSTANCE_DELETED_PENDING, undefined, timeoutMs("delete", CLUSTER_INSTANCE_TIMEOUTS_MS.delete));
 }

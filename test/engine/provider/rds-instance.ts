@@ -25,6 +25,7 @@ import { IMPORT_DEFAULTS, importInputs, passthroughFrom, readOutputs } from "./r
 import { checkPointInTime, pointInTimeBlock, pointInTimeRequests } from "./rds-instance-point-in-time.js";
 import { restoreRequests, updateRequest } from "./rds-instance-requests.js";
 import { INSTANCE_INPUTS, INSTANCE_RULES } from "./rds-instance-schema.js";
+import { timeoutMs } from "./operation-timeouts.js";
 import { failWaitForTest, findInstance, isNotFound, pauseAfterTags, TIMEOUTS_MS, waitAvailable, waitDeleted } from "./rds-wait.js";
 import { managedTags, tagChanges, tagsToList } from "./tags.js";
 import { containsUnknown, isRecord, numberOf, plainBag, stringMapOf, stringOf, type PropertyBag } from "./values.js";
@@ -129,7 +130,7 @@ export async function createInstance(ctx: ProviderContext, inputs: PropertyBag):
   let id: string;
   try {
     await failWaitForTest(identifier);
-    const restored = await waitAvailable(rds, identifier, TIMEOUTS_MS.create);
+    const restored = await waitAvailable(rds, identifier, timeoutMs("create", TIMEOUTS_MS.create));
     id = resourceId ?? restored.DbiResourceId ?? identifier;
   } catch (error) {
     throw describeAwsError(`waiting for RDS DB Instance (${identifier}) create`, error);
@@ -194,7 +195,7 @@ export async function updateInstance(ctx: ProviderContext, id: string, olds: Pro
     await rds.send(new ModifyDBInstanceCommand(modify)).catch((error: unknown) => {
       throw describeAwsError(`updating RDS DB Instance (${identifier})`, error);
     });
-    await waitAvailable(rds, id, TIMEOUTS_MS.update, renamed);
+    await waitAvailable(rds, id, timeoutMs("update", TIMEOUTS_MS.update), renamed);
   }
   const instance = await findInstance(rds, id, renamed);
   if (!instance) throw new Error(`reading RDS DB Instance (${identifier}): not found after update`);
@@ -236,7 +237,7 @@ export async function deleteInstance(ctx: ProviderContext, id: string, props: Pr
     const alreadyDeleting = error instanceof Error && error.name === "InvalidDBInstanceState" && error.message.includes("is already being deleted");
     if (!alreadyDeleting) throw describeAwsError(`deleting RDS DB Instance (${identifier})`, error);
   }
-  await waitDeleted(rds, id, TIMEOUTS_MS.delete, identifier);
+  await waitDeleted(rds, id, timeoutMs("delete", TIMEOUTS_MS.delete), identifier);
 }
 
 /**

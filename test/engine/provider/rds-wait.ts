@@ -8,8 +8,8 @@
  * waits RDS_ECHO_STANDIN_FIRST_POLL_MS (default 0) and polls every RDS_ECHO_STANDIN_POLL_MS (default 250 ms), so a
  * suite against moto takes seconds. A case that must catch the provider mid-operation (a kill during a create or an
  * update) sets the first delay: moto makes an instance available at once, where real RDS takes minutes. The timeouts are
- * the schema's defaults (create 40 min, update 80 min, delete 60 min): @pulumi/pulumi/provider does not pass a
- * resource's customTimeouts to a Node provider.
+ * the resource's custom ones for the operation in flight (operation-timeouts.ts: the engine sends them in the request),
+ * else the schema's defaults (create 40 min, update 80 min, delete 60 min).
  */
 import { DescribeDBInstancesCommand, type DBInstance, type RDSClient } from "@aws-sdk/client-rds";
 import { sleep } from "./values.js";

@@ -13,9 +13,11 @@
  * its planned state, see `planUpdate`; a previewed create, its inputs), gives an import's Read (no properties) an empty state, which the SDK's Read handler cannot do without,
  * records each Read request's `inputs` (read-inputs.ts), which the SDK's server also drops, and puts the
  * changed property names of a Diff into its response (`diffs`): the SDK's DiffResult has no field for them, while the
- * real provider (the bridge) reports them and the engine passes them on in its events.
+ * real provider (the bridge) reports them and the engine passes them on in its events. And it hands each Create,
+ * Update and Delete's custom timeout to the provider's waits (operation-timeouts.ts).
  */
 import { createRequire } from "node:module";
+import { withOperationTimeout } from "./operation-timeouts.js";
 
 interface ReadRequest {
   getId(): string;
@@ -44,6 +46,8 @@ interface JsStruct {
 }
 interface PreviewRequest {
   getPreview(): boolean;
+  /** The resource's custom timeout for this operation, in seconds (0: none). */
+  getTimeout?(): number;
   getUrn(): string;
   getProperties?(): JsStruct;
   getOlds?(): JsStruct;
@@ -89,7 +93,7 @@ export function hookServer(hooks: ServerHooks): void {
     const create = implementation["create"];
     if (typeof create === "function") {
       implementation["create"] = function (this: unknown, call: { request: PreviewRequest }, callback: Respond) {
-        if (!call.request.getPreview()) return (create as (c: unknown, cb: Respond) => unknown).call(this, call, callback);
+        if (!call.request.getPreview()) return withOperationTimeout("create", call.request.getTimeout?.(), () => (create as (c: unknown, cb: Respond) => unknown).call(this, call, callback));
         // A previewed create: the inputs as the state, exactly what the engine does for a provider without previews
         // (the bridge's planned state has the computed attributes unknown; either way they are unknown to the program).
         const response = new proto.CreateResponse();
@@ -101,7 +105,7 @@ export function hookServer(hooks: ServerHooks): void {
     const update = implementation["update"];
     if (typeof update === "function") {
       implementation["update"] = function (this: unknown, call: { request: PreviewRequest }, callback: Respond) {
-        if (!call.request.getPreview()) return (update as (c: unknown, cb: Respond) => unknown).call(this, call, callback);
+        if (!call.request.getPreview()) return withOperationTimeout("update", call.request.getTimeout?.(), () => (update as (c: unknown, cb: Respond) => unknown).call(this, call, callback));
         try {
           const response = new proto.UpdateResponse();
           response.setProperties(fromJs(hooks.planUpdate(call.request.getUrn(), call.request.getOlds!().toJavaScript(), call.request.getNews!().toJavaScript())));
@@ -109,6 +113,12 @@ export function hookServer(hooks: ServerHooks): void {
         } catch (error) {
           callback(error);
         }
+      };
+    }
+    const remove = implementation["delete"];
+    if (typeof remove === "function") {
+      implementation["delete"] = function (this: unknown, call: { request: { getTimeout?(): number } }, callback: Respond) {
+        return withOperationTimeout("delete", call.request.getTimeout?.(), () => (remove as (c: unknown, cb: Respond) => unknown).call(this, call, callback));
       };
     }
     const read = implementation["read"];
