@@ -57,6 +57,18 @@ export interface GenerationSettings {
    * `rolled-back` mark. Such a generation is never promoted again by anything automatic, and is no default rollback target.
    */
   readonly rolledBack?: string;
+  /**
+   * The open approval request of this generation (`promote --request`): its id, approvers (comma-separated, in
+   * order), approvals required, when it was opened and when it expires (ISO 8601, whole seconds). Recorded here, where
+   * only the driver writes (an update of its own, `request approval <generation> (<id>)`, in the stack's history), and
+   * never on the instance: a tag anyone with tagging rights can write proves nothing. The program declares nothing
+   * from these.
+   */
+  readonly approvalRequest?: string;
+  readonly approvalApprovers?: string;
+  readonly approvalRequired?: number;
+  readonly approvalOpened?: string;
+  readonly approvalExpires?: string;
 }
 
 /** A live resource to import into a generation's stack, under the logical name the program declares it with. */
@@ -404,8 +416,13 @@ export interface DnsPort {
 
 /** Promotion approval without a service: links signed by the dedicated signer principal, and the e-mails. */
 export interface ApprovalPort {
-  /** Approve and cancel links for each approver, valid until the request expires. */
+  /**
+   * Approve and cancel links for each approver, valid until the request expires, each setting its decision's proof
+   * (src/approval/proof.ts).
+   */
   links(request: ApprovalRequest, instanceArn: string, now: Date): Promise<ApproverLinks[]>;
+  /** The value each decision key of the request must carry to count (computed with the decision key, never shown). */
+  proofs(request: ApprovalRequest): Promise<ReadonlyMap<string, string>>;
   /** Sends one message per approver. */
   send(messages: readonly ApprovalEmailInput[]): Promise<void>;
 }

@@ -7,6 +7,7 @@ import { Sha256 } from "@aws-crypto/sha256-js";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { UsageError } from "../errors.js";
+import { decisionValue } from "./proof.js";
 import { type ApprovalDecision, type ApprovalRequest, approvalTagKey, MAX_REQUEST_SECONDS, RDS_API_VERSION } from "./requests.js";
 
 export { RDS_API_VERSION } from "./requests.js";
@@ -20,11 +21,13 @@ export interface SigningCredentials {
 
 export interface PresignApprovalLinkInput {
   region: string;
-  /** `arn:aws:rds:<region>:<account>:db:<generation>`. */
+  /** `arn:aws:rds:<region>:<account>:db:<generation>`, or `…:cluster:<generation>` for a cluster echo. */
   instanceArn: string;
   requestId: string;
   approver: string;
   decision: ApprovalDecision;
+  /** The tag value the link sets: the decision with its proof (proof.ts `decisionValue`). */
+  value: string;
   /** 1..604800 (7 days, the SigV4 maximum). */
   expiresInSeconds: number;
   credentials: SigningCredentials;
@@ -36,23 +39,25 @@ export interface PresignApprovalLinkInput {
 /** RFC 3986 encoding for the URL (kept apart from verify.ts, which must share nothing with the signing side). */
 const encode = (value: string) => encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-const INSTANCE_ARN = /^arn:aws[a-z-]*:rds:(?<region>[a-z0-9-]+):\d{12}:db:[a-z][a-z0-9-]*$/;
+/** A generation's DB instance, or (a cluster echo) its Aurora cluster: approval tags go on what the echo promotes. */
+const RESOURCE_ARN = /^arn:aws[a-z-]*:rds:(?<region>[a-z0-9-]+):\d{12}:(db|cluster):[a-z][a-z0-9-]*$/;
 
 /** The query parameters of AddTagsToResource setting one approval tag, before signing. */
-export function approvalQuery(instanceArn: string, requestId: string, approver: string, decision: ApprovalDecision): Record<string, string> {
+export function approvalQuery(instanceArn: string, requestId: string, approver: string, decision: ApprovalDecision, value: string): Record<string, string> {
   return {
     Action: "AddTagsToResource",
     Version: RDS_API_VERSION,
     ResourceName: instanceArn,
     "Tags.Tag.1.Key": approvalTagKey(requestId, approver, decision),
-    "Tags.Tag.1.Value": decision,
+    // The value is signed with the rest: whoever holds the link can set this one tag to this one value, nothing else.
+    "Tags.Tag.1.Value": value,
   };
 }
 
-/** A presigned URL that, when opened, sets `echo:approval:<requestId>:<approver>` = decision on the instance. */
+/** A presigned URL that, when opened, sets `echo:approval:<requestId>:<approver>` = the decision's proof on the instance. */
 export async function presignApprovalLink(input: PresignApprovalLinkInput): Promise<string> {
-  const arn = INSTANCE_ARN.exec(input.instanceArn);
-  if (!arn) throw new UsageError(`"${input.instanceArn}" is not an RDS DB instance ARN (arn:aws:rds:<region>:<account>:db:<name>)`);
+  const arn = RESOURCE_ARN.exec(input.instanceArn);
+  if (!arn) throw new UsageError(`"${input.instanceArn}" is not an RDS DB instance or cluster ARN (arn:aws:rds:<region>:<account>:db:<name> or …:cluster:<name>)`);
   if (arn.groups?.["region"] !== input.region) {
     throw new UsageError(`instance ${input.instanceArn} is not in ${input.region}; links must be signed for the instance's region`);
   }
@@ -61,7 +66,8 @@ export async function presignApprovalLink(input: PresignApprovalLinkInput): Prom
     throw new UsageError(`approval links expire after 1..${MAX_REQUEST_SECONDS} seconds (7 days); got ${expiresIn}`);
   }
   const endpoint = new URL(input.endpoint ?? `https://rds.${input.region}.amazonaws.com`);
-  const query = approvalQuery(input.instanceArn, input.requestId, input.approver, input.decision);
+  if (!input.value.startsWith(`${input.decision}.`)) throw new Error(`presignApprovalLink: the value must be the ${input.decision} proof`);
+  const query = approvalQuery(input.instanceArn, input.requestId, input.approver, input.decision, input.value);
   const request = new HttpRequest({
     method: "GET",
     protocol: endpoint.protocol,
@@ -89,16 +95,25 @@ export interface ApproverLinks {
 
 /**
  * Approve and cancel links for every approver of a request, valid until the request expires (never longer, so a
- * link cannot outlive its request). Throws a `UsageError` when the request has already expired.
+ * link cannot outlive its request), each setting its decision's proof under `decisionKey`. Throws a `UsageError`
+ * when the request has already expired.
  */
 export async function approvalLinks(
   request: ApprovalRequest,
-  options: { region: string; instanceArn: string; credentials: SigningCredentials; now: Date; endpoint?: string },
+  options: { region: string; instanceArn: string; credentials: SigningCredentials; decisionKey: string; now: Date; endpoint?: string },
 ): Promise<ApproverLinks[]> {
   const expiresInSeconds = Math.floor((request.expiresAt.getTime() - options.now.getTime()) / 1000);
   if (expiresInSeconds < 1) throw new UsageError(`approval request ${request.id} has expired; open a new one`);
+  const { decisionKey, ...signing } = options;
   const link = (approver: string, decision: ApprovalDecision) =>
-    presignApprovalLink({ ...options, requestId: request.id, approver, decision, expiresInSeconds: Math.min(expiresInSeconds, MAX_REQUEST_SECONDS) });
+    presignApprovalLink({
+      ...signing,
+      requestId: request.id,
+      approver,
+      decision,
+      value: decisionValue(decisionKey, request.generation, request.id, approver, decision),
+      expiresInSeconds: Math.min(expiresInSeconds, MAX_REQUEST_SECONDS),
+    });
   return Promise.all(
     request.approvers.map(async (approver) => ({ approver, approve: await link(approver, "approved"), cancel: await link(approver, "cancelled") })),
   );

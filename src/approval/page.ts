@@ -63,10 +63,11 @@ function script(patterns: readonly string[]): string {
   if (!allowed.some(function (r) { return r.test(target); })) return refuse("This is not an rds-echo approval link; nothing was done.");
   var query = new URL(target).searchParams;
   var parts = (query.get("Tags.Tag.1.Key") || "").split(":");
-  var value = query.get("Tags.Tag.1.Value");
-  // What the button says must be what the link does: the tag value decides, and the fragment must agree with it.
-  var approve = value === "approved";
-  if (query.get("Action") !== "AddTagsToResource" || parts[0] !== "echo" || parts[1] !== "approval" || (approve ? "approve" : value === "cancelled" ? "cancel" : "") !== match[1]) {
+  // The value is the decision and its proof (\`approved.<64 hex>\`): what the button says must be what the link does,
+  // so the value's decision decides, and the fragment must agree with it.
+  var value = /^(approved|cancelled)\\.[0-9a-f]{64}$/.exec(query.get("Tags.Tag.1.Value") || "");
+  var approve = value !== null && value[1] === "approved";
+  if (query.get("Action") !== "AddTagsToResource" || parts[0] !== "echo" || parts[1] !== "approval" || !value || (approve ? "approve" : "cancel") !== match[1]) {
     return refuse("This is not an rds-echo approval link; nothing was done.");
   }
   var resource = query.get("ResourceName") || "";

@@ -1,12 +1,15 @@
 /**
- * Promotion approval requests and the decisions on them, all stored as tags on the generation's own DB instance, so
- * approval needs no service, table or queue: a signed link sets one `echo:approval:<requestId>:<approver>` tag, and
- * rds-echo reads the instance's tags before it promotes. Pure: no AWS, no clock, no randomness of its own.
+ * Promotion approval requests and the decisions on them. The request (id, approvers, how many, expiry) is what the
+ * driver recorded in the generation's stack settings, where only the driver writes; a decision is one tag on the
+ * generation's own instance (or cluster), set by a signed link: `echo:approval:<requestId>:<approver>` =
+ * `approved.<proof>`. Anyone with tagging rights can write a tag, so a decision counts only when its value is the
+ * proof (proof.ts) the driver expects for that key: a value only a link the signer made for that request and approver
+ * carries. Pure: no AWS, no clock, no randomness of its own; the expected proofs are passed in.
  *
  * RDS tag rules shape the encoding: keys are at most 128 characters, values at most 256, and both may contain only
- * letters, digits, white space and `_ . : / = + - @` — so no JSON, no `;`, no `,` in anything stored here.
+ * letters, digits, white space and `_ . : / = + - @`.
  */
-import { UsageError } from "../errors.js";
+import { GuardError, UsageError } from "../errors.js";
 
 /** An approval request for promoting one generation: who may approve, how many must, until when. */
 export interface ApprovalRequest {
@@ -25,24 +28,27 @@ export interface ApprovalRequest {
 /** What an approver decided by clicking a link. */
 export type ApprovalDecision = "approved" | "cancelled";
 
-/** One decision tag, parsed. */
+/** One decision tag, parsed (not yet proven: see `evaluateApproval`). */
 export interface ApprovalTag {
   requestId: string;
   approver: string;
   decision: ApprovalDecision;
 }
 
-/** Where approval of one generation stands, as read from that generation's instance tags. */
+/** Where approval of one generation stands: its stack's request, and the proven decisions on its instance's tags. */
 export interface ApprovalStatus {
-  /** The open request: the newest one for this generation; absent when none was opened. */
+  /** The open request, as the generation's stack settings record it; absent when none was opened. */
   request?: ApprovalRequest;
   /** Listed approvers who approved the open request (each once), in the request's approver order. */
   approvedBy: string[];
   /** Listed approvers who cancelled the open request; any one of them blocks it. */
   cancelledBy: string[];
   expired: boolean;
-  /** Ids of older requests for this generation; their decisions never count. */
-  superseded: string[];
+  /**
+   * Decision tags for the open request that prove nothing (a hand-written value, an unlisted approver, a value copied
+   * from another key): they never count, and `approvals` names them.
+   */
+  ignored: string[];
   granted: boolean;
   /** A sentence saying what stands between this generation and promotion; empty when granted. */
   missing: string;
@@ -53,8 +59,13 @@ export const RDS_API_VERSION = "2014-10-31";
 
 /** Tag key prefix of decisions; the link-signing principal may set only keys under it (see policy.ts). */
 export const APPROVAL_TAG_PREFIX = "echo:approval:";
-/** Tag key prefix of request metadata; written by rds-echo itself, never by a link. */
+/**
+ * Tag key prefix of the request tags earlier versions wrote (the request then lived on the instance). Never read any
+ * more: opening a request removes them.
+ */
 export const REQUEST_TAG_PREFIX = "echo:request:";
+/** When rds-echo first saw each decision of a request (`echo:seen:<request>`): RDS tags carry no time. A display aid. */
+export const SEEN_TAG_PREFIX = "echo:seen:";
 /** SigV4 presigned URLs live at most 7 days, so a request cannot outlive its links. */
 export const MAX_REQUEST_SECONDS = 7 * 24 * 60 * 60;
 export const MAX_APPROVERS = 20;
@@ -70,12 +81,13 @@ export const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
  */
 export const APPROVER_EMAIL = /^[a-z0-9._+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/;
 const REQUEST_ID = /^r\d{8}t\d{4}-[a-z0-9]{4}$/;
-const DECISIONS: readonly string[] = ["approved", "cancelled"];
+/** A decision tag's value: the decision, a dot, and the proof (64 hex digits, see proof.ts). */
+const DECISION_VALUE = /^(approved|cancelled)\.[0-9a-f]{64}$/;
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
 /** ISO 8601 to the second, `2026-11-25T12:30:00Z`: what request tags store (milliseconds would only cost length). */
-function isoSeconds(at: Date): string {
+export function isoSeconds(at: Date): string {
   return at.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
@@ -103,9 +115,13 @@ export function approvalTagKey(requestId: string, approver: string, decision: Ap
 
 const CANCEL_SUFFIX = ":cancel";
 
-/** A decision tag, or undefined for any other tag or an unknown value (a hand-set tag never counts by accident). */
+/**
+ * A decision tag, or undefined for any other tag or a value that is not a decision with a proof (`approved.<hex>`),
+ * so a hand-set `approved` never counts by accident. The proof itself is checked by `evaluateApproval`.
+ */
 export function parseApprovalTag(key: string, value: string): ApprovalTag | undefined {
-  if (!key.startsWith(APPROVAL_TAG_PREFIX) || !DECISIONS.includes(value)) return undefined;
+  const decision = DECISION_VALUE.exec(value)?.[1] as ApprovalDecision | undefined;
+  if (!key.startsWith(APPROVAL_TAG_PREFIX) || !decision) return undefined;
   const rest = key.slice(APPROVAL_TAG_PREFIX.length);
   const colon = rest.indexOf(":");
   if (colon <= 0) return undefined;
@@ -113,8 +129,15 @@ export function parseApprovalTag(key: string, value: string): ApprovalTag | unde
   const cancelKey = rest.endsWith(CANCEL_SUFFIX);
   const approver = rest.slice(colon + 1, cancelKey ? -CANCEL_SUFFIX.length : undefined).toLowerCase();
   if (!REQUEST_ID.test(requestId) || !APPROVER_EMAIL.test(approver)) return undefined;
-  if (cancelKey && value !== "cancelled") return undefined;
-  return { requestId, approver, decision: value as ApprovalDecision };
+  if (cancelKey !== (decision === "cancelled")) return undefined;
+  return { requestId, approver, decision };
+}
+
+/** The request id a decision key names (`echo:approval:<id>:…`), or undefined for any other key. */
+export function requestIdOfKey(key: string): string | undefined {
+  if (!key.startsWith(APPROVAL_TAG_PREFIX)) return undefined;
+  const rest = key.slice(APPROVAL_TAG_PREFIX.length);
+  return rest.slice(0, rest.indexOf(":") < 0 ? undefined : rest.indexOf(":"));
 }
 
 /** Normalizes and validates a new request; the one way to make an `ApprovalRequest` from user input. */
@@ -143,7 +166,7 @@ export function openRequest(input: {
 /**
  * Throws a `UsageError` saying what to fix when the request cannot be stored or signed: approvers must be 1..20
  * unique, tag-safe e-mail addresses; required 1..approvers; expiry after creation and at most 7 days later; every
- * tag key and value within RDS limits.
+ * decision tag key within RDS limits.
  */
 export function validateRequest(request: ApprovalRequest): void {
   const { id, generation, approvers, required } = request;
@@ -179,105 +202,60 @@ export function validateRequest(request: ApprovalRequest): void {
   if (seconds > MAX_REQUEST_SECONDS) {
     throw new UsageError(`approval request: expiry is at most 7 days (${MAX_REQUEST_SECONDS} s, the limit of signed links); got ${seconds} s`);
   }
-  const value = requestTagValue(request);
-  if (value.length > MAX_TAG_VALUE_LENGTH) {
-    throw new UsageError(
-      `approval request: ${approvers.length} approvers do not fit in one RDS tag value ` +
-        `(${value.length} of ${MAX_TAG_VALUE_LENGTH} characters); name fewer or shorter addresses`,
-    );
-  }
-  if (!TAG_CHARACTERS.test(value)) throw new UsageError(`approval request: "${value}" is not a valid RDS tag value`);
-}
-
-/** `gen=<generation> req=<n> at=<iso> exp=<iso> by=<a1>/<a2>`: space and `/` because RDS forbids `;` and `,`. */
-function requestTagValue(request: ApprovalRequest): string {
-  return [
-    `gen=${request.generation}`,
-    `req=${request.required}`,
-    `at=${isoSeconds(request.createdAt)}`,
-    `exp=${isoSeconds(request.expiresAt)}`,
-    `by=${request.approvers.join("/")}`,
-  ].join(" ");
-}
-
-/** The tags that store a request on its generation's instance: `echo:request:<id>` = compact metadata. Validates first. */
-export function requestTags(request: ApprovalRequest): Record<string, string> {
-  validateRequest(request);
-  return { [`${REQUEST_TAG_PREFIX}${request.id}`]: requestTagValue(request) };
-}
-
-/** Every well-formed request in the tags, oldest first; malformed or hand-edited ones are skipped, never guessed at. */
-export function parseRequests(tags: Readonly<Record<string, string>>): ApprovalRequest[] {
-  const requests: ApprovalRequest[] = [];
-  for (const [key, value] of Object.entries(tags)) {
-    if (!key.startsWith(REQUEST_TAG_PREFIX)) continue;
-    const request = parseRequestValue(key.slice(REQUEST_TAG_PREFIX.length), value);
-    if (request) requests.push(request);
-  }
-  return requests.sort(byAge);
-}
-
-function parseRequestValue(id: string, value: string): ApprovalRequest | undefined {
-  const fields = new Map<string, string>();
-  for (const part of value.split(" ")) {
-    const eq = part.indexOf("=");
-    if (eq <= 0 || fields.has(part.slice(0, eq))) return undefined;
-    fields.set(part.slice(0, eq), part.slice(eq + 1));
-  }
-  const gen = fields.get("gen");
-  const req = fields.get("req");
-  const at = fields.get("at");
-  const exp = fields.get("exp");
-  const by = fields.get("by");
-  if (gen === undefined || req === undefined || at === undefined || exp === undefined || by === undefined) return undefined;
-  if (!/^\d+$/.test(req)) return undefined;
-  const request: ApprovalRequest = {
-    id,
-    generation: gen,
-    approvers: by.split("/"),
-    required: Number(req),
-    createdAt: new Date(at),
-    expiresAt: new Date(exp),
-  };
-  if (Number.isNaN(request.createdAt.getTime()) || Number.isNaN(request.expiresAt.getTime())) return undefined;
-  try {
-    validateRequest(request);
-  } catch {
-    return undefined;
-  }
-  return request;
-}
-
-/** Oldest first: by creation time, then by id so two requests in the same second still have one order. */
-function byAge(a: ApprovalRequest, b: ApprovalRequest): number {
-  return a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /**
- * Whether the generation may be promoted, from the tags of that generation's own instance.
- * The open request is the newest request for this generation; older ones are superseded and their decisions ignored.
- * Only listed approvers count, each once; any cancel blocks; an expired request is never granted; a request for
- * another generation (a tag copied over, say) is never taken for this one.
+ * Opening a request supersedes the one the stack records, which must be older than now: a request opened in the same
+ * second, or by a host whose clock is behind, would otherwise leave two requests whose order nobody can tell, and the
+ * older one's leaked links and cancels might keep counting. Throws a `GuardError` (exit 2) saying so.
  */
-export function evaluateApproval(tags: Readonly<Record<string, string>>, generation: string, now: Date): ApprovalStatus {
-  const requests = parseRequests(tags).filter((r) => r.generation === generation);
-  const request = requests.at(-1);
-  if (!request) {
+export function assertSupersedes(existing: ApprovalRequest | undefined, now: Date): void {
+  if (!existing) return;
+  const nowSeconds = Math.floor(now.getTime() / 1000) * 1000;
+  if (existing.createdAt.getTime() < nowSeconds) return;
+  throw new GuardError(
+    `approval request ${existing.id} for ${existing.generation} was opened at ${isoSeconds(existing.createdAt)}, not before now ` +
+      `(${isoSeconds(new Date(nowSeconds))}); a new request must be newer than the one it supersedes. Retry in a second, ` +
+      "or check this host's clock",
+  );
+}
+
+/**
+ * Where approval of a generation stands. The request is the stack's (nothing on the instance can open, widen or
+ * prolong one). A decision counts only when its tag names that request and a listed approver and its value is the
+ * proof `proofs` expects for its key; each approver counts once; any proven cancel blocks; an expired request is never
+ * granted.
+ * @param proofs the value each decision key of the request must carry, from the approval port (see proof.ts)
+ */
+export function evaluateApproval(input: {
+  readonly generation: string;
+  readonly request: ApprovalRequest | undefined;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly proofs: ReadonlyMap<string, string>;
+  readonly now: Date;
+}): ApprovalStatus {
+  const { generation, request, tags, proofs, now } = input;
+  if (!request || request.generation !== generation) {
     return {
       approvedBy: [],
       cancelledBy: [],
       expired: false,
-      superseded: [],
+      ignored: [],
       granted: false,
       missing: `no approval request is open for ${generation}; open one to send approval links`,
     };
   }
-  const superseded = requests.slice(0, -1).map((r) => r.id);
   const decisions = new Map<string, ApprovalDecision>();
+  const ignored: string[] = [];
   for (const [key, value] of Object.entries(tags)) {
+    if (requestIdOfKey(key) !== request.id) continue;
     const tag = parseApprovalTag(key, value);
-    if (!tag || tag.requestId !== request.id || !request.approvers.includes(tag.approver)) continue;
-    // One key per approver and request, so at most one decision each; should case variants collide, cancel wins.
+    const expected = proofs.get(key);
+    if (!tag || !request.approvers.includes(tag.approver) || expected === undefined || expected !== value) {
+      ignored.push(key);
+      continue;
+    }
+    // One key per approver and decision; a cancel has a key of its own and always wins.
     if (decisions.get(tag.approver) !== "cancelled") decisions.set(tag.approver, tag.decision);
   }
   const approvedBy = request.approvers.filter((a) => decisions.get(a) === "approved");
@@ -297,20 +275,18 @@ export function evaluateApproval(tags: Readonly<Record<string, string>>, generat
       `${needed} more approval${needed === 1 ? "" : "s"} needed from ${pending.join(", ")} ` +
       `(expires ${isoMinutes(request.expiresAt)})`;
   }
-  return { request, approvedBy, cancelledBy, expired, superseded, granted, missing };
+  return { request, approvedBy, cancelledBy, expired, ignored, granted, missing };
 }
 
 /**
- * Keys of tags that no longer matter for this generation: superseded requests and decisions on them.
- * RDS allows 50 tags per resource, so rds-echo should remove these when it opens a new request.
+ * Keys of every approval tag that is not the given request's own: decisions on (and the `seen` record of) any other
+ * request, well-formed or not, and the request tags of earlier versions. Opening a request removes them, so nothing
+ * of an earlier request is left to count or to take RDS's 50-tag budget.
  */
-export function supersededTagKeys(tags: Readonly<Record<string, string>>, generation: string): string[] {
-  const { superseded } = evaluateApproval(tags, generation, new Date(0));
-  const stale = new Set(superseded);
+export function staleApprovalTagKeys(tags: Readonly<Record<string, string>>, keep: string): string[] {
   return Object.keys(tags).filter((key) => {
-    if (key.startsWith(REQUEST_TAG_PREFIX)) return stale.has(key.slice(REQUEST_TAG_PREFIX.length));
-    if (!key.startsWith(APPROVAL_TAG_PREFIX)) return false;
-    const rest = key.slice(APPROVAL_TAG_PREFIX.length);
-    return stale.has(rest.slice(0, rest.indexOf(":")));
+    if (key.startsWith(REQUEST_TAG_PREFIX)) return true;
+    if (key.startsWith(SEEN_TAG_PREFIX)) return key !== `${SEEN_TAG_PREFIX}${keep}`;
+    return key.startsWith(APPROVAL_TAG_PREFIX) && requestIdOfKey(key) !== keep;
   });
 }

@@ -1,19 +1,22 @@
 /**
- * Promotion approval by signed links, with no service to run. `promote --request` opens a request on the rebooted
- * generation (stored as tags on its own instance) and hands out presigned AddTagsToResource links; a click sets one
- * `echo:approval:<request>:<approver>` tag; `promote` reads the tags and proceeds only when the open request is
- * granted. A cancel always wins, an expired or superseded request never counts, and a request is bound to one
- * generation: approvals read from A's instance can never promote B.
+ * Promotion approval by signed links, with no service to run. `promote --request` records a request in the rebooted
+ * generation's stack settings (an update of its own, so the stack's history shows who asked when) and hands out
+ * presigned AddTagsToResource links; a click sets one `echo:approval:<request>:<approver>` tag whose value carries a
+ * proof only the driver can make (src/approval/proof.ts); `promote` reads the stack's request and the instance's
+ * tags and proceeds only when the request is granted by proven decisions. A cancel always wins, an expired request
+ * never counts, a new request supersedes the old one (whose tags go), and a request is bound to one generation:
+ * approvals read from A's instance can never promote B.
  */
 import { randomBytes } from "node:crypto";
 import type { ApprovalEmailInput } from "../approval/email.js";
 import type { ApproverLinks } from "../approval/links.js";
 import {
+  assertSupersedes,
   evaluateApproval,
   newRequestId,
   openRequest,
-  requestTags,
-  supersededTagKeys,
+  SEEN_TAG_PREFIX,
+  staleApprovalTagKeys,
   type ApprovalRequest,
   type ApprovalStatus,
 } from "../approval/requests.js";
@@ -22,15 +25,15 @@ import { isClusterEcho, type EchoDefinition } from "../definition/schema.js";
 import { tagBudgetProblem } from "../definition/tag-budget.js";
 import { GuardError, UsageError } from "../errors.js";
 import { snapshotFromTag, TAG_SNAPSHOT } from "../program/tags.js";
-import type { InstanceInfo } from "../ports.js";
+import type { GenerationSettings, InstanceInfo } from "../ports.js";
+import { requestFields, requestOf } from "./approval-request.js";
 import { confirmChanges } from "./confirm.js";
 import { describeDatabase } from "./database.js";
 import type { StepContext } from "./context.js";
 import type { EchoState } from "./echo-state.js";
 import { promotableGeneration, requireAvailable } from "./guards.js";
+import { applyMove, previewMove, settingsOf } from "./stage-update.js";
 
-/** When rds-echo first saw each decision of a request: RDS tags carry no time, so rds-echo records it. */
-const SEEN_PREFIX = "echo:seen:";
 const MAX_TAG_VALUE = 256;
 
 export interface RequestOptions {
@@ -86,21 +89,26 @@ export async function requestPromotion(ctx: StepContext, state: EchoState, optio
   if (!instance?.arn) throw new GuardError(`promote --request: ${generation.name} has no ARN in RDS`);
 
   const now = ports.clock.now();
-  const request = openRequest({ id: newRequestId(now, () => randomBytes(8).toString("hex")), generation: generation.name, now, ...settings });
-  const tags = requestTags(request);
-  // The new request supersedes every older one of this generation: their tags go, so no old link counts again.
-  const stale = supersededTagKeys({ ...instance.tags, ...tags }, generation.name).filter((k) => !(k in tags));
-  const seenStale = Object.keys(instance.tags).filter((k) => k.startsWith(SEEN_PREFIX) && k !== `${SEEN_PREFIX}${request.id}`);
-  const changes = [
-    ...Object.keys(tags).map((key) => ({ op: "create" as const, type: "rds:tag", name: key })),
-    ...[...stale, ...seenStale].map((key) => ({ op: "delete" as const, type: "rds:tag", name: key })),
-  ];
-  await confirmChanges(ports, `open approval request ${request.id} for ${generation.name}`, [{ label: `request approval of ${generation.name}`, set: { changes } }], ctx.options);
+  const current = await settingsOf(ctx, generation.name);
+  const existing = requestOf(generation.name, current);
+  // The stack holds one request; the new one replaces it, so it must be provably newer (same second, a clock behind).
+  assertSupersedes(existing, now);
+  let id = newRequestId(now, () => randomBytes(8).toString("hex"));
+  while (id === existing?.id) id = newRequestId(now, () => randomBytes(8).toString("hex"));
+  const request = openRequest({ id, generation: generation.name, now, ...settings });
+  const next: GenerationSettings = { ...current, ...requestFields(request) };
+  const message = `request approval ${generation.name} (${request.id})`;
+  // Every approval tag that is not the new request's goes, whatever it looks like: no old link or cancel counts again.
+  const stale = staleApprovalTagKeys(instance.tags, request.id);
+  const update = await previewMove(ctx, generation.name, next, message);
+  const deletes = stale.map((key) => ({ op: "delete" as const, type: "rds:tag", name: key }));
+  await confirmChanges(ports, `open approval request ${request.id} for ${generation.name}`, [{ label: message, set: { changes: [...update.set.changes, ...deletes] } }], ctx.options);
 
   // Links first: if they cannot be signed, no request is left open without any.
   const links = await ports.approvals.links(request, instance.arn, now);
-  await ports.rds.addTags(instance.arn, tags);
-  if (stale.length + seenStale.length > 0) await ports.rds.removeTags(instance.arn, [...stale, ...seenStale]);
+  // The stack's update is what opens the request (and closes the old one); the tags are only cleaned up after it.
+  await applyMove(ctx, generation.name, next, message);
+  if (stale.length > 0) await ports.rds.removeTags(instance.arn, stale);
   const from = promote.approval?.email?.from;
   const emailed: string[] = [];
   if (from) {
@@ -140,17 +148,35 @@ export interface ApprovalView extends ApprovalStatus {
   readonly supersededBy?: string;
 }
 
+/** A generation as approval reads it: its name, its instance (with tags, as RDS reports them) and its stack's settings. */
+export interface ApprovalSubject {
+  readonly name: string;
+  readonly instance: InstanceInfo;
+  readonly settings?: GenerationSettings;
+}
+
 /**
- * Where approval of a generation stands, read from its instance's tags. Newly seen decisions get their time recorded
- * (an `echo:seen:<request>` tag), so `approvals` can say when each arrived, give or take one poll.
+ * Where approval of a generation stands: the request its stack records, the decisions on its instance that prove
+ * themselves. Changes nothing. The decision key is only needed when a request is open.
  */
-export async function approvalOf(ctx: StepContext, generation: string, instance: InstanceInfo): Promise<ApprovalView> {
+export async function approvalStatus(ctx: StepContext, subject: ApprovalSubject): Promise<ApprovalStatus & { readonly required: boolean }> {
+  const request = requestOf(subject.name, subject.settings);
+  const proofs = request ? await ctx.ports.approvals.proofs(request) : new Map<string, string>();
+  const status = evaluateApproval({ generation: subject.name, request, tags: subject.instance.tags, proofs, now: ctx.ports.clock.now() });
+  return { ...status, required: ctx.definition.promote?.approval !== undefined || status.request !== undefined };
+}
+
+/**
+ * Where approval of a generation stands (see `approvalStatus`). Newly seen decisions get their time recorded (an
+ * `echo:seen:<request>` tag, a display aid that decides nothing), so `approvals` can say when each arrived.
+ */
+export async function approvalOf(ctx: StepContext, subject: ApprovalSubject): Promise<ApprovalView> {
   const now = ctx.ports.clock.now();
-  const status = evaluateApproval(instance.tags, generation, now);
-  const required = ctx.definition.promote?.approval !== undefined || status.request !== undefined;
+  const status = await approvalStatus(ctx, subject);
+  const { instance } = subject;
   let seen: Record<string, string> = {};
   if (status.request) {
-    const key = `${SEEN_PREFIX}${status.request.id}`;
+    const key = `${SEEN_TAG_PREFIX}${status.request.id}`;
     seen = parseSeen(instance.tags[key]);
     const fresh = [...status.approvedBy, ...status.cancelledBy].filter((a) => !(a in seen));
     if (fresh.length > 0 && instance.arn) {
@@ -158,7 +184,19 @@ export async function approvalOf(ctx: StepContext, generation: string, instance:
       await ctx.ports.rds.addTags(instance.arn, { [key]: formatSeen(seen) });
     }
   }
-  return { ...status, generation, required, seen };
+  return { ...status, generation: subject.name, seen };
+}
+
+/**
+ * Approval read again from scratch (the stack's settings, the instance's tags) right before the CNAME moves: a cancel
+ * that arrived during the prompt or the `beforePromote` hooks must stop the flip. Returns what is missing, or
+ * undefined when the promotion may go on (granted, or no approval asked for).
+ */
+export async function approvalStillGranted(ctx: StepContext, generation: string): Promise<string | undefined> {
+  const [settings, instance] = await Promise.all([ctx.ports.engine.settings(generation), describeDatabase(ctx.ports, ctx.definition, generation)]);
+  if (!instance) return `${generation} is missing in RDS`;
+  const status = await approvalStatus(ctx, { name: generation, instance, ...(settings ? { settings } : {}) });
+  return status.required && !status.granted ? status.missing : undefined;
 }
 
 /**
@@ -169,10 +207,25 @@ export async function approvalsOf(ctx: StepContext, state: EchoState): Promise<A
   const views: ApprovalView[] = [];
   for (const g of [...state.generations].reverse()) {
     if (!g.instance || (g.condition !== "rebooted" && g.condition !== "superseded")) continue;
-    const view = await approvalOf(ctx, g.name, g.instance);
+    const view = await approvalOf(ctx, { name: g.name, instance: g.instance, ...(g.settings ? { settings: g.settings } : {}) });
     if (view.request) views.push(g.supersededBy ? { ...view, granted: false, supersededBy: g.supersededBy } : view);
   }
   return views;
+}
+
+/**
+ * The approval of the newest rebooted generation, for what waits (changes nothing). A decision key that is missing
+ * is said as what waits, not thrown: `up` without `--promote` must not fail on it.
+ */
+export async function approvalForWaits(ctx: StepContext, state: EchoState): Promise<(ApprovalStatus & { readonly required: boolean }) | undefined> {
+  const g = [...state.generations].reverse().find((x) => x.condition === "rebooted");
+  if (!g?.instance) return undefined;
+  try {
+    return await approvalStatus(ctx, { name: g.name, instance: g.instance, ...(g.settings ? { settings: g.settings } : {}) });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    return { approvedBy: [], cancelledBy: [], expired: false, ignored: [], granted: false, required: true, missing: error.message };
+  }
 }
 
 function parseSeen(value: string | undefined): Record<string, string> {

@@ -35,9 +35,9 @@ export interface Generation {
   /** For a superseded generation: the newer, promoted (or rolled-back) one that overtook it. */
   readonly supersededBy?: string;
   /**
-   * The `rolled-back` mark: the generation the CNAME was rolled back to from this one. Read from the instance's
-   * `echo:rolled-back` tag (the program declares it from the stack's `rolledBack` setting); for the newest generation
-   * when it is retired, from its stack's settings (the guard still counts it: see `newestForGuard`).
+   * The `rolled-back` mark: the generation the CNAME was rolled back to from this one. Read from the stack's
+   * `rolledBack` setting (the instance's `echo:rolled-back` tag only mirrors it); for a retired generation, from its
+   * stack's settings where it can matter (see `readRetiredMarks`).
    */
   readonly rolledBackTo?: string;
   /** The stack's settings (the truth of its stage); absent for a stack that holds nothing any more (retired). */
@@ -82,20 +82,34 @@ export async function loadEchoState(ports: Pick<Ports, "engine" | "rds">, defini
       ...(mirror !== undefined ? { mirror } : {}),
     };
   });
-  markSuperseded(generations);
   // An empty stack that has been operated on is retired, or is a `new` that failed before creating anything. Only
   // the newest can be the latter (an older one would have been resumed), so only it costs a history read.
   const newest = generations.at(-1);
   if (newest?.condition === "retired") {
     const [last] = await ports.engine.history(newest.name, 1);
     if (!(last?.kind === "destroy" && last.result === "succeeded")) generations[generations.length - 1] = { ...newest, condition: "incomplete" };
-    else {
-      // A rolled-back generation retired since still holds the guard (see newestForGuard): its mark is in its settings.
-      const rolledBackTo = (await ports.engine.settings(newest.name))?.rolledBack;
-      if (rolledBackTo) generations[generations.length - 1] = { ...newest, rolledBackTo };
-    }
   }
+  // The marks of retired generations come first: a generation rolled back from and retired since still keeps what is
+  // older than it (and never served) superseded, and still holds the guard (see newestForGuard).
+  await readRetiredMarks(ports, generations);
+  markSuperseded(generations);
   return { echo, generations };
+}
+
+/**
+ * The `rolled-back` mark of the retired generations it can matter for, from their stacks' settings (a retired stack
+ * has no instance to mirror it): the newest (the guard counts from it), and any newer than the oldest unpromoted
+ * generation (which it may supersede). Usually none of the latter: the unpromoted generation is the newest.
+ */
+async function readRetiredMarks(ports: Pick<Ports, "engine">, generations: Generation[]): Promise<void> {
+  const oldestUnpromoted = generations.findIndex((g) => UNPROMOTED_STAGES.includes(g.condition));
+  for (let i = 0; i < generations.length; i++) {
+    const g = generations[i]!;
+    const matters = i === generations.length - 1 || (oldestUnpromoted >= 0 && i > oldestUnpromoted);
+    if (g.condition !== "retired" || !matters) continue;
+    const rolledBackTo = (await ports.engine.settings(g.name))?.rolledBack;
+    if (rolledBackTo) generations[i] = { ...g, rolledBackTo };
+  }
 }
 
 /** How many stacks' settings are read at once: on the real engine each first read runs one CLI process. */
@@ -147,8 +161,8 @@ function markSuperseded(generations: Generation[]): void {
 function conditionOf(echo: string, stack: StackSummary, instance: InstanceInfo | undefined, settings: GenerationSettings | undefined): Condition {
   if (instance) {
     if (!isManagedBy(echo, stack.name, instance)) return "foreign";
-    // The stack decides; the tag is only read for a stack whose settings cannot be read (none: it was just removed).
-    const stage = settings?.stage ?? instance.tags[TAG_STAGE];
+    // The stack decides, never the tag: a stack whose settings cannot be read (it was just removed) is incomplete.
+    const stage = settings?.stage;
     return isProgramStage(stage) ? stage : "incomplete";
   }
   // No instance: a destroyed stack is empty and has been operated on; anything else has not finished its restore.

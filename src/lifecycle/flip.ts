@@ -41,6 +41,20 @@ export interface Flip {
   readonly demotions: readonly Move[];
   /** Show every move's diff and stop there: nothing is confirmed, checked or changed. */
   readonly previewOnly?: boolean;
+  /**
+   * Asked right before the UPSERT, after the prompt and the `beforePromote` hooks (which may take long): what now
+   * stands in the way (an approval cancelled meanwhile), or undefined to go on. A reason stops the flip with nothing
+   * changed (`FlipStopped`).
+   */
+  readonly recheck?: () => Promise<string | undefined>;
+}
+
+/** The flip stopped before anything moved, because `recheck` said why (e.g. a cancel that arrived during the prompt). */
+export class FlipStopped extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = "FlipStopped";
+  }
 }
 
 /**
@@ -70,6 +84,8 @@ export async function flipCname(ctx: StepContext, flip: Flip): Promise<string | 
   }
   // The health check runs last, as close to the flip as it can: a failure blocks it with nothing changed.
   await runBeforePromote(ctx, flip.target, flip.instance);
+  const stop = flip.recheck ? await flip.recheck() : undefined;
+  if (stop !== undefined) throw new FlipStopped(stop);
   for (const m of before) await applyMove(ctx, m.generation, m.settings, m.message);
   await applyMove(ctx, flip.promotion.generation, flip.promotion.settings, flip.promotion.message);
   await assertServes(ctx, flip.zoneId, flip.cname, flip.target.name, flip.demotions.map((m) => m.generation));

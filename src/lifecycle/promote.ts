@@ -3,13 +3,13 @@
  * through the flip of ./flip.ts (UPSERT first, the live CNAME checked, then the previous generations demoted).
  */
 import { GuardError } from "../errors.js";
-import { approvalOf } from "./approval.js";
+import { approvalOf, approvalStillGranted } from "./approval.js";
 import { confirmChanges } from "./confirm.js";
 import type { StepContext, StepReport } from "./context.js";
 import { byCondition, type EchoState, type Generation } from "./echo-state.js";
 import { promotableGeneration, requireAvailable } from "./guards.js";
 import { requireScrubbed, runBeforePromote } from "./hooks.js";
-import { assertServes, flipCname } from "./flip.js";
+import { assertServes, flipCname, FlipStopped } from "./flip.js";
 import { promotionTarget } from "./zone.js";
 import { describeDatabase } from "./database.js";
 import { applyMove, previewMove, settingsAt } from "./stage-update.js";
@@ -21,19 +21,24 @@ export async function promoteGeneration(ctx: StepContext, state: EchoState): Pro
   const fresh = await describeDatabase(ports, definition, generation.name);
   requireAvailable({ ...generation, ...(fresh ? { instance: fresh } : {}) }, "promote");
   await requireScrubbed(ctx, generation.name);
-  // Approval is read from this generation's own instance: nothing granted for another generation can count here.
-  const approval = await approvalOf(ctx, generation.name, fresh!);
-  if (approval.required && !approval.granted) {
-    ports.output.step(`promote: ${generation.name} waits for approval: ${approval.missing}`);
-    return [{ step: "wait", generation: generation.name, detail: `waits for approval: ${approval.missing}` }];
-  }
+  // Approval is read from this generation's own stack and instance: nothing granted for another can count here.
+  const approval = await approvalOf(ctx, { name: generation.name, instance: fresh!, ...(generation.settings ? { settings: generation.settings } : {}) });
+  if (approval.required && !approval.granted) return [waitForApproval(ctx, generation.name, approval.missing)];
 
   const { cname, zoneId } = (await promotionTarget(ports, definition))!;
   const previous = byCondition(state, "promoted").filter((g) => g.name !== generation.name);
   const demotions = await Promise.all(previous.map(async (g) => ({ generation: g.name, settings: await settingsAt(ctx, g.name, "forgotten"), message: forgetMessage(g, generation.name) })));
   const message = `promote ${generation.name}`;
   const promotion = { generation: generation.name, settings: await settingsAt(ctx, generation.name, "promoted", { zoneId }), message };
-  const address = await flipCname(ctx, { title: message, cname, zoneId, target: generation, instance: fresh!, promotion, demotions });
+  let address: string | undefined;
+  try {
+    // Asked again right before the UPSERT: a cancel may have come in during the prompt or the hooks.
+    const recheck = () => approvalStillGranted(ctx, generation.name);
+    address = await flipCname(ctx, { title: message, cname, zoneId, target: generation, instance: fresh!, promotion, demotions, recheck });
+  } catch (error) {
+    if (error instanceof FlipStopped) return [waitForApproval(ctx, generation.name, error.reason)];
+    throw error;
+  }
 
   const reports: StepReport[] = [{ step: "promote", generation: generation.name, detail: `${cname} -> ${address}` }];
   for (const d of demotions) reports.push({ step: "forget", generation: d.generation, detail: `demoted; ${generation.name} serves ${cname}` });
@@ -70,10 +75,8 @@ export async function demoteStale(ctx: StepContext, state: EchoState, options: {
     if (!options.promote) {
       return [{ step: "wait", generation: serving.name, detail: `its promotion was interrupted before ${cname} moved; rerun with --promote to finish it` }];
     }
-    const approval = await approvalOf(ctx, serving.name, serving.instance!);
-    if (approval.required && !approval.granted) {
-      return [{ step: "wait", generation: serving.name, detail: `waits for approval: ${approval.missing}` }];
-    }
+    const approval = await approvalOf(ctx, { name: serving.name, instance: serving.instance!, ...(serving.settings ? { settings: serving.settings } : {}) });
+    if (approval.required && !approval.granted) return [waitForApproval(ctx, serving.name, approval.missing)];
   }
   // Once the CNAME names the serving generation, what is left is the demotion the dead (or failed) run did not finish.
   const finishing = (g: Generation) => (flipped ? ` (finishing the interrupted demotion of ${g.name})` : "");
@@ -86,6 +89,9 @@ export async function demoteStale(ctx: StepContext, state: EchoState, options: {
   );
   if (!flipped) {
     await runBeforePromote(ctx, serving, serving.instance!);
+    // As in the flip: approval is asked again after the prompt and the hooks, right before the UPSERT.
+    const withdrawn = await approvalStillGranted(ctx, serving.name);
+    if (withdrawn !== undefined) return [waitForApproval(ctx, serving.name, withdrawn)];
     await applyMove(ctx, serving.name, settings, message);
     await assertServes(ctx, zoneId, cname, serving.name, stale.map((g) => g.name));
     reports.push({ step: "promote", generation: serving.name, detail: `${cname} -> ${address} (interrupted promotion finished)` });
@@ -95,6 +101,11 @@ export async function demoteStale(ctx: StepContext, state: EchoState, options: {
     reports.push({ step: "forget", generation: m.g.name, detail: `demoted; ${serving.name} serves ${cname}` });
   }
   return reports;
+}
+
+function waitForApproval(ctx: StepContext, generation: string, missing: string): StepReport {
+  ctx.ports.output.step(`promote: ${generation} waits for approval: ${missing}`);
+  return { step: "wait", generation, detail: `waits for approval: ${missing}` };
 }
 
 function forgetMessage(g: Generation, promoted: string): string {

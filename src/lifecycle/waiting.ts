@@ -2,7 +2,7 @@
  * What waits, and what would move it. Every "nothing to do" says this, so a cron job that stalls (a rebooted
  * generation nobody promotes, an approval nobody gives) is visible in its log. Pure: the echo's state in, reasons out.
  */
-import { evaluateApproval } from "../approval/requests.js";
+import type { ApprovalStatus } from "../approval/requests.js";
 import type { StepContext } from "./context.js";
 import { byCondition, newestForGuard, type EchoState } from "./echo-state.js";
 import { retireCandidates } from "./retire.js";
@@ -27,7 +27,11 @@ export interface WaitOptions {
 
 const HOUR_MS = 3_600_000;
 
-export function whatWaits(ctx: StepContext, state: EchoState, options: WaitOptions): Waiting[] {
+/**
+ * @param approval the newest rebooted generation's approval (approval.ts `approvalForWaits`): proving decisions takes
+ *   the approval port, so the caller reads it and this stays pure
+ */
+export function whatWaits(ctx: StepContext, state: EchoState, options: WaitOptions, approval?: ApprovalStatus & { readonly required: boolean }): Waiting[] {
   const { definition } = ctx;
   const echo = definition.echo;
   const now = ctx.ports.clock.now();
@@ -38,8 +42,7 @@ export function whatWaits(ctx: StepContext, state: EchoState, options: WaitOptio
 
   const rebooted = byCondition(state, "rebooted").at(-1);
   if (rebooted) {
-    const approval = rebooted.instance ? evaluateApproval(rebooted.instance.tags, rebooted.name, now) : undefined;
-    const required = definition.promote?.approval !== undefined || approval?.request !== undefined;
+    const required = definition.promote?.approval !== undefined || approval?.required === true;
     if (!definition.promote) {
       waiting.push({ generation: rebooted.name, reason: "rebooted; this echo has no promote section", next: `add promote.cname to stacks/${echo}.yaml, or retire it` });
     } else if (required && approval && !approval.granted) {

@@ -26,6 +26,12 @@ export const CONFIG_KEYS = {
   adopted: "adopted",
   /** The `rolled-back` mark: the generation the CNAME was rolled back to from this one (src/lifecycle/rollback.ts). */
   rolledBack: "rolledBack",
+  /** The open approval request (src/lifecycle/approval-request.ts): written by the driver only, read by nothing in the program. */
+  approvalRequest: "approvalRequest",
+  approvalApprovers: "approvalApprovers",
+  approvalRequired: "approvalRequired",
+  approvalOpened: "approvalOpened",
+  approvalExpires: "approvalExpires",
 } as const;
 
 /** What a secret's config key may look like (`masterPassword`): the definition and the Pulumi adapter both check it. */

@@ -2,7 +2,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { approvalLinks, presignApprovalLink, type PresignApprovalLinkInput } from "../../src/approval/links.js";
-import { approvalTagKey, evaluateApproval, openRequest, requestTags } from "../../src/approval/requests.js";
+import { decisionValue, expectedProofs } from "../../src/approval/proof.js";
+import { approvalTagKey, evaluateApproval, openRequest } from "../../src/approval/requests.js";
 import { canonicalQueryString, deriveSigningKey, signCanonicalRequest, verifyPresignedUrl } from "../../src/approval/verify.js";
 import { UsageError } from "../../src/errors.js";
 
@@ -11,6 +12,8 @@ const REGION = "eu-west-1";
 const ARN = "arn:aws:rds:eu-west-1:123456789012:db:development-20261125-1200";
 const CREDENTIALS = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 const ID = "r20261125t1230-ab12";
+const DECISION_KEY = "links-test-decision-key-0123456789abcdef";
+const VALUE = decisionValue(DECISION_KEY, "development-20261125-1200", ID, "a.b+ops@example.com", "approved");
 
 const input = (overrides: Partial<PresignApprovalLinkInput> = {}): PresignApprovalLinkInput => ({
   region: REGION,
@@ -18,6 +21,7 @@ const input = (overrides: Partial<PresignApprovalLinkInput> = {}): PresignApprov
   requestId: ID,
   approver: "a.b+ops@example.com",
   decision: "approved",
+  value: VALUE,
   expiresInSeconds: 3600,
   credentials: CREDENTIALS,
   now: NOW,
@@ -63,7 +67,7 @@ describe("presignApprovalLink", () => {
       Version: "2014-10-31",
       ResourceName: ARN,
       "Tags.Tag.1.Key": `echo:approval:${ID}:a.b+ops@example.com`,
-      "Tags.Tag.1.Value": "approved",
+      "Tags.Tag.1.Value": VALUE,
     });
     expect(result.params.get("X-Amz-Credential")).toBe("AKIDEXAMPLE/20261125/eu-west-1/rds/aws4_request");
     expect(result.params.get("X-Amz-Date")).toBe("20261125T123000Z");
@@ -90,7 +94,7 @@ describe("presignApprovalLink", () => {
   it("is refused once tampered with: tag value, approver, resource, action, expiry", async () => {
     const url = await presignApprovalLink(input());
     const tampered = [
-      url.replace("Tags.Tag.1.Value=approved", "Tags.Tag.1.Value=cancelled"),
+      url.replace(`Tags.Tag.1.Value=${VALUE}`, `Tags.Tag.1.Value=${VALUE.replace("approved.", "cancelled.")}`),
       url.replace("a.b%2Bops%40example.com", "mallory%40example.com"),
       url.replace("development-20261125-1200", "development-20261124-1200"),
       url.replace("Action=AddTagsToResource", "Action=RemoveTagsFromResource"),
@@ -121,8 +125,15 @@ describe("presignApprovalLink", () => {
     expect(reason(verify(url.replace(/&?X-Amz-Date=[0-9TZ]+/, "")))).toBe("missing X-Amz-Date parameter");
   });
 
-  it("refuses bad input with usage errors: not an instance ARN, ARN in another region, expiry beyond 7 days", async () => {
-    await expect(presignApprovalLink(input({ instanceArn: "arn:aws:rds:eu-west-1:123456789012:cluster:x" }))).rejects.toThrow(UsageError);
+  it("signs for an Aurora cluster too: a cluster echo's approval tags go on its cluster", async () => {
+    const cluster = "arn:aws:rds:eu-west-1:123456789012:cluster:development-20261125-1200";
+    const result = verify(await presignApprovalLink(input({ instanceArn: cluster })));
+    expect(result.ok && result.params.get("ResourceName")).toBe(cluster);
+  });
+
+  it("refuses bad input with usage errors: not an instance or cluster ARN, ARN in another region, expiry beyond 7 days", async () => {
+    await expect(presignApprovalLink(input({ instanceArn: "arn:aws:rds:eu-west-1:123456789012:snapshot:x" }))).rejects.toThrow(UsageError);
+    await expect(presignApprovalLink(input({ instanceArn: "arn:aws:rds:eu-west-1:123456789012:db:x", value: "approved" }))).rejects.toThrow(/proof/);
     await expect(presignApprovalLink(input({ region: "us-east-1" }))).rejects.toThrow(/not in us-east-1/);
     await expect(presignApprovalLink(input({ expiresInSeconds: 604801 }))).rejects.toThrow(/1\.\.604800 seconds/);
     await expect(presignApprovalLink(input({ expiresInSeconds: 604800 }))).resolves.toMatch(/X-Amz-Expires=604800/);
@@ -133,28 +144,29 @@ describe("approvalLinks", () => {
   const request = openRequest({ id: ID, generation: "development-20261125-1200", approvers: ["a@example.com", "b@example.com"], now: NOW, expiresInSeconds: 2 * 24 * 3600 });
 
   it("gives each approver an approve and a cancel link for their own key, valid until the request expires", async () => {
-    const links = await approvalLinks(request, { region: REGION, instanceArn: ARN, credentials: CREDENTIALS, now: new Date(NOW.getTime() + 60_000) });
+    const links = await approvalLinks(request, { region: REGION, instanceArn: ARN, credentials: CREDENTIALS, decisionKey: DECISION_KEY, now: new Date(NOW.getTime() + 60_000) });
     expect(links.map((l) => l.approver)).toEqual(["a@example.com", "b@example.com"]);
     for (const { approver, approve, cancel } of links) {
       const a = verify(approve, new Date(NOW.getTime() + 60_000));
       const c = verify(cancel, new Date(NOW.getTime() + 60_000));
       expect(a.ok && [a.params.get("Tags.Tag.1.Key"), a.params.get("Tags.Tag.1.Value"), a.params.get("X-Amz-Expires")]).toEqual([
         approvalTagKey(ID, approver),
-        "approved",
+        decisionValue(DECISION_KEY, request.generation, ID, approver, "approved"),
         String(2 * 24 * 3600 - 60),
       ]);
-      expect(c.ok && [c.params.get("Tags.Tag.1.Key"), c.params.get("Tags.Tag.1.Value")]).toEqual([approvalTagKey(ID, approver, "cancelled"), "cancelled"]);
+      expect(c.ok && [c.params.get("Tags.Tag.1.Key"), c.params.get("Tags.Tag.1.Value")]).toEqual([approvalTagKey(ID, approver, "cancelled"), decisionValue(DECISION_KEY, request.generation, ID, approver, "cancelled")]);
     }
     expect(reason(verify(links[0]!.approve, request.expiresAt))).toBe("ok");
     expect(reason(verify(links[0]!.approve, new Date(request.expiresAt.getTime() + 1000)))).toMatch(/^link expired at/);
   });
 
   it("refuses to sign for an expired request", async () => {
-    await expect(approvalLinks(request, { region: REGION, instanceArn: ARN, credentials: CREDENTIALS, now: request.expiresAt })).rejects.toThrow(/has expired/);
+    await expect(approvalLinks(request, { region: REGION, instanceArn: ARN, credentials: CREDENTIALS, decisionKey: DECISION_KEY, now: request.expiresAt })).rejects.toThrow(/has expired/);
   });
 
   it("end to end against a simulated RDS endpoint: a click sets the tag, and the generation becomes promotable", async () => {
-    const tags: Record<string, string> = { "echo:managed": "development", ...requestTags(request) };
+    const tags: Record<string, string> = { "echo:managed": "development" };
+    const evaluate = () => evaluateApproval({ generation: request.generation, request, tags, proofs: expectedProofs(DECISION_KEY, request), now: NOW });
     const clock = { now: NOW };
     const server = createServer((req, res) => {
       const result = verifyPresignedUrl(`http://${req.headers.host}${req.url}`, { credentials: secrets, now: clock.now, region: REGION, service: "rds" });
@@ -169,14 +181,14 @@ describe("approvalLinks", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
       const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const [a] = await approvalLinks(request, { region: REGION, instanceArn: ARN, credentials: CREDENTIALS, now: NOW, endpoint });
-      expect(evaluateApproval(tags, request.generation, NOW).granted).toBe(false);
+      const [a] = await approvalLinks(request, { region: REGION, instanceArn: ARN, credentials: CREDENTIALS, decisionKey: DECISION_KEY, now: NOW, endpoint });
+      expect(evaluate().granted).toBe(false);
       const forged = a!.approve.replace("a%40example.com", "b%40example.com");
       expect((await fetch(forged)).status).toBe(403);
       const response = await fetch(a!.approve);
       expect(response.status).toBe(200);
       expect(await response.text()).toContain("AddTagsToResourceResponse");
-      expect(evaluateApproval(tags, request.generation, NOW)).toMatchObject({ granted: true, approvedBy: ["a@example.com"] });
+      expect(evaluate()).toMatchObject({ granted: true, approvedBy: ["a@example.com"] });
       clock.now = new Date(request.expiresAt.getTime() + 1000);
       const late = await fetch(a!.cancel);
       expect(late.status).toBe(403);

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { presignApprovalLink, type PresignApprovalLinkInput } from "../../src/approval/links.js";
+import { decisionValue } from "../../src/approval/proof.js";
 import { confirmationLink, confirmationPage } from "../../src/approval/page.js";
 import { inlineScript, runPage } from "../helpers/page.js";
 
@@ -9,7 +10,9 @@ const ARN = "arn:aws:rds:eu-west-1:123456789012:db:development-20261125-1200";
 
 /** A real presigned link, signed now (the page compares its expiry with the real clock). */
 function link(overrides: Partial<PresignApprovalLinkInput> = {}): Promise<string> {
+  const decision = overrides.decision ?? "approved";
   return presignApprovalLink({
+    value: decisionValue("page-test-decision-key-0123456789abcdef", "development-20261125-1200", "r20261125t1230-ab12", "alice@example.com", decision),
     region: "eu-west-1",
     instanceArn: ARN,
     requestId: "r20261125t1230-ab12",
@@ -99,6 +102,8 @@ describe("the confirmation page, run with a link in its fragment", () => {
       action: fragment("approved", approve.replace("Action=AddTagsToResource", "Action=DeleteDBInstance")),
       expired: fragment("approved", await link({ now: new Date(Date.now() - 7200_000) })),
       percentEncoded: `#approve=${encodeURIComponent(approve)}`,
+      // A value with no proof is no decision (the page says what the link does, and this one does nothing that counts).
+      unproven: fragment("approved", approve.replace(/Tags\.Tag\.1\.Value=[^&]+/, "Tags.Tag.1.Value=approved")),
       damaged: "#approve=a",
     };
     for (const [name, hash] of Object.entries(cases)) {
@@ -109,6 +114,14 @@ describe("the confirmation page, run with a link in its fragment", () => {
       page.press();
       expect(page.navigations, name).toEqual([]);
     }
+  });
+
+  it("offers a cluster echo's link as it does an instance's (approval tags go on the cluster)", async () => {
+    const signed = await link({ instanceArn: "arn:aws:rds:eu-west-1:123456789012:cluster:development-20261125-1200" });
+    const page = runPage(confirmationPage(), fragmentOf(confirmationLink(PAGE_URL, "approved", signed)));
+    expect(page.elements.get("generation")?.textContent).toBe("development-20261125-1200");
+    page.press();
+    expect(page.navigations).toEqual([signed]);
   });
 
   it("the sandbox's page also accepts the loopback endpoint of sandbox serve", async () => {

@@ -132,3 +132,18 @@ describe("approval signer policy", () => {
     expect(evaluate(policy, tagging({ resource: "arn:aws:rds:eu-west-1:123456789012:snapshot:development-20261125-1200" }))).toBe("deny");
   });
 });
+
+describe("the README's Service Control Policy for echo: tags", () => {
+  it("is valid JSON that denies echo:* tag keys, on tagging and on tagged creates, to every principal but rds-echo's", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const readme = await readFile(new URL("../../README.md", import.meta.url), "utf8");
+    const block = /```json\n(\{[^`]*"OnlyRdsEchoWritesEchoTags"[^`]*\})\n```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const scp = JSON.parse(block!) as { Statement: Array<{ Effect: string; Action: string[]; Condition: Record<string, Record<string, string[]>> }> };
+    const [deny] = scp.Statement;
+    expect(deny?.Effect).toBe("Deny");
+    expect(deny?.Action).toEqual(expect.arrayContaining(["rds:AddTagsToResource", "rds:RemoveTagsFromResource", "rds:RestoreDBInstanceFromDBSnapshot"]));
+    expect(deny?.Condition["ForAnyValue:StringLike"]?.["aws:TagKeys"]).toEqual(["echo:*"]);
+    expect(deny?.Condition["ArnNotLike"]?.["aws:PrincipalArn"]).toEqual(expect.arrayContaining([expect.stringMatching(/:role\/rds-echo$/), expect.stringMatching(/:user\/rds-echo-\*-approvals$/)]));
+  });
+});

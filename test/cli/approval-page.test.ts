@@ -54,14 +54,18 @@ describe("approval e-mails through the confirmation page (subprocesses on the sa
     const opened = cli("promote", "development", "--sandbox", "--request", "--yes", "--json");
     expect(opened.status, opened.stderr).toBe(0);
     expect(opened.stderr).not.toContain("pageUrl is not set");
-    // The terminal (and --json) still gets the direct links.
-    const { links } = JSON.parse(opened.stdout);
-    expect(links[0].approve).toContain("X-Amz-Signature=");
+    // The e-mailed links are the approver's: the requester's output says who was sent what, without them.
+    const { links, sent } = JSON.parse(opened.stdout);
+    expect(links).toBeUndefined();
+    expect(sent).toEqual([{ approver: "alice@example.com", sent: `approve and cancel links through the confirmation page ${PAGE_URL}` }]);
+    expect(opened.stdout).not.toContain("X-Amz-Signature");
 
     const [mail] = JSON.parse(cli("sandbox", "show", "--json").stdout).outbox as { text: string }[];
     expect(mail!.text).not.toContain("X-Amz-Signature");
     const approveLink = /Approve: (\S+)/.exec(mail!.text)![1]!;
     expect(approveLink.startsWith(`${PAGE_URL}#approve=`)).toBe(true);
+    const signed = Buffer.from(approveLink.slice(`${PAGE_URL}#approve=`.length), "base64url").toString("utf8");
+    expect(signed).toContain("X-Amz-Signature=");
 
     // A scanner's GET of the link (the page URL; the fragment is never sent) decides nothing; loading the page neither.
     const page = runPage(html, approveLink.slice(approveLink.indexOf("#")));
@@ -69,7 +73,7 @@ describe("approval e-mails through the confirmation page (subprocesses on the sa
     expect(JSON.parse(cli("approvals", "development", "--sandbox", "--json").stdout)).toMatchObject([{ approvedBy: [], granted: false }]);
 
     page.press();
-    expect(page.navigations).toEqual([links[0].approve]);
+    expect(page.navigations).toEqual([signed]);
     const click = await fetch(page.navigations[0]!);
     expect(await click.text()).toContain("<AddTagsToResourceResponse");
     expect(JSON.parse(cli("approvals", "development", "--sandbox", "--json").stdout)).toMatchObject([{ approvedBy: ["alice@example.com"], granted: true }]);

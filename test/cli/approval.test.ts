@@ -48,7 +48,24 @@ describe("approval through the CLI on the sandbox (subprocesses)", () => {
     expect(waiting.stdout).toMatch(/^wait {5}development-\d{8}-\d{4} {2}waits for approval: no approval request is open/);
 
     const url = await serve();
-    const opened = cli("promote", "development", "--sandbox", "--request", "--yes", "--json");
+    // E-mailed links are the approvers' own: the requester's output says who was sent what, and holds no link.
+    const quiet = cli("promote", "development", "--sandbox", "--request", "--yes");
+    expect(quiet.status, quiet.stderr).toBe(0);
+    expect(quiet.stdout).toMatch(/e-mailed alice@example\.com: approve and cancel links/);
+    expect(quiet.stdout + quiet.stderr).not.toContain("X-Amz-Signature");
+    const quietJson = cli("promote", "development", "--sandbox", "--request", "--yes", "--json");
+    // Opened in the same (simulated) second as the one before: refused, a request must be newer than the one it supersedes.
+    expect(quietJson.status).toBe(2);
+    expect(quietJson.stdout + quietJson.stderr).toContain("not before now");
+    expect(cli("sandbox", "advance", "1m").status).toBe(0);
+    const quietAgain = cli("promote", "development", "--sandbox", "--request", "--yes", "--json");
+    expect(quietAgain.status, quietAgain.stderr).toBe(0);
+    expect(quietAgain.stdout).not.toContain("X-Amz-Signature");
+    expect(JSON.parse(quietAgain.stdout)).toMatchObject({ emailed: ["alice@example.com"], sent: [{ approver: "alice@example.com" }] });
+    expect(JSON.parse(quietAgain.stdout).links).toBeUndefined();
+
+    expect(cli("sandbox", "advance", "1m").status).toBe(0);
+    const opened = cli("promote", "development", "--sandbox", "--request", "--show-links", "--yes", "--json");
     expect(opened.status, opened.stderr).toBe(0);
     const { links, emailed, request } = JSON.parse(opened.stdout);
     expect(emailed).toEqual(["alice@example.com"]);
@@ -71,7 +88,10 @@ describe("approval through the CLI on the sandbox (subprocesses)", () => {
     const promoted = JSON.parse(cli("promote", "development", "--sandbox", "--yes", "--json").stdout);
     expect(promoted.steps[0]).toMatchObject({ step: "promote" });
     const outbox = JSON.parse(cli("sandbox", "show", "--json").stdout).outbox;
-    expect(outbox).toMatchObject([{ to: "alice@example.com", from: "rds-echo@example.com" }]);
+    // One e-mail per request opened (three above); the sandbox's outbox, unlike the requester's output, holds the links.
+    expect(outbox).toHaveLength(3);
+    expect(outbox.at(-1)).toMatchObject({ to: "alice@example.com", from: "rds-echo@example.com" });
+    expect(outbox.at(-1).text).toContain(links[0].approve);
   });
 
   it("refuses a bad request before any cloud call (exit 2)", () => {
@@ -81,5 +101,17 @@ describe("approval through the CLI on the sandbox (subprocesses)", () => {
     const real = rdsEcho(["promote", "development", "--request", "--yes", "--dir", dir], { env: { RDS_ECHO_SIGNER_ACCESS_KEY_ID: "ASIATEMPORARY", RDS_ECHO_SIGNER_SECRET_ACCESS_KEY: "x" } });
     expect(real.status).toBe(2);
     expect(real.stderr).toContain("temporary credentials (ASIA…) would expire the links early");
+    // Decisions are proven with the decision key: without it, asking for (or waiting on) approval stops before any call.
+    const signer = { RDS_ECHO_SIGNER_ACCESS_KEY_ID: "AKIAEXAMPLEEXAMPLE00", RDS_ECHO_SIGNER_SECRET_ACCESS_KEY: "x", RDS_ECHO_SIGNER_DECISION_KEY: "" };
+    for (const args of [["promote", "development", "--request", "--yes"], ["promote", "development", "--yes"], ["approvals", "development"]]) {
+      const noKey = rdsEcho([...args, "--dir", dir], { env: signer });
+      expect(noKey.status, args.join(" ")).toBe(2);
+      expect(noKey.stderr, args.join(" ")).toContain("set RDS_ECHO_SIGNER_DECISION_KEY");
+    }
+    const short = rdsEcho(["promote", "development", "--request", "--yes", "--dir", dir], { env: { ...signer, RDS_ECHO_SIGNER_DECISION_KEY: "short" } });
+    expect(short.status).toBe(2);
+    expect(short.stderr).toContain("use at least 32 random ones");
+    // The key is never echoed.
+    expect(short.stderr).not.toContain("short");
   });
 });

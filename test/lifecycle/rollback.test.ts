@@ -3,6 +3,8 @@ import { loadEchoState } from "../../src/lifecycle/echo-state.js";
 import { echoHistory } from "../../src/lifecycle/history.js";
 import { retireGenerations } from "../../src/lifecycle/retire.js";
 import { rollbackGeneration } from "../../src/lifecycle/rollback.js";
+import { newGeneration } from "../../src/lifecycle/new.js";
+import { promoteGeneration } from "../../src/lifecycle/promote.js";
 import { up } from "../../src/lifecycle/up.js";
 import { sandboxWorld, testDefinition, type World } from "../helpers/sandbox.js";
 
@@ -131,5 +133,31 @@ describe("rollback (sandbox)", () => {
     const flip = shown.flatMap((d) => d.changes.changes).find((c) => c.type === "route53:cname-flip");
     expect(flip?.diffs?.[0]).toEqual({ key: "target", old: instance(w, b)?.address, new: instance(w, a)?.address });
     expect(shown.map((d) => d.title)).toEqual([`mark ${b} rolled back (rollback development: ${b} -> ${a})`, `rollback development: ${b} -> ${a}`, `forget ${b}: rolled back to ${a}`]);
+  });
+});
+
+describe("a superseded generation stays superseded (issue 18, item 4)", () => {
+  it("after a rollback and a retire of the generation rolled back from, the older unpromoted one is never promoted", async () => {
+    const w = sandboxWorld(testDefinition((d) => (d.retire.keep = 1)));
+    const a = (await up(w.ctx(), { promote: true, retire: false }))[0]!.generation;
+    w.sandbox.clock.advance(21 * HOUR);
+    await up(w.ctx(), { promote: false, retire: false });
+    const x = (await state(w)).generations.at(-1)!.name; // rebooted, never promoted
+    w.sandbox.clock.advance(HOUR);
+    const b = (await newGeneration(w.ctx({ force: true }), await state(w))).generation;
+    await up(w.ctx(), { promote: false, retire: false });
+    expect((await promoteGeneration(w.ctx(), await state(w)))[0]).toMatchObject({ step: "promote", generation: b });
+    expect((await state(w)).generations.find((g) => g.name === x)?.condition).toBe("superseded");
+
+    await rollbackGeneration(w.ctx(), await state(w), { to: a });
+    w.sandbox.clock.advance(HOUR); // past the CNAME's TTL
+    await retireGenerations(w.ctx(), await state(w), { generation: b });
+    const after = await state(w);
+    expect(after.generations.find((g) => g.name === b)?.condition).toBe("retired");
+    expect(after.generations.find((g) => g.name === x)).toMatchObject({ condition: "superseded", supersededBy: b });
+    const served = cnameTarget(w);
+    await expect(promoteGeneration(w.ctx(), after)).rejects.toThrow(`${x} is superseded by ${b}`);
+    expect(await up(w.ctx(), { promote: true, retire: false })).toEqual([]);
+    expect(cnameTarget(w)).toBe(served);
   });
 });

@@ -1,10 +1,11 @@
 /**
  * The real approval port: links signed with the dedicated signer principal's long-term keys (never the credentials
- * rds-echo itself runs with), e-mails through Amazon SES v2.
+ * rds-echo itself runs with) and proven with the decision key (RDS_ECHO_SIGNER_DECISION_KEY), e-mails through SES v2.
  */
 import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { approvalEmail, sendApprovalEmails, type ApprovalEmailInput } from "../../approval/email.js";
 import { approvalLinks, type ApproverLinks, type SigningCredentials } from "../../approval/links.js";
+import { decisionKeyFrom, expectedProofs } from "../../approval/proof.js";
 import type { ApprovalRequest } from "../../approval/requests.js";
 import { UsageError } from "../../errors.js";
 import type { ApprovalPort } from "../../ports.js";
@@ -38,7 +39,11 @@ export class AwsApprovals implements ApprovalPort {
   ) {}
 
   links(request: ApprovalRequest, instanceArn: string, now: Date): Promise<ApproverLinks[]> {
-    return approvalLinks(request, { region: this.region, instanceArn, credentials: signerCredentials(this.env), now });
+    return approvalLinks(request, { region: this.region, instanceArn, credentials: signerCredentials(this.env), decisionKey: decisionKeyFrom(this.env), now });
+  }
+
+  async proofs(request: ApprovalRequest): Promise<ReadonlyMap<string, string>> {
+    return expectedProofs(decisionKeyFrom(this.env), request);
   }
 
   async send(messages: readonly ApprovalEmailInput[]): Promise<void> {

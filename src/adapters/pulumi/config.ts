@@ -26,6 +26,11 @@ export const SETTINGS_KEYS = {
   scrubbed: configKey(CONFIG_KEYS.scrubbed),
   adopted: configKey(CONFIG_KEYS.adopted),
   rolledBack: configKey(CONFIG_KEYS.rolledBack),
+  approvalRequest: configKey(CONFIG_KEYS.approvalRequest),
+  approvalApprovers: configKey(CONFIG_KEYS.approvalApprovers),
+  approvalRequired: configKey(CONFIG_KEYS.approvalRequired),
+  approvalOpened: configKey(CONFIG_KEYS.approvalOpened),
+  approvalExpires: configKey(CONFIG_KEYS.approvalExpires),
 } as const;
 
 /** Settings keys that may be absent (a stack pinned before they existed, or one without a looked-up zone). */
@@ -42,6 +47,11 @@ const OPTIONAL_KEYS = [
   SETTINGS_KEYS.scrubbed,
   SETTINGS_KEYS.adopted,
   SETTINGS_KEYS.rolledBack,
+  SETTINGS_KEYS.approvalRequest,
+  SETTINGS_KEYS.approvalApprovers,
+  SETTINGS_KEYS.approvalRequired,
+  SETTINGS_KEYS.approvalOpened,
+  SETTINGS_KEYS.approvalExpires,
 ] as const;
 
 const RESERVED_SECRET_NAMES: readonly string[] = Object.values(CONFIG_KEYS);
@@ -64,6 +74,11 @@ export function settingsToConfig(settings: GenerationSettings): ConfigMap {
     ...(settings.scrubbed !== undefined ? { [SETTINGS_KEYS.scrubbed]: { value: settings.scrubbed } } : {}),
     ...(settings.adopted !== undefined ? { [SETTINGS_KEYS.adopted]: { value: settings.adopted } } : {}),
     ...(settings.rolledBack !== undefined ? { [SETTINGS_KEYS.rolledBack]: { value: settings.rolledBack } } : {}),
+    ...(settings.approvalRequest !== undefined ? { [SETTINGS_KEYS.approvalRequest]: { value: settings.approvalRequest } } : {}),
+    ...(settings.approvalApprovers !== undefined ? { [SETTINGS_KEYS.approvalApprovers]: { value: settings.approvalApprovers } } : {}),
+    ...(settings.approvalRequired !== undefined ? { [SETTINGS_KEYS.approvalRequired]: { value: String(settings.approvalRequired) } } : {}),
+    ...(settings.approvalOpened !== undefined ? { [SETTINGS_KEYS.approvalOpened]: { value: settings.approvalOpened } } : {}),
+    ...(settings.approvalExpires !== undefined ? { [SETTINGS_KEYS.approvalExpires]: { value: settings.approvalExpires } } : {}),
   };
 }
 
@@ -113,6 +128,14 @@ export function settingsFromConfig(stack: string, config: ConfigMap): Generation
   const scrubbed = plain(SETTINGS_KEYS.scrubbed);
   const adopted = plain(SETTINGS_KEYS.adopted);
   const rolledBack = plain(SETTINGS_KEYS.rolledBack);
+  const approvalRequest = plain(SETTINGS_KEYS.approvalRequest);
+  const approvalApprovers = plain(SETTINGS_KEYS.approvalApprovers);
+  const approvalRequiredText = plain(SETTINGS_KEYS.approvalRequired);
+  if (approvalRequiredText !== undefined && !/^\d+$/.test(approvalRequiredText)) {
+    throw new Error(`stack ${stack}: config ${SETTINGS_KEYS.approvalRequired} is "${approvalRequiredText}", not a whole number`);
+  }
+  const approvalOpened = plain(SETTINGS_KEYS.approvalOpened);
+  const approvalExpires = plain(SETTINGS_KEYS.approvalExpires);
   return {
     echo: required(SETTINGS_KEYS.echo),
     stage,
@@ -130,6 +153,11 @@ export function settingsFromConfig(stack: string, config: ConfigMap): Generation
     ...(scrubbed ? { scrubbed } : {}),
     ...(adopted ? { adopted } : {}),
     ...(rolledBack ? { rolledBack } : {}),
+    ...(approvalRequest ? { approvalRequest } : {}),
+    ...(approvalApprovers ? { approvalApprovers } : {}),
+    ...(approvalRequiredText !== undefined ? { approvalRequired: Number(approvalRequiredText) } : {}),
+    ...(approvalOpened ? { approvalOpened } : {}),
+    ...(approvalExpires ? { approvalExpires } : {}),
   };
 }
 

@@ -1,11 +1,15 @@
-/** The sandbox's approval port: links signed with the simulated signer's keys, e-mails kept in the world's outbox. */
+/**
+ * The sandbox's approval port: links signed with the simulated signer's keys and proven with the world's decision
+ * key, e-mails kept in the world's outbox.
+ */
 import { approvalEmail } from "../../approval/email.js";
 import type { ApprovalEmailInput } from "../../approval/email.js";
 import type { ApproverLinks } from "../../approval/links.js";
+import { expectedProofs } from "../../approval/proof.js";
 import type { ApprovalRequest } from "../../approval/requests.js";
 import type { ApprovalPort } from "../../ports.js";
 import type { Faults } from "./faults.js";
-import type { SimWorld } from "./world.js";
+import { decisionKeyOf, type SimWorld } from "./world.js";
 
 export class SandboxApprovals implements ApprovalPort {
   constructor(
@@ -17,7 +21,11 @@ export class SandboxApprovals implements ApprovalPort {
     // The SigV4 signer is loaded only when links are made.
     const { approvalLinks } = await import("../../approval/links.js");
     const { accessKeyId, secretAccessKey, endpoint } = this.world.approval;
-    return approvalLinks(request, { region: this.world.region, instanceArn, credentials: { accessKeyId, secretAccessKey }, now, endpoint });
+    return approvalLinks(request, { region: this.world.region, instanceArn, credentials: { accessKeyId, secretAccessKey }, decisionKey: decisionKeyOf(this.world), now, endpoint });
+  }
+
+  async proofs(request: ApprovalRequest): Promise<ReadonlyMap<string, string>> {
+    return expectedProofs(decisionKeyOf(this.world), request);
   }
 
   async send(messages: readonly ApprovalEmailInput[]): Promise<void> {

@@ -212,8 +212,11 @@ export interface SimWorld {
   rds: { instances: Record<string, SimInstance>; snapshots: SimSnapshot[]; clusters?: Record<string, SimCluster>; clusterSnapshots?: SimClusterSnapshot[] };
   route53: { zones: SimZone[] };
   stacks: Record<string, SimStack>;
-  /** The dedicated link-signing principal's long-term keys, and where the simulated RDS Query API listens. */
-  approval: { accessKeyId: string; secretAccessKey: string; endpoint: string };
+  /**
+   * The dedicated link-signing principal's long-term keys, where the simulated RDS Query API listens, and the
+   * decision key links' tag values are proven with (absent in worlds saved before it existed: see `decisionKeyOf`).
+   */
+  approval: { accessKeyId: string; secretAccessKey: string; endpoint: string; decisionKey?: string };
   /**
    * What the sandbox sent instead of SES, SNS or a webhook, newest last: approval e-mails (no `channel`), and
    * notifications with their channel and event.
@@ -243,7 +246,15 @@ export function emptyWorld(now: number, region: string, timings: SimTimings = DE
 
 /** The sandbox's signer: fixed, well-known keys (like AWS's documentation examples); they sign nothing real. */
 export function sandboxSigner(): SimWorld["approval"] {
-  return { accessKeyId: "AKIASANDBOXSIGNER001", secretAccessKey: "sandbox/only/not/a/real/secret/key/000000", endpoint: `http://127.0.0.1:${DEFAULT_SANDBOX_PORT}` };
+  return { accessKeyId: "AKIASANDBOXSIGNER001", secretAccessKey: "sandbox/only/not/a/real/secret/key/000000", endpoint: `http://127.0.0.1:${DEFAULT_SANDBOX_PORT}`, decisionKey: SANDBOX_DECISION_KEY };
+}
+
+/** The sandbox's decision key: as well known as its signer's keys, proving nothing outside the sandbox. */
+const SANDBOX_DECISION_KEY = "sandbox-decision-key-not-a-secret-0000000000";
+
+/** The world's decision key (worlds saved before it existed use the sandbox's fixed one). */
+export function decisionKeyOf(world: SimWorld): string {
+  return world.approval.decisionKey ?? SANDBOX_DECISION_KEY;
 }
 
 const DAY_MS = 86_400_000;

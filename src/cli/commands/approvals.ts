@@ -22,7 +22,7 @@ export const approvalsCommand: CommandModule<GlobalArgs, ApprovalsArgs> = {
         import("../../lifecycle/echo-state.js"),
       ]);
       const command = contextFrom(args);
-      const views = await withEcho(command, { echo: args.echo, engine: engineFlags(args) }, async (ctx) => approvalsOf(ctx, await loadEchoState(ctx.ports, ctx.definition)));
+      const views = await withEcho(command, { echo: args.echo, engine: engineFlags(args), readsApprovals: true }, async (ctx) => approvalsOf(ctx, await loadEchoState(ctx.ports, ctx.definition)));
       command.reporter.data(views);
       printApprovals(command.reporter, views);
       return 0;
@@ -39,5 +39,7 @@ function printApprovals(reporter: Reporter, views: readonly ApprovalView[]): voi
       reporter.text(`  ${decision.padEnd(9)} ${approver}${v.seen[approver] ? `  (seen ${v.seen[approver]})` : ""}`);
     }
     if (!v.granted) reporter.text(`  ${v.missing}`);
+    // Tags anyone with tagging rights could have written: they count for nothing, and a person should know they exist.
+    if (v.ignored.length > 0) reporter.text(`  ignored (no valid proof): ${v.ignored.join(", ")}`);
   }
 }

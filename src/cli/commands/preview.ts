@@ -16,12 +16,13 @@ export const previewCommand: CommandModule<GlobalArgs, PreviewArgs> = {
   builder: (y) => upOptions(echoCommandOptions(y), "consider: ").example("$0 preview development --promote", "the next step, promotion included"),
   handler: (args) =>
     run(args, async () => {
-      const [{ withEcho }, { previewNext }, { loadEchoState }, { whatWaits }, { formatChanges }] = await Promise.all([
+      const [{ withEcho }, { previewNext }, { loadEchoState }, { whatWaits }, { formatChanges }, { approvalForWaits }] = await Promise.all([
         import("../handlers/session.js"),
         import("../../lifecycle/preview.js"),
         import("../../lifecycle/echo-state.js"),
         import("../../lifecycle/waiting.js"),
         import("../terminal.js"),
+        import("../../lifecycle/approval.js"),
       ]);
       const command = contextFrom(args);
       const request = { echo: args.echo, engine: engineFlags(args), promotes: args.promote };
@@ -29,7 +30,8 @@ export const previewCommand: CommandModule<GlobalArgs, PreviewArgs> = {
       const { preview, waiting } = await withEcho(command, request, async (ctx) => {
         const next = await previewNext(ctx, options);
         // What waits matters most when there is no next step; it is said either way, as `up` would.
-        return { preview: next, waiting: whatWaits(ctx, await loadEchoState(ctx.ports, ctx.definition), options) };
+        const state = await loadEchoState(ctx.ports, ctx.definition);
+        return { preview: next, waiting: whatWaits(ctx, state, options, await approvalForWaits(ctx, state)) };
       });
       command.reporter.data({ ...preview, waiting });
       if (!preview.step) command.reporter.text(`${args.echo}: nothing to do${waiting.length ? "" : " (and nothing waits)"}`);

@@ -14,6 +14,7 @@ interface PromoteArgs extends EngineArgs, ConfirmArgs {
   approver?: string[];
   required?: number;
   expires?: string;
+  "show-links": boolean;
 }
 
 export const promoteCommand: CommandModule<GlobalArgs, PromoteArgs> = {
@@ -25,12 +26,17 @@ export const promoteCommand: CommandModule<GlobalArgs, PromoteArgs> = {
       .option("approver", { type: "string", array: true, describe: "who may approve (repeat); default promote.approval.approvers" })
       .option("required", { type: "number", describe: "approvals needed (default promote.approval.required, else 1)" })
       .option("expires", { type: "string", describe: "how long the links stay valid, at most 7d (default promote.approval.expires, else 3d)" })
+      .option("show-links", {
+        type: "boolean",
+        default: false,
+        describe: "with --request and e-mail: print the signed links too (by default only who was sent what: each approver's links are theirs)",
+      })
       .example("$0 promote development", "the CNAME flip (once approved, when approval is asked for)")
       .example("$0 promote development --request --approver alice@example.com --approver bob@example.com --required 1 --expires 2d", "send approval links"),
   handler: (args) =>
     run(args, async () => {
       const request = { command: "promote", echo: args.echo, engine: engineFlags(args), yes: args.yes, promotes: true };
-      if (args.request) return openRequest(contextFrom(args), request, requestOptions(args));
+      if (args.request) return openRequest(contextFrom(args), request, requestOptions(args), args["show-links"]);
       const [{ runSteps }, { promoteGeneration }] = await Promise.all([import("../handlers/session.js"), import("../../lifecycle/promote.js")]);
       return runSteps(contextFrom(args), request, (ctx, state) => promoteGeneration(ctx, state), { promote: true, retire: false });
     }),
@@ -44,22 +50,38 @@ function requestOptions(args: PromoteArgs): RequestOptions {
   };
 }
 
-async function openRequest(command: CommandContext, request: import("../handlers/session.js").EchoRequest, options: RequestOptions): Promise<number> {
-  const [{ withDefinition }, { loadDefinition }, { requestSettings, requestPromotion }, { loadEchoState }] = await Promise.all([
+async function openRequest(command: CommandContext, request: import("../handlers/session.js").EchoRequest, options: RequestOptions, showLinks: boolean): Promise<number> {
+  const [{ withDefinition }, { loadDefinition }, { requestSettings, requestPromotion }, { loadEchoState }, { decisionKeyFrom }] = await Promise.all([
     import("../handlers/session.js"),
     import("../../definition/load.js"),
     import("../../lifecycle/approval.js"),
     import("../../lifecycle/echo-state.js"),
+    import("../../approval/proof.js"),
   ]);
   const definition = await loadDefinition(command.root, request.echo);
-  // Everything `--request` is given is checked before any cloud call: approvers, counts, expiry, signer keys.
+  // Everything `--request` is given is checked before any cloud call: approvers, counts, expiry, signer and decision keys.
   requestSettings(definition, options, new Date());
-  if (!request.engine.sandbox) (await import("../../adapters/aws/approvals.js")).signerCredentials(process.env);
+  if (!request.engine.sandbox) {
+    (await import("../../adapters/aws/approvals.js")).signerCredentials(process.env);
+    decisionKeyFrom(process.env);
+  }
   const opened = await withDefinition(command, definition, request, async (ctx) => requestPromotion(ctx, await loadEchoState(ctx.ports, ctx.definition), options));
   const { reporter } = command;
   const r = opened.request;
-  reporter.data({ request: { ...r, createdAt: r.createdAt.toISOString(), expiresAt: r.expiresAt.toISOString() }, links: opened.links, emailed: opened.emailed });
+  const pageUrl = definition.promote?.approval?.pageUrl;
+  // Each approver's links are that approver's own: once they are e-mailed, printing them would hand every approver's
+  // decision to whoever reads this output (the requester, a CI log), and `required: 2` would separate nothing.
+  const printLinks = showLinks || opened.emailed.length === 0;
+  const sent = opened.emailed.map((to) => ({ approver: to, sent: pageUrl ? `approve and cancel links through the confirmation page ${pageUrl}` : "approve and cancel links (signed links in the e-mail)" }));
+  reporter.data({
+    request: { ...r, createdAt: r.createdAt.toISOString(), expiresAt: r.expiresAt.toISOString() },
+    emailed: opened.emailed,
+    sent,
+    ...(printLinks ? { links: opened.links } : {}),
+  });
   reporter.text(`request ${r.id} for ${r.generation}: ${r.required} of ${r.approvers.length} approval(s) needed, links valid until ${r.expiresAt.toISOString()}`);
+  for (const s of sent) reporter.text(`  e-mailed ${s.approver}: ${s.sent}`);
+  if (!printLinks) return 0;
   for (const l of opened.links) {
     reporter.text(`\n${l.approver}${opened.emailed.includes(l.approver) ? " (e-mailed)" : ""}`);
     reporter.text(`  approve: ${l.approve}`);

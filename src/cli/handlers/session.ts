@@ -4,10 +4,12 @@
  * could get wrong is checked here, before the first cloud call.
  */
 import path from "node:path";
+import { decisionKeyFrom } from "../../approval/proof.js";
 import { loadDefinition, STACKS_DIR } from "../../definition/load.js";
 import type { EchoDefinition } from "../../definition/schema.js";
 import { DeclinedError, UsageError } from "../../errors.js";
 import type { StepContext, StepReport } from "../../lifecycle/context.js";
+import { approvalForWaits } from "../../lifecycle/approval.js";
 import { loadEchoState, type EchoState } from "../../lifecycle/echo-state.js";
 import { notifyFailure, notifyRun } from "../../lifecycle/notify.js";
 import { whatWaits, type WaitOptions } from "../../lifecycle/waiting.js";
@@ -34,6 +36,8 @@ export interface EchoRequest {
   readonly promotes?: boolean;
   /** The command sends notifications (every command that runs steps), so it needs the webhook's URL secret. */
   readonly notifies?: boolean;
+  /** The command reads approval decisions (`approvals`), so it needs the decision key when the echo asks for approval. */
+  readonly readsApprovals?: boolean;
 }
 
 export async function withEcho<T>(command: CommandContext, request: EchoRequest, body: (ctx: StepContext) => Promise<T>): Promise<T> {
@@ -44,6 +48,9 @@ export async function withDefinition<T>(command: CommandContext, definition: Ech
   if (request.promotes && !definition.promote) {
     throw new UsageError(`${definition.echo} has no promote section in stacks/${definition.echo}.yaml, so it cannot be promoted`);
   }
+  // Decisions count only with their proof, made with the decision key: a promotion that waits for approval (or a
+  // look at the approvals) needs it, and its absence is said before any cloud call.
+  if (!request.engine.sandbox && definition.promote?.approval && (request.promotes || request.readsApprovals)) decisionKeyFrom(process.env);
   let engine = request.engine;
   if (engine.sandbox) sandboxSpeed(process.env);
   else {
@@ -93,7 +100,8 @@ export async function runSteps(
       reports = [{ step: "skipped", generation: "-", detail: `declined at the prompt (${error.title}); nothing was changed` }];
     }
     await notifyRun(ctx, request.command ?? "rds-echo", reports);
-    const waiting = waits ? whatWaits(ctx, await loadEchoState(ctx.ports, ctx.definition), waits) : [];
+    const after = waits ? await loadEchoState(ctx.ports, ctx.definition) : undefined;
+    const waiting = after && waits ? whatWaits(ctx, after, waits, await approvalForWaits(ctx, after)) : [];
     printSteps(command.reporter, ctx.definition.echo, reports, waiting);
     return 0;
   });

@@ -49,6 +49,27 @@ describe("settings <-> stack config", () => {
     expect(settingsFromConfig(GENERATION, settingsToConfig(promoted))).toEqual(promoted);
   });
 
+  it("round-trips an approval request as plaintext rds-echo:approval* keys, and drops them from a preview's copy when absent", () => {
+    const requested: GenerationSettings = {
+      ...rebooted,
+      approvalRequest: "r20261125t1230-ab12",
+      approvalApprovers: "alice@example.com,bob@example.com",
+      approvalRequired: 2,
+      approvalOpened: "2026-11-25T12:30:00Z",
+      approvalExpires: "2026-11-27T12:30:00Z",
+    };
+    const config = settingsToConfig(requested);
+    expect(config["rds-echo:approvalRequest"]).toEqual({ value: "r20261125t1230-ab12" });
+    expect(config["rds-echo:approvalRequired"]).toEqual({ value: "2" });
+    expect(settingsFromConfig(GENERATION, config)).toEqual(requested);
+    expect(() => settingsFromConfig(GENERATION, { ...config, "rds-echo:approvalRequired": { value: "two" } })).toThrow(/approvalRequired is "two", not a whole number/);
+    // The timestamps survive the YAML the Pulumi CLI reads (quoted, so not read back as Go timestamps).
+    const file = parse(stackFileWithSettings(STACK_FILE, requested)) as { config: Record<string, unknown> };
+    expect(file.config["rds-echo:approvalOpened"]).toBe("2026-11-25T12:30:00Z");
+    const cleared = parse(stackFileWithSettings(stackFileWithSettings(STACK_FILE, requested), rebooted)) as { config: Record<string, unknown> };
+    expect(Object.keys(cleared.config).filter((k) => k.startsWith("rds-echo:approval"))).toEqual([]);
+  });
+
   it("fails naming the stack and key when a setting is missing, secret or not a stage", () => {
     const config = settingsToConfig(rebooted);
     const { ["rds-echo:snapshot"]: _snapshot, ...noSnapshot } = config;
