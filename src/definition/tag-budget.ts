@@ -13,8 +13,11 @@ import { MAX_TAGS_PER_RESOURCE } from "./tags.js";
 export const PROGRAM_TAGS = 5;
 /** The hooks step's mark, echo:scrubbed: counted always, since a mark from earlier hooks stays when they are removed. */
 export const SCRUB_TAGS = 1;
-/** An open request, echo:request:<id>, and when rds-echo saw its decisions, echo:seen:<id> (older ones are removed). */
-export const REQUEST_TAGS = 2;
+/**
+ * When rds-echo saw a request's decisions, echo:seen:<id> (older requests' are removed). The request itself is in the
+ * generation's stack settings, not on the instance.
+ */
+export const REQUEST_TAGS = 1;
 /** Per approver: echo:approval:<id>:<approver> and echo:approval:<id>:<approver>:cancel. */
 export const TAGS_PER_APPROVER = 2;
 
