@@ -48,7 +48,7 @@ export async function resumeGeneration(ctx: StepContext, generation: Generation)
   if (isTerminal(status)) {
     // Waiting or restoring again would change nothing: RDS does not leave such a status by itself.
     throw new Error(
-      `${generation.name}: its restore failed: RDS reports it ${status}, which it does not leave by itself; nothing was retried. ` +
+      `${generation.name}: RDS reports it ${status}, a status it does not leave by itself (for a restore: the restore failed); nothing was retried. ` +
         `See the RDS events of the instance, then retire it with \`rds-echo retire ${ctx.definition.echo} --generation ${generation.name} --force\``,
     );
   }

@@ -178,7 +178,7 @@ describe("a restore whose provider wait failed", () => {
     });
     await expect(up(w.ctx(), { promote: true, retire: false })).rejects.toThrow(/unexpected state 'incompatible-restore'/);
     const [name] = Object.keys(w.sandbox.world.stacks);
-    await expect(up(w.ctx(), { promote: true, retire: false })).rejects.toThrow(`${name}: its restore failed: RDS reports it incompatible-restore`);
+    await expect(up(w.ctx(), { promote: true, retire: false })).rejects.toThrow(`${name}: RDS reports it incompatible-restore, a status it does not leave by itself (for a restore: the restore failed)`);
     await expect(up(w.ctx(), { promote: true, retire: false })).rejects.toThrow(/nothing was retried.*retire development --generation/);
     expect(w.sandbox.faults.count("rds.RestoreDBInstanceFromDBSnapshot")).toBe(1);
     expect(w.sandbox.faults.count("rds.ModifyDBInstance")).toBe(0);
