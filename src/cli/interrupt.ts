@@ -18,7 +18,8 @@ export class Interrupt {
   #inFlight = 0;
   #received: HandledSignal | undefined;
   #echo: string | undefined;
-  readonly #onQuit: (() => void)[] = [];
+  #quitting = false;
+  readonly #onQuit: (() => unknown)[] = [];
 
   constructor(write: (text: string) => void = (text) => process.stderr.write(text), exit: (code: number) => void = (code) => process.exit(code)) {
     this.#write = write;
@@ -35,8 +36,8 @@ export class Interrupt {
     this.#echo = echo;
   }
 
-  /** Runs right before a second signal quits at once (ending the CLI processes still running). */
-  onQuit(action: () => void): void {
+  /** Runs right before a second signal quits at once (ending the CLI processes still running); awaited, briefly. */
+  onQuit(action: () => unknown): void {
     this.#onQuit.push(action);
   }
 
@@ -59,12 +60,14 @@ export class Interrupt {
   readonly handle = (signal: HandledSignal): void => {
     const code = SIGNAL_EXIT_CODES[signal];
     if (this.#received !== undefined) {
-      for (const action of this.#onQuit) action();
+      this.#quitting = true;
+      const quitting = Promise.allSettled(this.#onQuit.map((action) => action()));
       this.#write(
         `\n${signal} again: quitting now, and the Pulumi CLI with it. What it had begun stays recorded as pending (a restore ` +
           `goes on in RDS and is adopted, not restored again); its lock is released by the next run on this host; ${resume(this.#echo)}.\n`,
       );
-      return this.#exit(code);
+      void quitting.then(() => this.#exit(code));
+      return;
     }
     this.#received = signal;
     if (this.#inFlight === 0) {
@@ -95,6 +98,7 @@ export class Interrupt {
 
   /** The closing line for a run whose operation was cancelled by a signal. */
   cancelledMessage(): string {
+    if (this.#quitting) return `interrupted twice: the Pulumi CLI was ended, what it had begun is pending; ${resume(this.#echo)}`;
     return `interrupted by ${this.#received}: the Pulumi operation was cancelled and its lock released; ${resume(this.#echo)}`;
   }
 }

@@ -31,6 +31,7 @@ describe("Interrupt (Ctrl-C and SIGTERM)", () => {
     expect(interrupt.cancelledMessage()).toMatch(/interrupted by SIGTERM.*lock released.*rds-echo up/);
     // The code of the signal that made it quit.
     interrupt.handle("SIGINT");
+    await new Promise((resolve) => setImmediate(resolve));
     expect(exits).toEqual([130]);
     release();
     await operation;
@@ -40,7 +41,11 @@ describe("Interrupt (Ctrl-C and SIGTERM)", () => {
     const { interrupt, said, exits } = recording();
     const quits: string[] = [];
     interrupt.naming("development");
-    interrupt.onQuit(() => quits.push("killed the CLI"));
+    let reaped!: () => void;
+    interrupt.onQuit(() => {
+      quits.push("killed the CLI");
+      return new Promise<void>((resolve) => (reaped = resolve));
+    });
     let release!: () => void;
     const operation = interrupt.track(() => new Promise<void>((resolve) => (release = resolve)));
     interrupt.handle("SIGINT");
@@ -48,6 +53,11 @@ describe("Interrupt (Ctrl-C and SIGTERM)", () => {
     expect(quits).toEqual([]);
     interrupt.handle("SIGINT");
     expect(quits).toEqual(["killed the CLI"]);
+    // It leaves only once what it killed is gone.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(exits).toEqual([]);
+    reaped();
+    await new Promise((resolve) => setImmediate(resolve));
     expect(exits).toEqual([130]);
     expect(said.join("")).toMatch(/quitting now, and the Pulumi CLI with it.*pending.*adopted, not restored again.*rds-echo up development/s);
     release();
@@ -63,10 +73,10 @@ describe("killRunningClis", () => {
     const running = runCli("/bin/sh", ["-c", "sleep 30 & wait"], { cwd: process.cwd(), env: {} });
     await new Promise((resolve) => setTimeout(resolve, 200));
     const started = Date.now();
-    expect(killRunningClis()).toBe(1);
+    expect(await killRunningClis()).toBe(1);
     const result = await running;
     expect(result.code).toBe(-1);
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(killRunningClis()).toBe(0);
+    expect(await killRunningClis()).toBe(0);
   });
 });

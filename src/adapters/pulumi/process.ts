@@ -35,27 +35,34 @@ export interface CliRunOptions {
   readonly signal?: AbortSignal;
 }
 
-/** The CLI processes running now (each leads its own process group): what `killRunningClis` ends. */
-const RUNNING = new Set<number>();
+/** The CLI processes running now (each leads its own process group), with when each has exited and been reaped. */
+const RUNNING = new Map<number, Promise<void>>();
+
+/** How long a quitting run waits for the CLI processes it killed to be gone. */
+const REAP_MS = 5_000;
 
 /**
  * Ends every CLI process this process started and that still runs, with SIGKILL to its whole group (the CLI and the
  * provider it started). For a run that quits at once (a second Ctrl-C): the CLI's checkpoint already records the
  * operation it had begun (a pending create), which the next run adopts; an orphaned CLI would instead go on
- * holding the stack's lock for as long as its provider waits (hours, for a restore). Returns how many it ended.
+ * holding the stack's lock for as long as its provider waits (hours, for a restore). Resolves with how many it ended,
+ * once they are gone (reaped here, not left as zombies), or after a few seconds.
  */
-export function killRunningClis(): number {
-  let killed = 0;
-  for (const pid of RUNNING) {
+export async function killRunningClis(): Promise<number> {
+  const gone: Promise<void>[] = [];
+  for (const [pid, exited] of RUNNING) {
     try {
       process.kill(-pid, "SIGKILL");
-      killed++;
+      gone.push(exited);
     } catch {
       // Gone meanwhile.
     }
   }
   RUNNING.clear();
-  return killed;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(gone), new Promise((resolve) => (timer = setTimeout(resolve, REAP_MS)))]);
+  clearTimeout(timer);
+  return gone.length;
 }
 
 /** Runs the CLI binary in its own process group and resolves when it exits (never rejects). */
@@ -78,7 +85,7 @@ export function runCli(binary: string, args: readonly string[], options: CliRunO
       stderr += chunk;
       options.onStderr?.(chunk);
     });
-    if (child.pid !== undefined) RUNNING.add(child.pid);
+    if (child.pid !== undefined) RUNNING.set(child.pid, new Promise((resolve) => child.once("exit", () => resolve())));
     if (options.input !== undefined) child.stdin?.end(options.input);
     const interrupt = () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGINT");

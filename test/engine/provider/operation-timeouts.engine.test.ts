@@ -20,7 +20,9 @@ describe("operation timeouts", () => {
       callback(undefined);
     };
     const implementation: Record<string, unknown> = { create: record("create"), update: record("update"), delete: record("delete") };
-    new grpc.Server().addService({}, implementation);
+    // A service definition with the three methods, as the SDK's generated one has them (serialisation unused here).
+    const method = (path: string) => ({ path, requestStream: false, responseStream: false, requestSerialize: String, requestDeserialize: String, responseSerialize: String, responseDeserialize: String });
+    new grpc.Server().addService({ create: method("/t/Create"), update: method("/t/Update"), delete: method("/t/Delete") }, implementation);
     const call = (timeout: number) => ({ request: { getPreview: () => false, getTimeout: () => timeout } });
     const invoke = (name: string, timeout: number) => new Promise((resolve) => (implementation[name] as (c: unknown, cb: (e: unknown) => void) => void)(call(timeout), resolve));
     await invoke("create", 120);
