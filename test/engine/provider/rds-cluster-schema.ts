@@ -79,7 +79,6 @@ export function clusterCreateRequests(inputs: PropertyBag, ignore: IgnoreTags): 
   };
   set("DBClusterParameterGroupName", stringOf(inputs, "dbClusterParameterGroupName"));
   set("DBSubnetGroupName", stringOf(inputs, "dbSubnetGroupName"));
-  set("EnableIAMDatabaseAuthentication", booleanOf(inputs, "iamDatabaseAuthenticationEnabled"));
   set("KmsKeyId", stringOf(inputs, "kmsKeyId"));
   set("Port", numberOf(inputs, "port"));
   const securityGroups = stringListOf(inputs, "vpcSecurityGroupIds") ?? [];
@@ -98,13 +97,15 @@ export function clusterCreateRequests(inputs: PropertyBag, ignore: IgnoreTags): 
     modify.MasterUserPassword = password;
     requiresModify = true;
   }
-  const withModify = requiresModify ? { modify } : {};
-
   const pit = pointInTimeOf(inputs);
+  const iamAuth = booleanOf(inputs, "iamDatabaseAuthenticationEnabled");
   if (stringOf(inputs, "snapshotIdentifier") === undefined && pit) {
+    const withModify = requiresModify ? { modify } : {};
     const toPointInTime: RestoreDBClusterToPointInTimeCommandInput = {
       ...common,
       ...optional,
+      // GUESS: the point-in-time branch takes IAM auth in its request (the snapshot branch does not, below).
+      ...(truthy(iamAuth) ? { EnableIAMDatabaseAuthentication: iamAuth } : {}),
       SourceDBClusterIdentifier: stringOf(pit, "sourceClusterIdentifier"),
     };
     const restoreType = stringOf(pit, "restoreType");
@@ -114,6 +115,12 @@ export function clusterCreateRequests(inputs: PropertyBag, ignore: IgnoreTags): 
     if (truthy(time)) toPointInTime.RestoreToTime = new Date(time);
     return { toPointInTime, ...withModify };
   }
+  // RestoreDBClusterFromSnapshot takes no IAM auth in upstream's request: the ModifyDBCluster after the restore sets it.
+  if (truthy(iamAuth)) {
+    modify.EnableIAMDatabaseAuthentication = iamAuth;
+    requiresModify = true;
+  }
+  const withModify = requiresModify ? { modify } : {};
   const fromSnapshot: RestoreDBClusterFromSnapshotCommandInput = {
     ...common,
     ...optional,

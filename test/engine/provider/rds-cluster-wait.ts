@@ -74,7 +74,11 @@ async function waitFor<T>(what: string, find: () => Promise<T | undefined>, stat
 
 export async function waitClusterAvailable(rds: RDSClient, identifier: string, phase: "created" | "updated"): Promise<DBCluster> {
   const pending = phase === "created" ? CLUSTER_CREATED_PENDING : CLUSTER_UPDATED_PENDING;
-  const found = await waitFor(`RDS Cluster (${identifier}) ${phase}`, () => findCluster(rds, identifier), (c) => c.Status ?? "", pending, "available", timeoutMs(phase === "created" ? "create" : "update", phase === "created" ? CLUSTER_TIMEOUTS_MS.create : CLUSTER_TIMEOUTS_MS.update));
+  // `waitDBClusterUpdated` also waits until PendingModifiedValues is empty: a cluster reads `available` while a
+  // change it accepted is still to be applied. Reported as its own pending state until then.
+  const statusOf = (c: DBCluster) => (phase === "updated" && c.Status === "available" && hasPendingModifications(c) ? "pending-modifications" : (c.Status ?? ""));
+  const waitPending = phase === "updated" ? [...pending, "pending-modifications"] : pending;
+  const found = await waitFor(`RDS Cluster (${identifier}) ${phase}`, () => findCluster(rds, identifier), statusOf, waitPending, "available", timeoutMs(phase === "created" ? "create" : "update", phase === "created" ? CLUSTER_TIMEOUTS_MS.create : CLUSTER_TIMEOUTS_MS.update));
   if (!found) throw new Error(`RDS Cluster (${identifier}) not found`);
   return found;
 }
@@ -91,4 +95,9 @@ export async function waitClusterInstanceAvailable(rds: RDSClient, identifier: s
 
 export async function waitClusterInstanceDeleted(rds: RDSClient, identifier: string): Promise<void> {
   await waitFor(`RDS Cluster Instance (${identifier}) delete`, () => findClusterInstance(rds, identifier), (i) => i.DBInstanceStatus ?? "", INSTANCE_DELETED_PENDING, undefined, timeoutMs("delete", CLUSTER_INSTANCE_TIMEOUTS_MS.delete));
+}
+
+/** Whether RDS still lists changes to apply (any field of PendingModifiedValues set). */
+export function hasPendingModifications(cluster: DBCluster): boolean {
+  return Object.values(cluster.PendingModifiedValues ?? {}).some((v) => v !== undefined && v !== null);
 }

@@ -149,3 +149,22 @@ describe("a cloned cluster, its instance, update and delete", () => {
     await expect(fx.provider.delete!("nope", clusterUrn(), { clusterIdentifier: "nope", skipFinalSnapshot: false })).rejects.toThrow(/final_snapshot_identifier is required/);
   });
 });
+
+describe("the cluster's create requests and update wait, as upstream", () => {
+  it("a restore from a snapshot takes IAM auth in the ModifyDBCluster after it, not in its own request", async () => {
+    const { clusterCreateRequests } = await import("./rds-cluster-schema.js");
+    const ignore = { keys: [], keyPrefixes: [] };
+    const fromSnapshot = clusterCreateRequests({ clusterIdentifier: "c", engine: "aurora-postgresql", snapshotIdentifier: "s", iamDatabaseAuthenticationEnabled: true }, ignore);
+    expect(fromSnapshot.fromSnapshot).not.toHaveProperty("EnableIAMDatabaseAuthentication");
+    expect(fromSnapshot.modify).toMatchObject({ DBClusterIdentifier: "c", ApplyImmediately: true, EnableIAMDatabaseAuthentication: true });
+    const withoutIam = clusterCreateRequests({ clusterIdentifier: "c", engine: "aurora-postgresql", snapshotIdentifier: "s" }, ignore);
+    expect(withoutIam.modify).toBeUndefined();
+  });
+
+  it("an update is finished only once RDS lists no pending modifications (waitDBClusterUpdated)", async () => {
+    const { hasPendingModifications } = await import("./rds-cluster-wait.js");
+    expect(hasPendingModifications({ Status: "available" })).toBe(false);
+    expect(hasPendingModifications({ Status: "available", PendingModifiedValues: {} })).toBe(false);
+    expect(hasPendingModifications({ Status: "available", PendingModifiedValues: { MasterUserPassword: "****" } })).toBe(true);
+  });
+});
