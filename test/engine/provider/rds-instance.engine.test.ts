@@ -100,6 +100,8 @@ describe("diff", () => {
     expect(await diff({ ...inputs, availabilityZone: "eu-west-1c" })).toMatchObject({ changes: true, replaces: ["availabilityZone"] });
     expect(await diff({ ...inputs, storageEncrypted: true })).toMatchObject({ changes: true, replaces: ["storageEncrypted"] });
     expect(await diff({ ...inputs, instanceClass: "db.t3.small" })).toMatchObject({ changes: true, replaces: [], diffs: ["instanceClass"] });
+    // A tag change is named with tagsAll, the provider's computed copy of the tags, as the bridge names it.
+    expect(await diff({ ...inputs, tags: { ...(inputs["tags"] as object), team: "other" } })).toMatchObject({ changes: true, diffs: ["tags", "tagsAll"] });
     // identifier is no longer ForceNew (provider v5+): a rename is a ModifyDBInstance.
     expect(await diff({ ...inputs, identifier: "dev-b2" })).toMatchObject({ changes: true, replaces: [] });
     expect(await diff({ ...inputs, tags: { ...(inputs.tags as object), "echo:stage": "modified" } })).toMatchObject({ changes: true, replaces: [] });

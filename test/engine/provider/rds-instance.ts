@@ -85,8 +85,10 @@ export function diffInstance(olds: PropertyBag, news: PropertyBag): DiffResult &
   const { changed, replaces } = plannedChanges(INSTANCE_RULES, olds, news);
   // GUESS: no deleteBeforeReplace. The bridge does not ask for it for aws_db_instance, so a replacement with a
   // fixed identifier is create-before-delete and fails on the name, as it would for real.
-  // `diffs`: the changed properties, which the bridge's Diff reports and the engine passes on in its events.
-  return { changes: changed.length > 0, replaces, diffs: changed };
+  // `diffs`: the changed properties, which the bridge's Diff reports and the engine passes on in its events. The
+  // provider's `tags_all` (Computed: the tags with the provider's default tags) changes with `tags`, and the bridge
+  // names both (a real post-import preview listed `tags, tagsAll`).
+  return { changes: changed.length > 0, replaces, diffs: changed.includes("tags") ? [...changed, "tagsAll"] : changed };
 }
 
 /** The outputs after a create or update: what RDS reports, plus the inputs RDS never reports, defaults applied. */
