@@ -15,3 +15,8 @@ export function parseDuration(text: string): number | undefined {
 export function pulumiTimeout(minutes: number): string {
   return `${minutes}m`;
 }
+
+/** The longest a restore may take, in minutes: `timeouts.create` (validated at load; 48 h, its default, otherwise). */
+export function createTimeoutMinutes(timeouts: { readonly create: string }): number {
+  return parseDuration(timeouts.create) ?? 2880;
+}

@@ -4,7 +4,7 @@
  * `from`, and idempotent: a rerun after a crash finds what exists by name, waits for what is still being made, and
  * makes only what is missing. Never a second snapshot for the same generation.
  */
-import { parseDuration } from "../definition/duration.js";
+import { createTimeoutMinutes } from "../definition/duration.js";
 import { pointInTimeOf } from "../program/restore-source.js";
 import { TAG_GENERATION, TAG_MADE, TAG_MANAGED } from "../program/tags.js";
 import type { GenerationSettings, SnapshotSide } from "../ports.js";
@@ -82,5 +82,5 @@ export function snapshotId(ref: string): string {
 }
 
 function timeoutMs(ctx: StepContext): number {
-  return (parseDuration(ctx.definition.timeouts.create) ?? 2880) * 60_000;
+  return createTimeoutMinutes(ctx.definition.timeouts) * 60_000;
 }

@@ -4,7 +4,7 @@
  */
 import { GuardError, PendingOperationsError, StackNotFoundError } from "../errors.js";
 import type { GenerationSettings, UpdateResult } from "../ports.js";
-import { parseDuration } from "../definition/duration.js";
+import { createTimeoutMinutes } from "../definition/duration.js";
 import { INSTANCE_RESOURCE, INSTANCE_TYPE } from "../program/resource-types.js";
 import { isClusterEcho } from "../definition/schema.js";
 import { clusterImports } from "./cluster-recover.js";
@@ -130,5 +130,5 @@ async function updateWatching(ctx: StepContext, generation: string, settings: Ge
 }
 
 function timeoutMs(ctx: StepContext): number {
-  return (parseDuration(ctx.definition.timeouts.create) ?? 2880) * 60_000;
+  return createTimeoutMinutes(ctx.definition.timeouts) * 60_000;
 }

@@ -5,7 +5,7 @@
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import type { EchoDefinition } from "../../definition/schema.js";
 import { EnvironmentError } from "../../errors.js";
-import { parseDuration } from "../../definition/duration.js";
+import { createTimeoutMinutes } from "../../definition/duration.js";
 import { credentialLifetimeProblem } from "./credential-lifetime.js";
 import { secretEnvName } from "./secrets.js";
 
@@ -82,7 +82,7 @@ async function credentialsProblem(definition: EchoDefinition, env: NodeJS.Proces
     // The SDK's chain takes the environment's keys only when no profile is named (the definition's or AWS_PROFILE).
     const fromEnvironment = !definition.profile && !env["AWS_PROFILE"] && identity.accessKeyId === env["AWS_ACCESS_KEY_ID"];
     const facts = { fromEnvironment, temporary: identity.sessionToken !== undefined, ...(identity.expiration ? { expiration: identity.expiration } : {}) };
-    return credentialLifetimeProblem(facts, parseDuration(definition.timeouts.create) ?? 2880, new Date());
+    return credentialLifetimeProblem(facts, createTimeoutMinutes(definition.timeouts), new Date());
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
     const where = definition.profile ? `the profile "${definition.profile}" (the definition's profile: key)` : "the default credential chain";
