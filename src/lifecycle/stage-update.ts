@@ -93,12 +93,13 @@ export async function recoverPending(ctx: StepContext, generation: string): Prom
  * would destroy an empty stack, so it is adopted, as a pending create is. True when it was.
  */
 async function adoptUnrecorded(ctx: StepContext, generation: string): Promise<boolean> {
-  if (isClusterEcho(ctx.definition)) return false;
+  // The stack's own state first (the export the pending check has just read): almost always it holds the instance,
+  // and then nothing is asked of RDS.
+  if (isClusterEcho(ctx.definition) || !(await lacksDatabase(ctx, generation))) return false;
   const { engine, rds, output } = ctx.ports;
   const settings = await engine.settings(generation);
   const instance = await rds.describeInstance(instanceIdOf(generation, settings));
   if (!settings || !instance || !isManagedBy(ctx.definition.echo, generation, instance)) return false;
-  if (!(await lacksDatabase(ctx, generation))) return false;
   if (!instance.resourceId) throw new Error(`${generation}: RDS reports no DbiResourceId for the instance; cannot adopt it`);
   const message = `recover ${generation}: adopting the instance RDS restored but the stack never recorded (its create failed while the provider waited)`;
   output.step(message);
