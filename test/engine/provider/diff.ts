@@ -14,6 +14,8 @@
  * a planned `false`, `0` or non-empty string is a change), and `modified` is what `d.HasChange` sees in the
  * provider's Update (the state read through its zero value: null and `false` are the same). They differ only for
  * an attribute null in the state, which happens only for one no Read sets (`stateOnly`), after an import.
+ * GUESS: helper/schema was not re-read for this rule (it follows its diffString and HasChange as remembered); it
+ * agrees with what the real provider's post-import preview named (applyImmediately among them, unset in the state).
  */
 import { sameTags } from "./tags.js";
 import { containsUnknown, isRecord, reveal, type PropertyBag } from "./values.js";
