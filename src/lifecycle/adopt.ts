@@ -37,14 +37,29 @@ export interface AdoptionPlan {
 
 /**
  * Inputs an adoption's first update may change: the tags (and `tagsAll`, the provider's computed copy of them, which
- * the real provider's diff names with them), and what the provider keeps only in its state: an import leaves those
- * unset (RDS reports none of them), and setting them changes nothing in AWS.
+ * the real provider's diff names with them), and what the provider keeps only in its state. An import leaves those
+ * unset or at the importer's values (terraform-provider-aws instance.go: `resourceInstanceRead` sets none of them,
+ * `resourceInstanceImport` sets skip_final_snapshot and delete_automated_backups to true), and the update excepts
+ * them from its ModifyDBInstance (`HasChangesExcept(…, "delete_automated_backups", "final_snapshot_identifier",
+ * "skip_final_snapshot", "tags", "tags_all")`): setting them changes nothing in AWS. `allowOverwrite` is the CNAME
+ * record's, which the import leaves unset too.
  */
 const ADOPTION_KEYS = new Set(["tags", "tagsAll", "applyImmediately", "skipFinalSnapshot", "finalSnapshotIdentifier", "deleteAutomatedBackups", "allowOverwrite"]);
 
+/**
+ * `applyImmediately` is not in that list: unset in the state after the import, it is named by the plan whatever it
+ * plans, and only a plan of `true` is a change the provider's Update sees (`d.HasChange` reads unset as false), which
+ * then sends a ModifyDBInstance with nothing to modify (RDS refuses it). So it is accepted unless it turns true.
+ */
+function turnsOnApplyImmediately(change: ChangeSet["changes"][number]): boolean {
+  return (change.diffs ?? []).some((d) => d.key === "applyImmediately" && d.new === "true");
+}
+
 /** The changes of an adoption's first update that would do more in AWS than set tags (refused). */
 export function beyondAdoption(changes: ChangeSet["changes"]): ChangeSet["changes"] {
-  return changes.filter((c) => c.op !== "same" && c.type !== "pulumi:providers:aws" && (c.op !== "update" || (c.keys ?? []).some((k) => !ADOPTION_KEYS.has(k))));
+  return changes.filter(
+    (c) => c.op !== "same" && c.type !== "pulumi:providers:aws" && (c.op !== "update" || (c.keys ?? []).some((k) => !ADOPTION_KEYS.has(k)) || turnsOnApplyImmediately(c)),
+  );
 }
 
 export async function planAdoption(ctx: StepContext, state: EchoState, legacyName: string): Promise<AdoptionPlan> {

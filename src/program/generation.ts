@@ -71,6 +71,16 @@ export function adoptedIgnoredInputs(definition: InstanceEchoDefinition): string
   return [...keys].sort();
 }
 
+/**
+ * Ignored on every generation's instance: `replicateSourceDb`, which the provider reads back from RDS's
+ * ReadReplicaSourceDBInstanceIdentifier (terraform-provider-aws instance.go `resourceInstanceRead`) and which rds-echo
+ * never declares (a generation is a restore, not a replica). Were RDS (or an emulator: moto names the source of a
+ * point-in-time restore there) ever to report a source, the next preview would plan `replicateSourceDb` back to ""
+ * and its apply would be a PromoteReadReplica; ignored, the provider drops it from its diff (the bridge applies
+ * ignoreChanges to the state too) and nothing is planned.
+ */
+export const ALWAYS_IGNORED_INPUTS = ["replicateSourceDb"] as const;
+
 export interface GenerationOutputs {
   readonly instanceId: pulumi.Output<string>;
   readonly address: pulumi.Output<string>;
@@ -179,7 +189,7 @@ function instanceProgram(spec: InstanceGenerationSpec): GenerationOutputs {
     },
     {
       provider,
-      ...(spec.adopted !== undefined ? { ignoreChanges: adoptedIgnoredInputs(d) } : {}),
+      ignoreChanges: [...ALWAYS_IGNORED_INPUTS, ...(spec.adopted !== undefined ? adoptedIgnoredInputs(d) : [])],
       customTimeouts: { create: minutes(d.timeouts.create), update: minutes(d.timeouts.update), delete: minutes(d.timeouts.delete) },
     },
   );

@@ -7,6 +7,8 @@
  */
 import { DeleteDBInstanceCommand, ModifyDBInstanceCommand, RDSClient, RestoreDBInstanceFromDBSnapshotCommand, type DBInstance } from "@aws-sdk/client-rds";
 import { ChangeResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cnameTarget, instances, resetMoto, snapshotIds, tagsOf } from "./harness/aws.js";
 import { pulumi, stackHistory, stackList } from "./harness/cli.js";
@@ -105,6 +107,20 @@ interface ExportedResource {
   readonly outputs?: Record<string, unknown>;
 }
 
+/**
+ * The db resource as the import left it: the file backend keeps one checkpoint per operation
+ * (.pulumi/history/<project>/<stack>/*.checkpoint.json, named by time); the import's is the one before the last
+ * (the tags' update).
+ */
+function importedDb(project: Project, stack: string): { inputs?: Record<string, unknown>; outputs?: Record<string, unknown> } | undefined {
+  const dir = path.join(project.root, ".rds-echo", "state", ".pulumi", "history", "rds-echo", stack);
+  const checkpoints = readdirSync(dir).filter((f) => f.endsWith(".checkpoint.json")).sort();
+  const file = checkpoints.at(-2);
+  if (!file) return undefined;
+  const checkpoint = JSON.parse(readFileSync(path.join(dir, file), "utf8")) as { checkpoint: { latest?: { resources?: (ExportedResource & { inputs?: Record<string, unknown> })[] } } };
+  return checkpoint.checkpoint.latest?.resources?.find((r) => r.type === "aws:rds/instance:Instance");
+}
+
 function exportedResources(env: EngineEnv, stack: string): ExportedResource[] {
   const run = pulumi(env, ["stack", "export", "-s", stack]);
   if (run.code !== 0) throw new Error(`pulumi stack export failed: ${run.stderr}`);
@@ -153,6 +169,16 @@ describe("migrate --adopt through the real engine", () => {
     expect(provider!.urn).not.toContain("::default");
     expect(record?.id).toBe(`${zoneId}_${CNAME}_CNAME`);
     expect(record?.provider).toBe(`${provider!.urn}::${provider!.id}`);
+    // The import left what RDS never reports unset, as the real provider does (resourceInstanceRead sets none of
+    // it, resourceInstanceImport only these two), and the bridge's import inputs hold no default: the update after it
+    // set the state-only inputs (the plan named applyImmediately, finalSnapshotIdentifier, skipFinalSnapshot, tags,
+    // tagsAll, all of which the adoption accepts), and nothing else.
+    const imported = importedDb(project, adopted);
+    expect(imported?.outputs, "the import's checkpoint").toMatchObject({ skipFinalSnapshot: true, deleteAutomatedBackups: true });
+    for (const key of ["applyImmediately", "finalSnapshotIdentifier", "snapshotIdentifier"]) expect(imported?.outputs, key).not.toHaveProperty(key);
+    expect(imported?.inputs).toMatchObject({ identifier: LEGACY_ID, skipFinalSnapshot: true });
+    expect(imported?.inputs).not.toHaveProperty("deleteAutomatedBackups");
+    expect(instance?.outputs?.["applyImmediately"]).toBe(false);
     // Its retirement follows the definition: a final snapshot named after the generation.
     expect(instance?.outputs?.["skipFinalSnapshot"]).toBe(false);
     expect(instance?.outputs?.["finalSnapshotIdentifier"]).toBe(`${adopted}-final`);

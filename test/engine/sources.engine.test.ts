@@ -103,12 +103,13 @@ describe("source.from: point-in-time", () => {
     expect(label).toMatch(/^point-in-time:production-db@\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
     // Nothing made (moto takes automated snapshots of every instance it creates; those are RDS's own).
     expect((await snapshots()).filter((s) => s.SnapshotType === "manual").map((s) => s.DBSnapshotIdentifier)).toEqual([SOURCE_SNAPSHOT]);
-    const settled: Record<string, Record<string, number>> = { new: previewSummary(env!, name) };
+    // The first preview after new plans nothing: the stand-in reads back what moto reports of a point-in-time copy
+    // as the real provider does (its source as replicateSourceDb), which the program ignores.
+    expect(previewSummary(env!, name), "after new").toEqual({ same: 3 });
     for (const step of ["modify", "reboot", "promote"]) {
       ok(await env!.run([step, "pitr", "--yes"]));
-      settled[step] = previewSummary(env!, name);
+      expect(Object.keys(previewSummary(env!, name)), `after ${step}`).toEqual(["same"]);
     }
-    for (const [step, summary] of Object.entries(settled)) expect(Object.keys(summary), `after ${step}`).toEqual(["same"]);
     const [promoted] = await echoInstances("pitr");
     expect(tagsOf(promoted!)).toMatchObject({ "echo:stage": "promoted", "echo:snapshot": label });
     expect(promoted!.DbiResourceId).toBe(g!.DbiResourceId);

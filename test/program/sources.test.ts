@@ -85,6 +85,15 @@ describe.each(Object.keys(KINDS))("the rolled-back mark and adoption on a %s gen
     expect(inputs).not.toHaveProperty("restoreToPointInTime");
   });
 
+  it("every instance ignores replicateSourceDb, which RDS (or moto, for a point-in-time copy) may report and the program never declares", async () => {
+    for (const stage of ["new", "modified", "promoted"] as const) {
+      const { inputs, ignoreChanges } = await declare(kind, stage);
+      expect(ignoreChanges, stage).toContain("replicateSourceDb");
+      expect(inputs, stage).not.toHaveProperty("replicateSourceDb");
+    }
+    expect((await declare(kind, "promoted", { adopted: "development-legacy-1" })).ignoreChanges).toContain("replicateSourceDb");
+  });
+
   it("an adopted instance ignores applyImmediately (a change to it alone is a ModifyDBInstance RDS refuses), not its final snapshot", async () => {
     const { ignoreChanges } = await declare(kind, "promoted", { adopted: "development-legacy-1" });
     expect(ignoreChanges).toContain("applyImmediately");

@@ -2,7 +2,7 @@
  * The stand-in `aws` provider: a `Provider` (@pulumi/pulumi/provider) that dispatches on the resource type to the
  * resources rds-echo's programs declare (instance, cluster, cluster instance, CNAME record), and refuses any other type.
  */
-import { changedKeysByUrn } from "./server-hooks.js";
+import { changedKeysByUrn, ignoreChangesByUrn } from "./server-hooks.js";
 import type { CheckResult, CreateResult, DiffResult, Provider, ReadResult, UpdateResult } from "@pulumi/pulumi/provider/index.js";
 import { clientsFor, type AwsClients } from "./clients.js";
 import { EMPTY_CONFIG, type ProviderConfig } from "./config.js";
@@ -89,7 +89,7 @@ export function standInProvider(initial: ProviderConfig = EMPTY_CONFIG): StandIn
     async diff(_id, urn, olds, news): Promise<DiffResult> {
       const type = typeOfUrn(urn);
       const differ = { [INSTANCE_TYPE]: diffInstance, [CLUSTER_TYPE]: diffCluster, [CLUSTER_INSTANCE_TYPE]: diffClusterInstance, [RECORD_TYPE]: diffRecord }[type];
-      const result = differ?.(bag(olds), bag(news));
+      const result = type === INSTANCE_TYPE ? diffInstance(bag(olds), bag(news), ignoreChangesByUrn.get(urn)) : differ?.(bag(olds), bag(news));
       if (result === undefined) throw unsupported(urn);
       changedKeysByUrn.set(urn, result.diffs);
       return result;
@@ -112,7 +112,7 @@ export function standInProvider(initial: ProviderConfig = EMPTY_CONFIG): StandIn
     },
     async update(id, urn, olds, news): Promise<UpdateResult> {
       const type = typeOfUrn(urn);
-      if (type === INSTANCE_TYPE) return updateInstance(context, id, bag(olds), bag(news));
+      if (type === INSTANCE_TYPE) return updateInstance(context, id, bag(olds), bag(news), ignoreChangesByUrn.get(urn));
       if (type === CLUSTER_TYPE) return updateCluster(context, id, bag(olds), bag(news));
       if (type === CLUSTER_INSTANCE_TYPE) return updateClusterInstance(context, id, bag(olds), bag(news));
       if (type === RECORD_TYPE) return updateRecord(context, bag(olds), bag(news));

@@ -8,6 +8,7 @@ import { DescribeDBInstancesCommand, ModifyDBInstanceCommand } from "@aws-sdk/cl
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IGNORED_PREFIXES, instanceUrn, seedSnapshot, startFixture, type Fixture } from "./fixture.js";
 import { pointInTimeRequests } from "./rds-instance-point-in-time.js";
+import { diffInstance } from "./rds-instance.js";
 import type { PropertyBag } from "./values.js";
 
 let fx: Fixture;
@@ -111,8 +112,18 @@ describe("create, diff and refresh", () => {
     expect(outs).not.toHaveProperty("snapshotIdentifier");
   });
 
+  it("reads back moto's source as replicateSourceDb (as the real Read would): an update unless ignored, as the program does", async () => {
+    // MOTO: its point-in-time copy reports ReadReplicaSourceDBInstanceIdentifier; resourceInstanceRead stores it in
+    // replicate_source_db (Optional, not Computed), so a program without it plans "" (an update, PromoteReadReplica).
+    expect(outs).toMatchObject({ replicateSourceDb: "prod-pitr-source" });
+    expect(diffInstance(outs, inputs)).toMatchObject({ changes: true, replaces: [], diffs: ["replicateSourceDb"] });
+    expect(diffInstance(outs, inputs, ["replicateSourceDb"])).toMatchObject({ changes: false, replaces: [] });
+    // Applied without the ignore, it would promote a replica: the stand-in does not implement that.
+    await expect(fx.provider.update!(id, instanceUrn(), outs, inputs)).rejects.toThrow(/does not implement PromoteReadReplica/);
+  });
+
   it("plans nothing for the same block, and a replacement when any field of it changes or it goes", async () => {
-    const diff = (news: PropertyBag) => fx.provider.diff!(id, instanceUrn(), outs, news);
+    const diff = async (news: PropertyBag) => diffInstance(outs, news, ["replicateSourceDb"]);
     expect(await diff(inputs)).toMatchObject({ changes: false, replaces: [] });
     // A field at its zero value is no field (Terraform reads an unset bool as false).
     expect(await diff({ ...inputs, restoreToPointInTime: { ...(inputs["restoreToPointInTime"] as object), useLatestRestorableTime: false } })).toMatchObject({ changes: false });
@@ -127,6 +138,6 @@ describe("create, diff and refresh", () => {
   it("keeps the block through a refresh (RDS never reports it), so a refreshed state still plans nothing", async () => {
     const refreshed = await fx.provider.read!(id, instanceUrn(), outs);
     expect(refreshed.props).toMatchObject({ restoreToPointInTime: inputs["restoreToPointInTime"] });
-    expect(await fx.provider.diff!(id, instanceUrn(), refreshed.props, inputs)).toMatchObject({ changes: false, replaces: [] });
+    expect(diffInstance(refreshed.props as PropertyBag, inputs, ["replicateSourceDb"])).toMatchObject({ changes: false, replaces: [] });
   });
 });

@@ -57,17 +57,25 @@ export const INSTANCE_RULES: Readonly<Record<string, PropertyRule>> = {
   licenseModel: { kind: "string", computed: true, atCreate: "restore" },
   copyTagsToSnapshot: { kind: "boolean", default: false, atCreate: "restore" },
   // Optional, Default false: an update without it leaves changes for the maintenance window.
-  applyImmediately: { kind: "boolean", default: false, atCreate: "state-only" },
-  skipFinalSnapshot: { kind: "boolean", default: false, atCreate: "state-only" },
-  finalSnapshotIdentifier: { kind: "string", atCreate: "state-only" },
-  deleteAutomatedBackups: { kind: "boolean", default: true, atCreate: "state-only" },
+  // `stateOnly` (these four and the password): resourceInstanceRead never sets them, so after an import (whose
+  // resourceInstanceImport sets only skip_final_snapshot and delete_automated_backups, both true) the others are
+  // null in the state, and a plan names them even when it plans their zero value (see diff.ts).
+  applyImmediately: { kind: "boolean", default: false, atCreate: "state-only", stateOnly: true },
+  skipFinalSnapshot: { kind: "boolean", default: false, atCreate: "state-only", stateOnly: true },
+  finalSnapshotIdentifier: { kind: "string", atCreate: "state-only", stateOnly: true },
+  deleteAutomatedBackups: { kind: "boolean", default: true, atCreate: "state-only", stateOnly: true },
+  // Optional, not Computed, not ForceNew; resourceInstanceRead sets it from ReadReplicaSourceDBInstanceIdentifier,
+  // so an instance RDS reports as a replica has it in the state, and a program without it plans "" (an update whose
+  // apply is PromoteReadReplica: `d.HasChange("replicate_source_db")` with an empty value). The stand-in implements
+  // no replica path, so a program may not declare it (checkInstance).
+  replicateSourceDb: { kind: "string", atCreate: "not-sent" },
   // Optional+Computed; on the snapshot path it is a RestoreDBInstanceFromDBSnapshot field.
   parameterGroupName: { kind: "string", computed: true, atCreate: "restore" },
   vpcSecurityGroupIds: { kind: "set", computed: true, atCreate: "restore" },
   // Optional+Computed; `GetOkExists`, so even 0 goes into the modify after a restore.
   backupRetentionPeriod: { kind: "number", computed: true, atCreate: "modify" },
   // Optional, Sensitive, not Computed: never read back, so only a change of the input diffs.
-  password: { kind: "string", atCreate: "modify" },
+  password: { kind: "string", atCreate: "modify", stateOnly: true },
   // Optional+Computed. The snapshot branch of resourceInstanceCreate never sends it (only the plain CreateDBInstance
   // branch does): a restore with it set leaves RDS's default until the next update.
   caCertIdentifier: { kind: "string", computed: true, atCreate: "not-sent" },
@@ -93,10 +101,11 @@ export const INSTANCE_OUTPUTS = [
 
 /**
  * Inputs with no API field: `HasChangesExcept(…)` in `resourceInstanceUpdate` lists them (with the tags, handled by
- * the tagging interceptor), so a change to only these updates the state without calling ModifyDBInstance.
+ * the tagging interceptor), so a change to only these updates the state without calling ModifyDBInstance
+ * (`replicate_source_db` has its own request first: PromoteReadReplica).
  * (`apply_immediately` is NOT in that list upstream: a change to it alone still sends a ModifyDBInstance.)
  */
-export const NO_MODIFY_INPUTS = new Set(["deleteAutomatedBackups", "finalSnapshotIdentifier", "skipFinalSnapshot", "tags"]);
+export const NO_MODIFY_INPUTS = new Set(["deleteAutomatedBackups", "finalSnapshotIdentifier", "replicateSourceDb", "skipFinalSnapshot", "tags"]);
 
 /** Inputs the rules cover; `check` refuses any other, so the stand-in is never silently kinder than the real one. */
 export const INSTANCE_INPUTS = new Set(Object.keys(INSTANCE_RULES));

@@ -7,7 +7,8 @@
 import type { DBInstance } from "@aws-sdk/client-rds";
 import type { IgnoreTags } from "./config.js";
 import { managedTags, tagsFromList } from "./tags.js";
-import { defined, isSecret, secret, type PropertyBag } from "./values.js";
+import type { DiffRule } from "./diff.js";
+import { defined, isRecord, isSecret, reveal, secret, type PropertyBag } from "./values.js";
 
 /** Attributes no RDS API returns: a read keeps them from the prior state (or the import defaults). */
 export const PASSTHROUGH = ["snapshotIdentifier", "restoreToPointInTime", "password", "applyImmediately", "skipFinalSnapshot", "finalSnapshotIdentifier", "deleteAutomatedBackups"] as const;
@@ -50,6 +51,9 @@ export function readOutputs(instance: DBInstance, ignore: IgnoreTags): PropertyB
     deletionProtection: instance.DeletionProtection,
     storageEncrypted: instance.StorageEncrypted,
     kmsKeyId: instance.KmsKeyId,
+    // MOTO: 5.2.5 reports the source of a point-in-time restore here (its restore keeps SourceDBInstanceIdentifier
+    // on the copy), where real RDS reports only a read replica's source; the real Read stores whatever RDS reports.
+    replicateSourceDb: instance.ReadReplicaSourceDBInstanceIdentifier,
     engine: instance.Engine?.toLowerCase(),
     engineVersion: instance.EngineVersion,
     engineVersionActual: instance.EngineVersion,
@@ -83,10 +87,29 @@ export function passthroughFrom(prior: PropertyBag): PropertyBag {
 export const IMPORT_DEFAULTS: PropertyBag = { skipFinalSnapshot: true, deleteAutomatedBackups: true };
 
 /**
- * The inputs an import reports (the bridge derives them from the imported state: every input-able attribute that is
- * set). GUESS: the bridge's exact extraction (`ExtractInputsFromOutputs`) also drops attributes equal to their
- * defaults; this keeps them, which changes nothing a diff sees.
+ * The inputs an import reports: pulumi-terraform-bridge pkg/tfbridge/schema.go `ExtractInputsFromOutputs` with
+ * isRefresh false, i.e. `extractSchemaInputsObject` over the imported state: attributes that are no input (Computed
+ * only) go, and so does every input that is not Required and holds its Default or, with none, its zero value
+ * (`isDefaultOrZeroValue`: null, false, 0, "", an empty list or map); `__defaults: []` is added. So an import's inputs
+ * carry skipFinalSnapshot (true, not its Default) but not deleteAutomatedBackups (true, its Default), nor any false
+ * or 0. GUESS/omission: the bridge also puts `__defaults: []` inside each map input (tags); the stand-in leaves
+ * that out (its Check would read it as a tag), which changes only what a display of the old inputs shows.
  */
-export function importInputs(outputs: PropertyBag, inputKeys: ReadonlySet<string>): PropertyBag {
-  return Object.fromEntries(Object.entries(outputs).filter(([key]) => inputKeys.has(key)));
+export function importInputs(outputs: PropertyBag, rules: Readonly<Record<string, DiffRule>>, required: ReadonlySet<string>): PropertyBag {
+  const inputs: PropertyBag = {};
+  for (const [key, value] of Object.entries(outputs)) {
+    const rule = rules[key];
+    if (rule === undefined) continue;
+    if (!required.has(key) && isDefaultOrZero(rule, value)) continue;
+    inputs[key] = value;
+  }
+  return { ...inputs, __defaults: [] };
+}
+
+function isDefaultOrZero(rule: DiffRule, value: unknown): boolean {
+  const plain = reveal(value);
+  if (rule.default !== undefined) return plain === rule.default;
+  if (plain === undefined || plain === null || plain === false || plain === 0 || plain === "") return true;
+  if (Array.isArray(plain)) return plain.length === 0;
+  return isRecord(plain) && Object.keys(plain).length === 0;
 }

@@ -6,6 +6,7 @@ import { AddTagsToResourceCommand, DescribeDBInstancesCommand, DescribeDBSnapsho
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { instanceUrn, seedSnapshot, startFixture, type Fixture } from "./fixture.js";
 import { rememberReadInputs } from "./read-inputs.js";
+import { diffInstance } from "./rds-instance.js";
 import { isSecret, reveal, type PropertyBag } from "./values.js";
 
 let fx: Fixture;
@@ -209,5 +210,42 @@ describe("read", () => {
   it("reads an instance by its identifier too, and reports a vanished instance as gone", async () => {
     expect((await fx.provider.read!("dev-f", instanceUrn(), {})).props).toMatchObject({ identifier: "dev-f" });
     expect(await fx.provider.read!("db-NOSUCHINSTANCE", instanceUrn(), { identifier: "x" })).toEqual({ id: "", props: {} });
+  });
+});
+
+describe("an import, as the real provider reads it and the bridge reports it", () => {
+  it("leaves the state-only inputs unset (bar the importer's two), drops defaults and zeros from the inputs, and the adoption's plan names them", async () => {
+    const snapshot = await seedSnapshot(fx.rds, "prod-g");
+    const created = programInputs("dev-g", snapshot);
+    const { id } = await create("dev-g", created);
+    rememberReadInputs(instanceUrn(), id, { identifier: "dev-g" });
+    const imported = await fx.provider.read!(id, instanceUrn(), {});
+    const state = imported.props as PropertyBag;
+    // resourceInstanceImport sets these two; resourceInstanceRead sets none of the state-only attributes.
+    expect(state).toMatchObject({ skipFinalSnapshot: true, deleteAutomatedBackups: true });
+    for (const key of ["applyImmediately", "finalSnapshotIdentifier", "password", "snapshotIdentifier"]) expect(state, key).not.toHaveProperty(key);
+    // ExtractInputsFromOutputs: no Computed-only output, no input at its Default (deleteAutomatedBackups: true) or zero.
+    const inputs = imported.inputs as PropertyBag;
+    expect(inputs).toMatchObject({ identifier: "dev-g", instanceClass: "db.t3.micro", skipFinalSnapshot: true, __defaults: [] });
+    for (const key of ["deleteAutomatedBackups", "publiclyAccessible", "monitoringInterval", "iops", "arn", "address", "tagsAll"]) expect(inputs, key).not.toHaveProperty(key);
+
+    // The adopted program's inputs after the engine's ignoreChanges (every setting but the final snapshot and the
+    // tags takes the import's value; applyImmediately is ignored and absent from the import's inputs).
+    const adopted: PropertyBag = { ...inputs, skipFinalSnapshot: false, finalSnapshotIdentifier: "dev-g-final", tags: { ...(created["tags"] as object), "echo:stage": "promoted" } };
+    const named = ["applyImmediately", "finalSnapshotIdentifier", "skipFinalSnapshot", "tags", "tagsAll"];
+    const plan = diffInstance(state, adopted, ["applyImmediately"]);
+    expect([...plan.diffs].sort()).toEqual(named);
+    expect(plan.replaces).toEqual([]);
+    // What the real provider's post-import preview named when the program still declared applyImmediately: true.
+    expect([...diffInstance(state, { ...adopted, applyImmediately: true }).diffs].sort()).toEqual(named);
+
+    // Applied: the tags and the state, no ModifyDBInstance (its d.HasChange reads the unset applyImmediately as false;
+    // a ModifyDBInstance here would be refused, see above).
+    const { outs } = await fx.provider.update!(id, instanceUrn(), state, adopted);
+    expect(outs).toMatchObject({ applyImmediately: false, skipFinalSnapshot: false, finalSnapshotIdentifier: "dev-g-final" });
+    expect(await tagsOf(String(state["arn"]))).toMatchObject({ "echo:stage": "promoted" });
+    expect(diffInstance(outs as PropertyBag, adopted, ["applyImmediately"])).toMatchObject({ changes: false });
+    // Turned on, applyImmediately alone is a ModifyDBInstance with nothing to modify: refused as RDS refuses it.
+    await expect(fx.provider.update!(id, instanceUrn(), outs, { ...adopted, applyImmediately: true })).rejects.toThrow(/No modifications were requested/);
   });
 });

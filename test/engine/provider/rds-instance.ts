@@ -25,6 +25,9 @@ import { IMPORT_DEFAULTS, importInputs, passthroughFrom, readOutputs } from "./r
 import { checkPointInTime, pointInTimeBlock, pointInTimeRequests } from "./rds-instance-point-in-time.js";
 import { restoreRequests, updateRequest } from "./rds-instance-requests.js";
 import { INSTANCE_INPUTS, INSTANCE_RULES } from "./rds-instance-schema.js";
+
+/** Required in the schema (the bridge's import keeps them whatever their value). */
+const REQUIRED_INPUTS: ReadonlySet<string> = new Set(["instanceClass"]);
 import { timeoutMs } from "./operation-timeouts.js";
 import { failWaitForTest, findInstance, isNotFound, pauseAfterTags, TIMEOUTS_MS, waitAvailable, waitDeleted } from "./rds-wait.js";
 import { managedTags, tagChanges, tagsToList } from "./tags.js";
@@ -69,6 +72,9 @@ export function checkInstance(news: PropertyBag, olds: PropertyBag = {}): CheckR
   if (pointInTime && known("snapshotIdentifier")) failures.push({ property: "restoreToPointInTime", reason: '"restore_to_point_in_time": conflicts with snapshot_identifier' });
   failures.push(...checkPointInTime(news));
   if (!known("identifier") && !containsUnknown(news["identifier"])) failures.push({ property: "identifier", reason: "the stand-in does not auto-name instances" });
+  // The replica paths (CreateDBInstanceReadReplica at create, PromoteReadReplica for an update to "") are not
+  // implemented: only an absent replicateSourceDb is accepted, never a declared one.
+  if (news["replicateSourceDb"] !== undefined && news["replicateSourceDb"] !== null) failures.push({ property: "replicateSourceDb", reason: "the stand-in aws provider does not implement read replicas" });
   const plain = plainBag(news);
   const finalSnapshot = known("finalSnapshotIdentifier") ? stringOf(plain, "finalSnapshotIdentifier") : undefined;
   for (const [pattern, mustMatch, reason] of FINAL_SNAPSHOT_RULES) {
@@ -81,8 +87,18 @@ export function checkInstance(news: PropertyBag, olds: PropertyBag = {}): CheckR
   return { inputs: news, failures };
 }
 
-export function diffInstance(olds: PropertyBag, news: PropertyBag): DiffResult & { readonly diffs: string[] } {
-  const { changed, replaces } = plannedChanges(INSTANCE_RULES, olds, news);
+/**
+ * `ignoreChanges`: the resource option's paths, which the engine sends with Diff (DiffRequest.ignoreChanges) besides
+ * putting the old inputs' values into `news`. The bridge drops them from Terraform's diff too
+ * (pulumi-terraform-bridge pkg/tfbridge/diff.go `computeIgnoreChanges`: a path counts when the state or the news
+ * hold its key), so an ignored attribute whose state differs from the program's (absent) value is no change.
+ * GUESS: a path is a top-level key here (rds-echo ignores only those); an absent key in both is not dropped.
+ */
+export function diffInstance(olds: PropertyBag, news: PropertyBag, ignoreChanges: readonly string[] = []): DiffResult & { readonly diffs: string[] } {
+  const ignored = (key: string) => ignoreChanges.includes(key) && (key in olds || key in news);
+  const planned = plannedChanges(INSTANCE_RULES, olds, news);
+  const changed = planned.changed.filter((key) => !ignored(key));
+  const replaces = planned.replaces.filter((key) => !ignored(key));
   // GUESS: no deleteBeforeReplace. The bridge does not ask for it for aws_db_instance, so a replacement with a
   // fixed identifier is create-before-delete and fails on the name, as it would for real.
   // `diffs`: the changed properties, which the bridge's Diff reports and the engine passes on in its events. The
@@ -167,16 +183,30 @@ export async function readInstance(ctx: ProviderContext, id: string, props: Prop
   const outputs = { ...readOutputs(instance, ctx.config().ignoreTags), ...passthroughFrom(importing ? IMPORT_DEFAULTS : prior) };
   // GUESS: the id stays the one asked for (resourceInstanceRead never calls SetId), so an import by identifier keeps
   // the identifier as id, while a create's id is the DbiResourceId.
-  return importing ? { id, props: outputs, inputs: importInputs(outputs, INSTANCE_INPUTS) } : { id, props: outputs };
+  return importing ? { id, props: outputs, inputs: importInputs(outputs, INSTANCE_RULES, REQUIRED_INPUTS) } : { id, props: outputs };
 }
 
-export async function updateInstance(ctx: ProviderContext, id: string, olds: PropertyBag, news: PropertyBag): Promise<UpdateResult> {
+export async function updateInstance(ctx: ProviderContext, id: string, olds: PropertyBag, planned: PropertyBag, ignoreChanges: readonly string[] = []): Promise<UpdateResult> {
   const { rds } = ctx.clients();
   const config = ctx.config();
+  // An ignored attribute is not in the applied diff (see diffInstance): it keeps its prior state.
+  const news: PropertyBag = { ...planned };
+  for (const key of ignoreChanges) if (key in olds) news[key] = olds[key];
   const plainOlds = plainBag(olds);
   const plainNews = plainBag(news);
-  const { changed } = plannedChanges(INSTANCE_RULES, olds, news);
+  // What `d.HasChange` sees: an attribute null in the state (after an import) planned at its zero value is no
+  // change here, though the plan named it (diff.ts).
+  const { modified: changed } = plannedChanges(INSTANCE_RULES, olds, news);
   const identifier = stringOf(plainOlds, "identifier") ?? id;
+  // `if d.HasChange("replicate_source_db")` comes first upstream: PromoteReadReplica for "", else an error. The
+  // stand-in implements neither (a program that leaves replicateSourceDb out of ignoreChanges meets this).
+  if (changed.includes("replicateSourceDb")) {
+    throw new Error(
+      stringOf(plainNews, "replicateSourceDb")
+        ? "cannot elect new source database for replication"
+        : `promoting RDS DB Instance (${identifier}): the stand-in aws provider does not implement PromoteReadReplica (the state names ${stringOf(plainOlds, "replicateSourceDb")} as its source)`,
+    );
+  }
   // Tags first, by ARN (the transparent-tagging interceptor's `updateTags`): removed keys, then new/changed ones.
   if (changed.includes("tags")) {
     const arn = stringOf(plainOlds, "arn");

@@ -13,7 +13,8 @@
  * its planned state, see `planUpdate`; a previewed create, its inputs), gives an import's Read (no properties) an empty state, which the SDK's Read handler cannot do without,
  * records each Read request's `inputs` (read-inputs.ts), which the SDK's server also drops, and puts the
  * changed property names of a Diff into its response (`diffs`): the SDK's DiffResult has no field for them, while the
- * real provider (the bridge) reports them and the engine passes them on in its events. And it hands each Create,
+ * real provider (the bridge) reports them and the engine passes them on in its events; it records each Diff's
+ * `ignoreChanges`, which the bridge applies to its diff and the SDK's handler drops. And it hands each Create,
  * Update and Delete's custom timeout to the provider's waits (operation-timeouts.ts).
  */
 import { createRequire } from "node:module";
@@ -46,6 +47,7 @@ interface JsStruct {
 }
 interface PreviewRequest {
   getPreview(): boolean;
+  getIgnorechangesList?(): string[];
   /** The resource's custom timeout for this operation, in seconds (0: none). */
   getTimeout?(): number;
   getUrn(): string;
@@ -58,8 +60,15 @@ type Respond = (error: unknown, response?: unknown) => void;
 /** The changed properties of each resource's latest Diff, set by the provider, read by the Diff handler's wrap. */
 export const changedKeysByUrn = new Map<string, string[]>();
 
+/**
+ * The `ignoreChanges` paths of each resource's latest Diff or Update request, recorded by the handlers' wraps (the
+ * SDK's handlers drop them), read by the provider: the bridge applies them to Terraform's diff as well.
+ */
+export const ignoreChangesByUrn = new Map<string, string[]>();
+
 interface DiffRequest {
   getUrn(): string;
+  getIgnorechangesList?(): string[];
 }
 type DiffCallback = (error: unknown, response?: { setDiffsList(keys: string[]): void }) => void;
 
@@ -105,6 +114,7 @@ export function hookServer(hooks: ServerHooks): void {
     const update = implementation["update"];
     if (typeof update === "function") {
       implementation["update"] = function (this: unknown, call: { request: PreviewRequest }, callback: Respond) {
+        ignoreChangesByUrn.set(call.request.getUrn(), call.request.getIgnorechangesList?.() ?? []);
         if (!call.request.getPreview()) return withOperationTimeout("update", call.request.getTimeout?.(), () => (update as (c: unknown, cb: Respond) => unknown).call(this, call, callback));
         try {
           const response = new proto.UpdateResponse();
@@ -136,6 +146,7 @@ export function hookServer(hooks: ServerHooks): void {
     if (typeof diff === "function") {
       const handler = diff as (call: { request: DiffRequest }, callback: DiffCallback) => unknown;
       implementation["diff"] = function (this: unknown, call: { request: DiffRequest }, callback: DiffCallback) {
+        ignoreChangesByUrn.set(call.request.getUrn(), call.request.getIgnorechangesList?.() ?? []);
         return handler.call(this, call, (error, response) => {
           const keys = changedKeysByUrn.get(call.request.getUrn());
           if (!error && response && keys) response.setDiffsList(keys);
