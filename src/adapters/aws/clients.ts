@@ -1,30 +1,36 @@
 import { RDSClient } from "@aws-sdk/client-rds";
 import { Route53Client } from "@aws-sdk/client-route-53";
+import { withCallContext } from "./call-context.js";
+import { clientCallConfig, DEFAULT_AWS_CALL_SETTINGS, type AwsCallSettings } from "./call-settings.js";
 
-/** Where and as whom the adapter talks to AWS. */
+/** Where and as whom the adapter talks to AWS, and how long each call may take. */
 export interface AwsClientOptions {
   readonly region: string;
   /** A named profile from the shared config/credentials files; the default chain when absent. */
   readonly profile?: string;
+  /** Timeouts and attempts of every call (chosen at the CLI edge); DEFAULT_AWS_CALL_SETTINGS when absent. */
+  readonly calls?: AwsCallSettings;
 }
 
 /**
- * Adaptive retries: the SDK backs off and rate-limits itself on throttling, so a burst of describes during a long
- * restore slows down instead of failing. Only what survives every attempt reaches us (as ThrottledError).
+ * Every client rds-echo makes, made here: the connect and request timeouts and bounded adaptive retries of
+ * call-settings.ts (the SDK backs off and rate-limits itself on throttling, so a burst of describes during a long
+ * restore slows down instead of failing; only what survives every attempt reaches us, as ThrottledError), and the
+ * middleware that names the call, the endpoint and its origin when no answer came (call-context.ts).
  */
-export const RETRY = { retryMode: "adaptive", maxAttempts: 8 } as const;
+export function awsClient<C>(make: (config: ReturnType<typeof clientCallConfig> & { region: string; profile?: string }) => C, options: AwsClientOptions & { clientRegion?: string }): C {
+  const settings = options.calls ?? DEFAULT_AWS_CALL_SETTINGS;
+  // The clients' own `profile` option: no dependency on @aws-sdk/credential-providers (fromIni) is needed.
+  const config = { ...clientCallConfig(settings), region: options.clientRegion ?? options.region, ...(options.profile === undefined ? {} : { profile: options.profile }) };
+  return withCallContext(make(config), settings, process.env, options.profile);
+}
 
 /** The RDS client for the echo's region. */
 export function createRdsClient(options: AwsClientOptions): RDSClient {
-  return new RDSClient({ region: options.region, ...profileOf(options), ...RETRY });
+  return awsClient((config) => new RDSClient(config), options);
 }
 
 /** Route 53 is a global service served from us-east-1, whatever the echo's region. */
 export function createRoute53Client(options: AwsClientOptions): Route53Client {
-  return new Route53Client({ region: "us-east-1", ...profileOf(options), ...RETRY });
-}
-
-// The clients' own `profile` option: no dependency on @aws-sdk/credential-providers (fromIni) is needed.
-function profileOf(options: AwsClientOptions): { profile?: string } {
-  return options.profile === undefined ? {} : { profile: options.profile };
+  return awsClient((config) => new Route53Client(config), { ...options, clientRegion: "us-east-1" });
 }
