@@ -88,6 +88,7 @@ export async function openPorts(command: CommandContext, definition: EchoDefinit
     definitionFor,
     pulumiCommand,
     ...(flags.backend ? { backendUrl: flags.backend } : {}),
+    secretsProvider: definition.secretsProvider,
     onOutput: (line: string) => command.reporter.note(line.trimEnd()),
     onWarning: (message: string) => output.warn(message),
     signal: interrupt.signal,

@@ -9,7 +9,7 @@ import { createTimeoutMinutes } from "../../definition/duration.js";
 import type { AwsCallSettings } from "../../adapters/aws/call-settings.js";
 import { awsCallSettingsFrom } from "./aws-calls.js";
 import { credentialLifetimeProblem } from "./credential-lifetime.js";
-import { secretEnvName } from "./secrets.js";
+import { checkPassphraseFile, secretEnvName } from "./secrets.js";
 
 export interface Prerequisites {
   readonly pulumiCommand: PulumiCommand;
@@ -25,6 +25,7 @@ export async function checkPrerequisites(
 ): Promise<Prerequisites> {
   // A bad timeout is a typo to fix (exit 2), not something missing: said at once.
   const calls = awsCallSettingsFrom(options.env);
+  if (definition.secretsProvider === "passphrase") await checkPassphraseFile(options.env);
   const missing: string[] = [];
   const secret = definition.modify.masterPassword?.secret;
   if (options.needsSecrets && secret && !options.env[secretEnvName(secret)]) {
@@ -37,7 +38,7 @@ export async function checkPrerequisites(
   if (options.needsWebhook && webhook && !options.env[secretEnvName(webhook)]) {
     missing.push(`the notification webhook: notify.webhook.url references the secret "${webhook}"; set ${secretEnvName(webhook)} to its URL`);
   }
-  const [{ ensurePulumiCli }, { assertPassphrase, DEFAULT_SECRETS_PROVIDER }] = await Promise.all([
+  const [{ ensurePulumiCli }, { assertPassphrase }] = await Promise.all([
     import("../../adapters/pulumi/cli.js"),
     import("../../adapters/pulumi/workspace.js"),
   ]);
@@ -49,7 +50,8 @@ export async function checkPrerequisites(
     missing.push(error.message);
   }
   try {
-    assertPassphrase(DEFAULT_SECRETS_PROVIDER, options.env);
+    // The definition's provider: a key service (awskms://…) needs no passphrase for new generations.
+    assertPassphrase(definition.secretsProvider, options.env);
   } catch (error) {
     if (!(error instanceof EnvironmentError)) throw error;
     missing.push(error.message);
