@@ -10,7 +10,7 @@ import type { ApprovalRequest } from "../../approval/requests.js";
 import { UsageError } from "../../errors.js";
 import type { ApprovalPort } from "../../ports.js";
 import type { AwsCallSettings } from "./call-settings.js";
-import { awsClient } from "./clients.js";
+import { awsClient } from "./aws-client.js";
 
 export const SIGNER_KEY_ENV = "RDS_ECHO_SIGNER_ACCESS_KEY_ID";
 export const SIGNER_SECRET_ENV = "RDS_ECHO_SIGNER_SECRET_ACCESS_KEY";

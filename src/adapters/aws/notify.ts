@@ -5,6 +5,7 @@
 import type { PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
 import type { SendEmailCommandInput, SESv2Client } from "@aws-sdk/client-sesv2";
 import { topicRegion, type NotifySettings } from "../../definition/notify.js";
+import { awsClient } from "./aws-client.js";
 import type { AwsCallSettings } from "./call-settings.js";
 import type { Notification, NotifyOutcome, NotifyPort } from "../../ports.js";
 import { postWebhook, slackBody, type WebhookOptions } from "../webhook.js";
@@ -55,13 +56,13 @@ export class AwsNotifier implements NotifyPort {
   }
 
   async #publish(topicArn: string, n: Notification): Promise<void> {
-    const [{ SNSClient, PublishCommand }, { awsClient }] = await Promise.all([import("@aws-sdk/client-sns"), import("./clients.js")]);
+    const { SNSClient, PublishCommand } = await import("@aws-sdk/client-sns");
     this.#sns ??= this.options.sns ?? awsClient((config) => new SNSClient(config), { ...this.#clientOptions(), clientRegion: topicRegion(topicArn) });
     await this.#sns.send(new PublishCommand(snsMessage(topicArn, n)));
   }
 
   async #email(from: string, to: readonly string[], n: Notification): Promise<void> {
-    const [{ SESv2Client, SendEmailCommand }, { awsClient }] = await Promise.all([import("@aws-sdk/client-sesv2"), import("./clients.js")]);
+    const { SESv2Client, SendEmailCommand } = await import("@aws-sdk/client-sesv2");
     this.#ses ??= this.options.ses ?? awsClient((config) => new SESv2Client(config), this.#clientOptions());
     await this.#ses.send(new SendEmailCommand(notificationEmail(from, to, n)));
   }
