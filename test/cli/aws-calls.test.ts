@@ -1,8 +1,9 @@
 /**
- * "Every call ends", through the CLI as a user runs it: the real adapters (a scripted pulumi stands in for the CLI,
- * which these calls never reach), dummy credentials, and an RDS endpoint on loopback that this test serves: a black
- * hole (accepts, never answers), a closed port, a server that answers what no AWS service would. Short timeouts come
- * from the RDS_ECHO_AWS_* overrides; the default bound is held by the unit test of call-settings.ts.
+ * "Every call ends", through the CLI as a user runs it: the real adapters (a scripted pulumi answers the stack
+ * listing; the call that fails is RDS's snapshot lookup, before any update), dummy credentials, and an RDS endpoint
+ * on loopback that this test serves: a black hole (accepts, never answers), a closed port, a server that answers
+ * what no AWS service would. Short timeouts come from the RDS_ECHO_AWS_* overrides; the default bound is held by the
+ * unit test of call-settings.ts.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
