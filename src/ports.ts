@@ -394,8 +394,11 @@ export interface SnapshotPort {
   share(snapshot: string, account: string): Promise<void>;
   /** Starts a copy into the echo side under this account's key (CopyDBSnapshot); `source` is an id or an ARN. */
   copy(request: { readonly source: string; readonly target: string; readonly kmsKeyId: string; readonly sourceRegion?: string; readonly tags: Readonly<Record<string, string>> }): Promise<void>;
-  /** Resolves when the snapshot is available; throws when it fails, disappears or the timeout passes. */
-  waitAvailable(side: SnapshotSide, id: string, options: { readonly timeoutMs: number }): Promise<SnapshotInfo>;
+  /**
+   * Resolves when the snapshot is available; throws when it fails, disappears or the timeout passes. `progress` is
+   * told how it stands every few minutes of a long wait.
+   */
+  waitAvailable(side: SnapshotSide, id: string, options: { readonly timeoutMs: number; readonly progress?: (status: string, elapsedMs: number) => void }): Promise<SnapshotInfo>;
   delete(side: SnapshotSide, id: string): Promise<void>;
   /** The snapshots rds-echo made for this echo on one side (all pages). */
   managed(side: SnapshotSide, echo: string): Promise<ManagedSnapshot[]>;

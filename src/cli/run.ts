@@ -9,6 +9,8 @@ import { interrupt, SIGNAL_EXIT_CODES } from "./interrupt.js";
 
 export async function run(args: GlobalArgs, handler: () => Promise<number | void>): Promise<void> {
   try {
+    // Secrets mounted as files (RDS_ECHO_SECRET_<KEY>_FILE, …) become their variables before any handler reads one.
+    await (await import("./handlers/secrets.js")).loadSecretFiles(process.env);
     process.exitCode = (await handler()) ?? 0;
   } catch (error) {
     if (interrupt.received !== undefined) {

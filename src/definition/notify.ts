@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { CONFIG_KEY_PATTERN } from "../program/stack-config.js";
+import { SECRET_FILE_SUFFIX, SECRET_FILE_SUFFIX_MESSAGE } from "./secrets-provider.js";
 
 /** What a notification can be about. */
 export const NOTIFY_EVENTS = ["failure", "waiting", "promoted", "retired"] as const;
@@ -16,7 +17,7 @@ export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 const secretName = z.strictObject(
-  { secret: z.string().regex(CONFIG_KEY_PATTERN, "must be a secret name (letters, digits, _ or -), e.g. slackWebhook") },
+  { secret: z.string().regex(CONFIG_KEY_PATTERN, "must be a secret name (letters, digits, _ or -), e.g. slackWebhook").refine((key) => !SECRET_FILE_SUFFIX.test(key), { message: SECRET_FILE_SUFFIX_MESSAGE }) },
   {
     error: (issue) =>
       issue.code === "invalid_type" && typeof issue.input === "string"

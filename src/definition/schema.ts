@@ -12,6 +12,7 @@ import {
 } from "./identifiers.js";
 import { parseDuration } from "./duration.js";
 import { duration, resourceTimeout } from "./duration-schema.js";
+import { SECRET_FILE_SUFFIX, SECRET_FILE_SUFFIX_MESSAGE, secretsProviderSchema } from "./secrets-provider.js";
 import { definedApprovers, tagBudgetProblem } from "./tag-budget.js";
 import { tagKeyProblem, tagValueProblem } from "./tags.js";
 import { APPROVER_EMAIL } from "../approval/requests.js";
@@ -95,7 +96,8 @@ const secretReference = z.strictObject(
       .regex(CONFIG_KEY_PATTERN, "must be a Pulumi config key (letters, digits, _ or -), e.g. masterPassword")
       .refine((key) => !(Object.values(CONFIG_KEYS) as string[]).includes(key), {
         message: `must not be one of rds-echo's own stack settings (${Object.values(CONFIG_KEYS).join(", ")})`,
-      }),
+      })
+      .refine((key) => !SECRET_FILE_SUFFIX.test(key), { message: SECRET_FILE_SUFFIX_MESSAGE }),
   },
   {
     error: (issue) =>
@@ -231,6 +233,7 @@ export const DEFAULT_FINAL_SNAPSHOT_NAME = "{generation}-final";
 export const commonSections = {
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as "eu-west-1"'),
   profile: z.string().min(1).optional(),
+  secretsProvider: secretsProviderSchema,
   promote: promote.optional(),
   retire: retire.default({ skipFinalSnapshot: false, keep: 1 }),
   guard: z.strictObject({ minAgeHours: z.number().min(0).default(20) }).default({ minAgeHours: 20 }),

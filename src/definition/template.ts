@@ -15,6 +15,7 @@ export function definitionTemplate(echo: string): string {
 
 region: ""                       # required: AWS region of the source instance, e.g. eu-west-1
 # profile: default               # AWS shared-config profile to use (default: the usual credential chain)
+# secretsProvider: passphrase    # what encrypts new generations' secrets: passphrase, or awskms://alias/<name>?region=<region>
 
 source:
   instance: ""                   # required: the production DB instance whose snapshots are echoed

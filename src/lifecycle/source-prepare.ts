@@ -68,7 +68,7 @@ async function ensureCopied(ctx: StepContext, generation: string, settings: Gene
 async function waitShowing(ctx: StepContext, side: SnapshotSide, id: string): Promise<void> {
   const { clock, snapshots, output } = ctx.ports;
   const start = clock.now().getTime();
-  await snapshots.waitAvailable(side, id, { timeoutMs: timeoutMs(ctx) });
+  await snapshots.waitAvailable(side, id, { timeoutMs: timeoutMs(ctx), progress: (status, elapsedMs) => output.progress(id, status, elapsedMs) });
   output.step(`${id} is available after ${Math.round((clock.now().getTime() - start) / 60_000)} min`);
 }
 

@@ -9,6 +9,8 @@ import { decisionKeyFrom, expectedProofs } from "../../approval/proof.js";
 import type { ApprovalRequest } from "../../approval/requests.js";
 import { UsageError } from "../../errors.js";
 import type { ApprovalPort } from "../../ports.js";
+import type { AwsCallSettings } from "./call-settings.js";
+import { awsClient } from "./aws-client.js";
 
 export const SIGNER_KEY_ENV = "RDS_ECHO_SIGNER_ACCESS_KEY_ID";
 export const SIGNER_SECRET_ENV = "RDS_ECHO_SIGNER_SECRET_ACCESS_KEY";
@@ -36,6 +38,7 @@ export class AwsApprovals implements ApprovalPort {
     private readonly env: NodeJS.ProcessEnv,
     private readonly profile?: string,
     private readonly sesClient?: SESv2Client,
+    private readonly calls?: AwsCallSettings,
   ) {}
 
   links(request: ApprovalRequest, instanceArn: string, now: Date): Promise<ApproverLinks[]> {
@@ -47,7 +50,7 @@ export class AwsApprovals implements ApprovalPort {
   }
 
   async send(messages: readonly ApprovalEmailInput[]): Promise<void> {
-    this.#ses ??= this.sesClient ?? new SESv2Client({ region: this.region, ...(this.profile ? { profile: this.profile } : {}), retryMode: "adaptive", maxAttempts: 8 });
+    this.#ses ??= this.sesClient ?? awsClient((config) => new SESv2Client(config), { region: this.region, ...(this.profile ? { profile: this.profile } : {}), ...(this.calls ? { calls: this.calls } : {}) });
     await sendApprovalEmails(this.#ses, messages.map(approvalEmail));
   }
 }

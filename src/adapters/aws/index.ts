@@ -17,6 +17,6 @@ export function createAwsPorts(options: SourceClientOptions & { signer: NodeJS.P
     rds: new AwsRds(rds),
     snapshots: new AwsSnapshots(rds, createSourceRdsClient(options, rds), createStsClient(options)),
     dns: new AwsDns(createRoute53Client(options)),
-    approvals: new AwsApprovals(options.region, options.signer, options.profile),
+    approvals: new AwsApprovals(options.region, options.signer, options.profile, undefined, options.calls),
   };
 }

@@ -5,6 +5,8 @@
 import type { PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
 import type { SendEmailCommandInput, SESv2Client } from "@aws-sdk/client-sesv2";
 import { topicRegion, type NotifySettings } from "../../definition/notify.js";
+import { awsClient } from "./aws-client.js";
+import type { AwsCallSettings } from "./call-settings.js";
 import type { Notification, NotifyOutcome, NotifyPort } from "../../ports.js";
 import { postWebhook, slackBody, type WebhookOptions } from "../webhook.js";
 
@@ -12,6 +14,8 @@ export interface AwsNotifierOptions {
   /** The echo's region: SES sends from there (where the `from` identity is verified). */
   readonly region: string;
   readonly profile?: string;
+  /** Timeouts and attempts of each SNS and SES call (see call-settings.ts). */
+  readonly calls?: AwsCallSettings;
   /** The webhook URL, read from its secret at the CLI edge. */
   readonly webhookUrl?: string;
   readonly webhook?: WebhookOptions;
@@ -53,13 +57,13 @@ export class AwsNotifier implements NotifyPort {
 
   async #publish(topicArn: string, n: Notification): Promise<void> {
     const { SNSClient, PublishCommand } = await import("@aws-sdk/client-sns");
-    this.#sns ??= this.options.sns ?? new SNSClient({ region: topicRegion(topicArn), ...this.#profile(), retryMode: "adaptive", maxAttempts: 4 });
+    this.#sns ??= this.options.sns ?? awsClient((config) => new SNSClient(config), { ...this.#clientOptions(), clientRegion: topicRegion(topicArn) });
     await this.#sns.send(new PublishCommand(snsMessage(topicArn, n)));
   }
 
   async #email(from: string, to: readonly string[], n: Notification): Promise<void> {
     const { SESv2Client, SendEmailCommand } = await import("@aws-sdk/client-sesv2");
-    this.#ses ??= this.options.ses ?? new SESv2Client({ region: this.options.region, ...this.#profile(), retryMode: "adaptive", maxAttempts: 4 });
+    this.#ses ??= this.options.ses ?? awsClient((config) => new SESv2Client(config), this.#clientOptions());
     await this.#ses.send(new SendEmailCommand(notificationEmail(from, to, n)));
   }
 
@@ -69,8 +73,9 @@ export class AwsNotifier implements NotifyPort {
     await postWebhook(url, slackBody(n.subject, n.text), this.options.webhook);
   }
 
-  #profile(): { profile?: string } {
-    return this.options.profile ? { profile: this.options.profile } : {};
+  #clientOptions(): { region: string; profile?: string; calls?: AwsCallSettings } {
+    const { region, profile, calls } = this.options;
+    return { region, ...(profile ? { profile } : {}), ...(calls ? { calls } : {}) };
   }
 }
 

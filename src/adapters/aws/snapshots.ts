@@ -13,6 +13,7 @@ import {
   ModifyDBSnapshotAttributeCommand,
   paginateDescribeDBSnapshots,
   waitUntilDBSnapshotAvailable,
+  type DBSnapshot,
   type RDSClient,
   type Tag,
 } from "@aws-sdk/client-rds";
@@ -29,7 +30,11 @@ const SNAPSHOT_ARN = /^arn:aws[a-z-]*:rds:/;
 export interface WaiterDelays {
   readonly minDelay: number;
   readonly maxDelay: number;
+  /** How often a wait says how it stands (status, per cent done), in ms; 5 minutes when absent. */
+  readonly progressMs?: number;
 }
+
+const PROGRESS_MS = 5 * 60_000;
 
 export class AwsSnapshots implements SnapshotPort {
   #account: string | undefined;
@@ -78,11 +83,15 @@ export class AwsSnapshots implements SnapshotPort {
   }
 
   async find(side: SnapshotSide, id: string): Promise<SnapshotInfo | undefined> {
+    const found = await this.#describe(side, id);
+    return found ? snapshotInfo(found) : undefined;
+  }
+
+  async #describe(side: SnapshotSide, id: string): Promise<DBSnapshot | undefined> {
     const input = SNAPSHOT_ARN.test(id) ? { DBSnapshotIdentifier: id, IncludeShared: true } : { DBSnapshotIdentifier: id };
     try {
       const out = await this.#client(side).send(new DescribeDBSnapshotsCommand(input));
-      const found = out.DBSnapshots?.[0];
-      return found ? snapshotInfo(found) : undefined;
+      return out.DBSnapshots?.[0];
     } catch (error) {
       const mapped = mapAwsError(error, `DescribeDBSnapshots ${id}`, "rds:DescribeDBSnapshots");
       if (mapped instanceof SnapshotNotFoundError) return undefined;
@@ -113,19 +122,48 @@ export class AwsSnapshots implements SnapshotPort {
     await call(`CopyDBSnapshot ${request.source} to ${request.target}`, "rds:CopyDBSnapshot", () => this.echo.send(new CopyDBSnapshotCommand(input)));
   }
 
-  async waitAvailable(side: SnapshotSide, id: string, options: { timeoutMs: number }): Promise<SnapshotInfo> {
+  /**
+   * The SDK's DBSnapshotAvailable waiter, with a line of progress every few minutes (the waiter itself says nothing
+   * for the hours a cross-region copy can take), and a timeout that says what it waited for, for how long, and how
+   * the snapshot stood when the wait gave up.
+   */
+  async waitAvailable(side: SnapshotSide, id: string, options: { timeoutMs: number; progress?: (status: string, elapsedMs: number) => void }): Promise<SnapshotInfo> {
     const client = this.#client(side);
+    const started = Date.now();
+    const standing = async (): Promise<string> => {
+      try {
+        return (await this.#standing(side, id)) ?? "not visible yet";
+      } catch (error) {
+        return `status unknown (${(error instanceof Error ? error.message : String(error)).split("\n")[0]})`;
+      }
+    };
+    const progress = options.progress;
+    const ticker = progress ? setInterval(() => void standing().then((status) => progress(status, Date.now() - started)), this.delays.progressMs ?? PROGRESS_MS) : undefined;
     try {
-      await waitUntilDBSnapshotAvailable({ client, maxWaitTime: Math.max(1, Math.round(options.timeoutMs / 1000)), ...this.delays }, { DBSnapshotIdentifier: id });
+      await waitUntilDBSnapshotAvailable({ client, maxWaitTime: Math.max(1, Math.round(options.timeoutMs / 1000)), minDelay: this.delays.minDelay, maxDelay: this.delays.maxDelay }, { DBSnapshotIdentifier: id });
     } catch (error) {
       // The waiter throws its own error (state FAILURE, TIMEOUT) or the SDK's: the latter is mapped like any call.
       const mapped = mapAwsError(error, `waiting for ${id}`, "rds:DescribeDBSnapshots");
       if (mapped !== error) throw mapped;
+      if (error instanceof Error && error.name === "TimeoutError") {
+        const minutes = Math.round((Date.now() - started) / 60_000);
+        throw new Error(`${id} is not available after ${minutes} minutes, the wait's budget (timeouts.create): stopped waiting while it is ${await standing()}; rerun to wait on, or see the RDS console`, { cause: error });
+      }
       throw new Error(`${id} did not become available: ${(error as Error).message}`, { cause: error });
+    } finally {
+      clearInterval(ticker);
     }
     const found = await this.find(side, id);
     if (!found) throw new SnapshotNotFoundError(`${id} disappeared after it became available`);
     return found;
+  }
+
+  /** How a snapshot stands: its status and, while it is being made, how far (DescribeDBSnapshots' PercentProgress). */
+  async #standing(side: SnapshotSide, id: string): Promise<string | undefined> {
+    const snapshot = await this.#describe(side, id);
+    if (!snapshot) return undefined;
+    const percent = snapshot.PercentProgress;
+    return `${snapshot.Status ?? "unknown"}${percent !== undefined && snapshot.Status !== "available" ? ` (${percent}%)` : ""}`;
   }
 
   /** Deletes a snapshot rds-echo made; one already gone (deleted by a concurrent retire, or by hand) counts as deleted. */

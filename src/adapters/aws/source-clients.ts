@@ -7,7 +7,8 @@ import { RDSClient } from "@aws-sdk/client-rds";
 import { STSClient } from "@aws-sdk/client-sts";
 import { fromIni, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import type { SourceSpec } from "../../definition/schema.js";
-import { RETRY, type AwsClientOptions } from "./clients.js";
+import { clientCallConfig, DEFAULT_AWS_CALL_SETTINGS } from "./call-settings.js";
+import { awsClient, type AwsClientOptions } from "./clients.js";
 
 /** The session name the source account's CloudTrail shows for rds-echo's calls. */
 export const ROLE_SESSION_NAME = "rds-echo";
@@ -21,18 +22,19 @@ export function createSourceRdsClient(options: SourceClientOptions, echo: RDSCli
   const region = options.source?.copy?.region ?? options.region;
   const role = options.source?.assumeRole;
   if (!role && region === options.region) return echo;
-  const profile = options.profile === undefined ? {} : { profile: options.profile };
-  if (!role) return new RDSClient({ region, ...profile, ...RETRY });
+  if (!role) return awsClient((config) => new RDSClient(config), { ...options, clientRegion: region });
   const credentials = fromTemporaryCredentials({
     params: { RoleArn: role.roleArn, RoleSessionName: ROLE_SESSION_NAME, ...(role.externalId ? { ExternalId: role.externalId } : {}) },
     // The role is assumed with the credentials rds-echo itself runs with (the definition's profile, or the default chain).
     ...(options.profile !== undefined ? { masterCredentials: fromIni({ profile: options.profile }) } : {}),
-    clientConfig: { region },
+    // The STS client the provider makes for AssumeRole ends its calls like every other client.
+    clientConfig: { region, ...clientCallConfig(options.calls ?? DEFAULT_AWS_CALL_SETTINGS) },
   });
-  return new RDSClient({ region, credentials, ...RETRY });
+  const { profile: _profile, ...withoutProfile } = options;
+  return awsClient((config) => new RDSClient({ ...config, credentials }), { ...withoutProfile, clientRegion: region });
 }
 
 /** STS in the echo's region, for GetCallerIdentity (which needs no permission). */
 export function createStsClient(options: AwsClientOptions): STSClient {
-  return new STSClient({ region: options.region, ...(options.profile === undefined ? {} : { profile: options.profile }), ...RETRY });
+  return awsClient((config) => new STSClient(config), options);
 }

@@ -63,7 +63,7 @@ async function accountOf(definition: EchoDefinition, request: PolicyRequest, ori
   }
   const { createStsClient } = await import("../../adapters/aws/source-clients.js");
   const { GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
-  const sts = createStsClient({ region: definition.region, ...(definition.profile !== undefined ? { profile: definition.profile } : {}) });
+  const sts = createStsClient({ region: definition.region, ...(definition.profile !== undefined ? { profile: definition.profile } : {}), calls: await callSettings() });
   const out = await sts.send(new GetCallerIdentityCommand({}));
   if (!out.Account) throw new Error("STS GetCallerIdentity returned no account");
   origins.push(`account ${out.Account} from STS GetCallerIdentity (the credentials rds-echo runs with; --account skips the call)`);
@@ -79,8 +79,13 @@ async function zoneOf(definition: EchoDefinition, request: PolicyRequest, origin
     return request.zoneId;
   }
   const [{ createRoute53Client }, { AwsDns }] = await Promise.all([import("../../adapters/aws/clients.js"), import("../../adapters/aws/route53.js")]);
-  const dns = new AwsDns(createRoute53Client({ region: definition.region, ...(definition.profile !== undefined ? { profile: definition.profile } : {}) }));
+  const dns = new AwsDns(createRoute53Client({ region: definition.region, ...(definition.profile !== undefined ? { profile: definition.profile } : {}), calls: await callSettings() }));
   const zoneId = await dns.resolveZone(promote.cname, promote.zoneName !== undefined ? { zoneName: promote.zoneName } : {});
   origins.push(`hosted zone ${zoneId} of ${promote.cname} from Route 53 (--zone-id skips the call)`);
   return zoneId;
+}
+
+/** The timeouts of the calls `policy` makes (RDS_ECHO_AWS_*: exit 2 on a bad value, before the call). */
+async function callSettings() {
+  return (await import("./aws-calls.js")).awsCallSettingsFrom(process.env);
 }

@@ -9,6 +9,7 @@ import type { Clock, Ports } from "../../ports.js";
 import type { CommandContext } from "../context.js";
 import { interrupt } from "../interrupt.js";
 import { ReporterOutput, TerminalPrompt } from "../terminal.js";
+import { awsCallSettingsFrom } from "./aws-calls.js";
 
 export interface EngineFlags {
   readonly sandbox: boolean;
@@ -87,16 +88,19 @@ export async function openPorts(command: CommandContext, definition: EchoDefinit
     definitionFor,
     pulumiCommand,
     ...(flags.backend ? { backendUrl: flags.backend } : {}),
+    secretsProvider: definition.secretsProvider,
     onOutput: (line: string) => command.reporter.note(line.trimEnd()),
     onWarning: (message: string) => output.warn(message),
     signal: interrupt.signal,
     track: interrupt.track,
   });
-  const aws = createAwsPorts({ region: definition.region, ...(definition.profile ? { profile: definition.profile } : {}), signer: process.env, ...(isClusterEcho(definition) ? {} : { source: definition.source }) });
+  const calls = awsCallSettingsFrom(process.env);
+  const aws = createAwsPorts({ region: definition.region, ...(definition.profile ? { profile: definition.profile } : {}), calls, signer: process.env, ...(isClusterEcho(definition) ? {} : { source: definition.source }) });
   const notifier = definition.notify
     ? new (await import("../../adapters/aws/notify.js")).AwsNotifier(definition.notify, {
         region: definition.region,
         ...(definition.profile ? { profile: definition.profile } : {}),
+        calls,
         ...(notify.webhookUrl ? { webhookUrl: notify.webhookUrl } : {}),
       })
     : undefined;

@@ -6,8 +6,10 @@ import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import type { EchoDefinition } from "../../definition/schema.js";
 import { EnvironmentError } from "../../errors.js";
 import { createTimeoutMinutes } from "../../definition/duration.js";
+import type { AwsCallSettings } from "../../adapters/aws/call-settings.js";
+import { awsCallSettingsFrom } from "./aws-calls.js";
 import { credentialLifetimeProblem } from "./credential-lifetime.js";
-import { secretEnvName } from "./secrets.js";
+import { checkPassphraseFile, secretEnvName } from "./secrets.js";
 
 export interface Prerequisites {
   readonly pulumiCommand: PulumiCommand;
@@ -21,6 +23,9 @@ export async function checkPrerequisites(
   definition: EchoDefinition,
   options: { installPulumi: boolean; needsSecrets: boolean; needsWebhook?: boolean; env: NodeJS.ProcessEnv },
 ): Promise<Prerequisites> {
+  // A bad timeout is a typo to fix (exit 2), not something missing: said at once.
+  const calls = awsCallSettingsFrom(options.env);
+  if (definition.secretsProvider === "passphrase") await checkPassphraseFile(options.env);
   const missing: string[] = [];
   const secret = definition.modify.masterPassword?.secret;
   if (options.needsSecrets && secret && !options.env[secretEnvName(secret)]) {
@@ -33,7 +38,7 @@ export async function checkPrerequisites(
   if (options.needsWebhook && webhook && !options.env[secretEnvName(webhook)]) {
     missing.push(`the notification webhook: notify.webhook.url references the secret "${webhook}"; set ${secretEnvName(webhook)} to its URL`);
   }
-  const [{ ensurePulumiCli }, { assertPassphrase, DEFAULT_SECRETS_PROVIDER }] = await Promise.all([
+  const [{ ensurePulumiCli }, { assertPassphrase }] = await Promise.all([
     import("../../adapters/pulumi/cli.js"),
     import("../../adapters/pulumi/workspace.js"),
   ]);
@@ -45,12 +50,13 @@ export async function checkPrerequisites(
     missing.push(error.message);
   }
   try {
-    assertPassphrase(DEFAULT_SECRETS_PROVIDER, options.env);
+    // The definition's provider: a key service (awskms://…) needs no passphrase for new generations.
+    assertPassphrase(definition.secretsProvider, options.env);
   } catch (error) {
     if (!(error instanceof EnvironmentError)) throw error;
     missing.push(error.message);
   }
-  const credentials = await credentialsProblem(definition, options.env, options.needsSecrets);
+  const credentials = await credentialsProblem(definition, options.env, options.needsSecrets, calls);
   if (credentials) missing.push(credentials);
 
   if (missing.length > 0 || !pulumiCommand) {
@@ -67,9 +73,9 @@ export async function checkPrerequisites(
  * Why the SDK's credential chain (for the definition's profile, if any) finds no credentials, or (for a command that
  * may restore) finds some that will not last the restore; undefined when all is well.
  */
-async function credentialsProblem(definition: EchoDefinition, env: NodeJS.ProcessEnv, restores: boolean): Promise<string | undefined> {
+async function credentialsProblem(definition: EchoDefinition, env: NodeJS.ProcessEnv, restores: boolean, calls: AwsCallSettings): Promise<string | undefined> {
   const { createRdsClient } = await import("../../adapters/aws/clients.js");
-  const client = createRdsClient({ region: definition.region, ...(definition.profile ? { profile: definition.profile } : {}) });
+  const client = createRdsClient({ region: definition.region, ...(definition.profile ? { profile: definition.profile } : {}), calls });
   let timer: NodeJS.Timeout | undefined;
   try {
     const identity = await Promise.race([

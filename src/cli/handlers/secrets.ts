@@ -1,8 +1,10 @@
 /**
  * Values of the secrets a definition references, from the environment: `modify.masterPassword: { secret:
- * masterPassword }` reads RDS_ECHO_SECRET_MASTER_PASSWORD. Checked before any cloud call; never printed.
+ * masterPassword }` reads RDS_ECHO_SECRET_MASTER_PASSWORD. Checked before any cloud call; never printed. Each of
+ * rds-echo's secrets may instead be a file named by <NAME>_FILE (a Kubernetes or ECS secret mounted as a file).
  */
 import { randomBytes } from "node:crypto";
+import { readBoundedText, UnreadableFile } from "../../definition/bounded-read.js";
 import type { EchoDefinition } from "../../definition/schema.js";
 import { webhookUrlProblem } from "../../definition/notify.js";
 import { masterPasswordProblem } from "../../definition/password.js";
@@ -48,4 +50,55 @@ export function webhookUrlFor(definition: EchoDefinition, env: NodeJS.ProcessEnv
   const problem = webhookUrlProblem(value);
   if (problem) throw new UsageError(`stacks/${definition.echo}.yaml: notify.webhook.url: the value of ${secretEnvName(key)} ${problem}; it must be the webhook's http(s) URL`);
   return value;
+}
+
+/** rds-echo's own secrets that may come from a file: every RDS_ECHO_SECRET_<KEY> and the signer's keys. */
+const FILE_VARIABLE = /^(RDS_ECHO_SECRET_[A-Z0-9_]+|RDS_ECHO_SIGNER_[A-Z0-9_]+)_FILE$/;
+/** A secret is a password, a key or a URL: a few KiB at most. A larger file is the wrong file. */
+export const SECRET_FILE_MAX_BYTES = 64 * 1024;
+
+/**
+ * Reads every `<NAME>_FILE` of rds-echo's secrets into `<NAME>`, once, at the CLI edge, before anything reads a
+ * secret: the file's text with one trailing newline removed (what `echo` and most secret stores leave). Exit 2 when
+ * both `<NAME>` and `<NAME>_FILE` are set (which one is meant?), or when the file cannot be read (naming the variable
+ * and the path, never the content). The values stay withheld from the Pulumi CLI and hooks as before (their
+ * prefixes, cli-env.ts and hooks/schema.ts).
+ * @returns the names that were read from files
+ */
+export async function loadSecretFiles(env: NodeJS.ProcessEnv): Promise<string[]> {
+  const read: string[] = [];
+  for (const [fileVar, file] of Object.entries(env)) {
+    const name = FILE_VARIABLE.exec(fileVar)?.[1];
+    if (name === undefined || file === undefined || file === "") continue;
+    if (env[name] !== undefined) throw new UsageError(`${name} and ${fileVar} are both set: unset one (the value, or the file it is read from)`);
+    let text: string;
+    try {
+      text = await readBoundedText(file, SECRET_FILE_MAX_BYTES);
+    } catch (error) {
+      if (!(error instanceof UnreadableFile)) throw error;
+      throw new UsageError(`${fileVar}: the file ${file} ${error.message}`);
+    }
+    env[name] = text.replace(/\r?\n$/, "");
+    read.push(name);
+  }
+  return read;
+}
+
+/**
+ * Pulumi reads PULUMI_CONFIG_PASSPHRASE_FILE itself (trimming whitespace); checked here so that a missing or
+ * unreadable file is exit 2 before any call, not a failure mid-update. Both it and PULUMI_CONFIG_PASSPHRASE set is
+ * refused: Pulumi would silently use the variable and ignore the file.
+ */
+export async function checkPassphraseFile(env: NodeJS.ProcessEnv): Promise<void> {
+  const file = env["PULUMI_CONFIG_PASSPHRASE_FILE"];
+  if (file === undefined || file.trim() === "") return;
+  if (env["PULUMI_CONFIG_PASSPHRASE"] !== undefined) {
+    throw new UsageError("PULUMI_CONFIG_PASSPHRASE and PULUMI_CONFIG_PASSPHRASE_FILE are both set: Pulumi would use the first and ignore the file; unset one");
+  }
+  try {
+    await readBoundedText(file, SECRET_FILE_MAX_BYTES);
+  } catch (error) {
+    if (!(error instanceof UnreadableFile)) throw error;
+    throw new UsageError(`PULUMI_CONFIG_PASSPHRASE_FILE: the file ${file} ${error.message}`);
+  }
 }

@@ -5,10 +5,10 @@ import { AwsRds } from "../../../src/adapters/aws/rds.js";
 import { AwsDns } from "../../../src/adapters/aws/route53.js";
 
 describe("AWS clients", () => {
-  it("retry with the SDK's adaptive strategy (client-side rate limiting on throttling), 8 attempts", async () => {
+  it("retry with the SDK's adaptive strategy (client-side rate limiting on throttling), 4 attempts (bounded, see call-settings.test.ts)", async () => {
     const client = createRdsClient({ region: "eu-west-1" });
     expect(client.config.retryMode).toBe("adaptive");
-    expect(await client.config.maxAttempts()).toBe(8);
+    expect(await client.config.maxAttempts()).toBe(4);
     const strategy = await client.config.retryStrategy();
     expect(strategy.constructor.name).toBe("AdaptiveRetryStrategy");
     expect(await client.config.region()).toBe("eu-west-1");

@@ -73,6 +73,27 @@ describe("AwsSnapshots", () => {
     expect(echoMock.commandCalls(DescribeDBSnapshotsCommand)[0]!.args[0].input).toEqual({ DBSnapshotIdentifier: "x-copy" });
   });
 
+  it("says how a long wait stands every few minutes (status and per cent), and a wait past its budget says so and stops", async () => {
+    const snapshot = { DBSnapshotIdentifier: "x-copy", SnapshotType: "manual", SnapshotCreateTime: new Date("2026-11-25T12:31:00Z") };
+    echoMock
+      .on(DescribeDBSnapshotsCommand)
+      .resolvesOnce({ DBSnapshots: [{ ...snapshot, Status: "creating", PercentProgress: 10 }] })
+      .resolvesOnce({ DBSnapshots: [{ ...snapshot, Status: "creating", PercentProgress: 40 }] })
+      .resolvesOnce({ DBSnapshots: [{ ...snapshot, Status: "creating", PercentProgress: 40 }] })
+      .resolves({ DBSnapshots: [{ ...snapshot, Status: "available", PercentProgress: 100 }] });
+    const ticking = new AwsSnapshots(echo, source, new STSClient({ region: "eu-west-1" }), { minDelay: 1, maxDelay: 1, progressMs: 1_200 });
+    const said: string[] = [];
+    await ticking.waitAvailable("echo", "x-copy", { timeoutMs: 60_000, progress: (status) => said.push(status) });
+    expect(said.length).toBeGreaterThanOrEqual(1);
+    expect(said[0]).toMatch(/^creating \(\d+%\)$/);
+
+    echoMock.reset();
+    echoMock.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ ...snapshot, Status: "copying", PercentProgress: 55 }] });
+    await expect(ticking.waitAvailable("echo", "x-copy", { timeoutMs: 2_500 })).rejects.toThrow(
+      /^x-copy is not available after 0 minutes, the wait's budget \(timeouts\.create\): stopped waiting while it is copying \(55%\); rerun to wait on/,
+    );
+  }, 20_000);
+
   it("fails the wait when the snapshot fails, saying which", async () => {
     echoMock.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ DBSnapshotIdentifier: "x-copy", Status: "failed", SnapshotCreateTime: new Date() }] });
     await expect(port.waitAvailable("echo", "x-copy", { timeoutMs: 60_000 })).rejects.toThrow(/^x-copy did not become available/);
