@@ -31,7 +31,7 @@ import { Reporter } from "./reporter.js";
 import { explainUsage } from "./usage-errors.js";
 
 /** Every long flag of every command, for "did you mean" (yargs does not hand the failing command's own to .fail). */
-const KNOWN_FLAGS = ["dir", "json", "quiet", "help", "version", "sandbox", "backend", "install-pulumi", "yes", "force", "promote", "retire", "generation", "request", "approver", "required", "expires", "all", "stage", "port", "rerun", "before-promote", "out", "name", "adopt", "legacy-name", "to", "preview", "role", "account", "zone-id", "kms-key"];
+const KNOWN_FLAGS = ["dir", "json", "quiet", "help", "version", "sandbox", "backend", "install-pulumi", "yes", "force", "promote", "retire", "generation", "request", "approver", "required", "expires", "all", "stage", "parallel", "port", "rerun", "before-promote", "out", "name", "adopt", "legacy-name", "to", "preview", "role", "account", "zone-id", "kms-key"];
 
 const EPILOGUE = [
   "Environment:",
