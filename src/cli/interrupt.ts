@@ -20,6 +20,7 @@ export class Interrupt {
   #echo: string | undefined;
   #quitting = false;
   #pinned = false;
+  #cancelling = false;
   readonly #onQuit: (() => unknown)[] = [];
   /** Set by a fleet run (`deferExit`): told when a signal came and nothing is in flight, instead of exiting here. */
   #settled: ((signal: HandledSignal) => void) | undefined;
@@ -105,8 +106,14 @@ export class Interrupt {
         "restore goes on in RDS, and rds-echo stops when the engine lets go (for a restore, when RDS has finished it); " +
         `\`rds-echo up ${this.#echo ?? "<echo>"}\` resumes. Signal again to quit now (the restore is then adopted by the next run)…\n`,
     );
+    this.#cancelling = true;
     this.#controller.abort();
   };
+
+  /** Whether the first signal found operations in flight, and so cancelled them (they may still be unwinding). */
+  get cancelling(): boolean {
+    return this.#cancelling;
+  }
 
   /** Routes SIGINT and SIGTERM to `handle`; returns the function that stops listening. */
   install(): () => void {

@@ -97,14 +97,14 @@ export async function runFleet(command: CommandContext, plan: FleetPlan): Promis
   const signal = await Promise.race([all.then(() => undefined), stopped]);
   if (signal !== undefined) {
     // The echo whose operation was just cancelled is still unwinding (its temporary files, its error): a moment for it.
-    await Promise.race([all, new Promise((resolve) => setTimeout(resolve, UNWIND_MS).unref())]);
+    if (interrupt.cancelling) await Promise.race([all, new Promise((resolve) => setTimeout(resolve, UNWIND_MS).unref())]);
     // Nothing is in flight any more: an echo still running is in a wait (RDS, the clock), which stops with the
     // process, as a single echo's run does; what it began is resumed by the next run.
-    const waiting = `stopped by ${signal} with no Pulumi operation of its in flight, so nothing is half done; rerun \`rds-echo ${plan.verb} --all\` to go on`;
+    const waiting = `stopped by ${signal} with no Pulumi operation of its own in flight, so nothing is half done; rerun \`rds-echo ${plan.verb} --all\` to go on`;
     for (const [echo, started] of running) if (!outcomes.has(echo)) outcomes.set(echo, { ...interrupted(echo, Date.now() - started, waiting), startedMs: started - runStart });
     for (const one of prepared) {
       const echo = one.definition.echo;
-      if (!outcomes.has(echo)) outcomes.set(echo, { ...interrupted(echo, 0, `not started: ${signal} came first`), result: "not started" });
+      if (!outcomes.has(echo)) outcomes.set(echo, { ...interrupted(echo, 0, `${signal} came first`), result: "not started" });
     }
   } else if (shared.sandboxWorld && JSON.stringify(shared.sandboxWorld) !== loaded) {
     // Saved only when something changed: a run that only looked must not write back the world it read.
