@@ -136,7 +136,7 @@ describe("up --all on the sandbox", () => {
 
   it("refuses bad flags before anything (exit 2): neither or both of <echo> and --all, --all without --yes, a bad --parallel", () => {
     const cases: [string[], RegExp][] = [
-      [["up", "--sandbox", "--yes"], /up: name an echo \(stacks\/<echo>\.yaml\), or give --all/],
+      [["up", "--sandbox", "--yes"], /up: name an echo: development \(from \S+\/stacks\), or give --all for every one of them/],
       [["up", "development", "--all", "--sandbox", "--yes"], /name an echo or give --all, not both/],
       [["up", "--all", "--sandbox"], /up --all needs --yes: echoes run side by side and cannot each ask/],
       [["up", "--all", "--sandbox", "--yes", "--parallel", "0"], /--parallel must be a whole number from 1 to 64 \(got 0\)/],

@@ -2,6 +2,7 @@
  * Flags shared by the lifecycle commands, declared once so every command spells and explains them the same way.
  * Each command module picks the ones that mean something for it.
  */
+import path from "node:path";
 import type { Argv } from "yargs";
 import type { GlobalArgs } from "../context.js";
 import { UsageError } from "../../errors.js";
@@ -69,9 +70,18 @@ export function fleetOptions<T>(y: Argv<T>): Argv<T & FleetArgs> {
 /** One echo, or every echo: exactly one of them, checked before anything else (exit 2). */
 export type FleetRequest = { readonly kind: "one"; readonly echo: string } | { readonly kind: "all"; readonly parallel: number };
 
-export function fleetRequest(verb: "up" | "preview", args: FleetArgs & { yes?: boolean }): FleetRequest {
+export async function fleetRequest(verb: "up" | "preview", args: FleetArgs & GlobalArgs & { yes?: boolean }): Promise<FleetRequest> {
   if (args.all && args.echo !== undefined) throw new UsageError(`${verb}: name an echo or give --all, not both (got "${args.echo}" and --all)`);
-  if (!args.all && args.echo === undefined) throw new UsageError(`${verb}: name an echo (stacks/<echo>.yaml), or give --all for every echo in stacks/`);
+  if (!args.all && args.echo === undefined) {
+    const { listEchoes } = await import("../../definition/load.js");
+    const stacks = path.join(path.resolve(args.dir), "stacks");
+    const echoes = await listEchoes(path.resolve(args.dir)).catch(() => []);
+    throw new UsageError(
+      echoes.length > 0
+        ? `${verb}: name an echo: ${echoes.join(", ")} (from ${stacks}), or give --all for every one of them`
+        : `${verb}: name an echo, or give --all; there are no definitions in ${stacks} (\`rds-echo config <echo>\` writes one)`,
+    );
+  }
   const parallel = parseParallel(args.parallel);
   if (!args.all) {
     if (parallel !== undefined) throw new UsageError(`${verb}: --parallel goes with --all (one echo runs alone)`);

@@ -21,7 +21,7 @@ export const previewCommand: CommandModule<GlobalArgs, PreviewArgs> = {
       .example("$0 preview --all --promote", "what `up --all --promote --yes` would do next, echo by echo"),
   handler: (args) =>
     run(args, async () => {
-      const fleet = fleetRequest("preview", args);
+      const fleet = await fleetRequest("preview", args);
       const { withEcho, openPrepared } = await import("../handlers/session.js");
       const engine = engineFlags(args);
       const options = { promote: args.promote, retire: args.retire };

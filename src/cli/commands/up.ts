@@ -20,7 +20,7 @@ export const upCommand: CommandModule<GlobalArgs, UpArgs> = {
       .example("$0 up --all --promote --retire --yes --parallel 4", "every echo in stacks/, four at a time"),
   handler: (args) =>
     run(args, async () => {
-      const fleet = fleetRequest("up", args);
+      const fleet = await fleetRequest("up", args);
       const engine = engineFlags(args);
       const options = { promote: args.promote, retire: args.retire };
       const requestFor = (echo: string) => ({ command: "up", echo, engine, yes: args.yes, createsGeneration: true, promotes: args.promote });
