@@ -52,6 +52,24 @@ rmSync(many, { recursive: true, force: true });
 rows.push(["rds-echo plan (50 echoes, one process)", planAll, `${(planAll / planOne).toFixed(2)}x one echo (goal <= 3x)`]);
 
 /**
+ * `rds-echo up --all` over 50 settled echoes (each promoted, its next generation not due) on the sandbox, in one
+ * process, against `up` of one of them in the same project: the cost of the fleet run over its echoes beyond the one.
+ */
+const fleet = mkdtempSync(path.join(os.tmpdir(), "rds-echo-bench-fleet-"));
+mkdirSync(path.join(fleet, "stacks"));
+cpSync(path.join(root, "stacks/scrub"), path.join(fleet, "stacks/scrub"), { recursive: true });
+for (let i = 1; i <= 50; i++) {
+  const echo = `echo${String(i).padStart(2, "0")}`;
+  writeFileSync(path.join(fleet, "stacks", `${echo}.yaml`), example.replace(/development\.db\.example\.com/g, `${echo}.db.example.com`));
+}
+const fleetOptions = { cwd: fleet, env: { RDS_ECHO_SANDBOX_SPEED: "max", RDS_ECHO_SECRET_MASTER_PASSWORD: "bench-only" } };
+const settle = time([cli, "up", "--all", "--sandbox", "--promote", "--yes", "-q", "--dir", fleet], fleetOptions);
+const upOne = medianOf(planRuns, [cli, "up", "echo01", "--sandbox", "--promote", "--yes", "-q", "--dir", fleet], fleetOptions);
+const upAll = medianOf(planRuns, [cli, "up", "--all", "--sandbox", "--promote", "--yes", "-q", "--dir", fleet], fleetOptions);
+rmSync(fleet, { recursive: true, force: true });
+rows.push(["rds-echo up --all (50 settled echoes, sandbox)", upAll, `${(upAll / upOne).toFixed(2)}x one echo (goal <= 3x); settling all 50 took ${(settle / 1000).toFixed(1)} s`]);
+
+/**
  * The two-generation lifecycle through the CLI on the sandbox (A promoted; B promoted, A forgotten; A retired), as
  * separate processes the way cron would run them. Simulated waits take no real time (RDS_ECHO_SANDBOX_SPEED=max), so
  * this measures rds-echo itself: start-up, the real program under the mock runtime, the sandbox.

@@ -73,7 +73,7 @@ export async function runFleet(command: CommandContext, plan: FleetPlan): Promis
     }
   }
 
-  const shared: SharedPorts = { prompt: NEVER_ASKS, ...(plan.engine.sandbox && prepared.length ? { sandboxWorld: await loadSharedWorld(command.root, prepared.map((p) => p.definition)) } : {}) };
+  const shared: SharedPorts = { prompt: NEVER_ASKS, ...(plan.engine.sandbox && prepared.length ? await sharedSandbox(command.root, prepared.map((p) => p.definition)) : {}) };
   const loaded = shared.sandboxWorld ? JSON.stringify(shared.sandboxWorld) : undefined;
   const stopped = interrupt.deferExit("--all");
   const running = new Map<string, number>();
@@ -122,10 +122,17 @@ function interrupted(echo: string, durationMs: number, message: string): EchoOut
   return { echo, steps: [], result: "interrupted", exitCode: SIGNAL_EXIT_CODES[signal], durationMs, message };
 }
 
-/** The sandbox's world, seeded for every echo (as each echo's own run would seed it), so seeding alone saves nothing. */
-async function loadSharedWorld(root: string, definitions: readonly EchoDefinition[]) {
-  const [{ loadWorld }, { seed }] = await Promise.all([import("../../adapters/sandbox/index.js"), import("../../adapters/sandbox/seed.js")]);
+/**
+ * The sandbox's one world and its one clock for every echo of the run. The world is seeded for every echo first (as
+ * each echo's own run would seed it), so seeding alone saves nothing.
+ */
+async function sharedSandbox(root: string, definitions: readonly EchoDefinition[]): Promise<Pick<SharedPorts, "sandboxWorld" | "sandboxClock">> {
+  const [{ loadWorld, SimClock }, { seed }, { sandboxSpeed }] = await Promise.all([
+    import("../../adapters/sandbox/index.js"),
+    import("../../adapters/sandbox/seed.js"),
+    import("../handlers/ports.js"),
+  ]);
   const world = await loadWorld(root, definitions[0], new Date());
   for (const definition of definitions.slice(1)) seed(world, definition);
-  return world;
+  return { sandboxWorld: world, sandboxClock: new SimClock(world, sandboxSpeed(process.env)) };
 }

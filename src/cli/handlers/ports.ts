@@ -46,6 +46,11 @@ export interface SharedPorts {
    * of the one file would undo the others' changes.
    */
   readonly sandboxWorld?: import("../../adapters/sandbox/index.js").SimWorld;
+  /**
+   * The shared world's one clock: with a clock per echo, each would jump the world's time to its own next wake-up,
+   * and echoes waiting side by side would see their waits added up instead of overlapping.
+   */
+  readonly sandboxClock?: import("../../adapters/sandbox/index.js").SimClock;
   /** The prompt every echo gets: echoes side by side cannot each ask a person on one terminal. */
   readonly prompt?: Prompt;
 }
@@ -61,7 +66,7 @@ export async function openPorts(command: CommandContext, definition: EchoDefinit
     if (shared.sandboxWorld) (await import("../../adapters/sandbox/seed.js")).seed(world, definition);
     const persist = () => saveWorld(command.root, world);
     const postgres = sandboxPostgresUrl(process.env, world);
-    const sandbox = createSandbox(world, { definitionFor, speed: sandboxSpeed(process.env), persist, definition: () => definition, ...(postgres ? { postgres } : {}) });
+    const sandbox = createSandbox(world, { definitionFor, speed: sandboxSpeed(process.env), persist, definition: () => definition, ...(postgres ? { postgres } : {}), ...(shared.sandboxClock ? { clock: shared.sandboxClock } : {}) });
     // A run that changed nothing (it only looked, or waited for another run) must not write back the world it read:
     // that would undo what the other run has saved since.
     const loaded = JSON.stringify(world);
