@@ -162,12 +162,23 @@ if (process.env.BENCH_ENGINE !== "0") {
     encoding: "utf8",
     env: { ...process.env, RDS_ECHO_BENCH_OUT: out },
   });
-  const goals = { "status, 3 echoes x 5 generations": 1, "up --promote, nothing to do (settled)": 1, "up, nothing to do (waiting for --promote)": 1, "one stage move (modify)": 4 };
+  const goals = {
+    "status, 3 echoes x 5 generations": 1,
+    "up --promote, nothing to do (settled)": 1,
+    "up, nothing to do (waiting for --promote)": 1,
+    "one stage move (modify)": 4,
+    "up --all --promote: 50 settled echoes": 1,
+  };
   console.log("Pulumi CLI processes per command (real CLI, moto; counted by a shim on PATH)");
   try {
     const figures = JSON.parse(readFileSync(out, "utf8"));
-    for (const [label, { processes, commands }] of Object.entries(figures)) {
-      console.log(`  ${label.padEnd(44)} ${String(processes).padStart(3)}  (goal <= ${goals[label] ?? "?"}): ${commands.join(", ")}`);
+    for (const [label, { processes, commands, peakRssMb, peakProcesses, seconds }] of Object.entries(figures)) {
+      // Many calls of one kind (`config refresh` x50) are counted, not listed.
+      const counts = new Map();
+      for (const c of commands) counts.set(c, (counts.get(c) ?? 0) + 1);
+      const said = [...counts].map(([c, n]) => (n > 2 ? `${c} x${n}` : Array(n).fill(c).join(", "))).join(", ");
+      const memory = peakRssMb !== undefined ? `; peak RSS of the process tree ${peakRssMb} MB (${peakProcesses} processes at most)${seconds !== undefined ? `, ${seconds} s` : ""}` : "";
+      console.log(`  ${label.padEnd(44)} ${String(processes).padStart(3)}  (goal ${label in goals ? `<= ${goals[label]}` : "reported"}): ${said}${memory}`);
     }
   } catch {
     console.log(`  not measured: the engine harness failed (exit ${vitest.status})\n${(vitest.stdout + vitest.stderr).split("\n").slice(-30).join("\n")}`);
