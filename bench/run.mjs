@@ -43,6 +43,8 @@ rows.push(["rds-echo plan development", plan, `${(plan / baseline).toFixed(2)}x 
 /** `rds-echo plan` with no echo plans every definition in one process: 50 copies of the example against one. */
 const many = mkdtempSync(path.join(os.tmpdir(), "rds-echo-bench-plan-"));
 mkdirSync(path.join(many, "stacks"));
+// The example's hooks name its scrub file, which `plan` checks exists.
+cpSync(path.join(root, "stacks/scrub"), path.join(many, "stacks/scrub"), { recursive: true });
 const example = readFileSync(path.join(root, "stacks/development.yaml"), "utf8");
 for (let i = 1; i <= 50; i++) writeFileSync(path.join(many, "stacks", `echo${String(i).padStart(2, "0")}.yaml`), example);
 const planRuns = Math.max(3, Math.floor(runs / 3));
@@ -67,7 +69,7 @@ const settle = time([cli, "up", "--all", "--sandbox", "--promote", "--yes", "-q"
 const upOne = medianOf(planRuns, [cli, "up", "echo01", "--sandbox", "--promote", "--yes", "-q", "--dir", fleet], fleetOptions);
 const upAll = medianOf(planRuns, [cli, "up", "--all", "--sandbox", "--promote", "--yes", "-q", "--dir", fleet], fleetOptions);
 rmSync(fleet, { recursive: true, force: true });
-rows.push(["rds-echo up --all (50 settled echoes, sandbox)", upAll, `${(upAll / upOne).toFixed(2)}x one echo (goal <= 3x); settling all 50 took ${(settle / 1000).toFixed(1)} s`]);
+rows.push(["up --all (50 settled echoes, sandbox)", upAll, `${(upAll / upOne).toFixed(2)}x one echo (goal <= 3x); settling all 50 took ${(settle / 1000).toFixed(1)} s`]);
 
 /**
  * The two-generation lifecycle through the CLI on the sandbox (A promoted; B promoted, A forgotten; A retired), as

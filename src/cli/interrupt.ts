@@ -58,7 +58,8 @@ export class Interrupt {
 
   /** Runs right before a second signal quits at once (ending the CLI processes still running); awaited, briefly. */
   onQuit(action: () => unknown): void {
-    this.#onQuit.push(action);
+    // Every echo of an `up --all` registers the same action: it runs once.
+    if (!this.#onQuit.includes(action)) this.#onQuit.push(action);
   }
 
   /** The signal that interrupted this run, if one did. */

@@ -49,6 +49,7 @@ const EPILOGUE = [
   "  1  failed (an AWS or engine error): rerun up to converge",
   "  2  bad input, a missing prerequisite, or a guard that refuses; nothing was changed by that step",
   "  130, 143  interrupted by SIGINT or SIGTERM (an operation in flight cancelled cleanly): rerun up",
+  "  up --all, preview --all: the worst of the echoes' codes, 130/143 over 2 over 1 over 0",
   "",
   "More: README.md, docs/design.md",
 ].join("\n");

@@ -121,6 +121,26 @@ describe("up --all on the sandbox", () => {
     assertPrefixed(again.stderr, names);
   });
 
+  it("a guard that refuses one echo at run time (exit 2) does not stop the others' promotion", async () => {
+    await echo("alpha");
+    const first = cli("up", "--all", "--sandbox", "--yes", "--json");
+    expect(first.status, first.stderr).toBe(0);
+    expect((JSON.parse(first.stdout) as Summary).echoes.map((e) => e.steps.at(-1))).toEqual(["reboot", "reboot"]);
+    // A restore-time setting changed under alpha's generation: its promotion would replace the database.
+    const file = path.join(dir, "stacks", "alpha.yaml");
+    await writeFile(file, (await readFile(file, "utf8")).replace("availabilityZone: eu-west-1a", "availabilityZone: eu-west-1b"));
+    const run = cli("up", "--all", "--sandbox", "--promote", "--yes", "--json");
+    expect(run.status).toBe(2);
+    const s = JSON.parse(run.stdout) as Summary;
+    expect(s.echoes.map((e) => [e.echo, e.result, e.exitCode])).toEqual([
+      ["alpha", "refused", 2],
+      ["development", "done, waiting", 0],
+    ]);
+    expect(s.echoes[0]!.error).toMatch(/refusing: .* would replace the database/);
+    expect(s.echoes[1]!.steps).toEqual(["promote"]);
+    assertPrefixed(run.stderr, ["alpha", "development"]);
+  });
+
   it("keeps to --parallel: 1 runs one echo at a time, 2 at most two", async () => {
     for (const name of ["alpha", "beta", "gamma"]) await echo(name);
     const one = cli("up", "--all", "--sandbox", "--yes", "--parallel", "1", "--json");
