@@ -19,7 +19,11 @@ export class Interrupt {
   #received: HandledSignal | undefined;
   #echo: string | undefined;
   #quitting = false;
+  #pinned = false;
+  #cancelling = false;
   readonly #onQuit: (() => unknown)[] = [];
+  /** Set by a fleet run (`deferExit`): told when a signal came and nothing is in flight, instead of exiting here. */
+  #settled: ((signal: HandledSignal) => void) | undefined;
 
   constructor(write: (text: string) => void = (text) => process.stderr.write(text), exit: (code: number) => void = (code) => process.exit(code)) {
     this.#write = write;
@@ -33,12 +37,29 @@ export class Interrupt {
 
   /** The echo this run works on, named in the hints (`rds-echo up <echo>`). */
   naming(echo: string): void {
-    this.#echo = echo;
+    if (!this.#pinned) this.#echo = echo;
+  }
+
+  /**
+   * For a run over many echoes (`up --all`): the hints name `what` (`--all`) whichever echo is opened, and on a
+   * signal the process does not exit here; the promise resolves once a signal came and no Pulumi operation is in
+   * flight any more, so the run can print its summary, then call `end`.
+   */
+  deferExit(what: string): Promise<HandledSignal> {
+    this.#echo = what;
+    this.#pinned = true;
+    return new Promise((resolve) => (this.#settled = resolve));
+  }
+
+  /** Ends the process with the signal's exit code (after a deferred exit's summary). */
+  end(): void {
+    if (this.#received !== undefined) this.#exit(SIGNAL_EXIT_CODES[this.#received]);
   }
 
   /** Runs right before a second signal quits at once (ending the CLI processes still running); awaited, briefly. */
   onQuit(action: () => unknown): void {
-    this.#onQuit.push(action);
+    // Every echo of an `up --all` registers the same action: it runs once.
+    if (!this.#onQuit.includes(action)) this.#onQuit.push(action);
   }
 
   /** The signal that interrupted this run, if one did. */
@@ -48,11 +69,15 @@ export class Interrupt {
 
   /** Runs an operation that the first signal cancels and waits for, rather than abandons. */
   readonly track = async <T>(operation: () => Promise<T>): Promise<T> => {
+    // After a signal nothing new begins: another echo of the run may reach its next operation while the one in
+    // flight is being cancelled.
+    if (this.#received !== undefined) throw new InterruptedError(this.#received);
     this.#inFlight++;
     try {
       return await operation();
     } finally {
       this.#inFlight--;
+      if (this.#inFlight === 0 && this.#received !== undefined) this.#settled?.(this.#received);
     }
   };
 
@@ -72,6 +97,7 @@ export class Interrupt {
     this.#received = signal;
     if (this.#inFlight === 0) {
       this.#write(`\n${signal}: stopped; no Pulumi operation was in flight, so nothing is half done; ${resume(this.#echo)}.\n`);
+      if (this.#settled) return this.#settled(signal);
       return this.#exit(code);
     }
     // The AWS provider cannot cancel a resource step under way (the bridge's Cancel does nothing): the engine waits
@@ -81,8 +107,14 @@ export class Interrupt {
         "restore goes on in RDS, and rds-echo stops when the engine lets go (for a restore, when RDS has finished it); " +
         `\`rds-echo up ${this.#echo ?? "<echo>"}\` resumes. Signal again to quit now (the restore is then adopted by the next run)…\n`,
     );
+    this.#cancelling = true;
     this.#controller.abort();
   };
+
+  /** Whether the first signal found operations in flight, and so cancelled them (they may still be unwinding). */
+  get cancelling(): boolean {
+    return this.#cancelling;
+  }
 
   /** Routes SIGINT and SIGTERM to `handle`; returns the function that stops listening. */
   install(): () => void {
@@ -100,6 +132,14 @@ export class Interrupt {
   cancelledMessage(): string {
     if (this.#quitting) return `interrupted twice: the Pulumi CLI was ended, what it had begun is pending; ${resume(this.#echo)}`;
     return `interrupted by ${this.#received}: the Pulumi operation was cancelled and its lock released; ${resume(this.#echo)}`;
+  }
+}
+
+/** An operation not begun because a signal had come. */
+export class InterruptedError extends Error {
+  override readonly name = "InterruptedError";
+  constructor(readonly signal: HandledSignal) {
+    super(`not started: interrupted by ${signal}`);
   }
 }
 

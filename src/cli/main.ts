@@ -31,7 +31,7 @@ import { Reporter } from "./reporter.js";
 import { explainUsage } from "./usage-errors.js";
 
 /** Every long flag of every command, for "did you mean" (yargs does not hand the failing command's own to .fail). */
-const KNOWN_FLAGS = ["dir", "json", "quiet", "help", "version", "sandbox", "backend", "install-pulumi", "yes", "force", "promote", "retire", "generation", "request", "approver", "required", "expires", "all", "stage", "port", "rerun", "before-promote", "out", "name", "adopt", "legacy-name", "to", "preview", "role", "account", "zone-id", "kms-key"];
+const KNOWN_FLAGS = ["dir", "json", "quiet", "help", "version", "sandbox", "backend", "install-pulumi", "yes", "force", "promote", "retire", "generation", "request", "approver", "required", "expires", "all", "stage", "parallel", "port", "rerun", "before-promote", "out", "name", "adopt", "legacy-name", "to", "preview", "role", "account", "zone-id", "kms-key"];
 
 const EPILOGUE = [
   "Environment:",
@@ -53,6 +53,7 @@ const EPILOGUE = [
   "  1  failed (an AWS or engine error): rerun up to converge",
   "  2  bad input, a missing prerequisite, or a guard that refuses; nothing was changed by that step",
   "  130, 143  interrupted by SIGINT or SIGTERM (an operation in flight cancelled cleanly): rerun up",
+  "  up --all, preview --all: the worst of the echoes' codes, 130/143 over 2 over 1 over 0",
   "",
   "More: README.md, docs/design.md",
 ].join("\n");

@@ -13,6 +13,13 @@ export interface ReporterOptions {
   readonly dir?: string;
   readonly out?: NodeJS.WritableStream;
   readonly err?: NodeJS.WritableStream;
+  /**
+   * Put before every line written (`alpha | `): echoes run side by side in one process (`up --all`) each get their
+   * own. Each line goes out in one write, so lines of parallel echoes never mix mid-line.
+   */
+  readonly prefix?: string;
+  /** Receives `data` instead of stdout: a fleet run gathers each echo's document into its one summary. */
+  readonly collect?: (value: unknown) => void;
 }
 
 export class Reporter {
@@ -22,40 +29,50 @@ export class Reporter {
   readonly #err: NodeJS.WritableStream;
 
   readonly #dirFlag: string | undefined;
+  readonly #options: ReporterOptions;
+  readonly #prefix: string;
 
   constructor(options: ReporterOptions) {
+    this.#options = options;
     this.json = options.json;
     this.quiet = options.quiet;
     this.#out = options.out ?? process.stdout;
     this.#err = options.err ?? process.stderr;
+    this.#prefix = options.prefix ?? "";
     // Run from elsewhere than the project root, a suggested command needs the same --dir to work.
     const dir = options.dir;
     this.#dirFlag = dir !== undefined && path.resolve(dir) !== process.cwd() ? ` --dir ${/^[\w./~-]+$/.test(dir) ? dir : JSON.stringify(dir)}` : undefined;
   }
 
+  /** The same reporter for one echo of a fleet run: its lines prefixed, its document handed to `collect`. */
+  forEcho(prefix: string, collect: (value: unknown) => void): Reporter {
+    return new Reporter({ ...this.#options, prefix: this.#prefix + prefix, collect });
+  }
+
   /** The command's main text result; suppressed in JSON mode (use `data`). */
   text(line = ""): void {
-    if (!this.json) this.#out.write(`${this.#withDir(line)}\n`);
+    if (!this.json) this.#out.write(this.#lines(this.#withDir(line)));
   }
 
   /** Progress and notes for a person: stderr, so pipes and `--json` stay clean; silent with `--quiet`. */
   note(line: string): void {
-    if (!this.quiet) this.#err.write(`${this.#withDir(line)}\n`);
+    if (!this.quiet) this.#err.write(this.#lines(this.#withDir(line)));
   }
 
   /** A line for a person that even `--quiet` shows (a diff about to be confirmed). */
   always(line: string): void {
-    this.#err.write(`${line}\n`);
+    this.#err.write(this.#lines(line));
   }
 
   /** A warning: shown even with `--quiet`. */
   warn(line: string): void {
-    this.#err.write(`warning: ${this.#withDir(line)}\n`);
+    this.#err.write(this.#lines(`warning: ${this.#withDir(line)}`));
   }
 
-  /** The machine-readable result; written only in JSON mode. */
+  /** The machine-readable result; written only in JSON mode (or handed to `collect`, in any mode). */
   data(value: unknown): void {
-    if (this.json) this.#out.write(`${JSON.stringify(value, null, 2)}\n`);
+    if (this.#options.collect) this.#options.collect(value);
+    else if (this.json) this.#out.write(`${JSON.stringify(value, null, 2)}\n`);
   }
 
   /**
@@ -65,12 +82,18 @@ export class Reporter {
   error(message: string, exitCode: number, cause?: unknown): void {
     const text = this.#withDir(message);
     if (this.json) this.#out.write(`${JSON.stringify({ error: text, exitCode, problems: problemsOf(cause, text) }, null, 2)}\n`);
-    else this.#err.write(`rds-echo: ${text}\n`);
+    else this.#err.write(this.#lines(`rds-echo: ${text}`));
   }
 
   /** A problem that does not end the command (one bad definition among several): stderr, like an error. */
   problem(message: string): void {
-    this.#err.write(`rds-echo: ${this.#withDir(message)}\n`);
+    this.#err.write(this.#lines(`rds-echo: ${this.#withDir(message)}`));
+  }
+
+  /** The text as whole lines, each prefixed, in one string: written in one call, so never split by another's. */
+  #lines(text: string): string {
+    if (!this.#prefix) return `${text}\n`;
+    return `${text.split("\n").map((l) => this.#prefix + l).join("\n")}\n`;
   }
 
   #withDir(line: string): string {

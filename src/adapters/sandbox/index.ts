@@ -17,6 +17,7 @@ import { SandboxPostgres } from "./postgres.js";
 import { seed } from "./seed.js";
 import { emptyWorld, sandboxSigner, type SimWorld } from "./world.js";
 
+export { SimClock } from "./clock.js";
 export { Faults, SimulatedCrash, CRASH_POINTS, type CrashPoint } from "./faults.js";
 export { startRdsEndpoint, handleQuery } from "./rds-endpoint.js";
 export type { SimWorld } from "./world.js";
@@ -45,11 +46,13 @@ export interface SandboxOptions {
   readonly postgres?: string;
   /** The echo's definition as it is now, when one echo is served: where its source lives (another account or region). */
   readonly definition?: () => EchoDefinition | undefined;
+  /** The clock of the world, when several sandboxes share one world (`up --all`): their waits then overlap in time. */
+  readonly clock?: SimClock;
 }
 
 export function createSandbox(world: SimWorld, options: SandboxOptions): Sandbox {
   const faults = options.faults ?? new Faults();
-  const clock = new SimClock(world, options.speed);
+  const clock = options.clock ?? new SimClock(world, options.speed);
   const dataPlane = options.postgres ? new SandboxPostgres(options.postgres, world) : undefined;
   const engine = new SandboxEngine({ world, faults, clock, definitionFor: options.definitionFor, ...(options.persist ? { persist: options.persist } : {}), ...(dataPlane ? { dataPlane } : {}) });
   const rds = new SandboxRds(world, faults, dataPlane);

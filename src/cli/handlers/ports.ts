@@ -5,7 +5,7 @@
 import { loadDefinition } from "../../definition/load.js";
 import { UsageError } from "../../errors.js";
 import { isClusterEcho, type EchoDefinition } from "../../definition/schema.js";
-import type { Clock, Ports } from "../../ports.js";
+import type { Clock, Ports, Prompt } from "../../ports.js";
 import type { CommandContext } from "../context.js";
 import { interrupt } from "../interrupt.js";
 import { ReporterOutput, TerminalPrompt } from "../terminal.js";
@@ -40,17 +40,34 @@ export interface NotifyInputs {
   readonly webhookUrl?: string;
 }
 
-export async function openPorts(command: CommandContext, definition: EchoDefinition, flags: EngineFlags, notify: NotifyInputs = {}): Promise<OpenedPorts> {
-  const prompt = new TerminalPrompt();
+/** What the echoes of one fleet run (`up --all`) share, each opening its own ports. */
+export interface SharedPorts {
+  /**
+   * The sandbox's world, loaded once for the whole run and saved by it: each echo loading and saving its own copy
+   * of the one file would undo the others' changes.
+   */
+  readonly sandboxWorld?: import("../../adapters/sandbox/index.js").SimWorld;
+  /**
+   * The shared world's one clock: with a clock per echo, each would jump the world's time to its own next wake-up,
+   * and echoes waiting side by side would see their waits added up instead of overlapping.
+   */
+  readonly sandboxClock?: import("../../adapters/sandbox/index.js").SimClock;
+  /** The prompt every echo gets: echoes side by side cannot each ask a person on one terminal. */
+  readonly prompt?: Prompt;
+}
+
+export async function openPorts(command: CommandContext, definition: EchoDefinition, flags: EngineFlags, notify: NotifyInputs = {}, shared: SharedPorts = {}): Promise<OpenedPorts> {
+  const prompt = shared.prompt ?? new TerminalPrompt();
   const output = new ReporterOutput(command.reporter);
   interrupt.naming(definition.echo);
   const definitionFor = async (echo: string) => (echo === definition.echo ? definition : loadDefinition(command.root, echo));
   if (flags.sandbox) {
     const { createSandbox, loadWorld, saveWorld, sandboxPostgresUrl } = await import("../../adapters/sandbox/index.js");
-    const world = await loadWorld(command.root, definition, new Date());
+    const world = shared.sandboxWorld ?? (await loadWorld(command.root, definition, new Date()));
+    if (shared.sandboxWorld) (await import("../../adapters/sandbox/seed.js")).seed(world, definition);
     const persist = () => saveWorld(command.root, world);
     const postgres = sandboxPostgresUrl(process.env, world);
-    const sandbox = createSandbox(world, { definitionFor, speed: sandboxSpeed(process.env), persist, definition: () => definition, ...(postgres ? { postgres } : {}) });
+    const sandbox = createSandbox(world, { definitionFor, speed: sandboxSpeed(process.env), persist, definition: () => definition, ...(postgres ? { postgres } : {}), ...(shared.sandboxClock ? { clock: shared.sandboxClock } : {}) });
     // A run that changed nothing (it only looked, or waited for another run) must not write back the world it read:
     // that would undo what the other run has saved since.
     const loaded = JSON.stringify(world);
@@ -69,7 +86,8 @@ export async function openPorts(command: CommandContext, definition: EchoDefinit
         output,
       },
       close: async () => {
-        if (JSON.stringify(world) !== loaded) await persist();
+        // A shared world is saved by the run that shares it, once every echo is done.
+        if (!shared.sandboxWorld && JSON.stringify(world) !== loaded) await persist();
       },
     };
   }

@@ -7,6 +7,7 @@ import path from "node:path";
 import { decisionKeyFrom } from "../../approval/proof.js";
 import { loadDefinition, STACKS_DIR } from "../../definition/load.js";
 import type { EchoDefinition } from "../../definition/schema.js";
+import type { HookSet } from "../../hooks/plan.js";
 import { DeclinedError, UsageError } from "../../errors.js";
 import type { StepContext, StepReport } from "../../lifecycle/context.js";
 import { approvalForWaits } from "../../lifecycle/approval.js";
@@ -17,7 +18,7 @@ import type { CommandContext } from "../context.js";
 import { interrupt } from "../interrupt.js";
 import { failureOf } from "../run.js";
 import { printSteps } from "../steps.js";
-import { openPorts, sandboxSpeed, type EngineFlags } from "./ports.js";
+import { openPorts, sandboxSpeed, type EngineFlags, type SharedPorts } from "./ports.js";
 import { secretsFor, webhookUrlFor } from "./secrets.js";
 
 /** What a lifecycle command was asked to do, parsed and validated at the CLI edge. */
@@ -45,6 +46,24 @@ export async function withEcho<T>(command: CommandContext, request: EchoRequest,
 }
 
 export async function withDefinition<T>(command: CommandContext, definition: EchoDefinition, request: EchoRequest, body: (ctx: StepContext) => Promise<T>): Promise<T> {
+  return openPrepared(command, await prepareEcho(command, definition, request), body);
+}
+
+/** An echo whose every input was checked (definition, flags, secrets, hook files, this machine): ready to open. */
+export interface PreparedEcho {
+  readonly definition: EchoDefinition;
+  readonly request: EchoRequest;
+  readonly engine: EngineFlags;
+  readonly secrets: Readonly<Record<string, string>>;
+  readonly webhookUrl?: string;
+  readonly hooks?: HookSet;
+}
+
+/**
+ * Everything a person could get wrong about one echo, checked before its first cloud call: a fleet run prepares
+ * every echo first, so a bad one is refused before any echo touches the cloud.
+ */
+export async function prepareEcho(command: CommandContext, definition: EchoDefinition, request: EchoRequest): Promise<PreparedEcho> {
   if (request.promotes && !definition.promote) {
     throw new UsageError(`${definition.echo} has no promote section in stacks/${definition.echo}.yaml, so it cannot be promoted`);
   }
@@ -65,7 +84,13 @@ export async function withDefinition<T>(command: CommandContext, definition: Ech
   const webhookUrl = request.notifies ? webhookUrlFor(definition, process.env, engine.sandbox) : undefined;
   // The files hooks name are read (and a missing one refused, exit 2) before any cloud call.
   const hooks = hasHooks(definition) ? await (await import("../../hooks/load.js")).loadHookSet(path.join(command.root, STACKS_DIR), definition) : undefined;
-  const { ports, close } = await openPorts(command, definition, engine, webhookUrl !== undefined ? { webhookUrl } : {});
+  return { definition, request, engine, secrets, ...(webhookUrl !== undefined ? { webhookUrl } : {}), ...(hooks ? { hooks } : {}) };
+}
+
+/** Opens the ports of a prepared echo, runs the body, closes them. `shared`: what a fleet run's echoes share. */
+export async function openPrepared<T>(command: CommandContext, prepared: PreparedEcho, body: (ctx: StepContext) => Promise<T>, shared?: SharedPorts): Promise<T> {
+  const { definition, request, engine, secrets, webhookUrl, hooks } = prepared;
+  const { ports, close } = await openPorts(command, definition, engine, webhookUrl !== undefined ? { webhookUrl } : {}, shared);
   try {
     return await body({ ports, definition, options: { yes: request.yes ?? false, force: request.force ?? false, secrets }, ...(hooks ? { hooks } : {}) });
   } finally {
@@ -88,7 +113,17 @@ export async function runSteps(
   body: (ctx: StepContext, state: EchoState) => Promise<StepReport[]>,
   waits?: WaitOptions,
 ): Promise<number> {
-  return withEcho(command, { ...request, notifies: true }, async (ctx) => {
+  return withEcho(command, { ...request, notifies: true }, stepsBody(command, request, body, waits));
+}
+
+/** The body of `runSteps`, for an echo opened some other way (one echo of `up --all`). */
+export function stepsBody(
+  command: CommandContext,
+  request: EchoRequest,
+  body: (ctx: StepContext, state: EchoState) => Promise<StepReport[]>,
+  waits?: WaitOptions,
+): (ctx: StepContext) => Promise<number> {
+  return async (ctx) => {
     let reports: StepReport[];
     try {
       reports = await body(ctx, await loadEchoState(ctx.ports, ctx.definition));
@@ -104,7 +139,7 @@ export async function runSteps(
     const waiting = after && waits ? whatWaits(ctx, after, waits, await approvalForWaits(ctx, after)) : [];
     printSteps(command.reporter, ctx.definition.echo, reports, waiting);
     return 0;
-  });
+  };
 }
 
 /**
