@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   LocalWorkspace,
   StackNotFoundError as PulumiStackNotFoundError,
+  type Deployment,
   type PulumiCommand,
   type PulumiFn,
 } from "@pulumi/pulumi/automation/index.js";
@@ -38,7 +39,9 @@ import { mapPulumiError, withoutSecrets } from "./errors.js";
 import { importPlan } from "./import.js";
 import { ChangeCollector, historyEntryFromSummary, outputsFromMap } from "./events.js";
 import { pagedHistory } from "./history.js";
-import { LineSplitter } from "./lines.js";
+import { withOutputLines, type OutputOption } from "./lines.js";
+import { checkpointDeployment } from "./checkpoint.js";
+import { fileBackendDir } from "./locks.js";
 import { RunStacks } from "./run-stacks.js";
 import { DeclaredCollector, recordedIn, withUnrecorded } from "./unrecorded.js";
 import { everyListener, RootOutputsCollector, withoutAfterReads } from "./operation-stack.js";
@@ -83,8 +86,6 @@ export interface AutomationEngineOptions {
   /** Told when an operation that must not be abandoned starts and ends, so an interrupt knows to wait for it. */
   readonly track?: <T>(operation: () => Promise<T>) => Promise<T>;
 }
-
-type OutputOption = { onOutput?: (chunk: string) => void };
 
 /**
  * After an up, destroy or refresh the SDK would fetch the operation's summary from `stack history`, decrypting the
@@ -241,7 +242,7 @@ export class AutomationEngine implements StackEngine {
   }
 
   async pendingOperations(generation: string): Promise<PendingOperation[]> {
-    return this.#run(generation, async (workspace) => pendingOperationsIn(await this.#known.exported(workspace, generation)));
+    return this.#run(generation, async (workspace) => pendingOperationsIn(await this.#deployment(workspace, generation, false)));
   }
 
   async recorded(generation: string): Promise<readonly RecordedResource[]> {
@@ -350,9 +351,20 @@ export class AutomationEngine implements StackEngine {
   async #assertNoPending(workspace: LocalWorkspace, generation: string): Promise<void> {
     // Fresh, not this run's earlier read: between two operations no lock is held, and a run killed meanwhile (whose
     // lock may just have been released as stale) can have left a pending create that the update would drop.
-    this.#known.changing(generation);
-    const pending = pendingOperationsIn(await this.#known.exported(workspace, generation));
+    const pending = pendingOperationsIn(await this.#deployment(workspace, generation, true));
     if (pending.length > 0) throw new PendingOperationsError(generation, pending.length);
+  }
+
+  /**
+   * The stack's deployment: read in process on `file://` (checkpoint.ts, always current), else exported by the CLI,
+   * afresh when `fresh` (else this run's earlier export serves).
+   */
+  async #deployment(workspace: LocalWorkspace, generation: string, fresh: boolean): Promise<Deployment> {
+    const stateDir = fileBackendDir(workspace.envVars["PULUMI_BACKEND_URL"] ?? "");
+    const read = stateDir === undefined ? undefined : await checkpointDeployment(stateDir, PROJECT, generation);
+    if (read !== undefined) return read;
+    if (fresh) this.#known.changing(generation);
+    return this.#known.exported(workspace, generation);
   }
 
   /** The workspace, opened once; a failed opening (no passphrase, no CLI) is retried on the next call. */
@@ -385,14 +397,7 @@ export class AutomationEngine implements StackEngine {
   }
 
   /** Gives a command's output to `onOutput` line by line (and nothing when no one listens). */
-  async #withOutput<T>(run: (output: OutputOption) => Promise<T>): Promise<T> {
-    const sink = this.#options.onOutput;
-    if (sink === undefined) return run({});
-    const lines = new LineSplitter(sink);
-    try {
-      return await run({ onOutput: lines.write });
-    } finally {
-      lines.flush();
-    }
+  #withOutput<T>(run: (output: OutputOption) => Promise<T>): Promise<T> {
+    return withOutputLines(this.#options.onOutput, run);
   }
 }

@@ -251,6 +251,18 @@ describe("AutomationEngine with a scripted CLI", () => {
     expect(commands()).toEqual(["config refresh", "stack export", "destroy"]);
   });
 
+  it("on a file backend reads pending operations from the stack's checkpoint, with no `stack export` process", async () => {
+    existingStack();
+    const stacks = path.join(project, ".rds-echo", "state", ".pulumi", "stacks", "rds-echo");
+    mkdirSync(stacks, { recursive: true });
+    writeFileSync(path.join(stacks, `${GENERATION}.json`), JSON.stringify({ version: 3, checkpoint: { stack: GENERATION, latest: interruptedDeployment().deployment } }));
+    script({ "config refresh": {} });
+    await expect(engine().update(GENERATION, promoted, { message: "promote" })).rejects.toBeInstanceOf(PendingOperationsError);
+    expect((await engine().pendingOperations(GENERATION)).map((p) => p.name)).toEqual(["db"]);
+    // The second read needs no stack selected: nothing but the checkpoint file.
+    expect(commands()).toEqual(["config refresh"]);
+  });
+
   it("refuses to update or destroy while an interrupted operation is pending", async () => {
     existingStack();
     script({ "config refresh": {}, "stack export": { stdout: JSON.stringify(interruptedDeployment()) } });
