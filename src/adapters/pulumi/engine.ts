@@ -5,10 +5,9 @@
  * kept once (run-stacks.ts), and every SDK error is mapped once (errors.ts). Only these modules import
  * `@pulumi/pulumi/automation`.
  */
-import { mkdir } from "node:fs/promises";
 import * as pulumi from "@pulumi/pulumi";
 import {
-  LocalWorkspace,
+  type LocalWorkspace,
   StackNotFoundError as PulumiStackNotFoundError,
   type Deployment,
   type PulumiCommand,
@@ -17,6 +16,7 @@ import {
 import type { EchoDefinition } from "../../definition/schema.js";
 import { PendingOperationsError } from "../../errors.js";
 import type {
+  ArchivedGeneration,
   ChangeSet,
   GenerationSettings,
   GenerationStackOutputs,
@@ -46,16 +46,10 @@ import { RunStacks } from "./run-stacks.js";
 import { DeclaredCollector, recordedIn, withUnrecorded } from "./unrecorded.js";
 import { everyListener, RootOutputsCollector, withoutAfterReads } from "./operation-stack.js";
 import { importDeployment, readOutputs, setSecretConfig, type CliTarget } from "./stack-io.js";
-import {
-  assertBackendExists,
-  assertPassphrase,
-  chooseBackend,
-  DEFAULT_SECRETS_PROVIDER,
-  projectFileCheck,
-  readStackFile,
-  workspaceDir,
-  workspaceEnv,
-} from "./workspace.js";
+import { openWorkspace } from "./open-workspace.js";
+import { readStackFile } from "./workspace.js";
+import { archiveStack, readArchive } from "./archiving.js";
+import { archiveStoreFor } from "./archive-store.js";
 
 /** What the engine needs from the CLI layer; everything but `root` and `definitionFor` has a working default. */
 export interface AutomationEngineOptions {
@@ -246,7 +240,7 @@ export class AutomationEngine implements StackEngine {
   }
 
   async recorded(generation: string): Promise<readonly RecordedResource[]> {
-    return this.#run(generation, async (workspace) => recordedIn(await this.#known.exported(workspace, generation)));
+    return this.#run(generation, async (workspace) => recordedIn(await this.#deployment(workspace, generation, false)));
   }
 
   async adoptUnrecorded(generation: string, settings: GenerationSettings, resource: ImportedResource, options: OperationOptions): Promise<void> {
@@ -321,6 +315,24 @@ export class AutomationEngine implements StackEngine {
     });
   }
 
+  async archived(echo: string): Promise<ArchivedGeneration[]> {
+    return this.#run(PROJECT, async (workspace) => {
+      const store = archiveStoreFor(backendOf(workspace), PROJECT);
+      return store === undefined ? [] : [...(await readArchive(store, echo)).archive.generations];
+    });
+  }
+
+  async archive(generation: string, options: { readonly echo: string; readonly at: Date }): Promise<boolean> {
+    return this.#run(generation, async (workspace) => {
+      const store = archiveStoreFor(backendOf(workspace), PROJECT);
+      if (store === undefined) return false;
+      this.#known.changing(generation);
+      await archiveStack(this.#target(workspace), store, generation, options.echo, options.at);
+      this.#known.forget(generation);
+      return true;
+    });
+  }
+
   /** Runs one port call against the workspace, mapping SDK errors to the port's typed errors once, here. */
   async #run<T>(stack: string, body: (workspace: LocalWorkspace) => Promise<T>): Promise<T> {
     try {
@@ -360,7 +372,7 @@ export class AutomationEngine implements StackEngine {
    * afresh when `fresh` (else this run's earlier export serves).
    */
   async #deployment(workspace: LocalWorkspace, generation: string, fresh: boolean): Promise<Deployment> {
-    const stateDir = fileBackendDir(workspace.envVars["PULUMI_BACKEND_URL"] ?? "");
+    const stateDir = fileBackendDir(backendOf(workspace));
     const read = stateDir === undefined ? undefined : await checkpointDeployment(stateDir, PROJECT, generation);
     if (read !== undefined) return read;
     if (fresh) this.#known.changing(generation);
@@ -376,28 +388,16 @@ export class AutomationEngine implements StackEngine {
     return this.#workspace;
   }
 
-  async #open(): Promise<LocalWorkspace> {
-    const secretsProvider = this.#options.secretsProvider ?? DEFAULT_SECRETS_PROVIDER;
-    // Before anything touches the disk or spawns the CLI.
-    assertPassphrase(secretsProvider, this.#env);
-    const workDir = workspaceDir(this.#options.root);
-    const projectSettings = await projectFileCheck(workDir, PROJECT);
-    const backend = chooseBackend(this.#options.root, this.#options.backendUrl, this.#env);
-    if (backend.stateDir !== undefined) await mkdir(backend.stateDir, { recursive: true });
-    await assertBackendExists(backend);
-    // The backend reaches the CLI through PULUMI_BACKEND_URL (workspaceEnv), never through the project file.
-    return LocalWorkspace.create({
-      workDir,
-      ...(projectSettings ? { projectSettings } : {}),
-      secretsProvider,
-      envVars: workspaceEnv(this.#env, backend.url),
-      program: this.#program,
-      ...(this.#options.pulumiCommand !== undefined ? { pulumiCommand: this.#options.pulumiCommand } : {}),
-    });
+  #open(): Promise<LocalWorkspace> {
+    return openWorkspace(this.#options, this.#env, this.#program);
   }
 
   /** Gives a command's output to `onOutput` line by line (and nothing when no one listens). */
   #withOutput<T>(run: (output: OutputOption) => Promise<T>): Promise<T> {
     return withOutputLines(this.#options.onOutput, run);
   }
+}
+
+function backendOf(workspace: LocalWorkspace): string {
+  return workspace.envVars["PULUMI_BACKEND_URL"] ?? "";
 }
