@@ -83,13 +83,15 @@ export async function echoStatus(ports: Pick<Ports, "engine" | "rds" | "dns" | "
   };
 }
 
-/** An archived generation as `status --all` lists it: retired, no instance, its marks from its archived settings. */
+/**
+ * An archived generation as `status --all` lists it: as its retired stack was listed (no instance, so no RDS status,
+ * endpoint or snapshot tag), its mark from its archived settings.
+ */
 function archivedStatus(a: ArchivedGeneration, now: number): GenerationStatus {
   const createdAt = parseGenerationName(a.name)?.createdAt ?? a.archivedAt;
   return {
     generation: a.name,
     stage: "retired",
-    ...(a.settings?.snapshot ? { snapshot: a.settings.snapshot } : {}),
     createdAt: createdAt.toISOString(),
     ageHours: Math.round(((now - createdAt.getTime()) / 3_600_000) * 10) / 10,
     serving: false,
