@@ -158,6 +158,20 @@ export interface HistoryEntry {
   readonly resourceChanges: Partial<Record<ChangeOp, number>>;
 }
 
+/**
+ * A retired generation whose stack was removed after `retire.archiveAfter` (so the listing every run starts with stays
+ * short): what is kept of it, in the echo's archive beside the stacks' state. `history` reads it with the live stacks'.
+ */
+export interface ArchivedGeneration {
+  readonly name: string;
+  /** When its history was archived and its stack removed. */
+  readonly archivedAt: Date;
+  /** Its settings when it was archived (what it was retired from, the rolled-back mark); absent if unreadable then. */
+  readonly settings?: GenerationSettings;
+  /** Its whole history, newest first. */
+  readonly history: readonly HistoryEntry[];
+}
+
 /** An operation the engine began but never finished (the process died): it must be resolved before the next one. */
 export interface PendingOperation {
   readonly urn: string;
@@ -218,6 +232,15 @@ export interface StackEngine {
    * program's next update then declares what rds-echo manages on them (its tags).
    */
   importGeneration(generation: string, settings: GenerationSettings, resources: readonly ImportedResource[], options: OperationOptions): Promise<void>;
+  /** The echo's archived generations, oldest first: none when nothing was archived yet, or the backend has no archive. */
+  archived(echo: string): Promise<ArchivedGeneration[]>;
+  /**
+   * Archives a retired generation of the echo: its whole history and its settings go into the echo's archive, then its
+   * stack is removed. Refuses a stack that still holds resources. A rerun after a crash in between converges (the
+   * entry is written again, the stack removed). False, with nothing changed, where the backend has no place for an
+   * archive (the stack then stays listed, as before).
+   */
+  archive(generation: string, options: { readonly echo: string; readonly at: Date }): Promise<boolean>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -191,6 +191,19 @@ export const promote = z
     }
   });
 
+/** A few days: long enough that `status --all` and the plain CLI still show last week's retirements as stacks. */
+export const DEFAULT_ARCHIVE_AFTER = "3d";
+
+/** The shortest `archiveAfter`: a generation retired a moment ago is still being looked at. */
+const MIN_ARCHIVE_AFTER_MINUTES = 60;
+
+const archiveAfter = z.string().superRefine((v, ctx) => {
+  if (v === "never") return;
+  const minutes = parseDuration(v);
+  if (minutes === undefined) ctx.addIssue({ code: "custom", message: 'must be a duration such as "3d", "36h" or "1d12h", or "never"' });
+  else if (minutes < MIN_ARCHIVE_AFTER_MINUTES) ctx.addIssue({ code: "custom", message: 'must be at least 1h (or "never")' });
+});
+
 export const retire = z
   .strictObject({
     skipFinalSnapshot: z.boolean().default(false),
@@ -198,6 +211,12 @@ export const retire = z
     keep: z.number().int().min(0).max(100).default(1),
     /** The newest N final snapshots of this echo are kept; rds-echo deletes older ones after a retire. Absent: all kept. */
     keepFinalSnapshots: z.number().int().min(1, "must be at least 1 (for none, set skipFinalSnapshot: true)").max(100).optional(),
+    /**
+     * How long a retired generation's stack stays listed before its history is archived (one object per echo in the
+     * backend, what `history` reads) and the stack removed, so the listing every run starts with stays short.
+     * `never` keeps every retired stack listed.
+     */
+    archiveAfter: archiveAfter.default(DEFAULT_ARCHIVE_AFTER),
   })
   .superRefine((r, ctx) => {
     if (r.skipFinalSnapshot && r.finalSnapshotName !== undefined) {
@@ -235,7 +254,7 @@ export const commonSections = {
   profile: z.string().min(1).optional(),
   secretsProvider: secretsProviderSchema,
   promote: promote.optional(),
-  retire: retire.default({ skipFinalSnapshot: false, keep: 1 }),
+  retire: retire.default({ skipFinalSnapshot: false, keep: 1, archiveAfter: DEFAULT_ARCHIVE_AFTER }),
   guard: z.strictObject({ minAgeHours: z.number().min(0).default(20) }).default({ minAgeHours: 20 }),
   timeouts: z
     .strictObject({ create: resourceTimeout.default("48h"), update: resourceTimeout.default("8h"), delete: resourceTimeout.default("4h") })

@@ -76,6 +76,7 @@ instance:                        # restore-time settings (RDS accepts these when
 #   finalSnapshotName: "{generation}-final"   # placeholders: {echo}, {generation}
 #   keep: 1                      # forgotten generations kept: what \`rds-echo rollback ${echo}\` can go back to
 #   keepFinalSnapshots: 3        # keep this echo's newest 3 final snapshots, delete older ones after a retire (default: keep all)
+#   archiveAfter: 3d             # then a retired generation's history moves to the echo's archive and its stack is removed ("never": keep listed)
 
 # notify:                        # short messages about runs nobody watches (cron)
 #   on: [failure]                # failure, waiting (for approval or --promote), promoted, retired

@@ -32,10 +32,11 @@ export interface StepReport {
    * `busy`: another run holds one of the echo's stacks, so this run did nothing at all;
    * `prune`: a snapshot of a generation retired before was deleted: a final snapshot beyond `retire.keepFinalSnapshots`,
    *   or one rds-echo made for its source beyond `source.keep` (its generation is the one it was of);
+   * `archive`: a generation retired over `retire.archiveAfter` ago had its history archived and its stack removed;
    * `preview`: what the step would do was shown, and nothing was changed (`rollback --preview`);
    * `skipped`: the person declined the step at the prompt, so it (and what would follow it) was not done.
    */
-  readonly step: "new" | "adopt" | "resume" | "modify" | "reboot" | "hooks" | "promote" | "rollback" | "preview" | "forget" | "retire" | "prune" | "wait" | "busy" | "skipped";
+  readonly step: "new" | "adopt" | "resume" | "modify" | "reboot" | "hooks" | "promote" | "rollback" | "preview" | "forget" | "retire" | "prune" | "archive" | "wait" | "busy" | "skipped";
   readonly generation: string;
   readonly detail: string;
 }

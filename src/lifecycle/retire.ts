@@ -3,10 +3,12 @@
  * less than the CNAME's TTL ago, never one without this echo's tags, never one whose address the live CNAME serves.
  * `--generation X --force` also retires an unpromoted generation (a restore that failed, or one nobody wants).
  * Every guard is checked before anything is destroyed, and one confirmation covers them all.
- * The stack stays, with its history: the audit trail outlives the database.
+ * The stack stays, with its history: the audit trail outlives the database. Generations retired over
+ * `retire.archiveAfter` ago have their history archived and their stacks removed in the same run (archive.ts).
  */
 import { GuardError } from "../errors.js";
 import type { ChangeSet, GenerationSettings } from "../ports.js";
+import { archiveCandidates, archiveGenerations, archivePreview } from "./archive.js";
 import { confirmChanges } from "./confirm.js";
 import type { StepContext, StepReport } from "./context.js";
 import { deleteOldFinalSnapshots, deletionPreview, finalSnapshotOf, plannedDeletions } from "./final-snapshots.js";
@@ -26,8 +28,10 @@ export async function retireGenerations(ctx: StepContext, state: EchoState, opti
   const { ports, definition } = ctx;
   const named = options.generation !== undefined;
   const candidates = named ? [namedCandidate(state, options.generation!, ctx.options.force)] : retireCandidates(state, definition.retire.keep);
+  // Retired long enough ago: archived in this run too (its own confirmation when nothing else is retired).
+  const archiving = named ? [] : archiveCandidates(state, definition.retire.archiveAfter, ports.clock.now());
   // Nothing to retire is said by the caller, with what waits (see waiting.ts): not here as well.
-  if (candidates.length === 0) return [];
+  if (candidates.length === 0) return archiveAlone(ctx, archiving);
 
   // Every guard first: a refusal must never come after something was already destroyed.
   const target = await promotionTarget(ports, definition);
@@ -64,7 +68,7 @@ export async function retireGenerations(ctx: StepContext, state: EchoState, opti
     }
     chosen.push(g);
   }
-  if (chosen.length === 0) return waits;
+  if (chosen.length === 0) return [...waits, ...(await archiveAlone(ctx, archiving))];
 
   const previews: { label: string; set: ChangeSet }[] = [];
   const forgets = new Map<string, { settings: GenerationSettings; message: string }>();
@@ -96,6 +100,7 @@ export async function retireGenerations(ctx: StepContext, state: EchoState, opti
   if (doomed.length > 0) previews.push(deletionPreview(definition, doomed));
   const cleanup = await planSnapshotCleanup(ctx, state, chosen.map((g) => g.name));
   if (cleanup.length > 0) previews.push(cleanupChanges(cleanup));
+  if (archiving.length > 0) previews.push(archivePreview(archiving));
   await confirmChanges(ports, `retire ${chosen.map((g) => g.name).join(", ")}`, previews, { ...ctx.options, destroys: true });
 
   const reports: StepReport[] = [];
@@ -116,7 +121,16 @@ export async function retireGenerations(ctx: StepContext, state: EchoState, opti
   for (const [g, ids] of older) withCleanup.push({ step: "prune", generation: g, detail: `deleted ${ids.join(", ")} (beyond source.keep)` });
   // Listed again rather than trusting the plan: another run may have deleted or made snapshots meanwhile.
   withCleanup.push(...(await deleteOldFinalSnapshots(ctx, coming)));
+  withCleanup.push(...(await archiveGenerations(ctx, archiving)));
   return [...withCleanup, ...waits];
+}
+
+/** Archiving when nothing is retired in this run: shown and confirmed on its own. */
+async function archiveAlone(ctx: StepContext, archiving: readonly Generation[]): Promise<StepReport[]> {
+  if (archiving.length === 0) return [];
+  const preview = archivePreview(archiving);
+  await confirmChanges(ctx.ports, preview.label, [preview], ctx.options);
+  return archiveGenerations(ctx, archiving);
 }
 
 /** The final snapshots destroying these generations makes: one per generation that has an instance, unless skipped. */

@@ -1,11 +1,13 @@
 /**
  * `status`: every generation with its stage, RDS status, endpoint, snapshot, age, and which one the live CNAME
  * serves (read from Route 53). One stack listing, ceil(N/100) DescribeDBInstances pages and one settings read per
- * generation that still holds resources (echo-state.ts): nothing per retired generation.
+ * generation that still holds resources (echo-state.ts): nothing per retired generation. Archived generations
+ * (retire.archiveAfter) only when asked (`status --all`): one read of the echo's archive.
  */
 import type { EchoDefinition } from "../definition/schema.js";
 import { snapshotFromTag, TAG_SNAPSHOT } from "../program/tags.js";
-import type { Ports } from "../ports.js";
+import { parseGenerationName } from "../definition/identifiers.js";
+import type { ArchivedGeneration, Ports } from "../ports.js";
 import { loadEchoState, type Condition } from "./echo-state.js";
 import { promotionTarget } from "./zone.js";
 
@@ -24,6 +26,8 @@ export interface GenerationStatus {
   readonly rolledBackTo?: string;
   /** The instance's stage tag, when it disagrees with the stack's stage: an unfinished move the next `up` finishes. */
   readonly taggedStage?: string;
+  /** A retired generation whose stack was removed after `retire.archiveAfter`: known from the echo's archive. */
+  readonly archived?: true;
 }
 
 export interface EchoStatus {
@@ -36,12 +40,17 @@ export interface EchoStatus {
   readonly generations: readonly GenerationStatus[];
 }
 
-export async function echoStatus(ports: Pick<Ports, "engine" | "rds" | "dns" | "clock">, definition: EchoDefinition): Promise<EchoStatus> {
+export interface StatusOptions {
+  /** Also the generations archived after `retire.archiveAfter` (one read of the echo's archive), as retired ones. */
+  readonly archived?: boolean;
+}
+
+export async function echoStatus(ports: Pick<Ports, "engine" | "rds" | "dns" | "clock">, definition: EchoDefinition, options: StatusOptions = {}): Promise<EchoStatus> {
   const state = await loadEchoState(ports, definition);
   const target = await promotionTarget(ports, definition);
   const live = target && (await ports.dns.readCname(target.zoneId, target.cname));
   const now = ports.clock.now().getTime();
-  const generations = state.generations.map((g): GenerationStatus => {
+  const generations: GenerationStatus[] = state.generations.map((g): GenerationStatus => {
     const tagged = g.instance?.tags[TAG_SNAPSHOT];
     const snapshot = tagged === undefined ? undefined : snapshotFromTag(tagged);
     return {
@@ -58,6 +67,12 @@ export async function echoStatus(ports: Pick<Ports, "engine" | "rds" | "dns" | "
       ...(g.mirror !== undefined ? { taggedStage: g.mirror } : {}),
     };
   });
+  if (options.archived) {
+    const listed = new Set(generations.map((g) => g.generation));
+    const archived = (await ports.engine.archived(definition.echo)).filter((a) => !listed.has(a.name)).map((a) => archivedStatus(a, now));
+    generations.unshift(...archived);
+    generations.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
   const servedBy = generations.find((g) => g.serving)?.generation;
   return {
     echo: definition.echo,
@@ -65,5 +80,22 @@ export async function echoStatus(ports: Pick<Ports, "engine" | "rds" | "dns" | "
     ...(live ? { cnameTarget: live.target } : {}),
     ...(servedBy ? { servedBy } : {}),
     generations,
+  };
+}
+
+/**
+ * An archived generation as `status --all` lists it: as its retired stack was listed (no instance, so no RDS status,
+ * endpoint or snapshot tag), its mark from its archived settings.
+ */
+function archivedStatus(a: ArchivedGeneration, now: number): GenerationStatus {
+  const createdAt = parseGenerationName(a.name)?.createdAt ?? a.archivedAt;
+  return {
+    generation: a.name,
+    stage: "retired",
+    createdAt: createdAt.toISOString(),
+    ageHours: Math.round(((now - createdAt.getTime()) / 3_600_000) * 10) / 10,
+    serving: false,
+    ...(a.settings?.rolledBack ? { rolledBackTo: a.settings.rolledBack } : {}),
+    archived: true,
   };
 }

@@ -26,7 +26,7 @@ describe("echo definitions", () => {
     expect(d.instance.class).toBe("db.t3.medium");
     expect(d.modify.masterPassword).toEqual({ secret: "masterPassword" });
     expect(d.promote).toMatchObject({ cname: "development.db.example.com", zoneName: "db.example.com", ttl: 60 });
-    expect(d.retire).toEqual({ skipFinalSnapshot: false, finalSnapshotName: "{generation}-final", keep: 1 });
+    expect(d.retire).toEqual({ skipFinalSnapshot: false, finalSnapshotName: "{generation}-final", keep: 1, archiveAfter: "3d" });
     expect(d.guard.minAgeHours).toBe(20);
     expect(d.timeouts).toEqual({ create: "48h", update: "8h", delete: "4h" });
   });
@@ -163,6 +163,18 @@ describe("echo definitions", () => {
     data.retire = { keepFinalSnapshots: 2 };
     data.instance.copyTagsToSnapshot = false;
     expect(problems(data).issues[0]).toMatchObject({ path: expect.stringMatching(/^retire\.keepFinalSnapshots/), message: expect.stringContaining("needs instance.copyTagsToSnapshot: true") });
+  });
+
+  it("accepts retire.archiveAfter as a duration of at least an hour, or never, and refuses anything else at its path", () => {
+    const data = developmentData();
+    for (const ok of ["36h", "7d", "1h", "never"]) {
+      data.retire.archiveAfter = ok;
+      expect(definitionFrom(data).retire.archiveAfter).toBe(ok);
+    }
+    for (const [bad, message] of [["30m", "at least 1h"], ["soon", "a duration such as"], ["0d", "a duration such as"]] as const) {
+      data.retire.archiveAfter = bad;
+      expect(problems(data).issues[0]).toMatchObject({ path: expect.stringMatching(/^retire\.archiveAfter/), message: expect.stringContaining(message) });
+    }
   });
 
   it("rejects reserved tag prefixes, bad durations and monitoring without a role", () => {

@@ -5,19 +5,18 @@
  * kept once (run-stacks.ts), and every SDK error is mapped once (errors.ts). Only these modules import
  * `@pulumi/pulumi/automation`.
  */
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import {
-  LocalWorkspace,
+  type LocalWorkspace,
   StackNotFoundError as PulumiStackNotFoundError,
+  type Deployment,
   type PulumiCommand,
   type PulumiFn,
 } from "@pulumi/pulumi/automation/index.js";
 import type { EchoDefinition } from "../../definition/schema.js";
 import { PendingOperationsError } from "../../errors.js";
 import type {
+  ArchivedGeneration,
   ChangeSet,
   GenerationSettings,
   GenerationStackOutputs,
@@ -33,26 +32,24 @@ import type {
 import { programFromStackConfig } from "../../program/from-config.js";
 import { PROJECT } from "../../program/project.js";
 import { CONFIG_KEYS, CONFIG_NAMESPACE } from "../../program/stack-config.js";
-import { configFromStackFile, secretsToConfig, settingsFromConfig, stackFileWithSettings } from "./config.js";
+import { configFromStackFile, secretsToConfig, settingsFromConfig } from "./config.js";
+import { withConfigFile } from "./config-file.js";
 import { pendingOperationsIn, resolvePendingInDeployment } from "./deployment.js";
 import { mapPulumiError, withoutSecrets } from "./errors.js";
 import { importPlan } from "./import.js";
 import { ChangeCollector, historyEntryFromSummary, outputsFromMap } from "./events.js";
 import { pagedHistory } from "./history.js";
-import { LineSplitter } from "./lines.js";
+import { withOutputLines, type OutputOption } from "./lines.js";
+import { checkpointDeployment } from "./checkpoint.js";
+import { fileBackendDir } from "./locks.js";
 import { RunStacks } from "./run-stacks.js";
 import { DeclaredCollector, recordedIn, withUnrecorded } from "./unrecorded.js";
-import { importDeployment, setSecretConfig, type CliTarget } from "./stack-io.js";
-import {
-  assertBackendExists,
-  assertPassphrase,
-  chooseBackend,
-  DEFAULT_SECRETS_PROVIDER,
-  projectFileCheck,
-  readStackFile,
-  workspaceDir,
-  workspaceEnv,
-} from "./workspace.js";
+import { everyListener, RootOutputsCollector, withoutAfterReads } from "./operation-stack.js";
+import { importDeployment, readOutputs, setSecretConfig, type CliTarget } from "./stack-io.js";
+import { openWorkspace } from "./open-workspace.js";
+import { readStackFile } from "./workspace.js";
+import { archiveStack, readArchive } from "./archiving.js";
+import { archiveStoreFor } from "./archive-store.js";
 
 /** What the engine needs from the CLI layer; everything but `root` and `definitionFor` has a working default. */
 export interface AutomationEngineOptions {
@@ -84,11 +81,10 @@ export interface AutomationEngineOptions {
   readonly track?: <T>(operation: () => Promise<T>) => Promise<T>;
 }
 
-type OutputOption = { onOutput?: (chunk: string) => void };
-
 /**
- * After an up, destroy or refresh the SDK fetches the operation's summary from `stack history`, decrypting the
- * config unless told not to (its default is to show secrets). We never need them.
+ * After an up, destroy or refresh the SDK would fetch the operation's summary from `stack history`, decrypting the
+ * config unless told not to (its default is to show secrets). `withoutAfterReads` turns that read off; should an SDK
+ * read it anyway, nothing is decrypted.
  */
 const NO_SECRETS = { showSecrets: false } as const;
 
@@ -133,7 +129,7 @@ export class AutomationEngine implements StackEngine {
         for (const [key, { value }] of Object.entries(secretConfig)) await setSecretConfig(this.#target(workspace), generation, key, value);
         // An empty refresh records the settings in the backend (its history keeps the config), so another machine
         // sharing the backend can rebuild this stack's config file even if this run dies before its first update.
-        await stack.refresh({ message: `new ${generation}: settings pinned (snapshot ${settings.snapshot})`, ...NO_SECRETS });
+        await withoutAfterReads(stack).refresh({ message: `new ${generation}: settings pinned (snapshot ${settings.snapshot})`, ...NO_SECRETS });
       } catch (error) {
         // A stack without its settings is of no use and would block a rerun; it has no update yet, so remove it.
         // Best effort: the error worth reporting is the one that got us here.
@@ -175,24 +171,11 @@ export class AutomationEngine implements StackEngine {
     return this.#run(generation, async (workspace) => {
       const stack = await this.#known.select(workspace, generation);
       const changes = new ChangeCollector();
-      await this.#withConfigFile(workspace, generation, settings, (configFile) =>
+      await withConfigFile(workspace.workDir, generation, settings, (configFile) =>
         this.#operation(() => stack.preview({ message: options.message, diff: true, configFile, onEvent: changes.onEvent, ...this.#signal() })),
       );
       return { changes: changes.changes() };
     });
-  }
-
-  /** A temporary copy of the stack's config file carrying these settings, removed afterwards. */
-  async #withConfigFile<T>(workspace: LocalWorkspace, generation: string, settings: GenerationSettings, body: (configFile: string) => Promise<T>): Promise<T> {
-    const current = await readStackFile(workspace.workDir, generation);
-    const dir = await mkdtemp(path.join(os.tmpdir(), "rds-echo-preview-"));
-    try {
-      const configFile = path.join(dir, `Pulumi.${generation}.yaml`);
-      await writeFile(configFile, stackFileWithSettings(current, settings), { mode: 0o600 });
-      return await body(configFile);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
   }
 
   async update(generation: string, settings: GenerationSettings, options: OperationOptions): Promise<UpdateResult> {
@@ -203,10 +186,11 @@ export class AutomationEngine implements StackEngine {
       this.#known.changing(generation);
       await this.#known.writeSettings(workspace, generation, settings);
       const changes = new ChangeCollector();
-      const result = await this.#withOutput((output) =>
-        this.#operation(() => stack.up({ message: options.message, onEvent: changes.onEvent, ...NO_SECRETS, ...output, ...this.#signal() })),
-      );
-      return { changes: changes.changes(), outputs: outputsFromMap(result.outputs) };
+      const root = new RootOutputsCollector();
+      const onEvent = everyListener(changes.onEvent, root.onEvent);
+      await this.#withOutput((output) => this.#operation(() => withoutAfterReads(stack).up({ message: options.message, onEvent, ...NO_SECRETS, ...output, ...this.#signal() })));
+      // From the update's own events; a CLI whose events carried none is asked once (masked: secrets are dropped).
+      return { changes: changes.changes(), outputs: outputsFromMap(root.outputs() ?? (await readOutputs(this.#target(workspace), generation))) };
     });
   }
 
@@ -230,14 +214,17 @@ export class AutomationEngine implements StackEngine {
       const changes = new ChangeCollector();
       // No `remove`: the stack, its config and its history stay (the audit trail of a retired generation).
       await this.#withOutput((output) =>
-        this.#operation(() => stack.destroy({ message: options.message, onEvent: changes.onEvent, ...NO_SECRETS, ...output, ...this.#signal() })),
+        this.#operation(() => withoutAfterReads(stack).destroy({ message: options.message, onEvent: changes.onEvent, ...NO_SECRETS, ...output, ...this.#signal() })),
       );
       return { changes: changes.changes() };
     });
   }
 
   async outputs(generation: string): Promise<GenerationStackOutputs> {
-    return this.#run(generation, async (workspace) => outputsFromMap(await (await this.#known.select(workspace, generation)).outputs()));
+    return this.#run(generation, async (workspace) => {
+      await this.#known.select(workspace, generation);
+      return outputsFromMap(await readOutputs(this.#target(workspace), generation));
+    });
   }
 
   async history(generation: string, limit?: number): Promise<HistoryEntry[]> {
@@ -249,11 +236,11 @@ export class AutomationEngine implements StackEngine {
   }
 
   async pendingOperations(generation: string): Promise<PendingOperation[]> {
-    return this.#run(generation, async (workspace) => pendingOperationsIn(await this.#known.exported(workspace, generation)));
+    return this.#run(generation, async (workspace) => pendingOperationsIn(await this.#deployment(workspace, generation, false)));
   }
 
   async recorded(generation: string): Promise<readonly RecordedResource[]> {
-    return this.#run(generation, async (workspace) => recordedIn(await this.#known.exported(workspace, generation)));
+    return this.#run(generation, async (workspace) => recordedIn(await this.#deployment(workspace, generation, false)));
   }
 
   async adoptUnrecorded(generation: string, settings: GenerationSettings, resource: ImportedResource, options: OperationOptions): Promise<void> {
@@ -263,7 +250,7 @@ export class AutomationEngine implements StackEngine {
       await this.#assertNoPending(workspace, generation);
       // What the program declares for it, from a preview at these settings (its create step's event).
       const declared = new DeclaredCollector();
-      await this.#withConfigFile(workspace, generation, settings, (configFile) =>
+      await withConfigFile(workspace.workDir, generation, settings, (configFile) =>
         this.#operation(() => stack.preview({ message: options.message, configFile, onEvent: declared.onEvent, ...this.#signal() })),
       );
       const found = declared.find(resource.type, resource.name);
@@ -272,7 +259,7 @@ export class AutomationEngine implements StackEngine {
       const deployment = await this.#known.exported(workspace, generation);
       this.#known.changing(generation);
       await this.#operation(() => importDeployment(this.#target(workspace), generation, withUnrecorded(deployment, found, resource.id)));
-      await this.#withOutput((output) => this.#operation(() => stack.refresh({ message: options.message, ...NO_SECRETS, ...output, ...this.#signal() })));
+      await this.#withOutput((output) => this.#operation(() => withoutAfterReads(stack).refresh({ message: options.message, ...NO_SECRETS, ...output, ...this.#signal() })));
     });
   }
 
@@ -281,7 +268,7 @@ export class AutomationEngine implements StackEngine {
       const stack = await this.#known.select(workspace, generation);
       await this.#known.releaseStaleLock(workspace, generation);
       this.#known.changing(generation);
-      await this.#withOutput((output) => this.#operation(() => stack.refresh({ message: options.message, ...NO_SECRETS, ...output, ...this.#signal() })));
+      await this.#withOutput((output) => this.#operation(() => withoutAfterReads(stack).refresh({ message: options.message, ...NO_SECRETS, ...output, ...this.#signal() })));
     });
   }
 
@@ -297,7 +284,7 @@ export class AutomationEngine implements StackEngine {
       this.#known.changing(generation);
       await this.#operation(() => importDeployment(target, generation, resolvePendingInDeployment(deployment, imports)));
       // Reads the adopted resources' real state, and records the repair (with its message) in the history.
-      await this.#withOutput((output) => this.#operation(() => stack.refresh({ message: options.message, ...NO_SECRETS, ...output, ...this.#signal() })));
+      await this.#withOutput((output) => this.#operation(() => withoutAfterReads(stack).refresh({ message: options.message, ...NO_SECRETS, ...output, ...this.#signal() })));
     });
   }
 
@@ -319,12 +306,30 @@ export class AutomationEngine implements StackEngine {
       if (!plan.providerInState) {
         // A targeted up creates the provider alone and skips the program's other, untargeted, creates (the
         // engine suite's adopt case shows it on the real CLI: the provider created, the instance and record not).
-        await this.#withOutput((output) => this.#operation(() => stack.up({ message: `${options.message} (provider)`, target: [plan.providerUrn], ...quiet, ...output })));
+        await this.#withOutput((output) => this.#operation(() => withoutAfterReads(stack).up({ message: `${options.message} (provider)`, target: [plan.providerUrn], ...quiet, ...output })));
       }
       const { resources: toImport, nameTable } = plan;
       await this.#withOutput((output) =>
-        this.#operation(() => stack.import({ resources: toImport, nameTable, protect: false, generateCode: false, message: options.message, ...quiet, ...output })),
+        this.#operation(() => withoutAfterReads(stack).import({ resources: toImport, nameTable, protect: false, generateCode: false, message: options.message, ...quiet, ...output })),
       );
+    });
+  }
+
+  async archived(echo: string): Promise<ArchivedGeneration[]> {
+    return this.#run(PROJECT, async (workspace) => {
+      const store = archiveStoreFor(backendOf(workspace), PROJECT);
+      return store === undefined ? [] : [...(await readArchive(store, echo)).archive.generations];
+    });
+  }
+
+  async archive(generation: string, options: { readonly echo: string; readonly at: Date }): Promise<boolean> {
+    return this.#run(generation, async (workspace) => {
+      const store = archiveStoreFor(backendOf(workspace), PROJECT);
+      if (store === undefined) return false;
+      this.#known.changing(generation);
+      await archiveStack(this.#target(workspace), store, generation, options.echo, options.at);
+      this.#known.forget(generation);
+      return true;
     });
   }
 
@@ -358,9 +363,20 @@ export class AutomationEngine implements StackEngine {
   async #assertNoPending(workspace: LocalWorkspace, generation: string): Promise<void> {
     // Fresh, not this run's earlier read: between two operations no lock is held, and a run killed meanwhile (whose
     // lock may just have been released as stale) can have left a pending create that the update would drop.
-    this.#known.changing(generation);
-    const pending = pendingOperationsIn(await this.#known.exported(workspace, generation));
+    const pending = pendingOperationsIn(await this.#deployment(workspace, generation, true));
     if (pending.length > 0) throw new PendingOperationsError(generation, pending.length);
+  }
+
+  /**
+   * The stack's deployment: read in process on `file://` (checkpoint.ts, always current), else exported by the CLI,
+   * afresh when `fresh` (else this run's earlier export serves).
+   */
+  async #deployment(workspace: LocalWorkspace, generation: string, fresh: boolean): Promise<Deployment> {
+    const stateDir = fileBackendDir(backendOf(workspace));
+    const read = stateDir === undefined ? undefined : await checkpointDeployment(stateDir, PROJECT, generation);
+    if (read !== undefined) return read;
+    if (fresh) this.#known.changing(generation);
+    return this.#known.exported(workspace, generation);
   }
 
   /** The workspace, opened once; a failed opening (no passphrase, no CLI) is retried on the next call. */
@@ -372,35 +388,16 @@ export class AutomationEngine implements StackEngine {
     return this.#workspace;
   }
 
-  async #open(): Promise<LocalWorkspace> {
-    const secretsProvider = this.#options.secretsProvider ?? DEFAULT_SECRETS_PROVIDER;
-    // Before anything touches the disk or spawns the CLI.
-    assertPassphrase(secretsProvider, this.#env);
-    const workDir = workspaceDir(this.#options.root);
-    const projectSettings = await projectFileCheck(workDir, PROJECT);
-    const backend = chooseBackend(this.#options.root, this.#options.backendUrl, this.#env);
-    if (backend.stateDir !== undefined) await mkdir(backend.stateDir, { recursive: true });
-    await assertBackendExists(backend);
-    // The backend reaches the CLI through PULUMI_BACKEND_URL (workspaceEnv), never through the project file.
-    return LocalWorkspace.create({
-      workDir,
-      ...(projectSettings ? { projectSettings } : {}),
-      secretsProvider,
-      envVars: workspaceEnv(this.#env, backend.url),
-      program: this.#program,
-      ...(this.#options.pulumiCommand !== undefined ? { pulumiCommand: this.#options.pulumiCommand } : {}),
-    });
+  #open(): Promise<LocalWorkspace> {
+    return openWorkspace(this.#options, this.#env, this.#program);
   }
 
   /** Gives a command's output to `onOutput` line by line (and nothing when no one listens). */
-  async #withOutput<T>(run: (output: OutputOption) => Promise<T>): Promise<T> {
-    const sink = this.#options.onOutput;
-    if (sink === undefined) return run({});
-    const lines = new LineSplitter(sink);
-    try {
-      return await run({ onOutput: lines.write });
-    } finally {
-      lines.flush();
-    }
+  #withOutput<T>(run: (output: OutputOption) => Promise<T>): Promise<T> {
+    return withOutputLines(this.#options.onOutput, run);
   }
+}
+
+function backendOf(workspace: LocalWorkspace): string {
+  return workspace.envVars["PULUMI_BACKEND_URL"] ?? "";
 }

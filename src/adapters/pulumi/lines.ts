@@ -22,3 +22,17 @@ export class LineSplitter {
     this.emit(line);
   }
 }
+
+/** What an SDK operation takes to stream its output: `onOutput`, or nothing when no one listens. */
+export type OutputOption = { onOutput?: (chunk: string) => void };
+
+/** Runs a command with its output going to `sink` line by line (and nothing when there is no sink). */
+export async function withOutputLines<T>(sink: ((line: string) => void) | undefined, run: (output: OutputOption) => Promise<T>): Promise<T> {
+  if (sink === undefined) return run({});
+  const lines = new LineSplitter(sink);
+  try {
+    return await run({ onOutput: lines.write });
+  } finally {
+    lines.flush();
+  }
+}

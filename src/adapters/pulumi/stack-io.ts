@@ -9,7 +9,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { Deployment } from "@pulumi/pulumi/automation/index.js";
+import type { Deployment, OutputMap, UpdateSummary } from "@pulumi/pulumi/automation/index.js";
 import { runPulumi, type CliResult } from "./process.js";
 
 /** Where and how the CLI runs for one workspace: the same binary, directory and environment as the SDK's calls. */
@@ -63,4 +63,33 @@ export async function setSecretConfig(target: CliTarget, stack: string, key: str
  */
 export async function refreshConfigFile(target: CliTarget, stack: string): Promise<void> {
   await run(target, ["config", "refresh", "--force", "--stack", stack]);
+}
+
+/**
+ * The stack's outputs from one `stack output --json`, secrets as `[secret]` (kept as "a secret is here", no value).
+ * The SDK's `outputs()` runs it twice, the second time with `--show-secrets`, only to learn values rds-echo drops.
+ */
+export async function readOutputs(target: CliTarget, stack: string): Promise<OutputMap> {
+  const { stdout } = await run(target, ["stack", "output", "--json", "--stack", stack]);
+  const parsed: unknown = JSON.parse(stdout);
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error(`pulumi stack output --stack ${stack} printed no outputs`);
+  const outputs: OutputMap = {};
+  for (const [key, value] of Object.entries(parsed)) outputs[key] = value === "[secret]" ? { value: undefined, secret: true } : { value, secret: false };
+  return outputs;
+}
+
+/**
+ * One page of the stack's history (`stack history --json`, newest first), secrets not decrypted, times as Dates:
+ * what the SDK's `Stack.history` returns, without selecting the stack first (`--stack` names it).
+ */
+export async function readHistoryPage(target: CliTarget, stack: string, size: number, page: number): Promise<UpdateSummary[]> {
+  const { stdout } = await run(target, ["stack", "history", "--json", "--page-size", String(size), "--page", String(page), "--stack", stack]);
+  const parsed: unknown = JSON.parse(stdout, (key, value: unknown) => ((key === "startTime" || key === "endTime") && typeof value === "string" ? new Date(value) : value));
+  if (!Array.isArray(parsed)) throw new Error(`pulumi stack history --stack ${stack} printed no history`);
+  return parsed as UpdateSummary[];
+}
+
+/** Removes a stack (`stack rm`, which refuses one that still holds resources) and its config file. */
+export async function removeStack(target: CliTarget, stack: string): Promise<void> {
+  await run(target, ["stack", "rm", "--yes", "--stack", stack]);
 }

@@ -5,7 +5,6 @@
  * It keeps the real engine's order of persistence: a pending operation is recorded before the cloud call and cleared
  * after the resource is stored, so a crash in between leaves exactly what a killed `pulumi up` leaves.
  */
-import { createHash } from "node:crypto";
 import type { EchoDefinition } from "../../definition/schema.js";
 import { PendingOperationsError, StackExistsError, StackLockedError, StackNotFoundError } from "../../errors.js";
 import type { Declaration, ResourceState } from "../../program/evaluate.js";
@@ -13,6 +12,7 @@ import { PROJECT } from "../../program/project.js";
 import { pointInTimeOf } from "../../program/restore-source.js";
 import { SecretValue, UNKNOWN, type Value } from "../../program/values.js";
 import type {
+  ArchivedGeneration,
   ChangeOp,
   ChangeSet,
   Clock,
@@ -36,6 +36,8 @@ import { CLUSTER_REPLACE_KEYS } from "./cluster-cloud.js";
 import type { SandboxPostgres } from "./postgres.js";
 import { INSTANCE_TYPE, RECORD_TYPE } from "../../program/resource-types.js";
 import type { SimHistoryEntry, SimStack, SimWorld, StoredResource } from "./world.js";
+import { countChanges, digest, historyFromSim, isSecret, orderForApply, plainOutputs, toStored, urnOf, withIgnored } from "./state-values.js";
+import { archiveInWorld, archivedInWorld } from "./archive.js";
 
 /** Inputs whose change makes the provider replace the resource (the provider schema's ForceNew fields we use). */
 const REPLACE_KEYS: Record<string, readonly string[]> = {
@@ -171,10 +173,7 @@ export class SandboxEngine implements StackEngine {
 
   async history(generation: string, limit?: number): Promise<HistoryEntry[]> {
     this.#faults.enter("engine.history");
-    return this.#stack(generation)
-      .history.map(({ startTime, endTime, ...h }) => ({ ...h, startTime: new Date(startTime), ...(endTime !== undefined ? { endTime: new Date(endTime) } : {}) }))
-      .reverse()
-      .slice(0, limit);
+    return historyFromSim(this.#stack(generation).history).slice(0, limit);
   }
 
   async pendingOperations(generation: string): Promise<PendingOperation[]> {
@@ -261,6 +260,19 @@ export class SandboxEngine implements StackEngine {
   }
 
   // -------------------------------------------------------------------------------------------------------------
+
+  async archived(echo: string): Promise<ArchivedGeneration[]> {
+    return archivedInWorld(this.#world, echo);
+  }
+
+  async archive(generation: string, options: { readonly echo: string; readonly at: Date }): Promise<boolean> {
+    this.#faults.enter("engine.archive");
+    const stack = this.#stack(generation);
+    if (this.#locked(stack)) throw new StackLockedError(generation, `process ${stack.lock?.pid}`);
+    archiveInWorld(this.#world, stack, options.echo, options.at);
+    await this.#persist();
+    return true;
+  }
 
   /**
    * A stack is locked while the process that took the lock is alive. The sandbox runs on one machine, so unlike a
@@ -438,56 +450,4 @@ export class SandboxEngine implements StackEngine {
     stack.resources.push(resource);
     await this.#persist();
   }
-}
-
-/** Pulumi's `ignoreChanges`: an ignored input keeps its value in state (or stays absent), whatever is declared. */
-function withIgnored(declared: Record<string, unknown>, stored: Record<string, unknown>, ignored: readonly string[]): Record<string, unknown> {
-  const inputs = { ...declared };
-  for (const key of ignored) {
-    if (key in stored) inputs[key] = stored[key];
-    else delete inputs[key];
-  }
-  return inputs;
-}
-
-/** Creates in declaration order, deletes last and in reverse (dependents before what they depend on). */
-function orderForApply(plan: Planned[]): Planned[] {
-  const deletes = plan.filter((p) => p.change.op === "delete").reverse();
-  return [...plan.filter((p) => p.change.op !== "delete"), ...deletes];
-}
-
-function urnOf(stack: string, d: { type: string; name: string }): string {
-  return `urn:pulumi:${stack}::${PROJECT}::${d.type}::${d.name}`;
-}
-
-function digest(value: string): string {
-  return createHash("sha256").update(value).digest("hex");
-}
-
-/** Declared values as stored state: secrets become digests, so the state file never holds one in the clear. */
-function toStored(value: Value): Record<string, unknown>;
-function toStored(value: Value): unknown;
-function toStored(value: Value): unknown {
-  if (value instanceof SecretValue) return { __secret: digest(String(value.reveal())) };
-  if (value === UNKNOWN) return undefined;
-  if (Array.isArray(value)) return value.map((v) => toStored(v));
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toStored(v)]));
-  }
-  return value;
-}
-
-function isSecret(value: unknown): boolean {
-  return isPlainMap(value) && "__secret" in value;
-}
-
-function countChanges(changes: readonly ResourceChange[]): Partial<Record<ChangeOp, number>> {
-  const counts: Partial<Record<ChangeOp, number>> = {};
-  for (const c of changes) counts[c.op] = (counts[c.op] ?? 0) + 1;
-  return counts;
-}
-
-/** Stack outputs as data: secrets never leave as values. */
-function plainOutputs(outputs: Record<string, Value>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(outputs).filter(([, v]) => !(v instanceof SecretValue) && v !== UNKNOWN));
 }

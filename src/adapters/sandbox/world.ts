@@ -200,6 +200,14 @@ export interface SimStack {
   lock?: { pid: number };
 }
 
+/** A retired generation archived after `retire.archiveAfter` (its stack removed): times in epoch ms. */
+export interface SimArchivedGeneration {
+  name: string;
+  archivedAt: number;
+  settings: GenerationSettings;
+  history: SimHistoryEntry[];
+}
+
 export interface SimWorld {
   version: 1;
   /** Simulated now, in epoch milliseconds. */
@@ -212,6 +220,8 @@ export interface SimWorld {
   rds: { instances: Record<string, SimInstance>; snapshots: SimSnapshot[]; clusters?: Record<string, SimCluster>; clusterSnapshots?: SimClusterSnapshot[] };
   route53: { zones: SimZone[] };
   stacks: Record<string, SimStack>;
+  /** Per echo, its archived generations, oldest first (absent in worlds saved before archiving existed). */
+  archives?: Record<string, SimArchivedGeneration[]>;
   /**
    * The dedicated link-signing principal's long-term keys, where the simulated RDS Query API listens, and the
    * decision key links' tag values are proven with (absent in worlds saved before it existed: see `decisionKeyOf`).

@@ -32,7 +32,7 @@ export const statusCommand: CommandModule<GlobalArgs, StatusArgs> = {
       const command = contextFrom(args);
       if (args.echo !== undefined) {
         const definition = await loadDefinition(command.root, args.echo);
-        const status = visible(await withDefinition(command, definition, { echo: definition.echo, engine: engineFlags(args) }, (ctx) => echoStatus(ctx.ports, ctx.definition)), args.all);
+        const status = visible(await withDefinition(command, definition, { echo: definition.echo, engine: engineFlags(args) }, (ctx) => echoStatus(ctx.ports, ctx.definition, { archived: args.all })), args.all);
         command.reporter.data(status);
         printStatus(command.reporter, status);
         return 0;
@@ -49,7 +49,7 @@ export const statusCommand: CommandModule<GlobalArgs, StatusArgs> = {
       for (const result of loaded) {
         if (result.status === "rejected") continue;
         const definition = result.value;
-        statuses.push(visible(await withDefinition(command, definition, { echo: definition.echo, engine: engineFlags(args) }, (ctx) => echoStatus(ctx.ports, ctx.definition)), args.all));
+        statuses.push(visible(await withDefinition(command, definition, { echo: definition.echo, engine: engineFlags(args) }, (ctx) => echoStatus(ctx.ports, ctx.definition, { archived: args.all })), args.all));
       }
       const broken = loaded.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
       command.reporter.data({ echoes: statuses, problems: broken.flatMap((e) => problemsOf(e)) });
@@ -61,7 +61,7 @@ export const statusCommand: CommandModule<GlobalArgs, StatusArgs> = {
     }),
 };
 
-/** Retired generations keep their stacks forever (the audit trail); the everyday view leaves them out. */
+/** Retired generations (listed, or archived after retire.archiveAfter) are history; the everyday view leaves them out. */
 function visible(status: EchoStatus, all: boolean): EchoStatus {
   return all ? status : { ...status, generations: status.generations.filter((g) => g.stage !== "retired") };
 }

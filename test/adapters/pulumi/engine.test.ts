@@ -20,6 +20,7 @@ import {
   preEvent,
   promoteEvents,
   PROVIDER_URN,
+  rootOutputsEvent,
   STACK_FILE,
   STACK_LS_JSON,
 } from "./fixtures.js";
@@ -140,7 +141,7 @@ describe("AutomationEngine with a scripted CLI", () => {
   });
 
   it("creates a stack with a passphrase secrets provider, its settings in plaintext and its secrets on stdin, never in argv", async () => {
-    script({ "stack init": {}, "config set": {}, refresh: {}, "stack history": { stdout: HISTORY_JSON } });
+    script({ "stack init": {}, "config set": {}, refresh: {} });
     await engine().create(GENERATION, { ...rebooted, stage: "new" }, { masterPassword: PASSWORD });
     const [init, setSecret, refresh] = calls(fake);
     expect(init?.args.slice(0, 5)).toEqual(["stack", "init", GENERATION, "--secrets-provider", "passphrase"]);
@@ -153,6 +154,7 @@ describe("AutomationEngine with a scripted CLI", () => {
     for (const call of calls(fake)) expect(call.args.join(" ")).not.toContain(PASSWORD);
     // The settings reach the backend's history at once, so another machine can rebuild this stack's config.
     expect(refresh?.command).toBe("refresh");
+    expect(commands()).toEqual(["stack init", "config set", "refresh"]);
   });
 
   it("keeps a secret out of any error it reports", async () => {
@@ -204,24 +206,61 @@ describe("AutomationEngine with a scripted CLI", () => {
     script({
       "config refresh": {},
       "stack export": { stdout: JSON.stringify(settled) },
-      up: { events: promoteEvents(), stdout: `Updating (${GENERATION})\n\n ~ aws:rds:Instance db updating\nResources:\n    ~ 1 updated` },
-      "stack output": [
-        { stdout: JSON.stringify({ ...outputs, masterPassword: "[secret]" }) },
-        { stdout: JSON.stringify({ ...outputs, masterPassword: PASSWORD }) },
-      ],
-      "stack history": { stdout: HISTORY_JSON },
+      up: {
+        events: [...promoteEvents(), rootOutputsEvent({ ...outputs, masterPassword: "[secret]" })],
+        stdout: `Updating (${GENERATION})\n\n ~ aws:rds:Instance db updating\nResources:\n    ~ 1 updated`,
+      },
     });
     const result = await engine().update(GENERATION, promoted, { message: `promote ${GENERATION}` });
     expect(result.outputs).toEqual(outputs);
     expect(JSON.stringify(result)).not.toContain(PASSWORD);
     expect(result.changes.map((c) => `${c.op} ${c.name}`)).toEqual(["same aws", "update db", "create cname"]);
-    // No config process: the file the CLI read already held the new settings, and the rest of it is unchanged.
-    expect(commands()).toEqual(["config refresh", "stack export", "up", "stack output", "stack output", "stack history"]);
+    // No config process: the file the CLI read already held the new settings, and the rest of it is unchanged. No
+    // process after `up` either: the outputs come from its events, and its summary (`stack history`) is never read.
+    expect(commands()).toEqual(["config refresh", "stack export", "up"]);
     const seen = calls(fake).find((c) => c.command === "up")?.stackFile ?? "";
     expect(seen).toMatch(/rds-echo:stage: promoted/);
     expect(seen).toMatch(/rds-echo:zoneId: Z0123456789ABCDEFGHIJ/);
     expect(seen.replace(/rds-echo:stage: promoted/, "rds-echo:stage: rebooted").replace(/\n\s*rds-echo:zoneId: Z0123456789ABCDEFGHIJ/, "")).toBe(STACK_FILE);
     expect(output).toEqual([`Updating (${GENERATION})`, "", " ~ aws:rds:Instance db updating", "Resources:", "    ~ 1 updated"]);
+  });
+
+  it("updates with a CLI whose events carry no outputs: reads them with one masked `stack output`", async () => {
+    existingStack();
+    const settled = { ...interruptedDeployment() };
+    delete settled.deployment.pending_operations;
+    script({
+      "config refresh": {},
+      "stack export": { stdout: JSON.stringify(settled) },
+      up: { events: promoteEvents() },
+      "stack output": { stdout: JSON.stringify({ instanceId: GENERATION, port: 5432, masterPassword: "[secret]" }) },
+    });
+    const result = await engine().update(GENERATION, promoted, { message: `promote ${GENERATION}` });
+    expect(result.outputs).toEqual({ instanceId: GENERATION, port: 5432 });
+    expect(commands()).toEqual(["config refresh", "stack export", "up", "stack output"]);
+    expect(calls(fake).at(-1)?.args).not.toContain("--show-secrets");
+  });
+
+  it("destroys with one process: the SDK's summary read after it is left out", async () => {
+    existingStack();
+    const settled = { ...interruptedDeployment() };
+    delete settled.deployment.pending_operations;
+    script({ "config refresh": {}, "stack export": { stdout: JSON.stringify(settled) }, destroy: { events: [preEvent("delete", INSTANCE_URN)] } });
+    const result = await engine().destroy(GENERATION, { message: `retire ${GENERATION}` });
+    expect(result.changes.map((c) => `${c.op} ${c.name}`)).toEqual(["delete db"]);
+    expect(commands()).toEqual(["config refresh", "stack export", "destroy"]);
+  });
+
+  it("on a file backend reads pending operations from the stack's checkpoint, with no `stack export` process", async () => {
+    existingStack();
+    const stacks = path.join(project, ".rds-echo", "state", ".pulumi", "stacks", "rds-echo");
+    mkdirSync(stacks, { recursive: true });
+    writeFileSync(path.join(stacks, `${GENERATION}.json`), JSON.stringify({ version: 3, checkpoint: { stack: GENERATION, latest: interruptedDeployment().deployment } }));
+    script({ "config refresh": {} });
+    await expect(engine().update(GENERATION, promoted, { message: "promote" })).rejects.toBeInstanceOf(PendingOperationsError);
+    expect((await engine().pendingOperations(GENERATION)).map((p) => p.name)).toEqual(["db"]);
+    // The second read needs no stack selected: nothing but the checkpoint file.
+    expect(commands()).toEqual(["config refresh"]);
   });
 
   it("refuses to update or destroy while an interrupted operation is pending", async () => {
@@ -248,11 +287,10 @@ describe("AutomationEngine with a scripted CLI", () => {
       "stack export": { stdout: JSON.stringify(interruptedDeployment()) },
       "stack import": {},
       refresh: { stdout: "Refreshing\n" },
-      "stack history": { stdout: HISTORY_JSON },
     });
     await engine().resolvePending(GENERATION, new Map([[INSTANCE_URN, GENERATION]]), { message: `recover ${GENERATION}` });
-    // The last call is the SDK fetching the refresh's summary, told not to decrypt anything.
-    expect(commands()).toEqual(["config refresh", "stack export", "stack import", "refresh", "stack history"]);
+    // The refresh's summary is never fetched (no `stack history` after it), and nothing is decrypted.
+    expect(commands()).toEqual(["config refresh", "stack export", "stack import", "refresh"]);
     for (const call of calls(fake)) expect(call.args).not.toContain("--show-secrets");
     const importCall = calls(fake).find((c) => c.command === "stack import");
     // Written for the CLI alone (0600, in a private directory), and gone afterwards.

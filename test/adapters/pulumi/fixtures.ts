@@ -74,6 +74,16 @@ export function promoteEvents(): EngineEvent[] {
   ];
 }
 
+/**
+ * The root stack's resource-outputs event, as the event log carries it after the program returned: its outputs are
+ * the stack outputs, a secret masked as the log writes it without --show-secrets.
+ */
+export function rootOutputsEvent(outputs: Record<string, unknown>): EngineEvent {
+  sequence += 1;
+  const state = { type: "pulumi:pulumi:Stack", urn: STACK_URN, custom: false, id: "", parent: "", inputs: {}, outputs, provider: "" };
+  return { sequence, timestamp: 1795609862 + sequence, resOutputsEvent: { metadata: { op: "same", urn: STACK_URN, type: state.type, old: state, new: state, provider: "" }, planning: false } };
+}
+
 /** The three steps Pulumi reports for one replacement (a changed snapshot forces a new instance). */
 export function replaceEvents(): EngineEvent[] {
   return [
