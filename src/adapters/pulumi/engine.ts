@@ -19,6 +19,7 @@ import type { EchoDefinition } from "../../definition/schema.js";
 import { PendingOperationsError } from "../../errors.js";
 import type {
   ChangeSet,
+  EchoHold,
   GenerationSettings,
   GenerationStackOutputs,
   HistoryEntry,
@@ -326,6 +327,11 @@ export class AutomationEngine implements StackEngine {
         this.#operation(() => stack.import({ resources: toImport, nameTable, protect: false, generateCode: false, message: options.message, ...quiet, ...output })),
       );
     });
+  }
+
+  /** Holds the echo's lease in the backend for this run (run-stacks.ts, echo-leases.ts). */
+  async hold(echo: string): Promise<EchoHold> {
+    return this.#run(echo, (workspace) => this.#known.hold(workspace, echo));
   }
 
   /** Runs one port call against the workspace, mapping SDK errors to the port's typed errors once, here. */
