@@ -69,9 +69,13 @@ export class EngineEnv {
   }
 
   /** Starts `rds-echo <args> --dir <root>`; `done` resolves when it exits. The child leads its own process group. */
-  start(args: readonly string[], extra: Record<string, string> = {}): { child: ChildProcess; done: Promise<Run> } {
+  start(args: readonly string[], extra: Record<string, string> = {}, on: { host?: string } = {}): { child: ChildProcess; done: Promise<Run> } {
     const log = path.join(this.#dir, `calls-${++this.#runs}.jsonl`);
-    const child = spawn(process.execPath, [CLI, ...args, "--dir", this.project.root], {
+    const command = [process.execPath, CLI, ...args, "--dir", this.project.root];
+    // Another machine: a UTS namespace of its own with its own hostname (we are root), exec'd into rds-echo, so the
+    // child's pid is rds-echo's and everything it starts (the Pulumi CLI, its locks) sees that hostname.
+    const [file, ...argv] = on.host === undefined ? command : ["unshare", "--uts", "sh", "-c", 'hostname "$0" && exec "$@"', on.host, ...command];
+    const child = spawn(file!, argv, {
       cwd: this.project.root,
       env: this.env({ RDS_ECHO_SHIM_LOG: log, ...extra }),
       stdio: ["ignore", "pipe", "pipe"],
@@ -87,8 +91,8 @@ export class EngineEnv {
     return { child, done };
   }
 
-  run(args: readonly string[], extra: Record<string, string> = {}): Promise<Run> {
-    return this.start(args, extra).done;
+  run(args: readonly string[], extra: Record<string, string> = {}, on: { host?: string } = {}): Promise<Run> {
+    return this.start(args, extra, on).done;
   }
 
   dispose(): void {
