@@ -21,7 +21,7 @@ export function leaseText(record: LeaseRecord): string {
   return `${JSON.stringify(record, null, 2)}\n`;
 }
 
-/** The record, or undefined when the text is not one (then it names what is wrong). */
+/** The record, or what is wrong with the text when it is not one. */
 export function parseLease(text: string): LeaseRecord | string {
   let value: unknown;
   try {

@@ -15,8 +15,6 @@ import { fileBackendDir, FileLockStore, type LockStore } from "./locks.js";
 export interface BackendAccess {
   readonly leases?: LeaseStore;
   readonly locks?: LockStore;
-  /** Frees what the access holds open (the S3 client's sockets). */
-  readonly close: () => void;
 }
 
 /** Where in a backend rds-echo keeps its leases, beside Pulumi's own `.pulumi/`. */
@@ -24,12 +22,13 @@ export const LEASES_DIR = `.rds-echo/leases/${PROJECT}`;
 
 export async function backendAccess(backendUrl: string, env: Readonly<Record<string, string | undefined>>): Promise<BackendAccess> {
   const stateDir = fileBackendDir(backendUrl);
-  if (stateDir !== undefined) return { leases: new FileLeaseStore(path.join(stateDir, LEASES_DIR)), locks: new FileLockStore(stateDir), close: () => undefined };
+  if (stateDir !== undefined) return { leases: new FileLeaseStore(path.join(stateDir, LEASES_DIR)), locks: new FileLockStore(stateDir) };
   const location = s3Location(backendUrl);
-  if (location === undefined) return { close: () => undefined };
+  if (location === undefined) return {};
   const [{ s3ClientFor }, { S3LeaseStore }, { S3LockStore }] = await Promise.all([import("../lease/s3-client.js"), import("../lease/s3-store.js"), import("./s3-locks.js")]);
   const client = await s3ClientFor(location, env);
-  return { leases: new S3LeaseStore(client, location, `${LEASES_DIR}/`), locks: new S3LockStore(client, location), close: () => client.destroy() };
+  // One client for the run; its idle sockets do not keep the process alive.
+  return { leases: new S3LeaseStore(client, location, `${LEASES_DIR}/`), locks: new S3LockStore(client, location) };
 }
 
 /** The lease's time to live: RDS_ECHO_LEASE_TTL in seconds (at least 3), else the default of a few minutes. */

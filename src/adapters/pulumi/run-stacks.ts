@@ -68,12 +68,6 @@ export class RunStacks {
     return this.#leases.hold(await this.#backend(workspace), workspace.envVars, ttlMs, echo);
   }
 
-  /** Frees the backend's client; the leases still held are released by their holders' `release`. */
-  async close(): Promise<void> {
-    const access = this.#access;
-    this.#access = undefined;
-    (await access?.catch(() => undefined))?.close();
-  }
 
   async list(workspace: LocalWorkspace): Promise<StackSummary[]> {
     const key = listingKey(workspace);
