@@ -241,7 +241,16 @@ export interface StackEngine {
    * archive (the stack then stays listed, as before).
    */
   archive(generation: string, options: { readonly echo: string; readonly at: Date }): Promise<boolean>;
+  /**
+   * Holds the echo for this run, so that no other run (on any host) works on it meanwhile: a lease in the backend,
+   * renewed while the run lasts and given up by `release`. Busy: another live run holds it. An engine whose backend
+   * offers no lease (and the sandbox, one process's world) leaves it out.
+   */
+  hold?(echo: string): Promise<EchoHold>;
 }
+
+/** This run's hold on an echo (StackEngine.hold), or who else holds it. */
+export type EchoHold = { readonly held: true; release(): Promise<void> } | { readonly held: false; /** Who, and until when, for people. */ readonly holder: string };
 
 // ---------------------------------------------------------------------------------------------------------------
 // RDS

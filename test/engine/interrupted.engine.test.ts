@@ -1,14 +1,15 @@
 /**
  * Runs that die or are stopped mid-operation, through the real CLI: `kill -9` of rds-echo and everything it started
- * during a create and during an update, and Ctrl-C (SIGINT) and SIGTERM during an update. Each case has an account
- * and a checkout of its own. The stand-in provider waits RDS_ECHO_STANDIN_FIRST_POLL_MS before its first poll (as
+ * during a create and during an update (on a file and on an S3 backend), and Ctrl-C (SIGINT) and SIGTERM during an
+ * update. Each case has an account and a checkout of its own. The stand-in provider waits RDS_ECHO_STANDIN_FIRST_POLL_MS before its first poll (as
  * the real one waits a minute), which is the window each case strikes in: after the RDS call, before it returns.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cnameTarget, instances, resetMoto, snapshotIds, tagsOf } from "./harness/aws.js";
 import { pendingOperations, previewSummary, pulumi, stackHistory, stackList, type HistoryRow } from "./harness/cli.js";
 import { makeProject, seedAccount, type Project } from "./harness/project.js";
-import { alive, EngineEnv, killTree, lockFiles, nextMinute, ok, suite, waitFor, type Run } from "./harness/suite.js";
+import { backendFor, BACKENDS, locksIn, type BackendKind } from "./harness/backends.js";
+import { alive, EngineEnv, killTree, nextMinute, ok, suite, waitFor, type Run } from "./harness/suite.js";
 
 const SLOW_PROVIDER = { RDS_ECHO_STANDIN_FIRST_POLL_MS: "15000" };
 const INSTANCE = "aws:rds/instance:Instance";
@@ -28,9 +29,15 @@ let zoneId: string;
 beforeEach(async () => {
   await resetMoto();
   ({ zoneId } = await seedAccount({ endpoint: suite().motoEndpoint, region: suite().motoEnv["AWS_REGION"]! }));
-  project = makeProject();
-  env = new EngineEnv(project);
 });
+
+/** This case's checkout on a backend of the kind (after moto's reset, which forgets buckets too). */
+function onBackend(kind: BackendKind): void {
+  beforeEach(async () => {
+    project = makeProject(await backendFor(kind));
+    env = new EngineEnv(project);
+  });
+}
 afterEach(() => {
   env?.dispose();
   project?.remove();
@@ -63,11 +70,12 @@ async function upGoesOn(generation: string, createdAt: Date | undefined): Promis
   expect(tagsOf(live[0]!)["echo:stage"]).toBe("rebooted");
   expect(stackList(env).map((s) => s.name)).toEqual([generation]);
   expect(pendingOperations(env, generation)).toEqual([]);
-  expect(lockFiles(project.backendUrl)).toEqual([]);
+  expect(await locksIn(project.backendUrl)).toEqual([]);
   return next;
 }
 
-describe("kill -9 of rds-echo and everything it started", () => {
+describe.each(BACKENDS)("kill -9 of rds-echo and everything it started (%s backend)", (kind) => {
+  onBackend(kind);
   it("during a create: the next up releases the dead run's lock, adopts the restored instance, restores nothing twice and replaces nothing", async () => {
     const run = env.start(["new", "development", "--yes"], SLOW_PROVIDER);
     await waitFor("the restore", async () => (await echoInstances()).length === 1);
@@ -76,7 +84,7 @@ describe("kill -9 of rds-echo and everything it started", () => {
     const generation = await oneGeneration();
     // What a dead run leaves: the create pending in the state, and its lock.
     expect(pendingOperations(env, generation).map((p) => `${p.type} ${p.resource.urn.split("::")[2]}`)).toEqual([`creating ${INSTANCE}`]);
-    expect(lockFiles(project.backendUrl)).toHaveLength(1);
+    expect(await locksIn(project.backendUrl)).toHaveLength(1);
     const [instance] = await echoInstances();
     const before = stackHistory(env, generation).length;
     // The killed run's own leftovers (the SDK's event log directory) stay; the recovery (an export and an import of
@@ -100,7 +108,7 @@ describe("kill -9 of rds-echo and everything it started", () => {
     await killTree(run.child.pid!);
     await run.done;
     expect(pendingOperations(env, generation).map((p) => p.type)).toEqual(["updating"]);
-    expect(lockFiles(project.backendUrl)).toHaveLength(1);
+    expect(await locksIn(project.backendUrl)).toHaveLength(1);
     const before = stackHistory(env, generation).length;
 
     const next = await upGoesOn(generation, instance!.InstanceCreateTime);
@@ -113,6 +121,7 @@ describe("kill -9 of rds-echo and everything it started", () => {
 });
 
 describe("Ctrl-C during a restore", () => {
+  onBackend("file");
   it("the first SIGINT says the restore goes on in RDS; a second leaves at once, no CLI left, the create pending; the next up adopts it", async () => {
     const run = env.start(["new", "development", "--yes"], SLOW_PROVIDER);
     let said = "";
@@ -136,6 +145,7 @@ describe("Ctrl-C during a restore", () => {
 });
 
 describe("a restore whose provider wait fails", () => {
+  onBackend("file");
   it("leaves the instance out of the stack, as the real provider does; the next up adopts it, restores nothing twice and replaces nothing", async () => {
     const failed = await env.run(["up", "development", "--yes"], { RDS_ECHO_STANDIN_FAIL_CREATE_WAIT: "development-" });
     expect(failed.code, failed.stdout + failed.stderr).toBe(1);
@@ -156,6 +166,7 @@ describe("a restore whose provider wait fails", () => {
 });
 
 describe("kill -9 during a demotion", () => {
+  onBackend("file");
   it("between the provider's AddTagsToResource and its ModifyDBInstance: the next up finishes the demotion (said, and in history), and a later retire succeeds", async () => {
     ok(await env.run(["up", "development", "--promote", "--yes"]));
     const nameA = await oneGeneration();
@@ -193,7 +204,7 @@ describe("kill -9 during a demotion", () => {
     ok(await env.run(["up", "development", "--retire", "--yes"]));
     expect((await echoInstances()).map((i) => i.DBInstanceIdentifier)).toEqual([nameB]);
     expect(await snapshotIds()).toContain(`${nameA}-final`);
-    expect(lockFiles(project.backendUrl)).toEqual([]);
+    expect(await locksIn(project.backendUrl)).toEqual([]);
   });
 });
 
@@ -201,6 +212,7 @@ describe.each([
   ["SIGINT", 130],
   ["SIGTERM", 143],
 ] as const)("%s during an update", (signal, exitCode) => {
+  onBackend("file");
   it(`cancels the update cleanly (exit ${exitCode}, no lock, nothing pending, no CLI left running), and the next up goes on`, async () => {
     const { run, generation } = await startModifyAndWaitForTheCall();
     const [instance] = await echoInstances();
@@ -210,7 +222,7 @@ describe.each([
     const stopped = await run.done;
     expect(stopped.code, stopped.stderr).toBe(exitCode);
     for (const call of stopped.pulumiCalls) expect(alive(call.pid), `pulumi ${call.argv.join(" ")} still runs`).toBe(false);
-    expect(lockFiles(project.backendUrl)).toEqual([]);
+    expect(await locksIn(project.backendUrl)).toEqual([]);
     expect(pendingOperations(env, generation)).toEqual([]);
     const cancelled = stackHistory(env, generation)[0];
     expect(cancelled?.kind).toBe("update");

@@ -1,18 +1,20 @@
 /**
  * Two generations through `up --promote --retire` with the real CLI: outcomes checked in moto (the CNAME's target,
- * the instances, their tags, the final snapshot) and in the backend (`pulumi stack ls`, `pulumi stack history`).
+ * the instances, their tags, the final snapshot) and in the backend (`pulumi stack ls`, `pulumi stack history`), on a
+ * file backend and on an S3 one (a bucket in moto).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cnameTarget, instances, resetMoto, snapshotIds, tagsOf } from "./harness/aws.js";
 import { pulumi, stackHistory, stackList } from "./harness/cli.js";
 import { MASTER_PASSWORD, makeProject, seedAccount, type Project } from "./harness/project.js";
+import { backendFor, BACKENDS, leaseIn, locksIn } from "./harness/backends.js";
 import { EngineEnv, nextMinute, suite } from "./harness/suite.js";
 
 const CNAME = "development.db.example.com";
 
 const echoInstances = async () => (await instances()).filter((i) => i.DBInstanceIdentifier?.startsWith("development-"));
 
-describe("two generations through the real engine", () => {
+describe.each(BACKENDS)("two generations through the real engine (%s backend)", (kind) => {
   let project: Project;
   let env: EngineEnv;
   let zoneId: string;
@@ -20,7 +22,7 @@ describe("two generations through the real engine", () => {
   beforeAll(async () => {
     await resetMoto();
     ({ zoneId } = await seedAccount({ endpoint: suite().motoEndpoint, region: suite().motoEnv["AWS_REGION"]! }));
-    project = makeProject();
+    project = makeProject(await backendFor(kind));
     env = new EngineEnv(project);
   });
   afterAll(() => {
@@ -79,6 +81,9 @@ describe("two generations through the real engine", () => {
     for (const step of ["new", "modify", "reboot", "promote", "forget", "retire"]) {
       expect(messages.some((m) => m.includes(` ${step} ${nameA}`) && m.includes("succeeded")), `${step} in ${messages.join("; ")}`).toBe(true);
     }
+    // Every run gave its lease up and left no lock behind.
+    expect(await locksIn(project.backendUrl)).toEqual([]);
+    if (kind === "s3") expect((await leaseIn(project.backendUrl, "development"))?.released).toBeDefined();
   });
 
   it("the plain CLI from the checkout's root: pulumi preview -s <generation> runs main and shows no changes for a settled generation", () => {

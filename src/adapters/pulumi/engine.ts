@@ -18,6 +18,7 @@ import { PendingOperationsError } from "../../errors.js";
 import type {
   ArchivedGeneration,
   ChangeSet,
+  EchoHold,
   GenerationSettings,
   GenerationStackOutputs,
   HistoryEntry,
@@ -331,6 +332,11 @@ export class AutomationEngine implements StackEngine {
       this.#known.forget(generation);
       return true;
     });
+  }
+
+  /** Holds the echo's lease in the backend for this run (run-stacks.ts, echo-leases.ts). */
+  async hold(echo: string): Promise<EchoHold> {
+    return this.#run(echo, (workspace) => this.#known.hold(workspace, echo));
   }
 
   /** Runs one port call against the workspace, mapping SDK errors to the port's typed errors once, here. */

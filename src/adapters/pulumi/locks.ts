@@ -3,8 +3,8 @@
  * file (DIY) backend never reports an update in progress, and learning it from a failed update comes too late: by
  * then rds-echo has read RDS, tried to resume and printed "adopting …". The DIY backend keeps one JSON file per held
  * lock under `.pulumi/locks/<organization>/<project>/<stack>/` (pkg/backend/diy/lock.go, stackLockDir), so a
- * listing of that directory answers first. S3/GCS/Azure DIY backends keep the same layout in a bucket; rds-echo does
- * not list buckets, and there a held lock is still caught when the CLI refuses the update.
+ * listing of that directory answers first. An S3 backend keeps the same layout in its bucket (s3-locks.ts lists it);
+ * on GCS/Azure and Pulumi Cloud a held lock is still caught when the CLI refuses the update.
  */
 import { readFileSync } from "node:fs";
 import { readdir, readFile, rm } from "node:fs/promises";
@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 /** One lock file's contents (lockContent in lock.go); fields absent from older CLIs stay undefined. */
 export interface StackLock {
   readonly stack: string;
-  /** The lock file itself. */
+  /** The lock file itself: a path, or `s3://<bucket>/<key>`. */
   readonly file: string;
   readonly pid?: number;
   readonly hostname?: string;
@@ -62,12 +62,42 @@ export async function heldLocks(stateDir: string, project: string): Promise<Stac
   return locks;
 }
 
+/** Where a backend keeps its Pulumi locks, and how to remove one: a directory, or a bucket. */
+export interface LockStore {
+  /** The project's held locks, one per lock file or object. */
+  held(project: string): Promise<StackLock[]>;
+  /** Removes that one lock (never the stack's other locks). */
+  remove(lock: StackLock): Promise<void>;
+}
+
+/** The locks of a `file://` backend's directory. */
+export class FileLockStore implements LockStore {
+  constructor(private readonly stateDir: string) {}
+
+  held(project: string): Promise<StackLock[]> {
+    return heldLocks(this.stateDir, project);
+  }
+
+  async remove(lock: StackLock): Promise<void> {
+    await rm(lock.file, { force: true });
+  }
+}
+
 async function lockContent(file: string): Promise<Omit<StackLock, "stack" | "file">> {
+  try {
+    return parseLockContent(await readFile(file, "utf8"));
+  } catch {
+    // Removed between the listing and the read (the holder finished): it still counts as held.
+    return {};
+  }
+}
+
+/** A lock's JSON; what cannot be read (half written) leaves its fields undefined, and the lock still counts as held. */
+export function parseLockContent(json: string): Omit<StackLock, "stack" | "file"> {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(file, "utf8"));
+    parsed = JSON.parse(json);
   } catch {
-    // Removed between the listing and the read (the holder finished), or half written: it still counts as held.
     return {};
   }
   const field = (key: string): unknown => (typeof parsed === "object" && parsed !== null ? Reflect.get(parsed, key) : undefined);
@@ -108,11 +138,45 @@ function isZombie(pid: number): boolean {
 }
 
 /**
- * Removes the stale locks of one stack (see isStale) and returns them. Only those files: `pulumi cancel` would
- * remove every lock of the stack, including one a live run has just taken.
+ * Whether a lock's holder is provably gone, and how we know: `dead-pid`, taken on this host by a process that no
+ * longer runs (isStale); `lease-expired`, taken by the run whose lease on the echo expired unrenewed, that is on that
+ * run's host since it took the lease. A lock whose holder runs on this host is never released, whatever its lease
+ * says; a lock the expired lease does not cover (another host, or from before) is left alone.
  */
-export async function releaseStaleLocks(stateDir: string, project: string, stack: string, host = os.hostname()): Promise<StackLock[]> {
-  const stale = (await heldLocks(stateDir, project)).filter((lock) => lock.stack === stack && isStale(lock, host));
-  for (const lock of stale) await rm(lock.file, { force: true });
-  return stale;
+export function releasableBy(lock: StackLock, expired: { host: string; since: string } | undefined, host = os.hostname()): "dead-pid" | "lease-expired" | undefined {
+  if (lock.hostname === host && lock.pid !== undefined) {
+    if (isStale(lock, host)) return "dead-pid";
+    return undefined;
+  }
+  if (expired === undefined || lock.hostname !== expired.host || lock.timestamp === undefined) return undefined;
+  const taken = Date.parse(lock.timestamp);
+  // Both times come from the one host's clock; the second is slack for the lease's millisecond rounding.
+  return Number.isFinite(taken) && taken >= Date.parse(expired.since) - 1_000 ? "lease-expired" : undefined;
+}
+
+/** A lock released, and how its holder was known to be gone. */
+export interface ReleasedLock extends StackLock {
+  readonly reason: "dead-pid" | "lease-expired";
+}
+
+/**
+ * Removes the locks of the stacks `which` accepts whose holders are gone (see releasableBy) and returns them. Only
+ * those files: `pulumi cancel` would remove every lock of the stack, including one a live run has just taken.
+ */
+export async function releaseStaleLocks(
+  store: LockStore,
+  project: string,
+  which: (stack: string) => boolean,
+  expired?: { host: string; since: string },
+  host = os.hostname(),
+): Promise<ReleasedLock[]> {
+  const released: ReleasedLock[] = [];
+  for (const lock of await store.held(project)) {
+    if (!which(lock.stack)) continue;
+    const reason = releasableBy(lock, expired, host);
+    if (reason === undefined) continue;
+    await store.remove(lock);
+    released.push({ ...lock, reason });
+  }
+  return released;
 }

@@ -4,16 +4,20 @@
  * deployment. Entries hold until this run changes that stack (`changing`, `forget`). They are for reading: another
  * run may change a stack between two of this run's operations (no lock is held then), so every operation that
  * writes takes a fresh export first, and a stack another run is updating is caught by its lock (read fresh from a file
- * backend each time; elsewhere the CLI refuses the update). Also the stack file's settings, written in process, and
- * the release of locks left by dead processes.
+ * or S3 backend each time; elsewhere the CLI refuses the update). Also the stack file's settings, written in process,
+ * the echo leases of this run (echo-leases.ts), and the release of locks left by dead runs.
  */
 import { rename, rm, stat, writeFile } from "node:fs/promises";
 import { CommandError, Stack, StackNotFoundError as PulumiStackNotFoundError, type Deployment, type LocalWorkspace } from "@pulumi/pulumi/automation/index.js";
-import type { GenerationSettings, StackSummary } from "../../ports.js";
+import { StackLockedError } from "../../errors.js";
+import type { EchoHold, GenerationSettings, StackSummary } from "../../ports.js";
 import { PROJECT } from "../../program/project.js";
 import { stackFileWithSettings } from "./config.js";
 import { ownStacks, stackSummaryFrom } from "./events.js";
-import { fileBackendDir, heldLocks, isStale, releaseStaleLocks } from "./locks.js";
+import { backendAccess, leaseTtlMs, type BackendAccess } from "./backend-access.js";
+import { EchoLeases, releasedMessage } from "./echo-leases.js";
+import { releaseStaleLocks } from "./locks.js";
+import { parseGenerationName } from "../../definition/identifiers.js";
 import { exportDeployment, refreshConfigFile, type CliTarget } from "./stack-io.js";
 import { readStackFile, stackFilePath } from "./workspace.js";
 
@@ -35,6 +39,8 @@ function backendUrl(workspace: LocalWorkspace): string {
 export class RunStacks {
   readonly #stacks = new Map<string, Stack>();
   readonly #deployments = new Map<string, Promise<Deployment>>();
+  readonly #leases: EchoLeases;
+  #access: Promise<BackendAccess> | undefined;
 
   /**
    * @param target the CLI as the SDK runs it, for the calls made directly
@@ -43,7 +49,25 @@ export class RunStacks {
   constructor(
     private readonly target: (workspace: LocalWorkspace) => CliTarget,
     private readonly onWarning?: (message: string) => void,
-  ) {}
+  ) {
+    this.#leases = new EchoLeases(onWarning);
+  }
+
+  /** The backend's leases and locks as rds-echo reaches them itself, opened once. */
+  #backend(workspace: LocalWorkspace): Promise<BackendAccess> {
+    this.#access ??= backendAccess(backendUrl(workspace), workspace.envVars).catch((error: unknown) => {
+      this.#access = undefined;
+      throw error;
+    });
+    return this.#access;
+  }
+
+  /** Holds the echo for this run (StackEngine.hold); the TTL is RDS_ECHO_LEASE_TTL's, or the default. */
+  async hold(workspace: LocalWorkspace, echo: string): Promise<EchoHold> {
+    const ttlMs = leaseTtlMs(workspace.envVars);
+    return this.#leases.hold(await this.#backend(workspace), workspace.envVars, ttlMs, echo);
+  }
+
 
   async list(workspace: LocalWorkspace): Promise<StackSummary[]> {
     const key = listingKey(workspace);
@@ -54,11 +78,14 @@ export class RunStacks {
       listing.catch(() => LISTINGS.delete(key));
     }
     const stacks = await listing;
-    // A file backend's listing never says "update in progress": its lock files do.
-    const stateDir = fileBackendDir(backendUrl(workspace));
-    if (stateDir === undefined) return stacks;
-    // A lock left by a process that died on this host holds nothing: the next operation on that stack releases it.
-    const locked = new Set((await heldLocks(stateDir, PROJECT)).filter((lock) => !isStale(lock)).map((lock) => lock.stack));
+    // A DIY backend's listing never says "update in progress": its lock files do.
+    const access = await this.#backend(workspace);
+    if (access.locks === undefined) return stacks;
+    // A lock whose holder is gone (dead on this host, or its run's lease expired) holds nothing: the next operation
+    // on that stack releases it.
+    const locks = await access.locks.held(PROJECT);
+    const gone = await this.#leases.gone(access, locks);
+    const locked = new Set(locks.filter((lock) => !gone.has(lock)).map((lock) => lock.stack));
     return stacks.map((stack) => (locked.has(stack.name) ? { ...stack, updateInProgress: true } : stack));
   }
 
@@ -133,15 +160,18 @@ export class RunStacks {
   }
 
   /**
-   * A run killed mid-operation on this host (kill -9, OOM, a reboot) leaves its lock file behind on a file backend,
-   * and every later run would be "busy" forever. Its holder is provably gone, so its lock is released, and said so.
+   * Before this run changes a stack: it must still hold the echo's lease (a run that lost it stops), and a lock left
+   * by a run killed mid-operation on this host (kill -9, OOM, a reboot) is released, said so: its holder is provably
+   * gone, and every later run would otherwise be "busy" forever. (Locks of a run whose lease expired were released
+   * when the lease was taken over: echo-leases.ts.)
    */
   async releaseStaleLock(workspace: LocalWorkspace, generation: string): Promise<void> {
-    const stateDir = fileBackendDir(backendUrl(workspace));
-    if (stateDir === undefined) return;
-    for (const lock of await releaseStaleLocks(stateDir, PROJECT, generation)) {
-      this.onWarning?.(`${generation}: released the lock left by pulumi (pid ${lock.pid} on this host${lock.timestamp ? `, since ${lock.timestamp}` : ""}), which no longer runs`);
-    }
+    const echo = parseGenerationName(generation)?.echo;
+    const lost = echo === undefined ? undefined : this.#leases.lost(echo);
+    if (lost !== undefined) throw new StackLockedError(generation, lost);
+    const { locks } = await this.#backend(workspace);
+    if (locks === undefined) return;
+    for (const lock of await releaseStaleLocks(locks, PROJECT, (stack) => stack === generation)) this.onWarning?.(releasedMessage(lock));
   }
 }
 

@@ -12,6 +12,7 @@ import { DeclinedError, UsageError } from "../../errors.js";
 import type { StepContext, StepReport } from "../../lifecycle/context.js";
 import { approvalForWaits } from "../../lifecycle/approval.js";
 import { loadEchoState, type EchoState } from "../../lifecycle/echo-state.js";
+import { holdingEcho } from "../../lifecycle/hold.js";
 import { notifyFailure, notifyRun } from "../../lifecycle/notify.js";
 import { whatWaits, type WaitOptions } from "../../lifecycle/waiting.js";
 import type { CommandContext } from "../context.js";
@@ -126,7 +127,8 @@ export function stepsBody(
   return async (ctx) => {
     let reports: StepReport[];
     try {
-      reports = await body(ctx, await loadEchoState(ctx.ports, ctx.definition));
+      // The echo is this run's alone from here to the end of its steps (a lease on a shared backend).
+      reports = await holdingEcho(ctx, async () => body(ctx, await loadEchoState(ctx.ports, ctx.definition)));
     } catch (error) {
       if (!(error instanceof DeclinedError)) {
         await notifyFailed(ctx, request, error);

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { assertMinimumVersion } from "../../../src/adapters/pulumi/cli.js";
 import { pagedHistory } from "../../../src/adapters/pulumi/history.js";
-import { fileBackendDir, heldLocks, isStale, releaseStaleLocks } from "../../../src/adapters/pulumi/locks.js";
+import { FileLockStore, fileBackendDir, heldLocks, isStale, releaseStaleLocks } from "../../../src/adapters/pulumi/locks.js";
 import { runCli } from "../../../src/adapters/pulumi/process.js";
 import { assertBackendExists } from "../../../src/adapters/pulumi/workspace.js";
 
@@ -88,10 +88,11 @@ describe("file backend locks", () => {
     write("dead-elsewhere.json", gone, "host-b");
     const byFile = async () => Object.fromEntries((await heldLocks(state, "rds-echo")).map((l) => [path.basename(l.file), isStale(l, "host-a")]));
     expect(await byFile()).toEqual({ "dead-here.json": true, "alive-here.json": false, "dead-elsewhere.json": false });
-    const released = await releaseStaleLocks(state, "rds-echo", stack, "host-a");
-    expect(released.map((l) => path.basename(l.file))).toEqual(["dead-here.json"]);
+    const store = new FileLockStore(state);
+    const released = await releaseStaleLocks(store, "rds-echo", (s) => s === stack, undefined, "host-a");
+    expect(released.map((l) => `${path.basename(l.file)} ${l.reason}`)).toEqual(["dead-here.json dead-pid"]);
     expect(readdirSync(lockDir).sort()).toEqual(["alive-here.json", "dead-elsewhere.json"]);
-    expect(await releaseStaleLocks(state, "rds-echo", "other-stack", "host-a")).toEqual([]);
+    expect(await releaseStaleLocks(store, "rds-echo", (s) => s === "other-stack", undefined, "host-a")).toEqual([]);
   });
 
   it("knows a file backend's directory from its URL, and nothing of other backends", () => {
