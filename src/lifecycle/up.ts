@@ -12,6 +12,7 @@ import { runAfterRestore, scrubDue } from "./hooks.js";
 import { demoteStale, promoteGeneration } from "./promote.js";
 import { rebootGeneration } from "./reboot.js";
 import { resumeGeneration, unfinishedGeneration } from "./resume.js";
+import { archiveCandidates } from "./archive.js";
 import { retireCandidates, retireGenerations } from "./retire.js";
 
 export interface UpOptions {
@@ -122,8 +123,10 @@ export async function hooksPending(ctx: StepContext, state: EchoState): Promise<
   return inFlight?.condition === "rebooted" && (await scrubDue(ctx, inFlight.name));
 }
 
+/** Something for `--retire` to do: a generation to retire, or a retired one due to be archived (archive.ts). */
 function retireDue(ctx: StepContext, state: EchoState): boolean {
-  return retireCandidates(state, ctx.definition.retire.keep).length > 0;
+  const { keep, archiveAfter } = ctx.definition.retire;
+  return retireCandidates(state, keep).length > 0 || archiveCandidates(state, archiveAfter, ctx.ports.clock.now()).length > 0;
 }
 
 function load(ctx: StepContext): Promise<EchoState> {

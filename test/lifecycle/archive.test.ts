@@ -77,6 +77,18 @@ describe("archiving retired generations (sandbox)", () => {
     expect(Object.keys(w.sandbox.world.stacks)).not.toEqual(expect.arrayContaining([due[0]]));
   });
 
+  it("`up --retire` archives on a run where nothing is due for retirement (the nightly cron line is enough)", async () => {
+    const w = world("2d");
+    await days(w, 5);
+    // Nothing new is due for a guard-free day, but what was retired is now over archiveAfter old.
+    w.sandbox.clock.advance(72 * HOUR);
+    const due = archiveCandidates(await loadEchoState(w.ports, w.definition), "2d", w.sandbox.clock.now()).map((g) => g.name);
+    expect(due.length).toBeGreaterThan(0);
+    const reports = await up(w.ctx(), { promote: false, retire: true });
+    expect(reports.filter((r) => r.step === "archive").map((r) => r.generation)).toEqual(due);
+    for (const name of due) expect(Object.keys(w.sandbox.world.stacks)).not.toContain(name);
+  });
+
   it("never archives a stack that still holds resources", async () => {
     const w = world("2d");
     await days(w, 1);

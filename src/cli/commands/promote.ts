@@ -51,12 +51,13 @@ function requestOptions(args: PromoteArgs): RequestOptions {
 }
 
 async function openRequest(command: CommandContext, request: import("../handlers/session.js").EchoRequest, options: RequestOptions, showLinks: boolean): Promise<number> {
-  const [{ withDefinition }, { loadDefinition }, { requestSettings, requestPromotion }, { loadEchoState }, { decisionKeyFrom }] = await Promise.all([
+  const [{ withDefinition }, { loadDefinition }, { requestSettings, requestPromotion }, { loadEchoState }, { decisionKeyFrom }, { whileHolding, busyDetail }] = await Promise.all([
     import("../handlers/session.js"),
     import("../../definition/load.js"),
     import("../../lifecycle/approval.js"),
     import("../../lifecycle/echo-state.js"),
     import("../../approval/proof.js"),
+    import("../../lifecycle/hold.js"),
   ]);
   const definition = await loadDefinition(command.root, request.echo);
   // Everything `--request` is given is checked before any cloud call: approvers, counts, expiry, signer and decision keys.
@@ -65,8 +66,15 @@ async function openRequest(command: CommandContext, request: import("../handlers
     (await import("../../adapters/aws/approvals.js")).signerCredentials(process.env);
     decisionKeyFrom(process.env);
   }
-  const opened = await withDefinition(command, definition, request, async (ctx) => requestPromotion(ctx, await loadEchoState(ctx.ports, ctx.definition), options));
+  // Opening a request updates the generation's stack (and removes other requests' tags): this run's alone.
+  const held = await withDefinition(command, definition, request, async (ctx) => whileHolding(ctx, async () => requestPromotion(ctx, await loadEchoState(ctx.ports, ctx.definition), options)));
   const { reporter } = command;
+  if (!held.held) {
+    reporter.data({ echo: definition.echo, busy: held.holder });
+    reporter.text(`${definition.echo}: busy - ${busyDetail(held.holder)}; no request was opened`);
+    return 0;
+  }
+  const opened = held.value;
   const r = opened.request;
   const pageUrl = definition.promote?.approval?.pageUrl;
   // Each approver's links are that approver's own: once they are e-mailed, printing them would hand every approver's

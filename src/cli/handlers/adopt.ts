@@ -17,13 +17,24 @@ export interface AdoptRequest {
 }
 
 export async function adoptLegacy(command: CommandContext, request: AdoptRequest): Promise<number> {
-  const [{ adoptLegacy: adopt }, { loadEchoState }] = await Promise.all([import("../../lifecycle/adopt.js"), import("../../lifecycle/echo-state.js")]);
+  const [{ adoptLegacy: adopt }, { loadEchoState }, { whileHolding, busyDetail }] = await Promise.all([
+    import("../../lifecycle/adopt.js"),
+    import("../../lifecycle/echo-state.js"),
+    import("../../lifecycle/hold.js"),
+  ]);
   return withEcho(command, { echo: request.echo, engine: request.engine, yes: request.yes }, async (ctx) => {
     let reports: StepReport[];
     let skipped: readonly { instance: string; reason: string }[] = [];
     let planned: readonly { instance: string; generation: string; stage: string }[] = [];
     try {
-      const { reports: done, plan } = await adopt(ctx, await loadEchoState(ctx.ports, ctx.definition), request.legacyName, { preview: request.preview });
+      // A preview changes nothing and needs no hold; an adoption writes stacks, so it is this run's alone.
+      const adoption = async () => adopt(ctx, await loadEchoState(ctx.ports, ctx.definition), request.legacyName, { preview: request.preview });
+      const held = request.preview ? { held: true as const, value: await adoption() } : await whileHolding(ctx, adoption);
+      if (!held.held) {
+        printSteps(command.reporter, request.echo, [{ step: "busy", generation: "-", detail: busyDetail(held.holder) }]);
+        return 0;
+      }
+      const { reports: done, plan } = held.value;
       reports = done;
       skipped = plan.skipped;
       planned = plan.adoptions.map((a) => ({ instance: a.instance.id, generation: a.generation, stage: a.stage }));

@@ -24,8 +24,8 @@ export async function runHooks(command: CommandContext, args: HooksArgs): Promis
   try {
     const ctx = { ports, definition, hooks, options: { yes: args.yes, force: false, secrets } };
     const lifecycle = await import("../../lifecycle/hooks.js");
-    const state = await loadEchoState(ports, definition);
     if (args.beforePromote) {
+      const state = await loadEchoState(ports, definition);
       const generation = args.generation ? state.generations.find((g) => g.name === args.generation) : state.generations.filter((g) => g.instance).at(-1);
       if (!generation?.instance) throw new UsageError(`hooks --before-promote: ${args.generation ?? definition.echo} has no live generation`);
       await lifecycle.runBeforePromote(ctx, generation, generation.instance);
@@ -33,7 +33,13 @@ export async function runHooks(command: CommandContext, args: HooksArgs): Promis
       command.reporter.text(`beforePromote checks passed on ${generation.name}`);
       return 0;
     }
-    const report = await lifecycle.runAfterRestore(ctx, state, { ...(args.generation ? { generation: args.generation } : {}), rerun: args.rerun });
+    // The scrub marks the generation in its stack: like any other step, it runs only while this run holds the echo
+    // (the state is read under the hold: another run may be moving the echo).
+    const { whileHolding, busyDetail } = await import("../../lifecycle/hold.js");
+    const held = await whileHolding(ctx, async () =>
+      lifecycle.runAfterRestore(ctx, await loadEchoState(ports, definition), { ...(args.generation ? { generation: args.generation } : {}), rerun: args.rerun }),
+    );
+    const report = held.held ? held.value : { step: "busy", generation: "-", detail: busyDetail(held.holder) };
     command.reporter.data({ echo: definition.echo, steps: [report] });
     command.reporter.text(`${report.step.padEnd(8)} ${report.generation}  ${report.detail}`);
     return 0;

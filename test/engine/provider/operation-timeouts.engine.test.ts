@@ -23,7 +23,8 @@ describe("operation timeouts", () => {
     // A service definition with the three methods, as the SDK's generated one has them (serialisation unused here).
     const method = (path: string) => ({ path, requestStream: false, responseStream: false, requestSerialize: String, requestDeserialize: String, responseSerialize: String, responseDeserialize: String });
     new grpc.Server().addService({ create: method("/t/Create"), update: method("/t/Update"), delete: method("/t/Delete") }, implementation);
-    const call = (timeout: number) => ({ request: { getPreview: () => false, getTimeout: () => timeout } });
+    // What the hooks read of a real request: its URN and ignoreChanges (update), preview flag and timeout.
+    const call = (timeout: number) => ({ request: { getPreview: () => false, getTimeout: () => timeout, getUrn: () => "urn:pulumi:t::t::aws:rds/instance:Instance::db", getIgnorechangesList: () => [] } });
     const invoke = (name: string, timeout: number) => new Promise((resolve) => (implementation[name] as (c: unknown, cb: (e: unknown) => void) => void)(call(timeout), resolve));
     await invoke("create", 120);
     await invoke("update", 7200);
