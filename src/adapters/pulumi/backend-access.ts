@@ -11,10 +11,13 @@ import { FileLeaseStore } from "../lease/file-store.js";
 import type { LeaseStore } from "../lease/store.js";
 import { s3Location } from "../lease/s3-url.js";
 import { fileBackendDir, FileLockStore, type LockStore } from "./locks.js";
+import { FileObjects, type BackendObjects } from "./latest-config.js";
 
 export interface BackendAccess {
   readonly leases?: LeaseStore;
   readonly locks?: LockStore;
+  /** The backend's own objects, for what rds-echo reads of Pulumi's state in process (latest-config.ts). */
+  readonly objects?: BackendObjects;
 }
 
 /** Where in a backend rds-echo keeps its leases, beside Pulumi's own `.pulumi/`. */
@@ -22,13 +25,20 @@ export const LEASES_DIR = `.rds-echo/leases/${PROJECT}`;
 
 export async function backendAccess(backendUrl: string, env: Readonly<Record<string, string | undefined>>): Promise<BackendAccess> {
   const stateDir = fileBackendDir(backendUrl);
-  if (stateDir !== undefined) return { leases: new FileLeaseStore(path.join(stateDir, LEASES_DIR)), locks: new FileLockStore(stateDir) };
+  if (stateDir !== undefined) {
+    return { leases: new FileLeaseStore(path.join(stateDir, LEASES_DIR)), locks: new FileLockStore(stateDir), objects: new FileObjects(stateDir) };
+  }
   const location = s3Location(backendUrl);
   if (location === undefined) return {};
-  const [{ s3ClientFor }, { S3LeaseStore }, { S3LockStore }] = await Promise.all([import("../lease/s3-client.js"), import("../lease/s3-store.js"), import("./s3-locks.js")]);
+  const [{ s3ClientFor }, { S3LeaseStore }, { S3LockStore }, { S3Objects }] = await Promise.all([
+    import("../lease/s3-client.js"),
+    import("../lease/s3-store.js"),
+    import("./s3-locks.js"),
+    import("./s3-objects.js"),
+  ]);
   const client = await s3ClientFor(location, env);
   // One client for the run; its idle sockets do not keep the process alive.
-  return { leases: new S3LeaseStore(client, location, `${LEASES_DIR}/`), locks: new S3LockStore(client, location) };
+  return { leases: new S3LeaseStore(client, location, `${LEASES_DIR}/`), locks: new S3LockStore(client, location), objects: new S3Objects(client, location) };
 }
 
 /** The lease's time to live: RDS_ECHO_LEASE_TTL in seconds (at least 3), else the default of a few minutes. */

@@ -33,7 +33,7 @@ import type {
 import { programFromStackConfig } from "../../program/from-config.js";
 import { PROJECT } from "../../program/project.js";
 import { CONFIG_KEYS, CONFIG_NAMESPACE } from "../../program/stack-config.js";
-import { configFromStackFile, secretsToConfig, settingsFromConfig } from "./config.js";
+import { secretsToConfig, settingsFromConfig } from "./config.js";
 import { withConfigFile } from "./config-file.js";
 import { pendingOperationsIn, resolvePendingInDeployment } from "./deployment.js";
 import { mapPulumiError, withoutSecrets } from "./errors.js";
@@ -48,7 +48,6 @@ import { DeclaredCollector, recordedIn, withUnrecorded } from "./unrecorded.js";
 import { everyListener, RootOutputsCollector, withoutAfterReads } from "./operation-stack.js";
 import { importDeployment, readOutputs, setSecretConfig, type CliTarget } from "./stack-io.js";
 import { openWorkspace } from "./open-workspace.js";
-import { readStackFile } from "./workspace.js";
 import { archiveStack, readArchive } from "./archiving.js";
 import { archiveStoreFor } from "./archive-store.js";
 
@@ -153,14 +152,15 @@ export class AutomationEngine implements StackEngine {
 
   async settings(generation: string): Promise<GenerationSettings | undefined> {
     return this.#run(generation, async (workspace) => {
+      let config;
       try {
-        await this.#known.select(workspace, generation);
+        // The backend's newest recorded config, read in process where it can be (run-stacks.ts, latest-config.ts).
+        config = await this.#known.config(workspace, generation);
       } catch (error) {
         if (error instanceof PulumiStackNotFoundError) return undefined;
         throw error;
       }
-      // Read in process from the file #select has just re-synced: the same values `pulumi config --json` lists.
-      return settingsFromConfig(generation, configFromStackFile(await readStackFile(workspace.workDir, generation)));
+      return settingsFromConfig(generation, config);
     });
   }
 

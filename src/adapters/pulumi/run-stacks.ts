@@ -1,18 +1,19 @@
 /**
  * What one run of rds-echo knows about its stacks, so that it asks the Pulumi CLI each thing once: the project's
  * stack listing, each generation's Stack (selected and its config file re-synced), each generation's exported
- * deployment. Entries hold until this run changes that stack (`changing`, `forget`). They are for reading: another
+ * deployment; each generation's recorded config, read in process (latest-config.ts). Entries hold until this run changes that stack (`changing`, `forget`). They are for reading: another
  * run may change a stack between two of this run's operations (no lock is held then), so every operation that
  * writes takes a fresh export first, and a stack another run is updating is caught by its lock (read fresh from a file
  * or S3 backend each time; elsewhere the CLI refuses the update). Also the stack file's settings, written in process,
  * the echo leases of this run (echo-leases.ts), and the release of locks left by dead runs.
  */
 import { rename, rm, stat, writeFile } from "node:fs/promises";
-import { CommandError, Stack, StackNotFoundError as PulumiStackNotFoundError, type Deployment, type LocalWorkspace } from "@pulumi/pulumi/automation/index.js";
+import { CommandError, Stack, StackNotFoundError as PulumiStackNotFoundError, type ConfigMap, type Deployment, type LocalWorkspace } from "@pulumi/pulumi/automation/index.js";
 import { StackLockedError } from "../../errors.js";
 import type { EchoHold, GenerationSettings, StackSummary } from "../../ports.js";
 import { PROJECT } from "../../program/project.js";
-import { stackFileWithSettings } from "./config.js";
+import { configFromStackFile, stackFileWithSettings } from "./config.js";
+import { latestConfig } from "./latest-config.js";
 import { ownStacks, stackSummaryFrom } from "./events.js";
 import { backendAccess, leaseTtlMs, type BackendAccess } from "./backend-access.js";
 import { EchoLeases, releasedMessage } from "./echo-leases.js";
@@ -117,6 +118,25 @@ export class RunStacks {
     const stack = await Stack.select(generation, withoutSelect(workspace));
     this.#stacks.set(generation, stack);
     return stack;
+  }
+
+  /**
+   * The stack's config as the backend last recorded it, the settings rds-echo reads from it (secrets only marked).
+   * Read in process from the newest history entry where latest-config.ts can read it (file:// and s3://): the values
+   * `config refresh` would write, without its process, and without writing the local file, which is re-synced by
+   * `select` only when an operation needs it. A stack this run selected (or created) is read from its file, as it
+   * was re-synced (or written) by this run. Anything the reader cannot vouch for goes through `select` as before.
+   * Fails with the SDK's StackNotFoundError when there is no stack.
+   */
+  async config(workspace: LocalWorkspace, generation: string): Promise<ConfigMap> {
+    if (!this.#stacks.has(generation)) {
+      const { objects } = await this.#backend(workspace);
+      const latest = objects === undefined ? undefined : await latestConfig(objects, PROJECT, generation);
+      if (latest?.kind === "recorded") return latest.config;
+      // Never deployed: the local file is the only copy, as `config refresh` (which fails then) leaves it.
+      if (latest === undefined) await this.select(workspace, generation);
+    }
+    return configFromStackFile(await readStackFile(workspace.workDir, generation));
   }
 
   /** The stack's deployment (secrets still encrypted) as exported earlier in this run, or now. */

@@ -3,8 +3,9 @@
  * each with its own stack, instance and CNAME), and the peak memory of a run's whole process tree.
  */
 import { readFile } from "node:fs/promises";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { RDSClient, RestoreDBInstanceFromDBSnapshotCommand } from "@aws-sdk/client-rds";
 import { ChangeResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { expect } from "vitest";
@@ -20,9 +21,9 @@ export function writeEcho(project: Project, fixture: string, echo: string): void
 
 /**
  * Echo `echo` settled as `from` is: `from`'s promoted generation `real` copied under the echo's name (its state
- * imported as a stack of its own, its stack file, an instance restored in moto with the same tags, its CNAME in
- * Route 53 naming the copy). `up` reads a copy exactly as it reads a real one. The echo names must not occur
- * elsewhere in the state (they are replaced as text), hence names like `fleet07`.
+ * imported as a stack of its own, its history entries, its stack file, an instance restored in moto with the same
+ * tags, its CNAME in Route 53 naming the copy). `up` reads a copy exactly as it reads a real one. The echo names must
+ * not occur elsewhere in the state (they are replaced as text), hence names like `fleet07`.
  */
 export async function settledCopy(env: EngineEnv, zoneId: string, from: string, real: string, exported: string, echo: string): Promise<void> {
   const project = env.project;
@@ -35,6 +36,7 @@ export async function settledCopy(env: EngineEnv, zoneId: string, from: string, 
     const done = pulumi(env, args);
     expect(done.code, done.stderr).toBe(0);
   }
+  copyHistory(project, real, name, swap);
   const config = { region: suite().motoEnv["AWS_REGION"], endpoint: suite().motoEndpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
   const rds = new RDSClient(config);
   const route53 = new Route53Client(config);
@@ -59,6 +61,20 @@ export async function settledCopy(env: EngineEnv, zoneId: string, from: string, 
   } finally {
     rds.destroy();
     route53.destroy();
+  }
+}
+
+/**
+ * The real generation's history entries as the copy's own (names and text swapped): `stack import` records none,
+ * and a real generation always has some (`new` pins its settings with an empty refresh), which is where `up` reads
+ * its settings from (src/adapters/pulumi/latest-config.ts). On a file backend only, which this bench uses.
+ */
+function copyHistory(project: Project, real: string, name: string, swap: (text: string) => string): void {
+  if (!project.backendUrl.startsWith("file://")) return;
+  const history = path.join(fileURLToPath(project.backendUrl), ".pulumi", "history", "rds-echo");
+  mkdirSync(path.join(history, name), { recursive: true });
+  for (const entry of readdirSync(path.join(history, real)).filter((file) => file.endsWith(".history.json"))) {
+    writeFileSync(path.join(history, name, swap(entry)), swap(readFileSync(path.join(history, real, entry), "utf8")));
   }
 }
 
