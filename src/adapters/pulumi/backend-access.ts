@@ -38,7 +38,8 @@ export async function backendAccess(backendUrl: string, env: Readonly<Record<str
   ]);
   const client = await s3ClientFor(location, env);
   // One client for the run; its idle sockets do not keep the process alive.
-  return { leases: new S3LeaseStore(client, location, `${LEASES_DIR}/`), locks: new S3LockStore(client, location), objects: new S3Objects(client, location) };
+  const objects = new S3Objects(client, location);
+  return { leases: new S3LeaseStore(client, location, `${LEASES_DIR}/`), locks: new S3LockStore(client, location, objects), objects };
 }
 
 /** The lease's time to live: RDS_ECHO_LEASE_TTL in seconds (at least 3), else the default of a few minutes. */

@@ -2,36 +2,32 @@
  * The Pulumi locks of an `s3://` backend: the DIY backend keeps them in the bucket as it does in a directory,
  * `.pulumi/locks/<organization>/<project>/<stack>/<id>.json` under the URL's prefix (pkg/backend/diy/lock.go).
  */
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { S3Location } from "../lease/s3-url.js";
-import { s3Error, statusOf } from "../lease/s3-store.js";
+import { s3Error } from "../lease/s3-store.js";
 import { parseLockContent, type LockStore, type StackLock } from "./locks.js";
+import { S3Objects } from "./s3-objects.js";
+
+const LOCKS = ".pulumi/locks/";
 
 export class S3LockStore implements LockStore {
   constructor(
     private readonly client: S3Client,
     private readonly location: S3Location,
+    // The listing and reads are the backend's objects', paged and bounded once there.
+    private readonly objects = new S3Objects(client, location),
   ) {}
 
   async held(project: string): Promise<StackLock[]> {
-    const root = `${this.location.prefix}.pulumi/locks/`;
     const locks: StackLock[] = [];
-    let token: string | undefined;
-    do {
-      let page;
-      try {
-        page = await this.client.send(new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: root, ...(token ? { ContinuationToken: token } : {}) }));
-      } catch (error) {
-        throw s3Error("ListObjectsV2", this.location, root, error);
-      }
-      for (const { Key: key } of page.Contents ?? []) {
-        const parts = key?.slice(root.length).split("/");
-        // <organization>/<project>/<stack>/<id>.json
-        if (key === undefined || parts?.length !== 4 || parts[1] !== project || !parts[3]!.endsWith(".json")) continue;
-        locks.push({ stack: parts[2]!, file: `s3://${this.location.bucket}/${key}`, ...(await this.#content(key)) });
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token !== undefined);
+    for (const key of await this.objects.keys(LOCKS)) {
+      // <organization>/<project>/<stack>/<id>.json
+      const parts = key.slice(LOCKS.length).split("/");
+      if (parts.length !== 4 || parts[1] !== project || !parts[3]!.endsWith(".json")) continue;
+      // Removed between the listing and the read (the holder finished): it still counts as held (the safe mistake).
+      const text = await this.objects.text(key);
+      locks.push({ stack: parts[2]!, file: `s3://${this.location.bucket}/${this.location.prefix}${key}`, ...(text === undefined ? {} : parseLockContent(text)) });
+    }
     return locks;
   }
 
@@ -41,17 +37,6 @@ export class S3LockStore implements LockStore {
       await this.client.send(new DeleteObjectCommand({ Bucket: this.location.bucket, Key: key }));
     } catch (error) {
       throw s3Error("DeleteObject", this.location, key, error);
-    }
-  }
-
-  async #content(key: string): Promise<Omit<StackLock, "stack" | "file">> {
-    try {
-      const got = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key }));
-      return parseLockContent((await got.Body?.transformToString("utf8")) ?? "");
-    } catch (error) {
-      // Removed between the listing and the read: the holder finished. It still counts as held (the safe mistake).
-      if (statusOf(error) === 404) return {};
-      throw s3Error("GetObject", this.location, key, error);
     }
   }
 
