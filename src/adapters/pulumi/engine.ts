@@ -49,7 +49,6 @@ import { everyListener, RootOutputsCollector, withoutAfterReads } from "./operat
 import { importDeployment, readOutputs, setSecretConfig, type CliTarget } from "./stack-io.js";
 import { openWorkspace } from "./open-workspace.js";
 import { archiveStack, readArchive } from "./archiving.js";
-import { archiveStoreFor } from "./archive-store.js";
 
 /** What the engine needs from the CLI layer; everything but `root` and `definitionFor` has a working default. */
 export interface AutomationEngineOptions {
@@ -318,14 +317,14 @@ export class AutomationEngine implements StackEngine {
 
   async archived(echo: string): Promise<ArchivedGeneration[]> {
     return this.#run(PROJECT, async (workspace) => {
-      const store = archiveStoreFor(backendOf(workspace), PROJECT);
+      const store = await this.#known.archiveStore(workspace);
       return store === undefined ? [] : [...(await readArchive(store, echo)).archive.generations];
     });
   }
 
   async archive(generation: string, options: { readonly echo: string; readonly at: Date }): Promise<boolean> {
     return this.#run(generation, async (workspace) => {
-      const store = archiveStoreFor(backendOf(workspace), PROJECT);
+      const store = await this.#known.archiveStore(workspace);
       if (store === undefined) return false;
       this.#known.changing(generation);
       await archiveStack(this.#target(workspace), store, generation, options.echo, options.at);
