@@ -102,7 +102,7 @@ describe.each(BACKENDS)("two generations through the real engine (%s backend)", 
     // `history` still shows every stage A went through, now read from the archive.
     const trail = await env.run(["history", "development", "--json"]);
     expect(trail.code, trail.stderr).toBe(0);
-    const messages = (JSON.parse(trail.stdout) as { generation: string; message: string }[]).filter((e) => e.generation === retired).map((e) => e.message);
+    const messages = (JSON.parse(trail.stdout) as { generation: string; message: string }[]).filter((e) => e.generation === retired).map((e) => ` ${e.message}`);
     for (const step of ["new", "modify", "reboot", "promote", "forget", "retire"]) expect(messages.some((m) => m.includes(` ${step} ${retired}`)), `${step} in ${messages.join("; ")}`).toBe(true);
     // A second run finds nothing more to archive and removes nothing else.
     const again = await env.run(["up", "development", "--retire", "--yes"]);
