@@ -42,7 +42,6 @@ import { ChangeCollector, historyEntryFromSummary, outputsFromMap } from "./even
 import { pagedHistory } from "./history.js";
 import { withOutputLines, type OutputOption } from "./lines.js";
 import { checkpointDeployment } from "./checkpoint.js";
-import { fileBackendDir } from "./locks.js";
 import { RunStacks } from "./run-stacks.js";
 import { DeclaredCollector, recordedIn, withUnrecorded } from "./unrecorded.js";
 import { everyListener, RootOutputsCollector, withoutAfterReads } from "./operation-stack.js";
@@ -373,12 +372,12 @@ export class AutomationEngine implements StackEngine {
   }
 
   /**
-   * The stack's deployment: read in process on `file://` (checkpoint.ts, always current), else exported by the CLI,
-   * afresh when `fresh` (else this run's earlier export serves).
+   * The stack's deployment: read in process on `file://` and `s3://` (checkpoint.ts, always current), else exported
+   * by the CLI, afresh when `fresh` (else this run's earlier export serves).
    */
   async #deployment(workspace: LocalWorkspace, generation: string, fresh: boolean): Promise<Deployment> {
-    const stateDir = fileBackendDir(backendOf(workspace));
-    const read = stateDir === undefined ? undefined : await checkpointDeployment(stateDir, PROJECT, generation);
+    const objects = await this.#known.objects(workspace);
+    const read = objects === undefined ? undefined : await checkpointDeployment(objects, PROJECT, generation);
     if (read !== undefined) return read;
     if (fresh) this.#known.changing(generation);
     return this.#known.exported(workspace, generation);
@@ -401,8 +400,4 @@ export class AutomationEngine implements StackEngine {
   #withOutput<T>(run: (output: OutputOption) => Promise<T>): Promise<T> {
     return withOutputLines(this.#options.onOutput, run);
   }
-}
-
-function backendOf(workspace: LocalWorkspace): string {
-  return workspace.envVars["PULUMI_BACKEND_URL"] ?? "";
 }

@@ -13,7 +13,7 @@ import { StackLockedError } from "../../errors.js";
 import type { EchoHold, GenerationSettings, StackSummary } from "../../ports.js";
 import { PROJECT } from "../../program/project.js";
 import { configFromStackFile, stackFileWithSettings } from "./config.js";
-import { latestConfig } from "./latest-config.js";
+import { latestConfig, type BackendObjects } from "./latest-config.js";
 import { ownStacks, stackSummaryFrom } from "./events.js";
 import { backendAccess, leaseTtlMs, type BackendAccess } from "./backend-access.js";
 import type { ArchiveStore } from "./archive-store.js";
@@ -62,6 +62,11 @@ export class RunStacks {
       throw error;
     });
     return this.#access;
+  }
+
+  /** The backend's objects as rds-echo reads them itself, where it can (backend-access.ts). */
+  async objects(workspace: LocalWorkspace): Promise<BackendObjects | undefined> {
+    return (await this.#backend(workspace)).objects;
   }
 
   /** The backend's archive store, where it has one (backend-access.ts). */
