@@ -17,7 +17,7 @@ function sh(script, args, env = process.env) {
 
 function time(file, args, env) {
   const start = process.hrtime.bigint();
-  const result = spawnSync(file, args, { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] });
+  const result = spawnSync(file, args, { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`${file} ${args.join(" ")} exited ${result.status}: ${result.stderr}`);
   return ms;

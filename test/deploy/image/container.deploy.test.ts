@@ -74,7 +74,7 @@ describe("the image", () => {
 });
 
 describe("a run in a container", () => {
-  it("`up --promote` against moto with the state in S3: a promoted generation behind the CNAME; only the project root and /tmp written, no plugin fetched, no secret said", async () => {
+  it("`up --promote` against moto with the state in S3: a promoted generation behind the CNAME; writes only to the project root, the CLI workspace and /tmp (no plugin fetched), says no secret", async () => {
     const backend = await s3Backend(at);
     const run = containers.start(backend, ["up", "development", "--promote", "--yes"], { hostname: "runner-1", keep: true });
     const result = ok(await run.done);

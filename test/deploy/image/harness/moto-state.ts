@@ -14,9 +14,11 @@ export interface MotoAt {
 }
 
 const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
+/** Every call to moto ends: moto answers on loopback in milliseconds, so seconds mean it is gone. */
+const requestHandler = { connectionTimeout: 3_000, requestTimeout: 30_000 };
 
 export async function echoInstances(moto: MotoAt, echo = "development"): Promise<DBInstance[]> {
-  const rds = new RDSClient({ region: moto.region, endpoint: moto.endpoint, credentials });
+  const rds = new RDSClient({ region: moto.region, endpoint: moto.endpoint, credentials, requestHandler });
   try {
     const all = (await rds.send(new DescribeDBInstancesCommand({}))).DBInstances ?? [];
     return all.filter((i) => i.DBInstanceIdentifier?.startsWith(`${echo}-`));
@@ -31,7 +33,7 @@ export function tagsOf(instance: Pick<DBInstance, "TagList">): Record<string, st
 
 /** The CNAME's live target (without the trailing dot), or undefined. */
 export async function cnameTarget(moto: MotoAt, zoneId: string, name: string): Promise<string | undefined> {
-  const route53 = new Route53Client({ region: moto.region, endpoint: moto.endpoint, credentials });
+  const route53 = new Route53Client({ region: moto.region, endpoint: moto.endpoint, credentials, requestHandler });
   try {
     const sets = (await route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId }))).ResourceRecordSets ?? [];
     const record = sets.find((s) => s.Type === "CNAME" && s.Name?.replace(/\.$/, "") === name);
@@ -42,7 +44,7 @@ export async function cnameTarget(moto: MotoAt, zoneId: string, name: string): P
 }
 
 function s3(moto: MotoAt): S3Client {
-  return new S3Client({ region: moto.region, endpoint: moto.endpoint, forcePathStyle: true, credentials });
+  return new S3Client({ region: moto.region, endpoint: moto.endpoint, forcePathStyle: true, credentials, requestHandler });
 }
 
 /** A new versioned bucket in moto and the backend URL a team would write for it (README, Shared backends). */
