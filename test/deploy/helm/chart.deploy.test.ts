@@ -114,10 +114,10 @@ describe("the Helm chart (helm lint, helm template)", () => {
     expect(container(cronJob!).resources.limits.memory).toBe("1536Mi");
   });
 
-  it("perEcho: one CronJob per echo with its own schedule and its own definition's timeouts.create", () => {
+  it("perEcho: one CronJob per echo with its own schedule, its own definition's timeouts.create, its own role if given", () => {
     const files = { ...exampleFiles(), "analytics.yaml": `${exampleFiles()["analytics.yaml"]}\ntimeouts:\n  create: 1d12h\n` };
     const objects = render(
-      baseValues({ mode: "perEcho", definitions: { files }, echoes: { development: {}, analytics: { schedule: "30 2 * * *", retire: false } } }),
+      baseValues({ mode: "perEcho", definitions: { files }, echoes: { development: {}, analytics: { schedule: "30 2 * * *", retire: false, roleArn: "arn:aws:iam::123456789012:role/rds-echo-analytics" } } }),
     );
     const cronJobs = ofKind(objects, "CronJob");
     expect(cronJobs.map((c) => c.metadata.name)).toEqual(["nightly-rds-echo-analytics", "nightly-rds-echo-development"]);
@@ -129,6 +129,11 @@ describe("the Helm chart (helm lint, helm template)", () => {
     expect(spec(analytics!).jobTemplate.spec.activeDeadlineSeconds).toBe((36 * 60 + 240) * 60);
     expect(spec(development!).jobTemplate.spec.activeDeadlineSeconds).toBe((48 * 60 + 240) * 60);
     for (const c of cronJobs) expect(spec(c).concurrencyPolicy).toBe("Forbid");
+    // analytics runs with its own IRSA role; development with the release's.
+    const accounts = Object.fromEntries(ofKind(objects, "ServiceAccount").map((a) => [a.metadata.name, a.metadata.annotations?.["eks.amazonaws.com/role-arn"]]));
+    expect(accounts).toEqual({ "nightly-rds-echo": "arn:aws:iam::123456789012:role/rds-echo-driver", "nightly-rds-echo-analytics": "arn:aws:iam::123456789012:role/rds-echo-analytics" });
+    expect(spec(analytics!).jobTemplate.spec.template.spec.serviceAccountName).toBe("nightly-rds-echo-analytics");
+    expect(spec(development!).jobTemplate.spec.template.spec.serviceAccountName).toBe("nightly-rds-echo");
   });
 
   it("a derived image: nothing mounted at stacks/, the deadline from timeoutsCreate", () => {

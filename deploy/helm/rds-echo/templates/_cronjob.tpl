@@ -1,6 +1,7 @@
 {{/*
 One CronJob for (dict "root" $ "name" <object name> "echo" <echo or ""> "echoes" <names for the deadline>
-"atOnce" <echoes at once> "schedule" … "promote" … "retire" …). A fleet CronJob has echo "".
+"atOnce" <echoes at once> "schedule" … "promote" … "retire" … "roleArn" <the echo's own role, or "">); an echo
+with its own role runs as the ServiceAccount of its name (serviceaccount.yaml). A fleet CronJob has echo "".
 */}}
 {{- define "rds-echo.cronjob" -}}
 {{- $root := .root -}}
@@ -64,7 +65,7 @@ spec:
           {{- end }}
         spec:
           restartPolicy: Never
-          serviceAccountName: {{ include "rds-echo.serviceAccountName" $root }}
+          serviceAccountName: {{ if and .roleArn $v.serviceAccount.create }}{{ .name }}{{ else }}{{ include "rds-echo.serviceAccountName" $root }}{{ end }}
           # rds-echo never calls the Kubernetes API; EKS's IRSA webhook mounts its own web-identity token.
           automountServiceAccountToken: false
           terminationGracePeriodSeconds: {{ $v.terminationGracePeriodSeconds | int }}
