@@ -13,7 +13,7 @@ export const CHART = path.join(REPO_ROOT, "deploy/helm/rds-echo");
 
 let helmDir: string | undefined;
 
-/** The helm binary (built on first use, about 5 minutes on 2 cores; cached by version under ~/.cache/rds-echo). */
+/** The helm binary (built on first use, 240 CPU-seconds; cached by version under ~/.cache/rds-echo). */
 export function helm(): string {
   helmDir ??= execFileSync("bash", [path.join(REPO_ROOT, "test/deploy/scripts/helm.sh")], { stdio: ["ignore", "pipe", "inherit"] })
     .toString()
