@@ -10,6 +10,9 @@ import type { EchoTask, RecipeArgs } from "./recipe.js";
 /** What `pulumi.Config` gives: a string or parsed-JSON value per key, undefined when unset. */
 export type ConfigReader = (key: string) => unknown;
 
+/** The keys whose values are lists or maps (`pulumi config set --path`), read with getObject; the rest are text. */
+export const STRUCTURED_KEYS: ReadonlySet<string> = new Set(["echoes", "subnetIds", "securityGroupIds", "secretKeys", "environment"]);
+
 const ECHO = /^[A-Za-z][A-Za-z0-9-]*$/;
 const SECRET_KEY = /^[A-Z][A-Z0-9_]*$/;
 

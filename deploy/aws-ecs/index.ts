@@ -4,13 +4,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { recipeArgs } from "./config.js";
+import { recipeArgs, STRUCTURED_KEYS } from "./config.js";
 import { rdsEchoOnEcs } from "./recipe.js";
 
 const config = new pulumi.Config();
 const region = aws.config.region;
 if (!region) throw new Error("config aws:region: required (the region of the echoes and of the state bucket)");
-const outputs = rdsEchoOnEcs(recipeArgs((key) => config.getObject(key) ?? config.get(key), region, process.cwd()));
+// getObject JSON-parses, and a plain text value such as the image is not JSON: each key is read the way it is written.
+const read = (key: string) => (STRUCTURED_KEYS.has(key) ? config.getObject(key) : config.get(key));
+const outputs = rdsEchoOnEcs(recipeArgs(read, region, process.cwd()));
 
 export const backendUrl = outputs.backendUrl;
 export const secretsProvider = outputs.secretsProvider;

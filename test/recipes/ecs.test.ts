@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recipeArgs } from "../../deploy/aws-ecs/config.js";
+import { recipeArgs, STRUCTURED_KEYS } from "../../deploy/aws-ecs/config.js";
 import type { ContainerDefinition } from "../../deploy/aws-ecs/container.js";
 import { container } from "../../deploy/aws-ecs/container.js";
 import { rdsEchoOnEcs, type RecipeArgs } from "../../deploy/aws-ecs/recipe.js";
@@ -40,15 +40,21 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const config = (overrides: Record<string, unknown> = {}) => (key: string) =>
-  ({
+/**
+ * A stack's configuration as index.ts reads it from pulumi.Config: lists and maps (STRUCTURED_KEYS) as parsed JSON,
+ * every other key as the text `pulumi config set` stored (a boolean is "true").
+ */
+const config = (overrides: Record<string, unknown> = {}) => (key: string) => {
+  const value = {
     image: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/rds-echo-definitions:7`,
     subnetIds: ["subnet-0aaa", "subnet-0bbb"],
     securityGroupIds: ["sg-0ccc"],
     secretKeys: ["MASTER_PASSWORD", "SLACK_WEBHOOK"],
     echoes: { development: { policyFile: "development.json" }, analytics: { policyFile: "analytics.json", schedule: "cron(30 2 * * ? *)", retire: false } },
     ...overrides,
-  })[key];
+  }[key];
+  return value === undefined || STRUCTURED_KEYS.has(key) ? value : String(value);
+};
 
 /** Runs the recipe under the mocks and returns every resource it declared, with its resolved inputs. */
 async function declare(args: RecipeArgs): Promise<Declared[]> {
