@@ -26,7 +26,7 @@ export interface RecipeArgs {
   /** Prefix of every name (the secrets' names, the task families, the KMS alias). */
   readonly name: string;
   readonly region: string;
-  /** The rds-echo image with the definitions baked in (FROM rds-echo, COPY stacks/ stacks/): ECS mounts no ConfigMap. */
+  /** The rds-echo image with the definitions baked in (FROM rds-echo, COPY stacks/ /rds-echo/stacks/): ECS mounts no ConfigMap. */
   readonly image: string;
   /** EventBridge Scheduler's expression, e.g. cron(0 1 * * ? *). */
   readonly schedule: string;

@@ -97,8 +97,8 @@ describe("the Helm chart (helm lint, helm template)", () => {
     expect(items.map((i) => i.path).sort()).toEqual(Object.keys(files).sort());
     const data = configMap!.data as Record<string, string>;
     for (const item of items) expect(data[item.key]).toBe(files[item.path]);
-    expect(container(cronJob!).volumeMounts).toContainEqual({ name: "definitions", mountPath: "/srv/rds-echo/stacks", readOnly: true });
-    expect(container(cronJob!).workingDir).toBe("/srv/rds-echo");
+    expect(container(cronJob!).volumeMounts).toContainEqual({ name: "definitions", mountPath: "/rds-echo/stacks", readOnly: true });
+    expect(container(cronJob!).workingDir).toBe("/rds-echo");
 
     const [account] = ofKind(objects, "ServiceAccount");
     expect(account!.metadata.annotations?.["eks.amazonaws.com/role-arn"]).toBe("arn:aws:iam::123456789012:role/rds-echo-driver");
