@@ -63,10 +63,11 @@ function error(status: number, code: string, message: string): EndpointReply {
 }
 
 export interface RdsEndpointOptions {
-  /** Loads the world to act on for each request (the CLI re-reads the file so it sees other processes' changes). */
-  readonly load: () => Promise<SimWorld>;
-  /** Called after a request changed the world. */
-  readonly save: (world: SimWorld) => Promise<void>;
+  /**
+   * Runs one request's work on the world. The CLI's reads the file afresh (to see other processes' changes), under
+   * the world's lock, and saves what the work changed (world-file.ts, update).
+   */
+  readonly withWorld: <T>(work: (world: SimWorld) => T) => Promise<T>;
   readonly port: number;
   /** Loopback only: the sandbox never listens on another address. */
   readonly host?: "127.0.0.1" | "::1";
@@ -79,10 +80,7 @@ export async function startRdsEndpoint(options: RdsEndpointOptions): Promise<{ u
     void (async () => {
       try {
         if (req.method !== "GET") return reply(res, error(405, "InvalidAction", "only the presigned GET form is served"));
-        const world = await options.load();
-        const answer = handleQuery(world, `http://${req.headers.host ?? host}${req.url ?? "/"}`);
-        if (answer.status === 200) await options.save(world);
-        reply(res, answer);
+        reply(res, await options.withWorld((world) => handleQuery(world, `http://${req.headers.host ?? host}${req.url ?? "/"}`)));
       } catch (e) {
         reply(res, error(500, "InternalFailure", (e as Error).message));
       }
