@@ -11,7 +11,18 @@ export function printSteps(reporter: Reporter, echo: string, reports: readonly S
   const reported = new Set(reports.filter((r) => r.step === "wait" || r.step === "busy").map((r) => r.generation));
   const rest = waiting.filter((w) => w.generation === undefined || !reported.has(w.generation));
   reporter.data({ echo, steps: reports, waiting: rest });
+  // --quiet, as cron runs it: a run that changed nothing prints nothing, so only news is mailed. Warnings and
+  // errors still print (they go their own way), and so does everything when something was done.
+  if (reporter.quiet && !isNews(reports.map((r) => r.step))) return;
   if (reports.length === 0) reporter.text(`${echo}: nothing to do${rest.length ? "" : " (and nothing waits)"}`);
   for (const r of reports) reporter.text(`${r.step.padEnd(8)} ${r.generation}  ${r.detail}`);
   for (const w of rest) reporter.text(`waiting  ${w.generation ? `${w.generation}  ` : ""}${w.reason}; to move it: ${w.next}`);
+}
+
+/**
+ * Whether a run's steps are news: something was done or declined. Waiting (for approval, for a TTL) and standing
+ * aside for another run (`busy`, that run reports its own) change nothing.
+ */
+export function isNews(steps: readonly string[]): boolean {
+  return steps.some((step) => step !== "wait" && step !== "busy");
 }
