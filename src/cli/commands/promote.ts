@@ -3,6 +3,7 @@
  * approval request whose signed links are printed (or e-mailed).
  */
 import type { CommandModule } from "yargs";
+import { approvalsNeeded } from "../../approval/requests.js";
 import type { RequestOptions } from "../../lifecycle/approval.js";
 import { contextFrom, type CommandContext, type GlobalArgs } from "../context.js";
 import { run } from "../run.js";
@@ -87,7 +88,7 @@ async function openRequest(command: CommandContext, request: import("../handlers
     sent,
     ...(printLinks ? { links: opened.links } : {}),
   });
-  reporter.text(`request ${r.id} for ${r.generation}: ${r.required} of ${r.approvers.length} approval(s) needed, links valid until ${r.expiresAt.toISOString()}`);
+  reporter.text(`request ${r.id} for ${r.generation}: ${approvalsNeeded(r.required, r.approvers.length)}, links valid until ${r.expiresAt.toISOString()}`);
   for (const s of sent) reporter.text(`  e-mailed ${s.approver}: ${s.sent}`);
   if (!printLinks) return 0;
   for (const l of opened.links) {
