@@ -3,7 +3,7 @@
  * human text on stdout, progress and notes on stderr, or one JSON document with `--json` (and nothing else on stdout).
  */
 import { stringify } from "yaml";
-import { DefinitionError } from "../errors.js";
+import { DefinitionError, PreflightError } from "../errors.js";
 import { hintRewriter, withRunFlags } from "./hints.js";
 
 export interface ReporterOptions {
@@ -112,8 +112,9 @@ export interface Problem {
   readonly message: string;
 }
 
-/** The problems of an error, one per issue of a definition error, else its one message. */
+/** The problems of an error, one per issue of a definition error or item of the preflight, else its one message. */
 export function problemsOf(cause: unknown, message = cause instanceof Error ? cause.message : String(cause)): Problem[] {
+  if (cause instanceof PreflightError) return cause.items.map((item) => ({ message: item }));
   if (cause instanceof DefinitionError) {
     return cause.issues.map((i) => ({ file: cause.file, path: i.key ?? i.path, ...(i.line !== undefined ? { line: i.line } : {}), message: i.message }));
   }

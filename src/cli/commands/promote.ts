@@ -63,12 +63,11 @@ async function openRequest(command: CommandContext, request: import("../handlers
   const definition = await loadDefinition(command.root, request.echo);
   // Everything `--request` is given is checked before any cloud call: approvers, counts, expiry, signer and decision keys.
   requestSettings(definition, options, new Date());
-  if (!request.engine.sandbox) {
-    (await import("../../adapters/aws/approvals.js")).signerCredentials(process.env);
-    decisionKeyFrom(process.env);
-  }
+  // The signer's keys and the decision key join the preflight's list (session.ts): one run says all that is missing.
+  const signer = request.engine.sandbox ? undefined : (await import("../../adapters/aws/approvals.js")).signerCredentials;
+  const checked = signer ? { ...request, checks: [() => signer(process.env), () => decisionKeyFrom(process.env)] } : request;
   // Opening a request updates the generation's stack (and removes other requests' tags): this run's alone.
-  const held = await withDefinition(command, definition, request, async (ctx) => whileHolding(ctx, async () => requestPromotion(ctx, await loadEchoState(ctx.ports, ctx.definition), options)));
+  const held = await withDefinition(command, definition, checked, async (ctx) => whileHolding(ctx, async () => requestPromotion(ctx, await loadEchoState(ctx.ports, ctx.definition), options)));
   const { reporter } = command;
   if (!held.held) {
     reporter.data({ echo: definition.echo, busy: held.holder });
