@@ -10,6 +10,10 @@ import { interrupt } from "../interrupt.js";
 export async function serve({ root, reporter }: CommandContext, port?: number): Promise<number> {
   // A server has no run to resume: its own ending below is all a signal brings (not the lifecycle's "rerun up").
   interrupt.standAside();
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) {
+    throw new UsageError(`--port ${port}: a TCP port is a whole number from 0 to 65535 (0: any free port)`);
+  }
+  await requireProjectRoot(root);
   const initial = await new WorldFile(root).load(undefined, new Date());
   const endpoint = new URL(initial.approval.endpoint);
   const chosen = port ?? Number(endpoint.port);
@@ -45,6 +49,7 @@ export async function serve({ root, reporter }: CommandContext, port?: number): 
 /** `sandbox seed-legacy <echo>`: what the original rds-echo would have left for this echo (see adapters/sandbox/legacy.ts). */
 export async function seedLegacy({ root, reporter }: CommandContext, echo: string | undefined, legacyName: string | undefined): Promise<number> {
   if (echo === undefined) throw new UsageError("sandbox seed-legacy needs the echo: rds-echo sandbox seed-legacy <echo>");
+  await requireProjectRoot(root);
   const [{ loadDefinition }, { seedLegacyInstances }, { echoNameProblem }] = await Promise.all([
     import("../../definition/load.js"),
     import("../../adapters/sandbox/legacy.js"),
@@ -71,7 +76,12 @@ export async function seedLegacy({ root, reporter }: CommandContext, echo: strin
   return 0;
 }
 
+/** The longest `sandbox advance`: a year of simulated days is already more than any lifecycle needs to be shown. */
+export const MAX_ADVANCE_DAYS = 366;
+
 export async function sandboxAction({ root, reporter }: CommandContext, action: "show" | "reset" | "advance", duration?: string): Promise<void> {
+  // A mistyped --dir would show (or start) an empty world elsewhere and exit 0: say so instead.
+  await requireProjectRoot(root);
   if (action === "reset") {
     await worldOf(root, reporter).update("sandbox reset", () => undefined, { remove: true });
     reporter.text(`removed ${SANDBOX_FILE}; the next --sandbox command starts a fresh world`);
@@ -82,6 +92,8 @@ export async function sandboxAction({ root, reporter }: CommandContext, action: 
   if (action === "advance") {
     minutes = duration === undefined ? undefined : parseDuration(duration);
     if (minutes === undefined) throw new UsageError(`sandbox advance needs a duration such as 21h, 90m or 2d${duration ? ` (got "${duration}")` : ""}`);
+    // Each simulated day is settled (daily snapshots taken): an unbounded advance ran for minutes and ran out of memory.
+    if (minutes > MAX_ADVANCE_DAYS * 24 * 60) throw new UsageError(`sandbox advance ${duration}: at most ${MAX_ADVANCE_DAYS}d at once`);
   }
   const file = worldOf(root, reporter);
   let world: SimWorld;
@@ -103,6 +115,16 @@ export async function sandboxAction({ root, reporter }: CommandContext, action: 
   for (const i of summary.instances) reporter.text(`  instance ${i.id}  ${i.status}${i.stage ? `  (${i.stage})` : ""}  ${i.address}${i.cluster ? `  (in ${i.cluster})` : ""}`);
   for (const z of summary.zones) for (const r of z.records) reporter.text(`  record   ${r.name} ${r.type} ${r.values.join(",")} (ttl ${r.ttl})`);
   reporter.text(`  ${summary.snapshots.length} snapshots, ${summary.clusterSnapshots.length} cluster snapshots, ${summary.stacks.length} stacks, ${summary.outbox.length} messages in the outbox`);
+}
+
+/** The project root must exist: the sandbox's world lives under it. */
+async function requireProjectRoot(root: string): Promise<void> {
+  const { stat } = await import("node:fs/promises");
+  const isDirectory = await stat(root).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!isDirectory) throw new UsageError(`--dir ${root}: no such directory; create it first, or pass the project root`);
 }
 
 /** The world's file, saying when a command waits for another run that holds it. */
