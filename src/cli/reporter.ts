@@ -71,10 +71,8 @@ export class Reporter {
 
   /** The machine-readable result; written only in JSON mode (or handed to `collect`, in any mode). */
   data(value: unknown): void {
-    // A suggested command in the document (a waiting echo's `next`) must work as given, like the text's.
-    const hinted = this.#hint ? mapStrings(value, (text) => this.hint(text)) : value;
-    if (this.#options.collect) this.#options.collect(hinted);
-    else if (this.json) this.#out.write(`${JSON.stringify(hinted, null, 2)}\n`);
+    if (this.#options.collect) this.#options.collect(value);
+    else if (this.json) this.#out.write(`${JSON.stringify(value, null, 2)}\n`);
   }
 
   /**
@@ -119,16 +117,6 @@ export function problemsOf(cause: unknown, message = cause instanceof Error ? ca
     return cause.issues.map((i) => ({ file: cause.file, path: i.key ?? i.path, ...(i.line !== undefined ? { line: i.line } : {}), message: i.message }));
   }
   return [{ message }];
-}
-
-/** The value with each string in it (at any depth) mapped; other values as they are. */
-function mapStrings(value: unknown, map: (text: string) => string): unknown {
-  if (typeof value === "string") return map(value);
-  if (Array.isArray(value)) return value.map((v) => mapStrings(v, map));
-  if (typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, map)]));
-  }
-  return value;
 }
 
 /** Indented YAML for nested values in human output. */

@@ -9,8 +9,11 @@ import type { Reporter } from "./reporter.js";
 export function printSteps(reporter: Reporter, echo: string, reports: readonly StepReport[], waiting: readonly Waiting[] = []): void {
   // A generation whose wait a step already reported (an approval, a TTL) is not repeated.
   const reported = new Set(reports.filter((r) => r.step === "wait" || r.step === "busy").map((r) => r.generation));
-  const rest = waiting.filter((w) => w.generation === undefined || !reported.has(w.generation));
-  reporter.data({ echo, steps: reports, waiting: rest });
+  // A run that stood aside for another (`busy -`: the whole echo, or the sandbox's world) did nothing at all: what
+  // waits is that run's to say.
+  const standingAside = reports.some((r) => r.step === "busy" && r.generation === "-");
+  const rest = standingAside ? [] : waiting.filter((w) => w.generation === undefined || !reported.has(w.generation));
+  reporter.data({ echo, steps: reports.map((r) => ({ ...r, detail: reporter.hint(r.detail) })), waiting: hinted(reporter, rest) });
   // --quiet, as cron runs it: a run that changed nothing prints nothing, so only news is mailed. Warnings and
   // errors still print (they go their own way), and so does everything when something was done.
   if (reporter.quiet && !isNews(reports.map((r) => r.step))) return;
@@ -25,4 +28,12 @@ export function printSteps(reporter: Reporter, echo: string, reports: readonly S
  */
 export function isNews(steps: readonly string[]): boolean {
   return steps.some((step) => step !== "wait" && step !== "busy");
+}
+
+/**
+ * What waits, its suggested commands given the run's --sandbox and --dir (the text's get them as they are printed):
+ * only the hints, never other strings of a document (a stored message is shown as it was sent).
+ */
+export function hinted(reporter: Reporter, waiting: readonly Waiting[]): Waiting[] {
+  return waiting.map((w) => ({ ...w, reason: reporter.hint(w.reason), next: reporter.hint(w.next) }));
 }
