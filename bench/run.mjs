@@ -187,12 +187,12 @@ if (process.env.BENCH_ENGINE !== "0") {
     process.exitCode = 1;
   }
   // test/engine/bench/listing.bench-engine.ts: status and up with 5 and 500 retired generations, listed and archived.
-  console.log("Retired generations through the real CLI on file:// (median of 3 runs; archived = retire.archiveAfter)");
+  console.log("Retired generations through the real CLI on file:// and on S3 in moto (median of 3 runs; archived = retire.archiveAfter)");
   try {
     const listing = JSON.parse(readFileSync(path.join(path.dirname(out), "listing.json"), "utf8"));
     for (const [label, { ms, processes, commands }] of Object.entries(listing)) {
       const figure = ms !== undefined ? `${String(ms).padStart(6)} ms ${String(processes).padStart(3)} processes` : processes ? `${String(processes).padStart(9)} processes` : "";
-      console.log(`  ${label.padEnd(44)} ${figure}  ${ms === undefined && !processes ? commands.join(", ") : commands.slice(0, 8).join(", ")}`);
+      console.log(`  ${label.padEnd(50)} ${figure}  ${ms === undefined && !processes ? commands.join(", ") : commands.slice(0, 8).join(", ")}`);
     }
   } catch {
     console.log("  not measured: the listing bench did not write its figures");

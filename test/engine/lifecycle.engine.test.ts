@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cnameTarget, instances, resetMoto, snapshotIds, tagsOf } from "./harness/aws.js";
 import { pulumi, stackHistory, stackList } from "./harness/cli.js";
 import { MASTER_PASSWORD, makeProject, seedAccount, type Project } from "./harness/project.js";
-import { backendFor, BACKENDS, leaseIn, locksIn } from "./harness/backends.js";
+import { backdateStack, backendFor, backendObject, BACKENDS, leaseIn, locksIn } from "./harness/backends.js";
 import { EngineEnv, nextMinute, suite } from "./harness/suite.js";
 
 const CNAME = "development.db.example.com";
@@ -19,6 +19,7 @@ describe.each(BACKENDS)("two generations through the real engine (%s backend)", 
   let env: EngineEnv;
   let zoneId: string;
   let settled: string | undefined;
+  let retired: string | undefined;
   beforeAll(async () => {
     await resetMoto();
     ({ zoneId } = await seedAccount({ endpoint: suite().motoEndpoint, region: suite().motoEnv["AWS_REGION"]! }));
@@ -75,6 +76,7 @@ describe.each(BACKENDS)("two generations through the real engine (%s backend)", 
 
     // The backend: both stacks stay (A empty), and A's history is the audit trail of every stage.
     settled = nameB;
+    retired = nameA;
     const stacks = stackList(env).map((s) => s.name);
     expect(stacks).toEqual(expect.arrayContaining([nameA, nameB]));
     const messages = stackHistory(env, nameA).map((h) => `${h.kind} ${h.result} ${h.message}`);
@@ -84,6 +86,30 @@ describe.each(BACKENDS)("two generations through the real engine (%s backend)", 
     // Every run gave its lease up and left no lock behind.
     expect(await locksIn(project.backendUrl)).toEqual([]);
     if (kind === "s3") expect((await leaseIn(project.backendUrl, "development"))?.released).toBeDefined();
+  });
+
+  it("after retire.archiveAfter, A's stack is removed and its whole history kept in the echo's archive in the backend", async () => {
+    expect(retired, "the lifecycle case retires a generation").toBeDefined();
+    const before = stackHistory(env, retired!).length;
+    // Retired four days ago (the definition keeps the default archiveAfter, 3d).
+    await backdateStack(project.backendUrl, retired!, new Date(Date.now() - 4 * 86_400_000));
+    const run = await env.run(["up", "development", "--retire", "--yes"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout + run.stderr).toContain(`archive ${retired}`);
+    expect(stackList(env).map((s) => s.name)).toEqual([settled]);
+    const archive = JSON.parse((await backendObject(project.backendUrl, ".rds-echo/archive/rds-echo/development.json")) ?? "null") as { generations: { name: string; history: unknown[] }[] };
+    expect(archive.generations.map((g) => [g.name, g.history.length])).toEqual([[retired, before]]);
+    // `history` still shows every stage A went through, now read from the archive.
+    const trail = await env.run(["history", "development", "--json"]);
+    expect(trail.code, trail.stderr).toBe(0);
+    const messages = (JSON.parse(trail.stdout) as { generation: string; message: string }[]).filter((e) => e.generation === retired).map((e) => ` ${e.message}`);
+    for (const step of ["new", "modify", "reboot", "promote", "forget", "retire"]) expect(messages.some((m) => m.includes(` ${step} ${retired}`)), `${step} in ${messages.join("; ")}`).toBe(true);
+    // A second run finds nothing more to archive and removes nothing else.
+    const again = await env.run(["up", "development", "--retire", "--yes"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout + again.stderr).not.toContain("archive ");
+    expect(stackList(env).map((s) => s.name)).toEqual([settled]);
+    expect(await locksIn(project.backendUrl)).toEqual([]);
   });
 
   it("the plain CLI from the checkout's root: pulumi preview -s <generation> runs main and shows no changes for a settled generation", () => {

@@ -1,15 +1,14 @@
 /**
  * Where an echo's archive lives: one object per echo beside the stacks' state, in the backend itself, so every host
  * that shares the backend shares the archive. A small interface so each kind of backend adds its own store:
- * `file://` here (a file under the state directory); an `s3://` store writes the same object with S3's conditional
- * writes (If-Match on the ETag read). Backends without one (Pulumi Cloud, whose listing is paged server-side) keep
- * their retired stacks listed, as before.
+ * `file://` here (a file under the state directory); `s3://` in versioned-archive.ts (the same object, written with S3's
+ * conditional writes). Backends without one (Pulumi Cloud, whose listing is paged server-side) keep their retired
+ * stacks listed, as before; backend-access.ts picks the store.
  */
 import { createHash } from "node:crypto";
 import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileBackendDir } from "./locks.js";
 
 /** One archive object as read: its text (undefined when there is none yet) and a token naming this version of it. */
 export interface ArchiveObject {
@@ -33,12 +32,6 @@ export class ArchiveConflictError extends Error {
     super(`the archive ${where} was changed by another run meanwhile; nothing was written (run again)`);
     this.name = "ArchiveConflictError";
   }
-}
-
-/** The archive store of a backend, or undefined where rds-echo has none (see above). */
-export function archiveStoreFor(backendUrl: string, project: string): ArchiveStore | undefined {
-  const stateDir = fileBackendDir(backendUrl);
-  return stateDir === undefined ? undefined : new FileArchiveStore(path.join(stateDir, ".rds-echo", "archive", project));
 }
 
 /** A lock older than this was left by a killed run (a write holds it for milliseconds). */

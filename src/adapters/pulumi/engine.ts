@@ -42,14 +42,12 @@ import { ChangeCollector, historyEntryFromSummary, outputsFromMap } from "./even
 import { pagedHistory } from "./history.js";
 import { withOutputLines, type OutputOption } from "./lines.js";
 import { checkpointDeployment } from "./checkpoint.js";
-import { fileBackendDir } from "./locks.js";
 import { RunStacks } from "./run-stacks.js";
 import { DeclaredCollector, recordedIn, withUnrecorded } from "./unrecorded.js";
 import { everyListener, RootOutputsCollector, withoutAfterReads } from "./operation-stack.js";
 import { importDeployment, readOutputs, setSecretConfig, type CliTarget } from "./stack-io.js";
 import { openWorkspace } from "./open-workspace.js";
 import { archiveStack, readArchive } from "./archiving.js";
-import { archiveStoreFor } from "./archive-store.js";
 
 /** What the engine needs from the CLI layer; everything but `root` and `definitionFor` has a working default. */
 export interface AutomationEngineOptions {
@@ -318,14 +316,14 @@ export class AutomationEngine implements StackEngine {
 
   async archived(echo: string): Promise<ArchivedGeneration[]> {
     return this.#run(PROJECT, async (workspace) => {
-      const store = archiveStoreFor(backendOf(workspace), PROJECT);
+      const store = await this.#known.archiveStore(workspace);
       return store === undefined ? [] : [...(await readArchive(store, echo)).archive.generations];
     });
   }
 
   async archive(generation: string, options: { readonly echo: string; readonly at: Date }): Promise<boolean> {
     return this.#run(generation, async (workspace) => {
-      const store = archiveStoreFor(backendOf(workspace), PROJECT);
+      const store = await this.#known.archiveStore(workspace);
       if (store === undefined) return false;
       this.#known.changing(generation);
       await archiveStack(this.#target(workspace), store, generation, options.echo, options.at);
@@ -374,12 +372,12 @@ export class AutomationEngine implements StackEngine {
   }
 
   /**
-   * The stack's deployment: read in process on `file://` (checkpoint.ts, always current), else exported by the CLI,
-   * afresh when `fresh` (else this run's earlier export serves).
+   * The stack's deployment: read in process on `file://` and `s3://` (checkpoint.ts, always current), else exported
+   * by the CLI, afresh when `fresh` (else this run's earlier export serves).
    */
   async #deployment(workspace: LocalWorkspace, generation: string, fresh: boolean): Promise<Deployment> {
-    const stateDir = fileBackendDir(backendOf(workspace));
-    const read = stateDir === undefined ? undefined : await checkpointDeployment(stateDir, PROJECT, generation);
+    const objects = await this.#known.objects(workspace);
+    const read = objects === undefined ? undefined : await checkpointDeployment(objects, PROJECT, generation);
     if (read !== undefined) return read;
     if (fresh) this.#known.changing(generation);
     return this.#known.exported(workspace, generation);
@@ -402,8 +400,4 @@ export class AutomationEngine implements StackEngine {
   #withOutput<T>(run: (output: OutputOption) => Promise<T>): Promise<T> {
     return withOutputLines(this.#options.onOutput, run);
   }
-}
-
-function backendOf(workspace: LocalWorkspace): string {
-  return workspace.envVars["PULUMI_BACKEND_URL"] ?? "";
 }

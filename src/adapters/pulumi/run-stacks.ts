@@ -13,9 +13,10 @@ import { StackLockedError } from "../../errors.js";
 import type { EchoHold, GenerationSettings, StackSummary } from "../../ports.js";
 import { PROJECT } from "../../program/project.js";
 import { configFromStackFile, stackFileWithSettings } from "./config.js";
-import { latestConfig } from "./latest-config.js";
+import { latestConfig, type BackendObjects } from "./latest-config.js";
 import { ownStacks, stackSummaryFrom } from "./events.js";
 import { backendAccess, leaseTtlMs, type BackendAccess } from "./backend-access.js";
+import type { ArchiveStore } from "./archive-store.js";
 import { EchoLeases, releasedMessage } from "./echo-leases.js";
 import { releaseStaleLocks } from "./locks.js";
 import { parseGenerationName } from "../../definition/identifiers.js";
@@ -61,6 +62,16 @@ export class RunStacks {
       throw error;
     });
     return this.#access;
+  }
+
+  /** The backend's objects as rds-echo reads them itself, where it can (backend-access.ts). */
+  async objects(workspace: LocalWorkspace): Promise<BackendObjects | undefined> {
+    return (await this.#backend(workspace)).objects;
+  }
+
+  /** The backend's archive store, where it has one (backend-access.ts). */
+  async archiveStore(workspace: LocalWorkspace): Promise<ArchiveStore | undefined> {
+    return (await this.#backend(workspace)).archive;
   }
 
   /** Holds the echo for this run (StackEngine.hold); the TTL is RDS_ECHO_LEASE_TTL's, or the default. */

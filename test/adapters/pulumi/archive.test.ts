@@ -5,10 +5,14 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
+import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { parseArchive, serializeArchive, withArchived } from "../../../src/adapters/pulumi/archive-format.js";
-import { ArchiveConflictError, archiveStoreFor, FileArchiveStore } from "../../../src/adapters/pulumi/archive-store.js";
+import { ArchiveConflictError, FileArchiveStore } from "../../../src/adapters/pulumi/archive-store.js";
+import { addToArchive, readArchive } from "../../../src/adapters/pulumi/archiving.js";
+import { backendAccess } from "../../../src/adapters/pulumi/backend-access.js";
 import { ensurePulumiCli } from "../../../src/adapters/pulumi/cli.js";
 import { AutomationEngine } from "../../../src/adapters/pulumi/engine.js";
 import type { ArchivedGeneration } from "../../../src/ports.js";
@@ -47,11 +51,58 @@ describe("the archive document", () => {
   });
 });
 
-describe("the file archive store", () => {
-  it("lives beside a file backend's state, and only there", () => {
-    expect(archiveStoreFor(`file://${dir}`, "rds-echo")?.where("development")).toBe(path.join(dir, ".rds-echo", "archive", "rds-echo", "development.json"));
-    expect(archiveStoreFor("https://api.pulumi.com", "rds-echo")).toBeUndefined();
+describe("the backend's archive store", () => {
+  it("lives beside a file backend's state, under an S3 backend's prefix, and nowhere on Pulumi Cloud", async () => {
+    expect((await backendAccess(`file://${dir}`, {})).archive?.where("development")).toBe(path.join(dir, ".rds-echo", "archive", "rds-echo", "development.json"));
+    const s3 = await backendAccess("s3://echo-state/teams?region=eu-west-1&endpoint=http://127.0.0.1:9&s3ForcePathStyle=true", { AWS_ACCESS_KEY_ID: "k", AWS_SECRET_ACCESS_KEY: "s" });
+    expect(s3.archive?.where("development")).toBe("s3://echo-state/teams/.rds-echo/archive/rds-echo/development.json");
+    expect((await backendAccess("https://api.pulumi.com", {})).archive).toBeUndefined();
   });
+});
+
+describe("the S3 archive store", () => {
+  const s3 = mockClient(S3Client);
+  afterEach(() => s3.reset());
+  const failure = (status: number, name: string) => new S3ServiceException({ name, $fault: "client", $metadata: { httpStatusCode: status }, message: name });
+  const store = async () => (await backendAccess("s3://echo-state/teams?region=eu-west-1&s3ForcePathStyle=true", { AWS_ACCESS_KEY_ID: "k", AWS_SECRET_ACCESS_KEY: "s" })).archive!;
+
+  it("creates the first archive only where none is (If-None-Match) and replaces it only at the ETag read (If-Match)", async () => {
+    const written: string[] = [];
+    s3.on(GetObjectCommand)
+      .rejectsOnce(failure(404, "NoSuchKey"))
+      .callsFake(() => ({ Body: { transformToString: async () => written.at(-1) }, ETag: `"v${written.length}"` }));
+    s3.on(PutObjectCommand).callsFake((input: { Body: string }) => {
+      written.push(input.Body);
+      return { ETag: `"v${written.length}"` };
+    });
+    const archive = await store();
+    await addToArchive(archive, "development", entry);
+    await addToArchive(archive, "development", { ...entry, name: "development-20261120-0300" });
+    const [create, replace] = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+    expect(create).toMatchObject({ Bucket: "echo-state", Key: "teams/.rds-echo/archive/rds-echo/development.json", IfNoneMatch: "*" });
+    expect(replace).toMatchObject({ IfMatch: '"v1"' });
+    expect((await readArchive(archive, "development")).archive.generations.map((g) => g.name)).toEqual(["development-20261120-0300", GENERATION]);
+  });
+
+  it("a write that lost the race (412, or 409 when two conditional writes cross) is redone once on top of the winner's; twice is an error naming the object", async () => {
+    s3.on(GetObjectCommand).rejects(failure(404, "NoSuchKey"));
+    s3.on(PutObjectCommand).rejectsOnce(failure(412, "PreconditionFailed")).resolvesOnce({ ETag: '"v1"' });
+    await addToArchive(await store(), "development", entry);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(2);
+    s3.on(PutObjectCommand).rejects(failure(409, "ConditionalRequestConflict"));
+    await expect(addToArchive(await store(), "development", entry)).rejects.toThrow(
+      "the archive s3://echo-state/teams/.rds-echo/archive/rds-echo/development.json was changed by another run meanwhile; nothing was written (run again)",
+    );
+  });
+
+  it("a damaged archive object is reported, never read as empty (and so never overwritten)", async () => {
+    s3.on(GetObjectCommand).resolves({ Body: { transformToString: async () => "{" } as never, ETag: '"v1"' });
+    await expect(addToArchive(await store(), "development", entry)).rejects.toThrow(/archive s3:\/\/echo-state\/teams\/\.rds-echo\/archive\/rds-echo\/development\.json is not JSON/);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+});
+
+describe("the file archive store", () => {
 
   it("writes only over the version it read, atomically, and leaves no lock or temporary file", async () => {
     const store = new FileArchiveStore(path.join(dir, "archive"));

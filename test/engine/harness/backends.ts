@@ -3,7 +3,9 @@
  * (created per checkout, versioned as the README recommends). RDS_ECHO_ENGINE_BACKENDS=file (or s3) narrows a run.
  */
 import { randomUUID } from "node:crypto";
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutBucketVersioningCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { lockFiles, suite } from "./suite.js";
 
 export type BackendKind = "file" | "s3";
@@ -66,6 +68,83 @@ export async function leaseIn(backendUrl: string, echo: string): Promise<{ holde
   } catch (error) {
     if (error instanceof Error && error.name === "NoSuchKey") return undefined;
     throw error;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** A backend object's text (a path under the state directory, or a key in the bucket), or undefined when absent. */
+export async function backendObject(backendUrl: string, key: string): Promise<string | undefined> {
+  if (!backendUrl.startsWith("s3://")) {
+    try {
+      return readFileSync(path.join(backendUrl.replace(/^file:\/\//, ""), key), "utf8");
+    } catch {
+      return undefined;
+    }
+  }
+  const client = s3();
+  try {
+    const got = await client.send(new GetObjectCommand({ Bucket: bucketOf(backendUrl), Key: key }));
+    return (await got.Body?.transformToString("utf8")) ?? "";
+  } catch (error) {
+    if (error instanceof Error && error.name === "NoSuchKey") return undefined;
+    throw error;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Writes a backend object (file or S3), as the bench's seeding does. */
+export async function putBackendObject(backendUrl: string, key: string, text: string): Promise<void> {
+  if (!backendUrl.startsWith("s3://")) {
+    const file = path.join(backendUrl.replace(/^file:\/\//, ""), key);
+    mkdirSync(path.dirname(file), { recursive: true });
+    return writeFileSync(file, text);
+  }
+  const client = s3();
+  try {
+    await client.send(new PutObjectCommand({ Bucket: bucketOf(backendUrl), Key: key, Body: text }));
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * Back-dates a stack's last update, as if its last operation (a retire's destroy) ran at `time`: the checkpoint's
+ * manifest time, which is what the diy backend's `stack ls` reports as lastUpdate (pkg/backend/diy). The way to
+ * reach `retire.archiveAfter` (at least an hour) within a test.
+ */
+export async function backdateStack(backendUrl: string, stack: string, time: Date): Promise<void> {
+  const key = `.pulumi/stacks/rds-echo/${stack}.json`;
+  const text = await backendObject(backendUrl, key);
+  if (text === undefined) throw new Error(`no checkpoint ${key} in ${backendUrl}`);
+  const checkpoint = JSON.parse(text) as { checkpoint: { latest: { manifest: { time: string } } } };
+  checkpoint.checkpoint.latest.manifest.time = time.toISOString();
+  await putBackendObject(backendUrl, key, JSON.stringify(checkpoint));
+}
+
+/** The keys under a prefix ending in "/" (files below the directory, or objects), relative to the backend's root. */
+export async function backendKeys(backendUrl: string, prefix: string): Promise<string[]> {
+  if (!backendUrl.startsWith("s3://")) {
+    const root = backendUrl.replace(/^file:\/\//, "");
+    try {
+      return readdirSync(path.join(root, prefix), { recursive: true, withFileTypes: true })
+        .filter((d) => d.isFile())
+        .map((d) => path.relative(root, path.join(d.parentPath, d.name)));
+    } catch {
+      return [];
+    }
+  }
+  const client = s3();
+  const keys: string[] = [];
+  try {
+    let token: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: bucketOf(backendUrl), Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
+      keys.push(...(page.Contents ?? []).map((o) => o.Key!));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+    return keys;
   } finally {
     client.destroy();
   }
