@@ -96,7 +96,14 @@ export async function startRdsEndpoint(options: RdsEndpointOptions): Promise<{ u
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
-  return { url: `http://${host}:${port}`, server, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  // Stopping ends every connection too: a client that keeps one alive (fetch pools them) would otherwise go on being
+  // answered by a server that was told to stop, and keep the process alive.
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return { url: `http://${host}:${port}`, server, close };
 }
 
 function reply(res: import("node:http").ServerResponse, answer: EndpointReply): void {
