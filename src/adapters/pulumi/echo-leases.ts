@@ -7,7 +7,7 @@ import os from "node:os";
 import { isGenerationOf, parseGenerationName } from "../../definition/identifiers.js";
 import type { EchoHold } from "../../ports.js";
 import { PROJECT } from "../../program/project.js";
-import { describeHolder, thisHolder, type LeaseHolder } from "../lease/holder.js";
+import { describeHolder, sameProcessSpace, thisHolder, type LeaseHolder } from "../lease/holder.js";
 import { acquireLease, type HeldLease } from "../lease/lease.js";
 import { isFree, parseLease } from "../lease/record.js";
 import type { BackendAccess } from "./backend-access.js";
@@ -74,9 +74,12 @@ export class EchoLeases {
   }
 }
 
-/** A holder on this host whose process no longer runs (the same rule as for Pulumi's own locks: isStale). */
+/**
+ * A holder in this run's own pid space whose process no longer runs (the same rule as for Pulumi's own locks:
+ * isStale). Another container with this hostname is not this pid space: its lease is waited out.
+ */
 function holderGone(holder: LeaseHolder): boolean {
-  return holder.host === os.hostname() && isStale({ stack: "", file: "", pid: holder.pid, hostname: holder.host });
+  return sameProcessSpace(holder) && isStale({ stack: "", file: "", pid: holder.pid, hostname: holder.host });
 }
 
 /** The echo a generation's stack belongs to, from its name (`<echo>-<yyyymmdd>-<hhmm>`). */

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FileLeaseStore } from "../../../src/adapters/lease/file-store.js";
 import type { LeaseHolder } from "../../../src/adapters/lease/holder.js";
-import { describeHolder, thisHolder } from "../../../src/adapters/lease/holder.js";
+import { describeHolder, sameProcessSpace, thisHolder, thisPidSpace } from "../../../src/adapters/lease/holder.js";
 import { acquireLease, type HeldLease } from "../../../src/adapters/lease/lease.js";
 import { parseLease } from "../../../src/adapters/lease/record.js";
 
@@ -131,6 +131,24 @@ describe("leases on a file store", () => {
     const task = thisHolder({ ECS_CONTAINER_METADATA_URI_V4: "http://169.254.170.2/v4/abc-123" }, "ip-10-0-0-1", 1);
     expect(describeHolder(task)).toContain("ECS http://169.254.170.2/v4/abc-123");
     expect(thisHolder({}).run).not.toBe(thisHolder({}).run);
+  });
+
+  it("records the boot and pid namespace its pid counts in; only a holder in this very pid space is judged by its pid", () => {
+    // Linux (every machine this suite runs on): the kernel names both.
+    const space = thisPidSpace();
+    expect(space).toMatch(/^[0-9a-f-]{36}\/pid:\[\d+\]$/);
+    expect(thisHolder({}).pidSpace).toBe(space);
+    const here = thisHolder({}, "node-7", 42, "boot-1/pid:[1]");
+    expect(sameProcessSpace(here, { host: "node-7", pidSpace: "boot-1/pid:[1]" })).toBe(true);
+    // Another container on this host (docker --network host shares the hostname), or after a reboot: not provable.
+    expect(sameProcessSpace(here, { host: "node-7", pidSpace: "boot-1/pid:[2]" })).toBe(false);
+    expect(sameProcessSpace(here, { host: "node-7", pidSpace: "boot-2/pid:[1]" })).toBe(false);
+    expect(sameProcessSpace(here, { host: "node-8", pidSpace: "boot-1/pid:[1]" })).toBe(false);
+    // A holder that recorded no pid space (not Linux) is judged by its hostname only by a run that records none either.
+    const bare = thisHolder({}, "node-7", 42, "");
+    expect(bare.pidSpace).toBeUndefined();
+    expect(sameProcessSpace(bare, { host: "node-7", pidSpace: undefined })).toBe(true);
+    expect(sameProcessSpace(bare, { host: "node-7", pidSpace: "boot-1/pid:[1]" })).toBe(false);
   });
 });
 

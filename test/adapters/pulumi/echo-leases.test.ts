@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FileLeaseStore } from "../../../src/adapters/lease/file-store.js";
+import { thisHolder } from "../../../src/adapters/lease/holder.js";
 import { LEASE_KIND, leaseText } from "../../../src/adapters/lease/record.js";
 import { backendAccess, LEASES_DIR, leaseTtlMs } from "../../../src/adapters/pulumi/backend-access.js";
 import { EchoLeases } from "../../../src/adapters/pulumi/echo-leases.js";
@@ -61,6 +62,26 @@ describe("echo leases on a file backend", () => {
     expect(after.held).toBe(true);
     expect(said).toHaveLength(2);
     if (after.held) await after.release();
+  });
+
+  it("a live lease of this hostname with a dead pid in another pid space (another container) is waited out, not taken", async () => {
+    const state = backend();
+    const now = Date.now();
+    const at = (ms: number) => new Date(now + ms).toISOString();
+    const stored = new FileLeaseStore(path.join(state, LEASES_DIR));
+    // A pid that runs nowhere here, as another container's rds-echo would look from this one.
+    const holder = { host: os.hostname(), pid: 2 ** 22 + 17, run: "r" };
+    await stored.create("development", leaseText({ kind: LEASE_KIND, name: "development", holder: { ...holder, pidSpace: "other-boot/pid:[4026531836]" }, acquired: at(0), renewed: at(0), expires: at(60_000) }));
+    await stored.create("billing", leaseText({ kind: LEASE_KIND, name: "billing", holder: { ...holder, pidSpace: thisHolder({}).pidSpace! }, acquired: at(0), renewed: at(0), expires: at(60_000) }));
+    const access = await backendAccess(`file://${state}`, {});
+    const busy = await new EchoLeases().hold(access, {}, 60_000, "development");
+    expect(busy).toEqual({ held: false, holder: expect.stringMatching(new RegExp(`^pid ${holder.pid} on ${os.hostname()}`)) });
+    // The same dead pid in this run's own pid space is provably gone: taken over at once, as before.
+    const said: string[] = [];
+    const taken = await new EchoLeases((m) => said.push(m)).hold(access, {}, 60_000, "billing");
+    expect(taken.held).toBe(true);
+    expect(said[0]).toMatch(/^billing: took over the lease of pid \d+ on .*whose process no longer runs on this host/);
+    if (taken.held) await taken.release();
   });
 
   it("a backend without leases (Pulumi Cloud) holds nothing and never says busy", async () => {
