@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { thisPidSpace } from "../../src/adapters/lease/holder.js";
 import { WorldFile } from "../../src/adapters/sandbox/world-file.js";
 import { GuardError } from "../../src/errors.js";
 
@@ -69,7 +70,7 @@ describe("WorldFile", () => {
   });
 
   it("a lock whose holder's process no longer runs on this host is taken over at once", async () => {
-    const dead = { kind: "rds-echo/lease@1", name: "world", holder: { host: os.hostname(), pid: 2 ** 22 + 17, run: "r" }, acquired: new Date().toISOString(), renewed: new Date().toISOString(), expires: new Date(Date.now() + 3_600_000).toISOString() };
+    const dead = { kind: "rds-echo/lease@1", name: "world", holder: { host: os.hostname(), pid: 2 ** 22 + 17, run: "r", ...(thisPidSpace() ? { pidSpace: thisPidSpace() } : {}) }, acquired: new Date().toISOString(), renewed: new Date().toISOString(), expires: new Date(Date.now() + 3_600_000).toISOString() };
     const dir = path.join(root, ".rds-echo/sandbox.lock/world");
     await import("node:fs/promises").then((fs) => fs.mkdir(dir, { recursive: true }));
     await writeFile(path.join(dir, "000000000001.json"), JSON.stringify(dead));

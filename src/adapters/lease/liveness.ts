@@ -1,22 +1,26 @@
 /**
- * Whether a lease's holder is provably gone before its lease expires: a process of this host that no longer runs
- * (killed with -9, crashed) or a zombie nothing will reap. Another host's holder is never judged here (its lease's
- * expiry decides), and a reused pid counts as alive: held is the safe mistake. The same rule as Pulumi's own locks
- * (adapters/pulumi/locks.ts, isStale).
+ * Whether a lease's holder is provably gone before its lease expires: a process this run can see (same host, same pid
+ * namespace: holder.ts, sameProcessSpace) that no longer runs (killed with -9, crashed), or a zombie nothing will reap.
+ * Any other holder is never judged here (its lease's expiry decides), and a reused pid counts as alive: held is the
+ * safe mistake. The same rule as Pulumi's own locks (adapters/pulumi/locks.ts, isStale).
  */
 import { readFileSync } from "node:fs";
-import os from "node:os";
-import type { LeaseHolder } from "./holder.js";
+import { sameProcessSpace, type LeaseHolder } from "./holder.js";
 
-export function holderGoneFromThisHost(holder: Pick<LeaseHolder, "host" | "pid">, host = os.hostname()): boolean {
-  if (holder.host !== host) return false;
+/** A holder whose pid this run can see (the same host and pid space: holder.ts) and whose process is gone. */
+export function holderGoneFromThisHost(holder: LeaseHolder): boolean {
+  return sameProcessSpace(holder) && processGone(holder.pid);
+}
+
+/** Whether the process `pid` of this pid space no longer runs (or is a zombie). */
+export function processGone(pid: number): boolean {
   try {
-    process.kill(holder.pid, 0);
+    process.kill(pid, 0);
   } catch (error) {
     // EPERM: alive, but another user's.
     return typeof error === "object" && error !== null && Reflect.get(error, "code") === "ESRCH";
   }
-  return isZombie(holder.pid);
+  return isZombie(pid);
 }
 
 /** Linux only (/proc); elsewhere a zombie counts as alive. */

@@ -5,7 +5,6 @@
  * It keeps the real engine's order of persistence: a pending operation is recorded before the cloud call and cleared
  * after the resource is stored, so a crash in between leaves exactly what a killed `pulumi up` leaves.
  */
-import os from "node:os";
 import type { EchoDefinition } from "../../definition/schema.js";
 import { PendingOperationsError, StackExistsError, StackLockedError, StackNotFoundError } from "../../errors.js";
 import type { Declaration, ResourceState } from "../../program/evaluate.js";
@@ -40,7 +39,7 @@ import { INSTANCE_TYPE, RECORD_TYPE } from "../../program/resource-types.js";
 import type { SimHistoryEntry, SimStack, SimWorld, StoredResource } from "./world.js";
 import { countChanges, digest, historyFromSim, isSecret, orderForApply, plainOutputs, toStored, urnOf, withIgnored } from "./state-values.js";
 import { archiveInWorld, archivedInWorld } from "./archive.js";
-import { holderGoneFromThisHost } from "../lease/liveness.js";
+import { processGone } from "../lease/liveness.js";
 
 /** Inputs whose change makes the provider replace the resource (the provider schema's ForceNew fields we use). */
 const REPLACE_KEYS: Record<string, readonly string[]> = {
@@ -295,7 +294,7 @@ export class SandboxEngine implements StackEngine {
     if (!stack.lock) return false;
     if (stack.lock.pid === process.pid) return true;
     // A zombie (killed, not yet reaped) is gone too: it will never release anything.
-    return !holderGoneFromThisHost({ host: os.hostname(), pid: stack.lock.pid });
+    return !processGone(stack.lock.pid);
   }
 
   #stack(generation: string): SimStack {
