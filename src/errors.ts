@@ -101,7 +101,22 @@ export class ZoneLookupError extends UsageError {
 
 /** A prerequisite on this machine is missing (Pulumi CLI, passphrase); nothing was changed. */
 export class EnvironmentError extends UsageError {
-  override readonly name = "EnvironmentError";
+  override readonly name: string = "EnvironmentError";
+}
+
+/**
+ * Everything this machine (or the environment) lacks before the real adapters may run, found together so that a
+ * newcomer meets the whole list at once: each item says what is missing and how to fix it. `--json` lists them apart.
+ */
+export class PreflightError extends EnvironmentError {
+  override readonly name = "PreflightError";
+  constructor(readonly items: readonly string[]) {
+    super(
+      `${items.length} thing${items.length === 1 ? "" : "s"} missing before rds-echo can talk to AWS and Pulumi:\n` +
+        items.map((m) => `  - ${m}`).join("\n") +
+        "\nTo try rds-echo offline first (no AWS account, no Pulumi CLI), add --sandbox.",
+    );
+  }
 }
 
 /** The stack has operations a dead process left unfinished; they must be resolved (imported or cleared) first. */

@@ -260,6 +260,11 @@ export interface SnapshotSource {
   readonly types: readonly SnapshotType[];
   /** An explicit snapshot id or ARN, honoured as is (it must exist and be available). */
   readonly explicit?: string;
+  /**
+   * The echo asking. A snapshot another echo made of the same source (`echo:made`, its `echo:managed`: a
+   * `new-snapshot` or a copy) is never this echo's latest: it is that echo's to keep or delete, mid-restore or not.
+   */
+  readonly echo?: string;
 }
 
 export interface SnapshotInfo {

@@ -279,6 +279,15 @@ export function evaluateApproval(input: {
 }
 
 /**
+ * How many approvals a request needs, said the same way wherever a count is shown (the request opened, the list of
+ * requests): `1 approval needed from 2 approvers`, with `, 0 given` once decisions are counted.
+ */
+export function approvalsNeeded(required: number, approvers: number, given?: number): string {
+  const counted = given === undefined ? "" : `, ${given} given`;
+  return `${required} approval${required === 1 ? "" : "s"} needed from ${approvers} approver${approvers === 1 ? "" : "s"}${counted}`;
+}
+
+/**
  * Keys of every approval tag that is not the given request's own: decisions on (and the `seen` record of) any other
  * request, well-formed or not, and the request tags of earlier versions. Opening a request removes them, so nothing
  * of an earlier request is left to count or to take RDS's 50-tag budget.

@@ -14,6 +14,16 @@ export interface CommandContext {
   readonly reporter: Reporter;
 }
 
-export function contextFrom(args: GlobalArgs): CommandContext {
-  return { root: path.resolve(args.dir), reporter: new Reporter({ json: args.json, quiet: args.quiet, dir: args.dir }) };
+/** What decides where a suggested command acts, beyond the global flags: `--sandbox`, where a command has it. */
+export interface HintArgs {
+  readonly sandbox?: boolean;
+}
+
+export function contextFrom(args: GlobalArgs & HintArgs): CommandContext {
+  return { root: path.resolve(args.dir), reporter: reporterFrom(args) };
+}
+
+/** The reporter of a run: its mode, and the flags its suggested commands must carry (see hints.ts). */
+export function reporterFrom(args: GlobalArgs & HintArgs): Reporter {
+  return new Reporter({ json: args.json, quiet: args.quiet, dir: args.dir, sandbox: args.sandbox === true });
 }

@@ -24,15 +24,36 @@ export class Interrupt {
   readonly #onQuit: (() => unknown)[] = [];
   /** Set by a fleet run (`deferExit`): told when a signal came and nothing is in flight, instead of exiting here. */
   #settled: ((signal: HandledSignal) => void) | undefined;
+  /** Gives the hints' commands the run's flags (--sandbox, --dir): see ../cli/hints.ts. */
+  #hint: (text: string) => string = (text) => text;
+  /** Set by a command that handles the signals itself (`sandbox serve`): there is no run to resume. */
+  #standingAside = false;
 
   constructor(write: (text: string) => void = (text) => process.stderr.write(text), exit: (code: number) => void = (code) => process.exit(code)) {
     this.#write = write;
     this.#exit = exit;
   }
 
+  #say(text: string): void {
+    this.#write(this.#hint(text));
+  }
+
   /** Aborted on the first signal while an operation is in flight. */
   get signal(): AbortSignal {
     return this.#controller.signal;
+  }
+
+  /** How the hints' commands get the run's flags (the reporter's `hint`). */
+  hintsWith(hint: (text: string) => string): void {
+    this.#hint = hint;
+  }
+
+  /**
+   * For a command that is no lifecycle run (`sandbox serve`) and ends itself on SIGINT and SIGTERM: this says nothing
+   * and exits nothing, so the command's own ending is the only one (no "rerun up" hint: there is nothing to resume).
+   */
+  standAside(): void {
+    this.#standingAside = true;
   }
 
   /** The echo this run works on, named in the hints (`rds-echo up <echo>`). */
@@ -83,11 +104,12 @@ export class Interrupt {
 
   /** What to do on a signal; `install` routes SIGINT and SIGTERM here. */
   readonly handle = (signal: HandledSignal): void => {
+    if (this.#standingAside) return;
     const code = SIGNAL_EXIT_CODES[signal];
     if (this.#received !== undefined) {
       this.#quitting = true;
       const quitting = Promise.allSettled(this.#onQuit.map((action) => action()));
-      this.#write(
+      this.#say(
         `\n${signal} again: quitting now, and the Pulumi CLI with it. What it had begun stays recorded as pending (a restore ` +
           `goes on in RDS and is adopted, not restored again); its lock is released by the next run on this host; ${resume(this.#echo)}.\n`,
       );
@@ -96,13 +118,13 @@ export class Interrupt {
     }
     this.#received = signal;
     if (this.#inFlight === 0) {
-      this.#write(`\n${signal}: stopped; no Pulumi operation was in flight, so nothing is half done; ${resume(this.#echo)}.\n`);
+      this.#say(`\n${signal}: stopped; no Pulumi operation was in flight, so nothing is half done; ${resume(this.#echo)}.\n`);
       if (this.#settled) return this.#settled(signal);
       return this.#exit(code);
     }
     // The AWS provider cannot cancel a resource step under way (the bridge's Cancel does nothing): the engine waits
     // for it, and a restore's wait lasts as long as the restore.
-    this.#write(
+    this.#say(
       `\n${signal}: cancelling the Pulumi operation in flight. A resource step already under way finishes first: a ` +
         "restore goes on in RDS, and rds-echo stops when the engine lets go (for a restore, when RDS has finished it); " +
         `\`rds-echo up ${this.#echo ?? "<echo>"}\` resumes. Signal again to quit now (the restore is then adopted by the next run)…\n`,

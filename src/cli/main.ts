@@ -28,7 +28,7 @@ import { statusCommand } from "./commands/status.js";
 import { upCommand } from "./commands/up.js";
 import { interrupt } from "./interrupt.js";
 import { Reporter } from "./reporter.js";
-import { explainUsage } from "./usage-errors.js";
+import { explainUsage, negativeValueProblem } from "./usage-errors.js";
 
 /** Every long flag of every command, for "did you mean" (yargs does not hand the failing command's own to .fail). */
 const KNOWN_FLAGS = ["dir", "json", "quiet", "help", "version", "sandbox", "backend", "install-pulumi", "yes", "force", "promote", "retire", "generation", "request", "approver", "required", "expires", "all", "stage", "parallel", "port", "rerun", "before-promote", "out", "name", "adopt", "legacy-name", "to", "preview", "role", "account", "zone-id", "kms-key"];
@@ -69,12 +69,19 @@ for (const stream of [process.stdout, process.stderr]) {
 
 interrupt.install();
 
+// Before yargs reads them: it would take `-5h` for flags (`-h`: help, exit 0), and the command would do nothing.
+const negative = negativeValueProblem(hideBin(process.argv));
+if (negative !== undefined) {
+  new Reporter({ json: hideBin(process.argv).includes("--json"), quiet: false }).error(`${negative} (see rds-echo --help)`, 2);
+  process.exit(2);
+}
+
 await yargs(hideBin(process.argv))
   .scriptName("rds-echo")
   .usage("$0 <command> <echo> [options]\n\nKeep production-like RDS databases fresh: restore, modify, reboot, promote, retire.")
   .option("dir", { type: "string", default: ".", describe: "project root (holds stacks/ and Pulumi.yaml)", global: true })
   .option("json", { type: "boolean", default: false, describe: "print one JSON document", global: true })
-  .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no progress output", global: true })
+  .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no progress; a run that changed nothing prints nothing (warnings and errors still do)", global: true })
   .command(configCommand)
   .command(planCommand)
   .command(newCommand)

@@ -2,15 +2,17 @@
  * The one place output goes through. Commands describe what happened; the reporter decides how it is shown:
  * human text on stdout, progress and notes on stderr, or one JSON document with `--json` (and nothing else on stdout).
  */
-import path from "node:path";
 import { stringify } from "yaml";
-import { DefinitionError } from "../errors.js";
+import { DefinitionError, PreflightError } from "../errors.js";
+import { hintRewriter, withRunFlags } from "./hints.js";
 
 export interface ReporterOptions {
   readonly json: boolean;
   readonly quiet: boolean;
   /** `--dir` as given: commands suggested in messages (`rds-echo …` in backquotes) get it, so they work as printed. */
   readonly dir?: string;
+  /** `--sandbox`: suggested commands get it too, so a pasted hint never acts on real AWS. */
+  readonly sandbox?: boolean;
   readonly out?: NodeJS.WritableStream;
   readonly err?: NodeJS.WritableStream;
   /**
@@ -28,7 +30,7 @@ export class Reporter {
   readonly #out: NodeJS.WritableStream;
   readonly #err: NodeJS.WritableStream;
 
-  readonly #dirFlag: string | undefined;
+  readonly #hint: ((command: string) => string) | undefined;
   readonly #options: ReporterOptions;
   readonly #prefix: string;
 
@@ -39,9 +41,7 @@ export class Reporter {
     this.#out = options.out ?? process.stdout;
     this.#err = options.err ?? process.stderr;
     this.#prefix = options.prefix ?? "";
-    // Run from elsewhere than the project root, a suggested command needs the same --dir to work.
-    const dir = options.dir;
-    this.#dirFlag = dir !== undefined && path.resolve(dir) !== process.cwd() ? ` --dir ${/^[\w./~-]+$/.test(dir) ? dir : JSON.stringify(dir)}` : undefined;
+    this.#hint = hintRewriter({ dir: options.dir, sandbox: options.sandbox });
   }
 
   /** The same reporter for one echo of a fleet run: its lines prefixed, its document handed to `collect`. */
@@ -51,12 +51,12 @@ export class Reporter {
 
   /** The command's main text result; suppressed in JSON mode (use `data`). */
   text(line = ""): void {
-    if (!this.json) this.#out.write(this.#lines(this.#withDir(line)));
+    if (!this.json) this.#out.write(this.#lines(this.hint(line)));
   }
 
   /** Progress and notes for a person: stderr, so pipes and `--json` stay clean; silent with `--quiet`. */
   note(line: string): void {
-    if (!this.quiet) this.#err.write(this.#lines(this.#withDir(line)));
+    if (!this.quiet) this.#err.write(this.#lines(this.hint(line)));
   }
 
   /** A line for a person that even `--quiet` shows (a diff about to be confirmed). */
@@ -66,7 +66,7 @@ export class Reporter {
 
   /** A warning: shown even with `--quiet`. */
   warn(line: string): void {
-    this.#err.write(this.#lines(`warning: ${this.#withDir(line)}`));
+    this.#err.write(this.#lines(`warning: ${this.hint(line)}`));
   }
 
   /** The machine-readable result; written only in JSON mode (or handed to `collect`, in any mode). */
@@ -80,14 +80,14 @@ export class Reporter {
    * problem apart (`file`, `path`, `line` where known, `message`): a definition's every issue, or the one message.
    */
   error(message: string, exitCode: number, cause?: unknown): void {
-    const text = this.#withDir(message);
+    const text = this.hint(message);
     if (this.json) this.#out.write(`${JSON.stringify({ error: text, exitCode, problems: problemsOf(cause, text) }, null, 2)}\n`);
     else this.#err.write(this.#lines(`rds-echo: ${text}`));
   }
 
   /** A problem that does not end the command (one bad definition among several): stderr, like an error. */
   problem(message: string): void {
-    this.#err.write(this.#lines(`rds-echo: ${this.#withDir(message)}`));
+    this.#err.write(this.#lines(`rds-echo: ${this.hint(message)}`));
   }
 
   /** The text as whole lines, each prefixed, in one string: written in one call, so never split by another's. */
@@ -96,11 +96,11 @@ export class Reporter {
     return `${text.split("\n").map((l) => this.#prefix + l).join("\n")}\n`;
   }
 
-  #withDir(line: string): string {
-    const flag = this.#dirFlag;
-    if (!flag) return line;
-    return line.replace(/`(rds-echo [^`]*)`/g, (whole, command: string) => (command.includes("--dir") ? whole : `\`${command}${flag}\``));
+  /** The line with its suggested commands given this run's --dir and --sandbox (see hints.ts). */
+  hint(line: string): string {
+    return withRunFlags(line, this.#hint);
   }
+
 }
 
 export interface Problem {
@@ -110,8 +110,9 @@ export interface Problem {
   readonly message: string;
 }
 
-/** The problems of an error, one per issue of a definition error, else its one message. */
+/** The problems of an error, one per issue of a definition error or item of the preflight, else its one message. */
 export function problemsOf(cause: unknown, message = cause instanceof Error ? cause.message : String(cause)): Problem[] {
+  if (cause instanceof PreflightError) return cause.items.map((item) => ({ message: item }));
   if (cause instanceof DefinitionError) {
     return cause.issues.map((i) => ({ file: cause.file, path: i.key ?? i.path, ...(i.line !== undefined ? { line: i.line } : {}), message: i.message }));
   }

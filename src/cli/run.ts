@@ -3,11 +3,15 @@
  * the one place that sets it.
  */
 import { exitCodeOf } from "../errors.js";
-import { Reporter } from "./reporter.js";
-import type { GlobalArgs } from "./context.js";
+import { reporterFrom, type GlobalArgs, type HintArgs } from "./context.js";
 import { interrupt, SIGNAL_EXIT_CODES } from "./interrupt.js";
 
-export async function run(args: GlobalArgs, handler: () => Promise<number | void>): Promise<void> {
+export async function run(args: GlobalArgs & HintArgs & { readonly echo?: unknown }, handler: () => Promise<number | void>): Promise<void> {
+  const reporter = reporterFrom(args);
+  // A signal may come before the echo's ports are open (a preflight, a prompt): its hint names the echo all the same,
+  // with the run's --sandbox and --dir, so it works as printed.
+  if (typeof args.echo === "string") interrupt.naming(args.echo);
+  interrupt.hintsWith((line) => reporter.hint(line));
   try {
     // Secrets mounted as files (RDS_ECHO_SECRET_<KEY>_FILE, …) become their variables before any handler reads one.
     await (await import("./handlers/secrets.js")).loadSecretFiles(process.env);
@@ -15,12 +19,12 @@ export async function run(args: GlobalArgs, handler: () => Promise<number | void
   } catch (error) {
     if (interrupt.received !== undefined) {
       // The failure is the cancellation the signal asked for: say that, not the CLI's "update canceled" dump.
-      new Reporter({ json: args.json, quiet: args.quiet, dir: args.dir }).error(interrupt.cancelledMessage(), SIGNAL_EXIT_CODES[interrupt.received]);
+      reporter.error(interrupt.cancelledMessage(), SIGNAL_EXIT_CODES[interrupt.received]);
       process.exitCode = SIGNAL_EXIT_CODES[interrupt.received];
       return;
     }
     const { code, message } = failureOf(error);
-    new Reporter({ json: args.json, quiet: args.quiet, dir: args.dir }).error(message, code, error);
+    reporter.error(message, code, error);
     if (code === 1 && process.env["RDS_ECHO_DEBUG"] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     process.exitCode = code;
   }

@@ -5,6 +5,8 @@
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
+import { closest } from "../definition/nearest.js";
+
 
 /** The improved message for a yargs failure. */
 export function explainUsage(message: string, argv: readonly string[], knownFlags: readonly string[]): string {
@@ -20,7 +22,8 @@ export function explainUsage(message: string, argv: readonly string[], knownFlag
       .split(", ")
       .map((flag) => [flag, closest(flag, knownFlags)] as const)
       .filter(([, near]) => near !== undefined)
-      .map(([flag, near]) => `--${flag}: did you mean --${near}?`);
+      // A flag other commands have (`--sandbox` on `sandbox advance`) is no typo: it is not one of this command's.
+      .map(([flag, near]) => (near === flag ? `--${flag} is not an option of this command` : `--${flag}: did you mean --${near}?`));
     if (hints.length > 0) return `${message}; ${hints.join("; ")}`;
   }
   return message;
@@ -43,26 +46,15 @@ function echoesUnder(dir: string): string[] {
   }
 }
 
-/** The known flag nearest to a mistyped one, if it is near enough to be a typo (at most 2 edits, or a prefix). */
-export function closest(flag: string, known: readonly string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const name of known) {
-    const distance = name.startsWith(flag) && flag.length >= 3 ? 1 : editDistance(flag, name);
-    if (distance <= 2 && (!best || distance < best.distance)) best = { name, distance };
-  }
-  return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
+/**
+ * A value that looks like a short flag: `sandbox advance -5h`, `--expires -1d`. yargs takes `-5h` for the flags `-5`
+ * and `-h` (help, exit 0: the command silently did nothing) and `-1d` for flags too, so they are refused before it
+ * parses (exit 2). No value of rds-echo is negative: durations, counts and ports all count up from 0.
+ */
+export function negativeValueProblem(argv: readonly string[]): string | undefined {
+  const at = argv.findIndex((a) => /^-\d/.test(a));
+  if (at < 0) return undefined;
+  const value = argv[at]!;
+  const flag = at > 0 && argv[at - 1]!.startsWith("--") ? `${argv[at - 1]} ` : "";
+  return `${flag}${value}: no value of rds-echo is negative (durations, counts and ports count up from 0); did you mean ${flag}${value.slice(1)}?`;
 }

@@ -9,6 +9,8 @@ import type { z } from "zod";
 import { DefinitionError, UsageError, type DefinitionIssue } from "../errors.js";
 import { readBoundedText, UnreadableFile } from "./bounded-read.js";
 import { echoNameProblem, echoPrefixConflict } from "./identifiers.js";
+import { knownKeysAt } from "./known-keys.js";
+import { closest } from "./nearest.js";
 import { definitionSchema, type EchoDefinition } from "./schema.js";
 import { clusterDefinitionSchema, clusterEchoNameProblem, looksLikeCluster } from "./cluster-schema.js";
 
@@ -40,7 +42,9 @@ export async function loadDefinition(root: string, echo: string): Promise<EchoDe
     if (!(error instanceof UnreadableFile)) throw error;
     if (error.reason === "missing") {
       if (!(await isDirectory(path.dirname(file)))) throw noStacksDir(root);
-      throw new UsageError(`${relative(file)}: no such echo definition; create one with \`rds-echo config ${echo}\``);
+      const near = closest(echo, await listEchoes(root));
+      const meant = near !== undefined ? `did you mean ${near}? Or create it` : "create one";
+      throw new UsageError(`${relative(file)}: no such echo definition; ${meant} with \`rds-echo config ${echo}\``);
     }
     throw new DefinitionError(relative(file), [{ path: "", message: `the definition ${error.message}` }]);
   }
@@ -74,10 +78,12 @@ export function parseDefinition(text: string, file: string, echo: string): EchoD
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new DefinitionError(
-      file,
-      doc.errors.map((e) => ({ path: "", line: lines.linePos(e.pos[0]).line, message: `line ${lines.linePos(e.pos[0]).line}: ${e.message.split("\n")[0]}` })),
-    );
+    // The first syntax error only: the parser's later ones mostly follow from it (one typo gave 6 to 15), and a
+    // person fixes the first, then runs again.
+    const first = [...doc.errors].sort((a, b) => a.pos[0] - b.pos[0])[0]!;
+    const line = lines.linePos(first.pos[0]).line;
+    const more = doc.errors.length > 1 ? " (the first YAML error; fix it and run again, later ones may follow from it)" : "";
+    throw new DefinitionError(file, [{ path: "", line, message: `line ${line}: ${first.message.split("\n")[0]}${more}` }]);
   }
   let data: unknown;
   try {
@@ -95,7 +101,10 @@ export function parseDefinition(text: string, file: string, echo: string): EchoD
   const cluster = looksLikeCluster(data);
   const result = cluster ? clusterDefinitionSchema.safeParse(data) : definitionSchema.safeParse(data);
   if (!result.success) {
-    throw new DefinitionError(file, result.error.issues.flatMap((issue) => describeIssue(issue, doc, lines)));
+    const schema = cluster ? clusterDefinitionSchema : definitionSchema;
+    // In file order, as a person reads and fixes them; problems of the whole document (no line) last.
+    const issues = result.error.issues.flatMap((issue) => describeIssue(issue, doc, lines, schema));
+    throw new DefinitionError(file, issues.map((issue, order) => ({ issue, order })).sort((a, b) => (a.issue.line ?? Infinity) - (b.issue.line ?? Infinity) || a.order - b.order).map((x) => x.issue));
   }
   const nameProblem = cluster ? clusterEchoNameProblem(echo) : undefined;
   if (nameProblem) throw new DefinitionError(file, [{ path: "", message: `the echo name "${echo}" (the file name) ${nameProblem}` }]);
@@ -131,11 +140,14 @@ export async function listEchoes(root: string): Promise<string[]> {
 
 type Path = readonly PropertyKey[];
 
-function describeIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter): DefinitionIssue[] {
+function describeIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, schema: z.ZodType): DefinitionIssue[] {
   if (issue.code === "unrecognized_keys") {
+    const known = knownKeysAt(schema, issue.path);
     return issue.keys.map((key) => {
       const at = [...issue.path, key];
-      return { ...located(at, doc, lines), message: "unknown key (check the spelling; `rds-echo config <echo>` writes every key with comments)" };
+      const near = closest(key, known);
+      const hint = near !== undefined ? `did you mean ${keyPath([...issue.path, near])}?` : "check the spelling; `rds-echo config <echo>` writes every key with comments";
+      return { ...located(at, doc, lines), message: `unknown key (${hint})` };
     });
   }
   let message = issue.message.replace(/^Invalid input: /, "");

@@ -19,7 +19,7 @@ region: ""                       # required: AWS region of the source instance, 
 
 source:
   instance: ""                   # required: the production DB instance whose snapshots are echoed
-#   snapshotTypes: [automated, manual]   # which snapshots count: automated, manual, shared
+#   snapshotTypes: [automated, manual]   # which snapshots count: automated, manual, shared, awsbackup (made by AWS Backup)
 #   snapshot: my-snapshot        # pin an explicit snapshot id or ARN (one another account shares) instead of the latest
 #   from: latest-snapshot        # latest-snapshot | new-snapshot (taken now) | point-in-time (README: Where the data comes from)
 #   pointInTime: latest          # with from: point-in-time: latest, or a UTC time such as 2026-11-25T03:00:00Z

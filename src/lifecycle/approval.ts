@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import type { ApprovalEmailInput } from "../approval/email.js";
 import type { ApproverLinks } from "../approval/links.js";
 import {
+  approvalsNeeded,
   assertSupersedes,
   evaluateApproval,
   newRequestId,
@@ -134,7 +135,7 @@ export async function requestPromotion(ctx: StepContext, state: EchoState, optio
     await ports.approvals.send(messages);
     emailed.push(...messages.map((m) => m.to));
   }
-  ports.output.step(`approval request ${request.id} for ${generation.name}: ${request.required} of ${request.approvers.length} approval(s) needed, valid until ${request.expiresAt.toISOString()}`);
+  ports.output.step(`approval request ${request.id} for ${generation.name}: ${approvalsNeeded(request.required, request.approvers.length)}, valid until ${request.expiresAt.toISOString()}`);
   return { request, links, emailed };
 }
 

@@ -83,14 +83,20 @@ export async function requireScrubbed(ctx: StepContext, generation: string, step
   );
 }
 
-/** The health check of a promotion attempt: every beforePromote hook must pass, or the flip does not happen. */
-export async function runBeforePromote(ctx: StepContext, generation: Generation, instance: InstanceInfo): Promise<void> {
+/** What the beforePromote checks came to: all passed, none are defined, or none could run (and why). */
+export type ChecksOutcome = { readonly checks: "passed" | "none" } | { readonly checks: "skipped"; readonly why: string };
+
+/**
+ * The health check of a promotion attempt: every beforePromote hook must pass, or the flip does not happen (a failed
+ * one throws). Checks that could not run at all (no database to run them on) are said: skipped is not passed.
+ */
+export async function runBeforePromote(ctx: StepContext, generation: Generation, instance: InstanceInfo): Promise<ChecksOutcome> {
   const set = hookSet(ctx);
-  if (set.beforePromote.length === 0) return;
+  if (set.beforePromote.length === 0) return { checks: "none" };
   const connection = await connect(ctx, { ...generation, instance });
   if ("unavailable" in connection) {
     ctx.ports.output.warn(`beforePromote checks SKIPPED on ${generation.name}: ${connection.unavailable}`);
-    return;
+    return { checks: "skipped", why: connection.unavailable };
   }
   for (const hook of set.beforePromote) {
     try {
@@ -101,6 +107,7 @@ export async function runBeforePromote(ctx: StepContext, generation: Generation,
       throw new HookFailedError(error.hook, `${error.reason}${blocked}`, error.output, `${error.publicReason}${blocked}`);
     }
   }
+  return { checks: "passed" };
 }
 
 /** The loaded hooks; a definition with hooks that reached the lifecycle without them loaded is a bug, said plainly. */

@@ -2,7 +2,11 @@
 import { generationName } from "../definition/identifiers.js";
 import type { ChangeSet } from "../ports.js";
 import type { StepContext } from "./context.js";
-import { byCondition, loadEchoState } from "./echo-state.js";
+import { describeDatabase } from "./database.js";
+import { byCondition, loadEchoState, type EchoState, type Generation } from "./echo-state.js";
+import { flipChange } from "./flip.js";
+import { forgetMessage } from "./promote.js";
+import { previewMove, settingsAt } from "./stage-update.js";
 import { unfinishedGeneration } from "./resume.js";
 import { deletionPreview, plannedDeletions } from "./final-snapshots.js";
 import { comingFinalSnapshots, retireCandidates } from "./retire.js";
@@ -15,7 +19,7 @@ export interface PreviewReport {
   readonly changes: readonly { readonly label: string; readonly set: ChangeSet }[];
 }
 
-const TARGET_STAGE = { modify: "modified", reboot: "rebooted", promote: "promoted" } as const;
+const TARGET_STAGE = { modify: "modified", reboot: "rebooted" } as const;
 
 export async function previewNext(ctx: StepContext, options: UpOptions): Promise<PreviewReport> {
   const { engine } = ctx.ports;
@@ -52,8 +56,22 @@ export async function previewNext(ctx: StepContext, options: UpOptions): Promise
     return { step, generation: g.name, changes: [{ label: `${step} ${g.name}`, set: await engine.preview(g.name, target, { message: `preview ${step}` }) }] };
   }
   const g = byCondition(state, "new", "modified", "rebooted").at(-1)!;
-  const zoneId = step === "promote" ? (await promotionTarget(ctx.ports, ctx.definition))?.zoneId : undefined;
-  const settings = { ...(await engine.settings(g.name))!, stage: TARGET_STAGE[step], ...(zoneId ? { zoneId } : {}) };
+  if (step === "promote") return { step, generation: g.name, changes: await promotionPreview(ctx, state, g) };
+  const settings = { ...(await engine.settings(g.name))!, stage: TARGET_STAGE[step] };
   return { step, generation: g.name, changes: [{ label: `${step} ${g.name}`, set: await engine.preview(g.name, settings, { message: `preview ${step}` }) }] };
+}
+
+/**
+ * What a promotion shows before it asks (flip.ts): the CNAME's move `<cname>: <old> -> <new>` with the target's own
+ * diff, then each generation it demotes (`forget …`). A preview that left those out would hide the step that matters.
+ */
+async function promotionPreview(ctx: StepContext, state: EchoState, target: Generation): Promise<PreviewReport["changes"]> {
+  const { cname, zoneId } = (await promotionTarget(ctx.ports, ctx.definition))!;
+  const address = (await describeDatabase(ctx.ports, ctx.definition, target.name))?.address;
+  const flip = await flipChange(ctx, zoneId, cname, address);
+  const promotion = await previewMove(ctx, target.name, await settingsAt(ctx, target.name, "promoted", { zoneId }), `promote ${target.name}`);
+  const previous = byCondition(state, "promoted").filter((p) => p.name !== target.name);
+  const demotions = await Promise.all(previous.map(async (p) => previewMove(ctx, p.name, await settingsAt(ctx, p.name, "forgotten"), forgetMessage(p, target.name))));
+  return [{ label: promotion.label, set: { changes: [flip, ...promotion.set.changes] } }, ...demotions];
 }
 

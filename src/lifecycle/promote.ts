@@ -108,7 +108,8 @@ function waitForApproval(ctx: StepContext, generation: string, missing: string):
   return { step: "wait", generation, detail: `waits for approval: ${missing}` };
 }
 
-function forgetMessage(g: Generation, promoted: string): string {
+/** The history message of a generation's demotion when `promoted` takes the CNAME. */
+export function forgetMessage(g: Generation, promoted: string): string {
   return g.rolledBackTo === promoted ? `forget ${g.name}: rolled back to ${promoted}` : `forget ${g.name}: ${promoted} promoted`;
 }
 

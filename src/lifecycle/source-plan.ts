@@ -58,7 +58,7 @@ export async function planSource(ctx: StepContext, generation: string): Promise<
 async function latestSnapshot(ctx: StepContext): Promise<SnapshotInfo> {
   const { definition, ports } = ctx;
   const { source } = definition;
-  const request = { instance: source.instance, types: source.snapshotTypes, ...(source.snapshot ? { explicit: source.snapshot } : {}) };
+  const request = { instance: source.instance, types: source.snapshotTypes, echo: definition.echo, ...(source.snapshot ? { explicit: source.snapshot } : {}) };
   const elsewhere = source.copy?.region !== undefined && source.copy.region !== definition.region;
   return elsewhere ? ports.snapshots.latestSnapshot(request) : ports.rds.latestSnapshot(request);
 }

@@ -7,7 +7,8 @@
 import type { EchoDefinition } from "../definition/schema.js";
 import { snapshotFromTag, TAG_SNAPSHOT } from "../program/tags.js";
 import { parseGenerationName } from "../definition/identifiers.js";
-import type { ArchivedGeneration, Ports } from "../ports.js";
+import { decodeDone } from "../hooks/plan.js";
+import type { ArchivedGeneration, GenerationSettings, Ports } from "../ports.js";
 import { loadEchoState, type Condition } from "./echo-state.js";
 import { promotionTarget } from "./zone.js";
 
@@ -28,6 +29,18 @@ export interface GenerationStatus {
   readonly taggedStage?: string;
   /** A retired generation whose stack was removed after `retire.archiveAfter`: known from the echo's archive. */
   readonly archived?: true;
+  /** A rebooted generation of an echo with afterRestore hooks: its scrub, so a failed one is not shown as just `rebooted`. */
+  readonly scrub?: ScrubStatus;
+}
+
+/**
+ * `scrubbed`: every afterRestore hook succeeded (the generation may be promoted); `pending`: none has run yet;
+ * `stopped`: a run of the hooks stopped at hook `succeeded + 1` (it failed, or the run was interrupted).
+ */
+export interface ScrubStatus {
+  readonly state: "scrubbed" | "pending" | "stopped";
+  readonly succeeded: number;
+  readonly total: number;
 }
 
 export interface EchoStatus {
@@ -50,6 +63,7 @@ export async function echoStatus(ports: Pick<Ports, "engine" | "rds" | "dns" | "
   const target = await promotionTarget(ports, definition);
   const live = target && (await ports.dns.readCname(target.zoneId, target.cname));
   const now = ports.clock.now().getTime();
+  const afterRestore = definition.hooks?.afterRestore.length ?? 0;
   const generations: GenerationStatus[] = state.generations.map((g): GenerationStatus => {
     const tagged = g.instance?.tags[TAG_SNAPSHOT];
     const snapshot = tagged === undefined ? undefined : snapshotFromTag(tagged);
@@ -65,6 +79,7 @@ export async function echoStatus(ports: Pick<Ports, "engine" | "rds" | "dns" | "
       ...(g.supersededBy ? { supersededBy: g.supersededBy } : {}),
       ...(g.rolledBackTo ? { rolledBackTo: g.rolledBackTo } : {}),
       ...(g.mirror !== undefined ? { taggedStage: g.mirror } : {}),
+      ...(g.condition === "rebooted" && afterRestore > 0 ? { scrub: scrubOf(g.settings, afterRestore) } : {}),
     };
   });
   if (options.archived) {
@@ -81,6 +96,13 @@ export async function echoStatus(ports: Pick<Ports, "engine" | "rds" | "dns" | "
     ...(servedBy ? { servedBy } : {}),
     generations,
   };
+}
+
+/** From the stack's settings (lifecycle/hooks.ts writes them): the mark once all succeeded, else how far they got. */
+function scrubOf(settings: GenerationSettings | undefined, total: number): ScrubStatus {
+  if (settings?.scrubbed !== undefined) return { state: "scrubbed", succeeded: total, total };
+  if (settings?.hooksDone === undefined) return { state: "pending", succeeded: 0, total };
+  return { state: "stopped", succeeded: decodeDone(settings.hooksDone).length, total };
 }
 
 /**

@@ -60,6 +60,18 @@ export function whatWaits(ctx: StepContext, state: EchoState, options: WaitOptio
     });
   }
 
+  // Asked to retire, with nothing beyond what retire.keep keeps: say what is kept and why, not just "nothing to do".
+  if (candidates.length === 0 && options.retire) {
+    const kept = byCondition(state, "forgotten").filter((g) => g.rolledBackTo === undefined);
+    if (kept.length > 0) {
+      waiting.push({
+        generation: kept.at(-1)!.name,
+        reason: `forgotten, kept for a rollback: retire.keep is ${definition.retire.keep}, and ${kept.length === 1 ? "it is the only forgotten generation" : `${kept.map((g) => g.name).join(", ")} are the ${kept.length} forgotten generations`}`,
+        next: `nothing: the oldest kept one is retired once a newer generation is forgotten; \`rds-echo retire ${echo} --generation ${kept[0]!.name}\` retires it now`,
+      });
+    }
+  }
+
   // The next generation: only once nothing is on its way to promotion.
   if (byCondition(state, "new", "modified", "rebooted", "incomplete").length === 0) {
     const newest = newestForGuard(state);

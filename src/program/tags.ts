@@ -44,3 +44,11 @@ export const TAG_SCRUBBED = "echo:scrubbed";
  * `rolledBack` setting, so the echo's state shows it from one DescribeDBInstances page.
  */
 export const TAG_ROLLED_BACK = "echo:rolled-back";
+
+/**
+ * Whether a snapshot with these tags was made by rds-echo for an echo other than `echo` (a `new-snapshot` or a copy):
+ * it is never that echo's latest snapshot of the source (SnapshotSource.echo).
+ */
+export function madeForAnotherEcho(tags: Readonly<Record<string, string>> | undefined, echo: string | undefined): boolean {
+  return echo !== undefined && tags?.[TAG_MADE] !== undefined && tags[TAG_MANAGED] !== echo;
+}

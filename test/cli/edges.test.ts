@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import os from "node:os";
@@ -18,6 +18,21 @@ beforeAll(async () => {
   expect(rdsEcho(["up", "development", "--sandbox", "--promote", "--yes", "--dir", dir], { env }).status).toBe(0);
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** The pids whose parent is `pid` (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid;
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
 
 /** Runs the CLI with a reader that closes its end of the pipe at once, as `| head -1` does once it has its line. */
 function closedPipe(args: string[]): Promise<{ status: number | null; stderr: string }> {
@@ -107,8 +122,15 @@ describe("sandbox serve", () => {
     }
   });
 
-  it("stops when its npm wrapper is killed, as `npx rds-echo sandbox serve & ... kill $!` does", async () => {
-    const wrapper = spawn("npx", ["--no-install", "rds-echo", "sandbox", "serve", "--port", "0", "--dir", dir], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  // `kill $!` after `npx rds-echo sandbox serve &` ends npm, which does not pass the signal on: the CLI is re-parented.
+  // The wrapper here is a shell that runs the CLI as its child, as npm does, without npx's own machinery: npx first
+  // installs the project into ~/.npm/_npx (running its build) and under load that alone outlasted the test (it
+  // failed there and passed alone); a killed install also leaves a broken cache entry behind for every later run.
+  // The README's npx quick start has its own test (approval-page.test.ts). Timed by events, with a deadline only.
+  it("stops when its wrapper is killed, as `npx rds-echo sandbox serve & ... kill $!` does", async () => {
+    const command = [process.execPath, CLI, "sandbox", "serve", "--port", "0", "--dir", dir].map((a) => `'${a}'`).join(" ");
+    // `; exit` keeps the shell as the parent (a last command alone would be exec'd in its place).
+    const wrapper = spawn("sh", ["-c", `${command}; exit $?`], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     const url = await new Promise<string>((resolve, reject) => {
       wrapper.stdout.on("data", (c: Buffer) => {
@@ -120,18 +142,23 @@ describe("sandbox serve", () => {
     });
     try {
       expect((await fetch(url)).status).toBe(403); // it answers: an unsigned request is refused
+      // The server is the wrapper's child, not the wrapper itself: killing the wrapper leaves it running, orphaned.
+      expect(childrenOf(wrapper.pid!).length).toBe(1);
     } finally {
       wrapper.kill("SIGTERM");
     }
-    // The server notices its parent is gone within a second or so and stops listening.
+    // The server notices its parent is gone (every 500 ms) and stops listening; a loaded machine may take seconds.
     let stopped = false;
-    for (let i = 0; i < 50 && !stopped; i++) {
-      await new Promise((r) => setTimeout(r, 100));
+    const deadline = Date.now() + 60_000;
+    while (!stopped && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      // Stopped means refused: a server that is merely slow to answer is still serving.
       stopped = await fetch(url).then(
         () => false,
-        () => true,
+        (error: unknown) => (error as { cause?: { code?: string } }).cause?.code === "ECONNREFUSED",
       );
     }
     expect(stopped).toBe(true);
-  });
+  }, 180_000);
+
 });

@@ -20,6 +20,15 @@ async function world() {
   return JSON.parse(await readFile(path.join(dir, ".rds-echo/sandbox.json"), "utf8"));
 }
 
+/** How a lease holder's user is said (adapters/lease/holder.ts), when the uid has a name. */
+function userPart(): string {
+  try {
+    return ` (user ${os.userInfo().username})`;
+  } catch {
+    return "";
+  }
+}
+
 describe("a run killed in the middle of new (real processes, kill -9)", () => {
   it("overlapping cron runs wait; after the kill the next up resumes the same generation with one restore", async () => {
     // Slow simulated time: the 90-minute restore takes about 9 real seconds, long enough to interfere with it.
@@ -34,12 +43,13 @@ describe("a run killed in the middle of new (real processes, kill -9)", () => {
     expect(stderr).toMatch(/: creating \(/);
     const generation = /new (development-\d{8}-\d{4}) from/.exec(stderr)![1]!;
 
-    // A second run while the first holds the stack: nothing to do, exit 0 (cron-friendly), nothing touched.
+    // A second run while the first holds the sandbox's world (and so the stack): it stands aside, exit 0
+    // (cron-friendly), names who holds it, touches nothing.
     const file = path.join(dir, ".rds-echo/sandbox.json");
     const before = await readFile(file, "utf8");
     const overlap = rdsEcho(["up", "development", "--sandbox", "--yes", "--retire", "--dir", dir], { env: { ...secret, RDS_ECHO_SANDBOX_SPEED: "max" } });
     expect(overlap.status, overlap.stderr).toBe(0);
-    expect(overlap.stdout.trim()).toBe(`busy     ${generation}  another run is updating it`);
+    expect(overlap.stdout.trim()).toBe(`busy     -  another run is updating it: pid ${slow.pid} on ${os.hostname()}${userPart()}, which is changing the sandbox (.rds-echo/sandbox.json: one changing run at a time)`);
     expect(await readFile(file, "utf8")).toBe(before);
 
     slow.kill("SIGKILL");

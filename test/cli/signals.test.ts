@@ -37,7 +37,7 @@ function interrupted(signal: "SIGINT" | "SIGTERM"): Promise<{ code: number | nul
 describe("signals (subprocess)", () => {
   it("SIGTERM while waiting for RDS: says nothing is half done and how to resume, exit 143", async () => {
     const { code, stderr } = await interrupted("SIGTERM");
-    expect(stderr).toMatch(/SIGTERM: stopped; no Pulumi operation was in flight, so nothing is half done; rerun `rds-echo up development` to resume/);
+    expect(stderr).toMatch(/SIGTERM: stopped; no Pulumi operation was in flight, so nothing is half done; rerun `rds-echo up development --sandbox --dir [^`]*` to resume/);
     expect(code).toBe(143);
   });
 

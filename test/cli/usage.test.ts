@@ -54,7 +54,7 @@ describe("what a person typed wrong is answered with what to type (subprocess, e
     expect(rdsEcho(["new", "development", "--sandbox", "--yes", "--dir", dir], { env }).status).toBe(0);
     const r = rdsEcho(["new", "development", "--sandbox", "--yes", "--dir", dir], { env });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/is still new \(not promoted\); finish it with `rds-echo up development --dir \S+` \(it is not rebooted yet, so it cannot be promoted\)/);
+    expect(r.stderr).toMatch(/is still new \(not promoted\); finish it with `rds-echo up development --sandbox --dir \S+` \(it is not rebooted yet, so it cannot be promoted\)/);
   });
 
   it("--help names the environment variables and the exit codes", () => {

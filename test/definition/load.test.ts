@@ -116,10 +116,11 @@ describe("echo definitions", () => {
     const data = developmentData();
     data.promote.approval = { approvers: ["Alice@Example.com"], required: 2, expires: "8d" };
     const issues = problems(data).issues.map((i) => `${i.path.replace(/ \(line \d+\)$/, "")}: ${i.message}`);
+    // In file order (approvers, required, expires), as a person reads and fixes them.
     expect(issues).toEqual([
       expect.stringMatching(/^promote\.approval\.approvers\[0\]: must be a lower-case e-mail address/),
-      expect.stringMatching(/^promote\.approval\.expires: must be at most 7d/),
       "promote.approval.required: is 2, more than the 1 approver(s) listed",
+      expect.stringMatching(/^promote\.approval\.expires: must be at most 7d/),
     ]);
     data.promote.approval = { approvers: ["alice@example.com"], email: { from: "rds-echo@example.com" } };
     expect(definitionFrom(data).promote?.approval).toEqual({ approvers: ["alice@example.com"], required: 1, expires: "3d", email: { from: "rds-echo@example.com" } });

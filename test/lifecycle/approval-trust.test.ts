@@ -36,7 +36,7 @@ const asksApproval = (d: Record<string, any>) => {
 /** A world whose echo asks for approval, with the sandbox's RDS endpoint on loopback; `up` brings it to rebooted. */
 async function approvalWorld(definition: EchoDefinition = testDefinition(asksApproval), ctxOf: (w: World) => StepContext = (w) => w.ctx()): Promise<World> {
   const w = sandboxWorld(definition);
-  const endpoint = await startRdsEndpoint({ port: 0, load: async () => w.sandbox.world, save: async () => {} });
+  const endpoint = await startRdsEndpoint({ port: 0, withWorld: async (work) => work(w.sandbox.world) });
   closers.push(endpoint.close);
   w.sandbox.world.approval.endpoint = endpoint.url;
   await up(ctxOf(w), { promote: false, retire: false });

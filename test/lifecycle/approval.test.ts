@@ -23,7 +23,7 @@ async function approvalWorld(): Promise<World> {
       d.promote.approval = { approvers: [ALICE, BOB], required: 1, expires: "2d", email: { from: "rds-echo@example.com" } };
     }),
   );
-  const endpoint = await startRdsEndpoint({ port: 0, load: async () => w.sandbox.world, save: async () => {} });
+  const endpoint = await startRdsEndpoint({ port: 0, withWorld: async (work) => work(w.sandbox.world) });
   closers.push(endpoint.close);
   w.sandbox.world.approval.endpoint = endpoint.url;
   await up(w.ctx(), { promote: false, retire: false });

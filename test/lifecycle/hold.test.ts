@@ -31,9 +31,9 @@ describe("a run holds its echo", () => {
     expect(reports).toEqual([{ step: "busy", generation: "-", detail: "another run is updating it: pid 7 on host-a, whose lease on it lasts until 2026-12-04T10:03:00Z unless renewed" }]);
   });
 
-  it("an engine without holds (the sandbox) runs the steps as before", async () => {
+  it("the sandbox in memory grants every hold (nothing else reaches its world) and runs the steps as before", async () => {
     const world = sandboxWorld();
-    expect(world.ports.engine.hold).toBeUndefined();
+    expect(await world.ports.engine.hold!("development")).toMatchObject({ held: true });
     expect(await holdingEcho(world.ctx(), async () => [{ step: "new", generation: "g", detail: "" }])).toHaveLength(1);
   });
 });

@@ -12,6 +12,7 @@ import {
   type RDSClient,
 } from "@aws-sdk/client-rds";
 import { SnapshotNotFoundError } from "../../errors.js";
+import { madeForAnotherEcho } from "../../program/tags.js";
 import type { ClusterInfo, ClusterSnapshotSource, InstanceInfo, ManualSnapshot, RdsPort, SnapshotInfo, SnapshotSource } from "../../ports.js";
 import { describeCluster, describeClusters, latestClusterSnapshot } from "./cluster-rds.js";
 import type { SnapshotType } from "../../definition/schema.js";
@@ -35,7 +36,7 @@ export class AwsRds implements RdsPort {
     let newest: SnapshotInfo | undefined;
     // Ordered by when the data was taken (see SnapshotInfo.createdAt), not when the snapshot object was made.
     for (const type of source.types) {
-      for (const snapshot of await this.snapshotsOf(source.instance, type)) {
+      for (const snapshot of await this.snapshotsOf(source.instance, type, source.echo)) {
         if (newest === undefined || snapshot.createdAt > newest.createdAt) newest = snapshot;
       }
     }
@@ -180,7 +181,7 @@ export class AwsRds implements RdsPort {
    * Every available snapshot of one type, all pages. A shared snapshot's DBInstanceIdentifier is the source instance's
    * id in the owning account, so shared ones are listed without the server-side filter and matched here.
    */
-  private async snapshotsOf(instance: string, type: SnapshotType): Promise<SnapshotInfo[]> {
+  private async snapshotsOf(instance: string, type: SnapshotType, echo: string | undefined): Promise<SnapshotInfo[]> {
     const input: DescribeDBSnapshotsCommandInput =
       type === "shared"
         ? { SnapshotType: "shared", IncludeShared: true }
@@ -192,6 +193,8 @@ export class AwsRds implements RdsPort {
           if (snapshot.DBInstanceIdentifier?.toLowerCase() !== instance.toLowerCase()) continue;
           const info = snapshotInfo(snapshot);
           if (snapshot.Status !== "available" || info === undefined) continue;
+          // DescribeDBSnapshots returns each snapshot's TagList: another echo's made snapshot is not this one's latest.
+          if (madeForAnotherEcho(Object.fromEntries((snapshot.TagList ?? []).map((t) => [t.Key ?? "", t.Value ?? ""])), echo)) continue;
           // Another account's snapshot can only be restored by its ARN.
           found.push(type === "shared" && snapshot.DBSnapshotArn ? { ...info, id: snapshot.DBSnapshotArn } : info);
         }

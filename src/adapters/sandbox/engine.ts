@@ -15,6 +15,7 @@ import type {
   ArchivedGeneration,
   ChangeOp,
   ChangeSet,
+  EchoHold,
   Clock,
   GenerationSettings,
   GenerationStackOutputs,
@@ -38,6 +39,7 @@ import { INSTANCE_TYPE, RECORD_TYPE } from "../../program/resource-types.js";
 import type { SimHistoryEntry, SimStack, SimWorld, StoredResource } from "./world.js";
 import { countChanges, digest, historyFromSim, isSecret, orderForApply, plainOutputs, toStored, urnOf, withIgnored } from "./state-values.js";
 import { archiveInWorld, archivedInWorld } from "./archive.js";
+import { processGone } from "../lease/liveness.js";
 
 /** Inputs whose change makes the provider replace the resource (the provider schema's ForceNew fields we use). */
 const REPLACE_KEYS: Record<string, readonly string[]> = {
@@ -55,6 +57,11 @@ export interface SandboxEngineOptions {
   readonly persist?: () => Promise<void>;
   /** The real PostgreSQL behind the simulated instances, when there is one. */
   readonly dataPlane?: SandboxPostgres;
+  /**
+   * The world's lock, when the world is a file other processes also change (the CLI's --sandbox: world-file.ts).
+   * Without one (a test's world in memory) every hold is granted: nobody else can reach the world.
+   */
+  readonly hold?: (echo: string) => Promise<EchoHold>;
 }
 
 interface Planned {
@@ -102,6 +109,11 @@ export class SandboxEngine implements StackEngine {
       history: [],
     };
     await this.#persist();
+  }
+
+  /** StackEngine.hold: the sandbox's one world is held whole, whichever echo the run works on. */
+  async hold(echo: string): Promise<EchoHold> {
+    return this.#options.hold?.(echo) ?? { held: true, release: async () => undefined };
   }
 
   async remove(generation: string): Promise<void> {
@@ -281,13 +293,8 @@ export class SandboxEngine implements StackEngine {
   #locked(stack: SimStack): boolean {
     if (!stack.lock) return false;
     if (stack.lock.pid === process.pid) return true;
-    try {
-      process.kill(stack.lock.pid, 0);
-      return true;
-    } catch (error) {
-      // EPERM: the process exists but belongs to someone else; only ESRCH says it is gone.
-      return (error as NodeJS.ErrnoException).code === "EPERM";
-    }
+    // A zombie (killed, not yet reaped) is gone too: it will never release anything.
+    return !processGone(stack.lock.pid);
   }
 
   #stack(generation: string): SimStack {

@@ -2,9 +2,6 @@
  * The sandbox: engine, RDS and Route 53 simulated in-process over one world. `createSandbox` is what tests use;
  * `openSandbox` adds persistence in `.rds-echo/sandbox.json` for the CLI's `--sandbox`.
  */
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import type { EchoDefinition } from "../../definition/schema.js";
 import { SandboxApprovals } from "./approvals.js";
 import { SimClock } from "./clock.js";
@@ -15,7 +12,7 @@ import { SandboxRds } from "./rds.js";
 import { SandboxSnapshots } from "./snapshots.js";
 import { SandboxPostgres } from "./postgres.js";
 import { seed } from "./seed.js";
-import { emptyWorld, sandboxSigner, type SimWorld } from "./world.js";
+import { emptyWorld, type SimWorld } from "./world.js";
 
 export { SimClock } from "./clock.js";
 export { Faults, SimulatedCrash, CRASH_POINTS, type CrashPoint } from "./faults.js";
@@ -48,13 +45,15 @@ export interface SandboxOptions {
   readonly definition?: () => EchoDefinition | undefined;
   /** The clock of the world, when several sandboxes share one world (`up --all`): their waits then overlap in time. */
   readonly clock?: SimClock;
+  /** The world's lock, when other processes share the world (the CLI's file: world-file.ts). */
+  readonly hold?: (echo: string) => Promise<import("../../ports.js").EchoHold>;
 }
 
 export function createSandbox(world: SimWorld, options: SandboxOptions): Sandbox {
   const faults = options.faults ?? new Faults();
   const clock = options.clock ?? new SimClock(world, options.speed);
   const dataPlane = options.postgres ? new SandboxPostgres(options.postgres, world) : undefined;
-  const engine = new SandboxEngine({ world, faults, clock, definitionFor: options.definitionFor, ...(options.persist ? { persist: options.persist } : {}), ...(dataPlane ? { dataPlane } : {}) });
+  const engine = new SandboxEngine({ world, faults, clock, definitionFor: options.definitionFor, ...(options.persist ? { persist: options.persist } : {}), ...(options.hold ? { hold: options.hold } : {}), ...(dataPlane ? { dataPlane } : {}) });
   const rds = new SandboxRds(world, faults, dataPlane);
   return {
     world,
@@ -76,34 +75,4 @@ export function seededWorld(definition: EchoDefinition, now: Date): SimWorld {
   return world;
 }
 
-export const SANDBOX_FILE = path.join(".rds-echo", "sandbox.json");
-
-/** Loads the persisted world under a project root (seeding what the definition needs), or starts a new one. */
-export async function loadWorld(root: string, definition: EchoDefinition | undefined, now: Date): Promise<SimWorld> {
-  const file = path.join(root, SANDBOX_FILE);
-  let world: SimWorld;
-  try {
-    world = JSON.parse(await readFile(file, "utf8")) as SimWorld;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`${file}: unreadable sandbox state (${(error as Error).message}); remove it or run \`rds-echo sandbox reset\``);
-    world = emptyWorld(now.getTime(), definition?.region ?? "eu-west-1");
-  }
-  // Worlds saved before approvals existed get the sandbox signer and an empty outbox.
-  world.approval ??= sandboxSigner();
-  world.outbox ??= [];
-  if (definition) seed(world, definition);
-  return world;
-}
-
-/**
- * Saves the world atomically (write then rename), so a killed process never leaves half a file. Synchronous on
- * purpose: simulated time jumps whenever every sandbox actor waits, and an actor waiting on file I/O would look idle,
- * letting the clock race ahead of it.
- */
-export async function saveWorld(root: string, world: SimWorld): Promise<void> {
-  const file = path.join(root, SANDBOX_FILE);
-  mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(world, null, 1)}\n`);
-  renameSync(temp, file);
-}
+export { SANDBOX_FILE, WorldFile, replaceWorld } from "./world-file.js";

@@ -61,7 +61,14 @@ export function seedLegacyInstances(world: SimWorld, definition: InstanceEchoDef
     created.push(instance);
     const promote = definition.promote;
     if (spec.served && promote?.cname) {
-      const zone = world.route53.zones.find((z) => promote.cname === z.name || promote.cname!.endsWith(`.${z.name}`));
+      // The zone the definition names (migrate writes the original's: the CNAME's last two labels), else the nearest
+      // one: adopt looks for the record where the definition says, and another echo's zone may also be a suffix.
+      const suffixes = world.route53.zones.filter((z) => promote.cname === z.name || promote.cname!.endsWith(`.${z.name}`));
+      const zone = promote.zoneId
+        ? world.route53.zones.find((z) => z.id === promote.zoneId)
+        : promote.zoneName
+          ? world.route53.zones.find((z) => z.name === promote.zoneName)
+          : suffixes.sort((a, b) => b.name.length - a.name.length)[0];
       if (!zone) throw new Error(`the sandbox has no zone for ${promote.cname}`);
       zone.records[promote.cname] = { type: "CNAME", ttl: promote.ttl, values: [instance.address] };
     }

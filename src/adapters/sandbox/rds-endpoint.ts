@@ -63,10 +63,11 @@ function error(status: number, code: string, message: string): EndpointReply {
 }
 
 export interface RdsEndpointOptions {
-  /** Loads the world to act on for each request (the CLI re-reads the file so it sees other processes' changes). */
-  readonly load: () => Promise<SimWorld>;
-  /** Called after a request changed the world. */
-  readonly save: (world: SimWorld) => Promise<void>;
+  /**
+   * Runs one request's work on the world. The CLI's reads the file afresh (to see other processes' changes), under
+   * the world's lock, and saves what the work changed (world-file.ts, update).
+   */
+  readonly withWorld: <T>(work: (world: SimWorld) => T) => Promise<T>;
   readonly port: number;
   /** Loopback only: the sandbox never listens on another address. */
   readonly host?: "127.0.0.1" | "::1";
@@ -79,10 +80,7 @@ export async function startRdsEndpoint(options: RdsEndpointOptions): Promise<{ u
     void (async () => {
       try {
         if (req.method !== "GET") return reply(res, error(405, "InvalidAction", "only the presigned GET form is served"));
-        const world = await options.load();
-        const answer = handleQuery(world, `http://${req.headers.host ?? host}${req.url ?? "/"}`);
-        if (answer.status === 200) await options.save(world);
-        reply(res, answer);
+        reply(res, await options.withWorld((world) => handleQuery(world, `http://${req.headers.host ?? host}${req.url ?? "/"}`)));
       } catch (e) {
         reply(res, error(500, "InternalFailure", (e as Error).message));
       }
@@ -98,7 +96,14 @@ export async function startRdsEndpoint(options: RdsEndpointOptions): Promise<{ u
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
-  return { url: `http://${host}:${port}`, server, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  // Stopping ends every connection too: a client that keeps one alive (fetch pools them) would otherwise go on being
+  // answered by a server that was told to stop, and keep the process alive.
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return { url: `http://${host}:${port}`, server, close };
 }
 
 function reply(res: import("node:http").ServerResponse, answer: EndpointReply): void {

@@ -1,5 +1,6 @@
 /** The sandbox's RDS: the lifecycle's rds port over the simulated world. */
 import { SnapshotNotFoundError } from "../../errors.js";
+import { madeForAnotherEcho } from "../../program/tags.js";
 import type { ClusterInfo, ClusterSnapshotSource, InstanceInfo, ManualSnapshot, RdsPort, SnapshotInfo, SnapshotSource } from "../../ports.js";
 import { clusterResourceByArn, describeCluster, describeClusters, latestClusterSnapshot } from "./cluster-rds.js";
 import { refuseBadTags } from "./cloud.js";
@@ -32,6 +33,7 @@ export class SandboxRds implements RdsPort {
     }
     const candidates = snapshots
       .filter((s) => visibleToEcho(this.world, s) && s.instance === source.instance && source.types.includes(simSnapshotInfo(this.world, s).type as SnapshotType) && s.status === "available")
+      .filter((s) => !madeForAnotherEcho(s.tags, source.echo))
       // By when the data was taken: a fresh copy of an old snapshot is not the latest data.
       .sort((a, b) => dataTime(b) - dataTime(a));
     const newest = candidates[0];

@@ -6,7 +6,7 @@
  * across regions needs its source region (the SDK presigns the request with it), an unsettled snapshot is never deleted.
  */
 import { isClusterEcho, type EchoDefinition } from "../../definition/schema.js";
-import { TAG_MADE, TAG_MANAGED, TAG_GENERATION } from "../../program/tags.js";
+import { madeForAnotherEcho, TAG_MADE, TAG_MANAGED, TAG_GENERATION } from "../../program/tags.js";
 import type { Clock, ManagedSnapshot, SnapshotInfo, SnapshotPort, SnapshotSide, SnapshotSource, SourceInstanceInfo } from "../../ports.js";
 import { refuseBadTags } from "./cloud.js";
 import type { Faults } from "./faults.js";
@@ -59,7 +59,10 @@ export class SandboxSnapshots implements SnapshotPort {
     // What this account sees there: its own snapshots, and those another account shared with it in that region.
     const seen = (s: SimSnapshot) => samePlace(snapshotPlace(this.world, s), place) || (snapshotPlace(this.world, s).region === place.region && (s.sharedWith ?? []).includes(this.world.account));
     const candidates = this.world.rds.snapshots.filter(
-      (s) => seen(s) && s.status === "available" && (source.explicit !== undefined ? s.id === source.explicit || s.arn === source.explicit : s.instance === source.instance && source.types.includes(s.type)),
+      (s) =>
+        seen(s) &&
+        s.status === "available" &&
+        (source.explicit !== undefined ? s.id === source.explicit || s.arn === source.explicit : s.instance === source.instance && source.types.includes(s.type) && !madeForAnotherEcho(s.tags, source.echo)),
     );
     const newest = candidates.sort((a, b) => dataTime(b) - dataTime(a))[0];
     if (!newest) throw new Error(`no available ${source.types.join("/")} snapshot of ${source.instance} in ${place.region}`);

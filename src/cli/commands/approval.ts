@@ -31,7 +31,15 @@ export const approvalCommand: CommandModule<GlobalArgs, ApprovalArgs> = {
         return 0;
       }
       const file = path.resolve(args.out);
-      await writeFile(file, html);
+      try {
+        await writeFile(file, html);
+      } catch (error) {
+        // A path the user gave: what is wrong with it is theirs to fix (exit 2), said in words, not a Node stack.
+        const code = (error as NodeJS.ErrnoException).code;
+        const why = code === "ENOENT" ? `the folder ${path.dirname(file)} does not exist; create it first` : code === "EISDIR" ? "it is a directory; name a file" : `it cannot be written (${code ?? String(error)})`;
+        const { UsageError } = await import("../../errors.js");
+        throw new UsageError(`--out ${args.out}: ${why}`);
+      }
       reporter.data({ file, bytes: Buffer.byteLength(html), sandbox: args.sandbox });
       reporter.text(`wrote ${file} (${Buffer.byteLength(html)} bytes): publish it as text/html where promote.approval.pageUrl points`);
       return 0;

@@ -1,5 +1,6 @@
 /** `rds-echo approvals <echo>`: each open promotion approval request, who approved (and when), cancels, expiry. */
 import type { CommandModule } from "yargs";
+import { approvalsNeeded } from "../../approval/requests.js";
 import type { ApprovalView } from "../../lifecycle/approval.js";
 import { contextFrom, type GlobalArgs } from "../context.js";
 import type { Reporter } from "../reporter.js";
@@ -33,7 +34,7 @@ function printApprovals(reporter: Reporter, views: readonly ApprovalView[]): voi
   if (views.length === 0) reporter.text("no approval requests");
   for (const v of views) {
     const r = v.request!;
-    reporter.text(`${v.generation}  request ${r.id}  ${v.approvedBy.length}/${r.required} approval(s)  expires ${r.expiresAt.toISOString()}${v.granted ? "  GRANTED" : ""}`);
+    reporter.text(`${v.generation}  request ${r.id}  ${approvalsNeeded(r.required, r.approvers.length, v.approvedBy.length)}  expires ${r.expiresAt.toISOString()}${v.granted ? "  GRANTED" : ""}`);
     for (const approver of r.approvers) {
       const decision = v.cancelledBy.includes(approver) ? "cancelled" : v.approvedBy.includes(approver) ? "approved" : "waiting";
       reporter.text(`  ${decision.padEnd(9)} ${approver}${v.seen[approver] ? `  (seen ${v.seen[approver]})` : ""}`);

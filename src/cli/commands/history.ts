@@ -28,9 +28,11 @@ export const historyCommand: CommandModule<GlobalArgs, HistoryArgs> = {
 function printHistory(reporter: Reporter, entries: readonly EchoHistoryEntry[]): void {
   if (entries.length === 0) reporter.text("no history yet");
   for (const e of entries) {
+    // A demotion's "delete" is the CNAME record leaving the stack, retained: say that, not "delete".
     const changes = Object.entries(e.resourceChanges)
-      .filter(([op]) => op !== "same")
+      .filter(([op]) => op !== "same" && !(op === "delete" && e.recordsHandedOver !== undefined))
       .map(([op, n]) => `${op} ${n}`)
+      .concat(e.recordsHandedOver !== undefined ? [`${e.recordsHandedOver === 1 ? "record" : `${e.recordsHandedOver} records`} handed over, not deleted`] : [])
       .join(", ");
     reporter.text(`${e.startTime.toISOString()}  ${e.generation}  ${e.kind.padEnd(7)} ${e.result.padEnd(11)} ${e.message}${changes ? `  [${changes}]` : ""}`);
   }

@@ -55,7 +55,7 @@ async function previewEcho(command: CommandContext, ctx: StepContext, options: U
   // What waits matters most when there is no next step; it is said either way, as `up` would.
   const state = await loadEchoState(ctx.ports, ctx.definition);
   const waiting = whatWaits(ctx, state, options, await approvalForWaits(ctx, state));
-  command.reporter.data({ ...preview, waiting });
+  command.reporter.data({ ...preview, waiting: (await import("../steps.js")).hinted(command.reporter, waiting) });
   if (!preview.step) command.reporter.text(`${ctx.definition.echo}: nothing to do${waiting.length ? "" : " (and nothing waits)"}`);
   for (const c of preview.changes) for (const line of formatChanges(c.label, c.set)) command.reporter.text(line);
   for (const w of waiting) command.reporter.text(`waiting  ${w.generation ? `${w.generation}  ` : ""}${w.reason}; to move it: ${w.next}`);

@@ -3,6 +3,7 @@
  * approval request whose signed links are printed (or e-mailed).
  */
 import type { CommandModule } from "yargs";
+import { approvalsNeeded } from "../../approval/requests.js";
 import type { RequestOptions } from "../../lifecycle/approval.js";
 import { contextFrom, type CommandContext, type GlobalArgs } from "../context.js";
 import { run } from "../run.js";
@@ -62,12 +63,11 @@ async function openRequest(command: CommandContext, request: import("../handlers
   const definition = await loadDefinition(command.root, request.echo);
   // Everything `--request` is given is checked before any cloud call: approvers, counts, expiry, signer and decision keys.
   requestSettings(definition, options, new Date());
-  if (!request.engine.sandbox) {
-    (await import("../../adapters/aws/approvals.js")).signerCredentials(process.env);
-    decisionKeyFrom(process.env);
-  }
+  // The signer's keys and the decision key join the preflight's list (session.ts): one run says all that is missing.
+  const signer = request.engine.sandbox ? undefined : (await import("../../adapters/aws/approvals.js")).signerCredentials;
+  const checked = signer ? { ...request, checks: [() => signer(process.env), () => decisionKeyFrom(process.env)] } : request;
   // Opening a request updates the generation's stack (and removes other requests' tags): this run's alone.
-  const held = await withDefinition(command, definition, request, async (ctx) => whileHolding(ctx, async () => requestPromotion(ctx, await loadEchoState(ctx.ports, ctx.definition), options)));
+  const held = await withDefinition(command, definition, checked, async (ctx) => whileHolding(ctx, async () => requestPromotion(ctx, await loadEchoState(ctx.ports, ctx.definition), options)));
   const { reporter } = command;
   if (!held.held) {
     reporter.data({ echo: definition.echo, busy: held.holder });
@@ -87,7 +87,7 @@ async function openRequest(command: CommandContext, request: import("../handlers
     sent,
     ...(printLinks ? { links: opened.links } : {}),
   });
-  reporter.text(`request ${r.id} for ${r.generation}: ${r.required} of ${r.approvers.length} approval(s) needed, links valid until ${r.expiresAt.toISOString()}`);
+  reporter.text(`request ${r.id} for ${r.generation}: ${approvalsNeeded(r.required, r.approvers.length)}, links valid until ${r.expiresAt.toISOString()}`);
   for (const s of sent) reporter.text(`  e-mailed ${s.approver}: ${s.sent}`);
   if (!printLinks) return 0;
   for (const l of opened.links) {

@@ -28,10 +28,11 @@ export const sandboxCommand: CommandModule<GlobalArgs, SandboxArgs> = {
       .example("$0 sandbox seed-legacy development", "two instances the original rds-echo promoted, the CNAME on the newer")
       .example("$0 sandbox serve", "answer clicked approval links on 127.0.0.1 until stopped (Ctrl-C)"),
   handler: (args) =>
-    run(args, async () => {
+    // Every hint of a sandbox command is about the sandbox: its commands carry --sandbox.
+    run({ ...args, sandbox: true }, async () => {
       const { sandboxAction } = await import("../handlers/sandbox.js");
-      if (args.action === "serve") return (await import("../handlers/sandbox.js")).serve(contextFrom(args), args.port);
-      if (args.action === "seed-legacy") return (await import("../handlers/sandbox.js")).seedLegacy(contextFrom(args), args.value, args.legacyName);
-      await sandboxAction(contextFrom(args), args.action, args.value);
+      if (args.action === "serve") return (await import("../handlers/sandbox.js")).serve(contextFrom({ ...args, sandbox: true }), args.port);
+      if (args.action === "seed-legacy") return (await import("../handlers/sandbox.js")).seedLegacy(contextFrom({ ...args, sandbox: true }), args.value, args.legacyName);
+      await sandboxAction(contextFrom({ ...args, sandbox: true }), args.action, args.value);
     }),
 };

@@ -69,9 +69,23 @@ function visible(status: EchoStatus, all: boolean): EchoStatus {
 function printStatus(reporter: Reporter, s: EchoStatus): void {
   reporter.text(`${s.echo}${s.cname ? `: ${s.cname} -> ${s.cnameTarget ?? "(no record)"}${s.servedBy ? ` (${s.servedBy})` : ""}` : ""}`);
   if (s.generations.length === 0) reporter.text("  no generations yet");
+  const width = Math.max(0, ...s.generations.map((g) => g.generation.length));
+  const row = (serving: string, generation: string, stage: string, rds: string, age: string, rest: string) =>
+    `  ${serving} ${generation.padEnd(width)}  ${stage.padEnd(10)} ${rds.padEnd(10)} ${age.padStart(8)}  ${rest}`.trimEnd();
+  // The columns named once, and what the star means: a reader should not have to guess either.
+  if (s.generations.length > 0) reporter.text(row(" ", "generation", "stage", "rds", "age", "endpoint  snapshot  (* serves the CNAME)"));
   for (const g of s.generations) {
-    reporter.text(
-      `  ${g.serving ? "*" : " "} ${g.generation}  ${g.stage.padEnd(10)} ${(g.rdsStatus ?? "-").padEnd(10)} ${String(g.ageHours).padStart(6)} h  ${g.endpoint ?? "-"}  ${g.snapshot ?? ""}${g.rolledBackTo ? `  (rolled back to ${g.rolledBackTo})` : ""}${g.taggedStage !== undefined ? `  (tagged ${g.taggedStage}: an unfinished move, \`up\` finishes it)` : ""}`.trimEnd(),
-    );
+    const notes = [
+      g.scrub && g.scrub.state !== "scrubbed" ? scrubNote(s.echo, g.scrub) : undefined,
+      g.rolledBackTo ? `rolled back to ${g.rolledBackTo}` : undefined,
+      g.taggedStage !== undefined ? `tagged ${g.taggedStage}: an unfinished move, \`rds-echo up ${s.echo}\` finishes it` : undefined,
+    ].filter((n) => n !== undefined);
+    reporter.text(row(g.serving ? "*" : " ", g.generation, g.stage, g.rdsStatus ?? "-", `${g.ageHours} h`, `${g.endpoint ?? "-"}  ${g.snapshot ?? ""}${notes.map((n) => `  (${n})`).join("")}`));
   }
+}
+
+/** A rebooted generation that may not be promoted yet, because its scrub has not (all) succeeded. */
+function scrubNote(echo: string, scrub: NonNullable<EchoStatus["generations"][number]["scrub"]>): string {
+  if (scrub.state === "pending") return `not scrubbed yet: its ${scrub.total} afterRestore hook(s) have not run`;
+  return `SCRUB STOPPED: ${scrub.succeeded} of ${scrub.total} afterRestore hook(s) succeeded, hook ${scrub.succeeded + 1} failed or was interrupted; not promotable until \`rds-echo hooks ${echo}\` succeeds`;
 }

@@ -73,8 +73,10 @@ export async function runFleet(command: CommandContext, plan: FleetPlan): Promis
     }
   }
 
-  const shared: SharedPorts = { prompt: NEVER_ASKS, ...(plan.engine.sandbox && prepared.length ? await sharedSandbox(command.root, prepared.map((p) => p.definition)) : {}) };
-  const loaded = shared.sandboxWorld ? JSON.stringify(shared.sandboxWorld) : undefined;
+  const shared: SharedPorts = {
+    prompt: NEVER_ASKS,
+    ...(plan.engine.sandbox && prepared.length ? await sharedSandbox(command, prepared.map((p) => p.definition), plan.verb === "up") : {}),
+  };
   const stopped = interrupt.deferExit("--all");
   const running = new Map<string, number>();
   const runStart = Date.now();
@@ -106,10 +108,11 @@ export async function runFleet(command: CommandContext, plan: FleetPlan): Promis
       const echo = one.definition.echo;
       if (!outcomes.has(echo)) outcomes.set(echo, { ...interrupted(echo, 0, `${signal} came first`), result: "not started" });
     }
-  } else if (shared.sandboxWorld && JSON.stringify(shared.sandboxWorld) !== loaded) {
-    // Saved only when something changed: a run that only looked must not write back the world it read.
-    const { saveWorld } = await import("../../adapters/sandbox/index.js");
-    await saveWorld(command.root, shared.sandboxWorld);
+  }
+  // Saved only when something changed (a run that only looked must not write back the world it read); after a
+  // signal only what the engine saved as it went stands. Either way the world's lock is given up.
+  if (shared.sandboxFile && !(await shared.sandboxFile.close(signal === undefined ? shared.sandboxWorld : undefined))) {
+    command.reporter.warn(`the sandbox changed while this run read it (another run); what this one saw was not written back to ${shared.sandboxFile.file}`);
   }
   const code = printSummary(command.reporter, plan.command, plan.parallel, echoes.map((echo) => outcomes.get(echo)!));
   // After a signal the waits still pending would keep the process alive: end it with the signal's code.
@@ -124,15 +127,19 @@ function interrupted(echo: string, durationMs: number, message: string): EchoOut
 
 /**
  * The sandbox's one world and its one clock for every echo of the run. The world is seeded for every echo first (as
- * each echo's own run would seed it), so seeding alone saves nothing.
+ * each echo's own run would seed it), so seeding alone saves nothing. A run that changes echoes (`up --all`) takes the
+ * world's lock before reading it, for all of them: held by another run, every echo stands aside (`busy`).
  */
-async function sharedSandbox(root: string, definitions: readonly EchoDefinition[]): Promise<Pick<SharedPorts, "sandboxWorld" | "sandboxClock">> {
-  const [{ loadWorld, SimClock }, { seed }, { sandboxSpeed }] = await Promise.all([
+async function sharedSandbox(command: CommandContext, definitions: readonly EchoDefinition[], changes: boolean): Promise<Pick<SharedPorts, "sandboxWorld" | "sandboxClock" | "sandboxFile">> {
+  const [{ WorldFile, SimClock }, { seed }, { sandboxSpeed }] = await Promise.all([
     import("../../adapters/sandbox/index.js"),
     import("../../adapters/sandbox/seed.js"),
     import("../handlers/ports.js"),
   ]);
-  const world = await loadWorld(root, definitions[0], new Date());
+  const file = new WorldFile(command.root, { onWarning: (m) => command.reporter.warn(m) });
+  if (changes) await file.hold();
+  const world = await file.load(definitions[0], new Date());
   for (const definition of definitions.slice(1)) seed(world, definition);
-  return { sandboxWorld: world, sandboxClock: new SimClock(world, sandboxSpeed(process.env)) };
+  file.baseline(world);
+  return { sandboxWorld: world, sandboxFile: file, sandboxClock: new SimClock(world, sandboxSpeed(process.env)) };
 }

@@ -3,6 +3,7 @@
  * of the echoes'), printed as a table or as the one JSON document of `--json`.
  */
 import type { Problem, Reporter } from "../reporter.js";
+import { isNews } from "../steps.js";
 
 /** What came of one echo of the run. */
 export interface EchoOutcome {
@@ -83,6 +84,8 @@ export function printSummary(reporter: Reporter, command: string, parallel: numb
       ...(o.detail !== undefined ? { detail: o.detail } : {}),
     })),
   });
+  // --quiet: a run where every echo changed nothing and ended well prints nothing (see printSteps).
+  if (reporter.quiet && exitCode === 0 && !outcomes.some((o) => isNews(o.steps))) return exitCode;
   const rows = outcomes.map((o) => [o.echo, o.steps.length ? o.steps.join(" ") : "-", o.exitCode === 0 ? o.result : `${o.result} (exit ${o.exitCode})`, formatDuration(o.durationMs)]);
   const header = ["echo", "steps", "result", "time"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

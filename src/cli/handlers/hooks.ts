@@ -28,7 +28,13 @@ export async function runHooks(command: CommandContext, args: HooksArgs): Promis
       const state = await loadEchoState(ports, definition);
       const generation = args.generation ? state.generations.find((g) => g.name === args.generation) : state.generations.filter((g) => g.instance).at(-1);
       if (!generation?.instance) throw new UsageError(`hooks --before-promote: ${args.generation ?? definition.echo} has no live generation`);
-      await lifecycle.runBeforePromote(ctx, generation, generation.instance);
+      const outcome = await lifecycle.runBeforePromote(ctx, generation, generation.instance);
+      // Skipped is not passed: nothing was checked, and the output says so (the warning above said why).
+      if (outcome.checks === "skipped") {
+        command.reporter.data({ echo: definition.echo, generation: generation.name, beforePromote: "skipped", reason: outcome.why });
+        command.reporter.text(`beforePromote checks SKIPPED on ${generation.name}: ${outcome.why}; nothing was checked`);
+        return 0;
+      }
       command.reporter.data({ echo: definition.echo, generation: generation.name, beforePromote: "passed" });
       command.reporter.text(`beforePromote checks passed on ${generation.name}`);
       return 0;

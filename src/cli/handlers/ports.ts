@@ -47,6 +47,8 @@ export interface SharedPorts {
    * of the one file would undo the others' changes.
    */
   readonly sandboxWorld?: import("../../adapters/sandbox/index.js").SimWorld;
+  /** The file of that world, held by the fleet run for all its echoes (`up --all`): see world-file.ts. */
+  readonly sandboxFile?: import("../../adapters/sandbox/index.js").WorldFile;
   /**
    * The shared world's one clock: with a clock per echo, each would jump the world's time to its own next wake-up,
    * and echoes waiting side by side would see their waits added up instead of overlapping.
@@ -62,15 +64,19 @@ export async function openPorts(command: CommandContext, definition: EchoDefinit
   interrupt.naming(definition.echo);
   const definitionFor = async (echo: string) => (echo === definition.echo ? definition : loadDefinition(command.root, echo));
   if (flags.sandbox) {
-    const { createSandbox, loadWorld, saveWorld, sandboxPostgresUrl } = await import("../../adapters/sandbox/index.js");
-    const world = shared.sandboxWorld ?? (await loadWorld(command.root, definition, new Date()));
+    const { createSandbox, WorldFile, replaceWorld, sandboxPostgresUrl } = await import("../../adapters/sandbox/index.js");
+    // One file for every echo: a run that changes it holds it whole (world-file.ts); a fleet run shares its own.
+    const file = shared.sandboxFile ?? new WorldFile(command.root, { onWarning: (m) => output.warn(m) });
+    const world = shared.sandboxWorld ?? (await file.load(definition, new Date()));
     if (shared.sandboxWorld) (await import("../../adapters/sandbox/seed.js")).seed(world, definition);
-    const persist = () => saveWorld(command.root, world);
+    // Another run may have saved the world between this one's reading it and taking the lock: the run then goes on
+    // from the world as it is now (nothing has acted on the copy read yet: taking the lock comes first).
+    const hold = () => file.hold((fresh) => replaceWorld(world, fresh), definition);
+    const persist = async () => {
+      await file.save(world);
+    };
     const postgres = sandboxPostgresUrl(process.env, world);
-    const sandbox = createSandbox(world, { definitionFor, speed: sandboxSpeed(process.env), persist, definition: () => definition, ...(postgres ? { postgres } : {}), ...(shared.sandboxClock ? { clock: shared.sandboxClock } : {}) });
-    // A run that changed nothing (it only looked, or waited for another run) must not write back the world it read:
-    // that would undo what the other run has saved since.
-    const loaded = JSON.stringify(world);
+    const sandbox = createSandbox(world, { definitionFor, speed: sandboxSpeed(process.env), persist, hold, definition: () => definition, ...(postgres ? { postgres } : {}), ...(shared.sandboxClock ? { clock: shared.sandboxClock } : {}) });
     const notifier = definition.notify ? new (await import("../../adapters/sandbox/notify.js")).SandboxNotifier(world, sandbox.faults, definition.notify) : undefined;
     return {
       ports: {
@@ -86,8 +92,10 @@ export async function openPorts(command: CommandContext, definition: EchoDefinit
         output,
       },
       close: async () => {
-        // A shared world is saved by the run that shares it, once every echo is done.
-        if (!shared.sandboxWorld && JSON.stringify(world) !== loaded) await persist();
+        // A shared world is saved by the run that shares it, once every echo is done. A run that changed nothing
+        // (it only looked, or stood aside for another run) writes nothing: that would undo the other run's work.
+        if (shared.sandboxWorld) return;
+        if (!(await file.close(world))) output.warn(`the sandbox changed while this command read it (another run); what this one saw was not written back to ${file.file}`);
       },
     };
   }

@@ -4,7 +4,8 @@
  */
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import type { EchoDefinition } from "../../definition/schema.js";
-import { EnvironmentError } from "../../errors.js";
+import { EnvironmentError, PreflightError } from "../../errors.js";
+import { masterPasswordProblem } from "../../definition/password.js";
 import { createTimeoutMinutes } from "../../definition/duration.js";
 import type { AwsCallSettings } from "../../adapters/aws/call-settings.js";
 import { awsCallSettingsFrom } from "./aws-calls.js";
@@ -21,19 +22,23 @@ const CREDENTIALS_TIMEOUT_MS = 10_000;
 export async function checkPrerequisites(
   root: string,
   definition: EchoDefinition,
-  options: { installPulumi: boolean; needsSecrets: boolean; needsWebhook?: boolean; env: NodeJS.ProcessEnv },
+  options: { installPulumi: boolean; needsSecrets: boolean; needsWebhook?: boolean; env: NodeJS.ProcessEnv; earlier?: readonly string[] },
 ): Promise<Prerequisites> {
   // A bad timeout is a typo to fix (exit 2), not something missing: said at once.
   const calls = awsCallSettingsFrom(options.env);
   if (definition.secretsProvider === "passphrase") await checkPassphraseFile(options.env);
-  const missing: string[] = [];
+  // What the command's own checks found (approval keys, say): on the same list, not one run earlier.
+  const missing: string[] = [...(options.earlier ?? [])];
   const secret = definition.modify.masterPassword?.secret;
-  if (options.needsSecrets && secret && !options.env[secretEnvName(secret)]) {
+  const password = secret === undefined ? undefined : options.env[secretEnvName(secret)];
+  if (options.needsSecrets && secret && !password) {
     missing.push(
       `the master password: modify.masterPassword references the secret "${secret}"; set ${secretEnvName(secret)} ` +
         `(stored encrypted as the Pulumi secret rds-echo:${secret} of each new generation)`,
     );
   }
+  const refused = options.needsSecrets && secret && password ? masterPasswordProblem(password) : undefined;
+  if (refused) missing.push(`the master password: RDS would refuse the value of ${secretEnvName(secret!)}: it ${refused}`);
   const webhook = definition.notify?.webhook?.url.secret;
   if (options.needsWebhook && webhook && !options.env[secretEnvName(webhook)]) {
     missing.push(`the notification webhook: notify.webhook.url references the secret "${webhook}"; set ${secretEnvName(webhook)} to its URL`);
@@ -59,13 +64,7 @@ export async function checkPrerequisites(
   const credentials = await credentialsProblem(definition, options.env, options.needsSecrets, calls);
   if (credentials) missing.push(credentials);
 
-  if (missing.length > 0 || !pulumiCommand) {
-    throw new EnvironmentError(
-      `${missing.length} thing${missing.length === 1 ? "" : "s"} missing before rds-echo can talk to AWS and Pulumi:\n` +
-        missing.map((m) => `  - ${m}`).join("\n") +
-        `\nTo try rds-echo offline first (no AWS account, no Pulumi CLI), add --sandbox.`,
-    );
-  }
+  if (missing.length > 0 || !pulumiCommand) throw new PreflightError(missing);
   return { pulumiCommand };
 }
 

@@ -40,6 +40,11 @@ export interface EchoRequest {
   readonly notifies?: boolean;
   /** The command reads approval decisions (`approvals`), so it needs the decision key when the echo asks for approval. */
   readonly readsApprovals?: boolean;
+  /**
+   * The command's own checks of the environment (the approval signer's keys), each throwing a UsageError: on the real
+   * path their messages join the preflight's one list, so everything missing is said in one run.
+   */
+  readonly checks?: readonly (() => unknown)[];
 }
 
 export async function withEcho<T>(command: CommandContext, request: EchoRequest, body: (ctx: StepContext) => Promise<T>): Promise<T> {
@@ -70,13 +75,14 @@ export async function prepareEcho(command: CommandContext, definition: EchoDefin
   }
   // Decisions count only with their proof, made with the decision key: a promotion that waits for approval (or a
   // look at the approvals) needs it, and its absence is said before any cloud call.
-  if (!request.engine.sandbox && definition.promote?.approval && (request.promotes || request.readsApprovals)) decisionKeyFrom(process.env);
   let engine = request.engine;
   if (engine.sandbox) sandboxSpeed(process.env);
   else {
+    const checks = [...(definition.promote?.approval && (request.promotes || request.readsApprovals) ? [() => decisionKeyFrom(process.env)] : []), ...(request.checks ?? [])];
     // Everything the real adapters need, checked together before the first call.
     const { checkPrerequisites } = await import("./preflight.js");
-    const { pulumiCommand } = await checkPrerequisites(command.root, definition, { installPulumi: engine.installPulumi, needsSecrets: request.createsGeneration ?? false, needsWebhook: request.notifies ?? false, env: process.env });
+    const earlier = [...new Set(checks.flatMap((check) => problemOf(check)))];
+    const { pulumiCommand } = await checkPrerequisites(command.root, definition, { installPulumi: engine.installPulumi, needsSecrets: request.createsGeneration ?? false, needsWebhook: request.notifies ?? false, env: process.env, earlier });
     engine = { ...engine, pulumiCommand };
   }
   // Hooks connect with the master password, so a command that may promote an echo with hooks needs it too.
@@ -96,6 +102,17 @@ export async function openPrepared<T>(command: CommandContext, prepared: Prepare
     return await body({ ports, definition, options: { yes: request.yes ?? false, force: request.force ?? false, secrets }, ...(hooks ? { hooks } : {}) });
   } finally {
     await close();
+  }
+}
+
+/** The message of the UsageError a check throws, or none. */
+function problemOf(check: () => unknown): string[] {
+  try {
+    check();
+    return [];
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    return [error.message];
   }
 }
 

@@ -80,6 +80,25 @@ describe("AwsRds.latestSnapshot", () => {
     expect(inputs).toEqual([{ DBInstanceIdentifier: "production-db", SnapshotType: "manual" }]);
   });
 
+  it("never takes a snapshot another echo made (echo:made, its echo:managed) for this echo's latest; its own may count", async () => {
+    const made = (echo: string) => [
+      { Key: "echo:managed", Value: echo },
+      { Key: "echo:generation", Value: `${echo}-20261125-0300` },
+      { Key: "echo:made", Value: "snapshot" },
+    ];
+    snapshotPages({
+      "automated:": { DBSnapshots: [snap("rds:production-db-2026-11-24", "automated", "2026-11-24T03:00:00Z")] },
+      "manual:": {
+        DBSnapshots: [
+          { ...snap("fresh-20261125-0300-source", "manual", "2026-11-25T03:00:00Z"), TagList: made("fresh") },
+          { ...snap("a-person-made-this", "manual", "2026-11-24T09:00:00Z"), TagList: [{ Key: "team", Value: "platform" }] },
+        ],
+      },
+    });
+    expect((await rds.latestSnapshot({ instance: "production-db", types: ["automated", "manual"], echo: "development" })).id).toBe("a-person-made-this");
+    expect((await rds.latestSnapshot({ instance: "production-db", types: ["automated", "manual"], echo: "fresh" })).id).toBe("fresh-20261125-0300-source");
+  });
+
   it("restores a shared snapshot by its ARN, and ignores shared snapshots of other instances", async () => {
     const shared = { ...snap("production-db-final", "shared", "2026-11-24T05:00:00Z"), DBSnapshotArn: "arn:aws:rds:eu-west-1:222222222222:snapshot:production-db-final" };
     const inputs = snapshotPages({
