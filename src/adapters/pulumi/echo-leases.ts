@@ -7,11 +7,12 @@ import os from "node:os";
 import { isGenerationOf, parseGenerationName } from "../../definition/identifiers.js";
 import type { EchoHold } from "../../ports.js";
 import { PROJECT } from "../../program/project.js";
-import { describeHolder, sameProcessSpace, thisHolder, type LeaseHolder } from "../lease/holder.js";
+import { describeHolder, thisHolder, type LeaseHolder } from "../lease/holder.js";
+import { holderGoneFromThisHost } from "../lease/liveness.js";
 import { acquireLease, type HeldLease } from "../lease/lease.js";
 import { isFree, parseLease } from "../lease/record.js";
 import type { BackendAccess } from "./backend-access.js";
-import { isStale, releasableBy, releaseStaleLocks, type ReleasedLock, type StackLock } from "./locks.js";
+import { releasableBy, releaseStaleLocks, type ReleasedLock, type StackLock } from "./locks.js";
 
 export class EchoLeases {
   readonly #held = new Map<string, HeldLease>();
@@ -75,12 +76,10 @@ export class EchoLeases {
 }
 
 /**
- * A holder in this run's own pid space whose process no longer runs (the same rule as for Pulumi's own locks:
- * isStale). Another container with this hostname is not this pid space: its lease is waited out.
+ * A holder in this run's own pid space whose process no longer runs (liveness.ts, the same rule as for Pulumi's own
+ * locks). Another container with this hostname is not this pid space: its lease is waited out.
  */
-function holderGone(holder: LeaseHolder): boolean {
-  return sameProcessSpace(holder) && isStale({ stack: "", file: "", pid: holder.pid, hostname: holder.host });
-}
+const holderGone = holderGoneFromThisHost;
 
 /** The echo a generation's stack belongs to, from its name (`<echo>-<yyyymmdd>-<hhmm>`). */
 function echoOf(stack: string): string | undefined {

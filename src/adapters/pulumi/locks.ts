@@ -6,11 +6,11 @@
  * listing of that directory answers first. An S3 backend keeps the same layout in its bucket (s3-locks.ts lists it);
  * on GCS/Azure and Pulumi Cloud a held lock is still caught when the CLI refuses the update.
  */
-import { readFileSync } from "node:fs";
 import { readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { processGone } from "../lease/liveness.js";
 
 /** One lock file's contents (lockContent in lock.go); fields absent from older CLIs stay undefined. */
 export interface StackLock {
@@ -113,28 +113,8 @@ export function parseLockContent(json: string): Omit<StackLock, "stack" | "file"
  */
 export function isStale(lock: StackLock, host = os.hostname()): boolean {
   if (lock.pid === undefined || lock.hostname === undefined || lock.hostname !== host) return false;
-  try {
-    process.kill(lock.pid, 0);
-  } catch (error) {
-    // EPERM: alive, but another user's.
-    return typeof error === "object" && error !== null && Reflect.get(error, "code") === "ESRCH";
-  }
-  return isZombie(lock.pid);
-}
-
-/**
- * A killed process whose parent died with it stays a zombie until something reaps it, and a container's first
- * process often never does: it still answers `kill(pid, 0)` but will never release anything. Linux only (/proc);
- * elsewhere a zombie counts as alive, the safe mistake.
- */
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // The state follows the command name, which may itself hold spaces and parentheses.
-    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
-  } catch {
-    return false;
-  }
+  // A zombie counts as gone: a container's first process often never reaps a killed child (liveness.ts).
+  return processGone(lock.pid);
 }
 
 /**
