@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { rdsEcho } from "../helpers/cli.js";
+import { noAwsCredentials, rdsEcho } from "../helpers/cli.js";
 
 const emptyPath = mkdtempSync(path.join(os.tmpdir(), "rds-echo-preflight-all-"));
 afterAll(() => rmSync(emptyPath, { recursive: true, force: true }));
@@ -17,16 +17,7 @@ const env = {
   RDS_ECHO_SIGNER_ACCESS_KEY_ID: undefined,
   RDS_ECHO_SIGNER_SECRET_ACCESS_KEY: undefined,
   RDS_ECHO_SIGNER_DECISION_KEY: undefined,
-  AWS_ACCESS_KEY_ID: undefined,
-  AWS_SECRET_ACCESS_KEY: undefined,
-  AWS_SESSION_TOKEN: undefined,
-  AWS_PROFILE: undefined,
-  AWS_SHARED_CREDENTIALS_FILE: path.join(emptyPath, "credentials"),
-  AWS_CONFIG_FILE: path.join(emptyPath, "config"),
-  AWS_EC2_METADATA_DISABLED: "true",
-  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
-  AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
-  AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+  ...noAwsCredentials(emptyPath),
 };
 
 describe("everything missing at once (subprocess, real path)", () => {

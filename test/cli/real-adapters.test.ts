@@ -2,25 +2,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { rdsEcho } from "../helpers/cli.js";
+import { noAwsCredentials, rdsEcho } from "../helpers/cli.js";
 import { writeExample } from "../helpers/definitions.js";
 
 // A PATH with no pulumi on it (the CLI is started by absolute path, so node itself is not needed on PATH), and no AWS
 // credentials anywhere the SDK looks (no instance metadata either: this is not an EC2 instance).
 const emptyPath = mkdtempSync(path.join(os.tmpdir(), "rds-echo-no-pulumi-"));
 afterAll(() => rmSync(emptyPath, { recursive: true, force: true }));
-const noAws = {
-  AWS_ACCESS_KEY_ID: undefined,
-  AWS_SECRET_ACCESS_KEY: undefined,
-  AWS_SESSION_TOKEN: undefined,
-  AWS_PROFILE: undefined,
-  AWS_SHARED_CREDENTIALS_FILE: path.join(emptyPath, "credentials"),
-  AWS_CONFIG_FILE: path.join(emptyPath, "config"),
-  AWS_EC2_METADATA_DISABLED: "true",
-  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
-  AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
-  AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
-};
+const noAws = noAwsCredentials(emptyPath);
 const env = { PATH: emptyPath, PULUMI_CONFIG_PASSPHRASE: "x", RDS_ECHO_SECRET_MASTER_PASSWORD: undefined, ...noAws };
 
 describe("without --sandbox the real adapters are used, and what they need is checked first (exit 2)", () => {

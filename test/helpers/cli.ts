@@ -21,3 +21,22 @@ export function rdsEcho(args: readonly string[], options: { cwd?: string; env?: 
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+/**
+ * An environment with no AWS credentials anywhere the SDK looks (variables, files under `dir` that do not exist, the
+ * container and web-identity providers, instance metadata): a command that called AWS would fail on credentials.
+ */
+export function noAwsCredentials(dir: string): NodeJS.ProcessEnv {
+  return {
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+    AWS_SESSION_TOKEN: undefined,
+    AWS_PROFILE: undefined,
+    AWS_SHARED_CREDENTIALS_FILE: path.join(dir, "credentials"),
+    AWS_CONFIG_FILE: path.join(dir, "config"),
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+    AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+    AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+  };
+}
